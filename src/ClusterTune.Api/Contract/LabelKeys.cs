@@ -1,0 +1,12 @@
+namespace ClusterTune.Api.Contract;
+
+/// <summary>Kubernetes label keys ClusterTune puts on Trials and Pods.</summary>
+public static class LabelKeys
+{
+    public const string Job = "clustertune.io/job";
+    public const string Trial = "clustertune.io/trial";
+    public const string TrialIndex = "clustertune.io/trial-index";
+    public const string Attempt = "clustertune.io/attempt";
+    public const string ManagedBy = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "clustertune";
+}

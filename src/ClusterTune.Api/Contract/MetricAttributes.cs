@@ -1,0 +1,10 @@
+namespace ClusterTune.Api.Contract;
+
+/// <summary>Point-level attribute keys (low cardinality) used with <see cref="MetricNames"/>.</summary>
+public static class MetricAttributes
+{
+    public const string Metric = "metric";
+    public const string Split = "split";
+    public const string SplitTrain = "train";
+    public const string SplitEval = "eval";
+}

@@ -1,0 +1,29 @@
+namespace ClusterTune.Api.Contract;
+
+/// <summary>Environment variables of the trial contract: what the operator sets and every trainer reads.</summary>
+public static class TrialEnv
+{
+    public const string Job = "CT_JOB";
+    public const string Trial = "CT_TRIAL";
+    /// <summary>The trial's parameter assignment as a JSON object, e.g. {"freezeDepth":2,"lrFactor":0.1,"loraRank":4}.</summary>
+    public const string Params = "CT_PARAMS";
+    public const string ModelUri = "CT_MODEL_URI";
+    public const string DataUri = "CT_DATA_URI";
+    public const string CheckpointDir = "CT_CHECKPOINT_DIR";
+    /// <summary>Checkpoint to resume from exactly (weights, optimizer, schedule); empty for a fresh start.</summary>
+    public const string ResumeFrom = "CT_RESUME_FROM";
+    /// <summary>Per-trial token the trainer sends with its metrics so the operator can reject forged points.</summary>
+    public const string Token = "CT_TOKEN";
+    public const string Epochs = "CT_EPOCHS";
+    public const string BatchSize = "CT_BATCH_SIZE";
+    public const string PretrainingLearningRate = "CT_PRETRAINING_LR";
+    public const string Objective = "CT_OBJECTIVE";
+    /// <summary>Where the final result JSON goes (Kubernetes' termination-message path).</summary>
+    public const string TerminationMessagePath = "CT_TERMINATION_MESSAGE_PATH";
+    public const string DefaultTerminationMessagePath = "/dev/termination-log";
+    public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpHeaders = "OTEL_EXPORTER_OTLP_HEADERS";
+    public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
+    /// <summary>OTLP header that carries <see cref="Token"/>.</summary>
+    public const string TokenHeader = "x-clustertune-token";
+}
