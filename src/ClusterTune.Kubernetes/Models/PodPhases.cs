@@ -1,0 +1,14 @@
+namespace ClusterTune.Kubernetes.Models;
+
+/// <summary>The values of pod status.phase.</summary>
+public static class PodPhases
+{
+    public const string Pending = "Pending";
+    public const string Running = "Running";
+    public const string Succeeded = "Succeeded";
+    public const string Failed = "Failed";
+    public const string Unknown = "Unknown";
+
+    /// <summary>True for phases a pod never leaves.</summary>
+    public static bool IsTerminal(string? phase) => phase is Succeeded or Failed;
+}

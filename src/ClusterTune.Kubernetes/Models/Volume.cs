@@ -1,0 +1,9 @@
+namespace ClusterTune.Kubernetes.Models;
+
+/// <summary>A pod volume; only emptyDir and hostPath are modelled.</summary>
+public sealed class Volume
+{
+    public string Name { get; set; } = "";
+    public EmptyDirVolumeSource? EmptyDir { get; set; }
+    public HostPathVolumeSource? HostPath { get; set; }
+}
