@@ -26,4 +26,12 @@ public static class TrialEnv
     public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
     /// <summary>OTLP header that carries <see cref="Token"/>.</summary>
     public const string TokenHeader = "x-clustertune-token";
+    /// <summary>Validation data the objective is measured on (spec.dataset.validationUri); empty when absent.</summary>
+    public const string ValidationDataUri = "CT_VALIDATION_DATA_URI";
+    /// <summary>Few-label regime: training examples per class to use (spec.dataset.labelsPerClass); empty = all.</summary>
+    public const string LabelsPerClass = "CT_LABELS_PER_CLASS";
+    /// <summary>Architecture name of the base model (spec.model.architecture); empty when absent.</summary>
+    public const string ModelArchitecture = "CT_MODEL_ARCHITECTURE";
+    /// <summary>Attempt number of this pod (1-based), so trainers can tell a retry from a first run.</summary>
+    public const string Attempt = "CT_ATTEMPT";
 }

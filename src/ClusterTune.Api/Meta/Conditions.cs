@@ -1,0 +1,54 @@
+namespace ClusterTune.Api.Meta;
+
+/// <summary>Pure helpers over a condition list, with apimachinery's meta.SetStatusCondition semantics.</summary>
+public static class Conditions
+{
+    /// <summary>The condition of the given type, or null.</summary>
+    public static Condition? Find(IEnumerable<Condition>? conditions, string type) =>
+        conditions?.FirstOrDefault(c => c.Type == type);
+
+    /// <summary>Whether the condition of the given type exists with status "True".</summary>
+    public static bool IsTrue(IEnumerable<Condition>? conditions, string type) =>
+        Find(conditions, type)?.Status == "True";
+
+    /// <summary>
+    /// Returns a new list with <paramref name="condition"/> set: lastTransitionTime moves to <paramref name="now"/>
+    /// only when the status changes, so re-applying the same condition is a no-op (no needless status writes).
+    /// </summary>
+    public static List<Condition> Set(IEnumerable<Condition>? conditions, Condition condition, DateTimeOffset now)
+    {
+        var result = new List<Condition>();
+        var found = false;
+        foreach (var c in conditions ?? [])
+        {
+            if (c.Type != condition.Type)
+            {
+                result.Add(c);
+                continue;
+            }
+            found = true;
+            result.Add(new Condition
+            {
+                Type = condition.Type,
+                Status = condition.Status,
+                ObservedGeneration = condition.ObservedGeneration,
+                Reason = condition.Reason,
+                Message = condition.Message,
+                LastTransitionTime = c.Status == condition.Status ? c.LastTransitionTime : now,
+            });
+        }
+        if (!found)
+        {
+            result.Add(new Condition
+            {
+                Type = condition.Type,
+                Status = condition.Status,
+                ObservedGeneration = condition.ObservedGeneration,
+                Reason = condition.Reason,
+                Message = condition.Message,
+                LastTransitionTime = now,
+            });
+        }
+        return result;
+    }
+}

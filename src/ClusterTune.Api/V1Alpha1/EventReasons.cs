@@ -1,0 +1,37 @@
+namespace ClusterTune.Api.V1Alpha1;
+
+/// <summary>CamelCase reasons of the Kubernetes Events the operator records on FineTuneJobs and Trials.</summary>
+public static class EventReasons
+{
+    // On the FineTuneJob
+    public const string SpecInvalid = "SpecInvalid";
+    public const string SweepStarted = "SweepStarted";
+    public const string TrialCreated = "TrialCreated";
+    public const string TrialStopped = "TrialStopped";
+    public const string TrialPromoted = "TrialPromoted";
+    public const string BestTrialChanged = "BestTrialChanged";
+    public const string BudgetExhausted = "BudgetExhausted";
+    public const string SweepSucceeded = "SweepSucceeded";
+    public const string SweepFailed = "SweepFailed";
+    public const string SweepSuspended = "SweepSuspended";
+    public const string SweepResumed = "SweepResumed";
+    public const string CheckpointPromoted = "CheckpointPromoted";
+    public const string CheckpointPromotionFailed = "CheckpointPromotionFailed";
+    public const string CheckpointsDeleted = "CheckpointsDeleted";
+    public const string CleanupCompleted = "CleanupCompleted";
+
+    // On the Trial
+    public const string PodCreated = "PodCreated";
+    public const string PodDeleted = "PodDeleted";
+    public const string TrialStarted = "TrialStarted";
+    public const string TrialSucceeded = "TrialSucceeded";
+    public const string TrialFailed = "TrialFailed";
+    public const string TrialRetried = "TrialRetried";
+    public const string TrialPaused = "TrialPaused";
+    public const string TrialResumed = "TrialResumed";
+    public const string TrialEarlyStopped = "TrialEarlyStopped";
+    public const string TrialStuck = "TrialStuck";
+    public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string ResultRecovered = "ResultRecovered";
+    public const string MetricsRejected = "MetricsRejected";
+}

@@ -1,0 +1,29 @@
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.Schema;
+
+namespace ClusterTune.Api.V1Alpha1;
+
+/// <summary>A fine-tuning hyperparameter sweep: the user's object, reconciled into Trials and their pods.</summary>
+[CustomResource(KindName, Plural, "finetunejob", ShortNames = ["ftj"], Categories = ["clustertune"])]
+[PrinterColumn(0, "Phase", "string", ".status.phase")]
+[PrinterColumn(1, "Best", "number", ".status.bestTrial.objective", Description = "Objective of the best trial so far")]
+[PrinterColumn(2, "Succeeded", "integer", ".status.trials.succeeded", Description = "Trials that succeeded")]
+[PrinterColumn(3, "Total", "integer", ".status.trials.total", Description = "Trials created")]
+[PrinterColumn(4, "GPU-Hours-Left", "number", ".status.gpuHoursRemaining", Priority = 1, Description = "GPU-hours left of spec.budget.maxGpuHours")]
+[PrinterColumn(5, "Best-Trial", "string", ".status.bestTrial.name", Priority = 1)]
+[PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
+public sealed class FineTuneJob : IKubernetesObject
+{
+    public const string KindName = "FineTuneJob";
+    public const string Plural = "finetunejobs";
+    /// <summary>The resource name as it appears in Status details and RBAC rules: finetunejobs.clustertune.io.</summary>
+    public const string Resource = Plural + "." + ApiGroup.Group;
+
+    public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
+    public string Kind { get; set; } = KindName;
+    public ObjectMeta Metadata { get; set; } = new();
+    [RequiredField]
+    public FineTuneJobSpec Spec { get; set; } = new();
+    public FineTuneJobStatus? Status { get; set; }
+}

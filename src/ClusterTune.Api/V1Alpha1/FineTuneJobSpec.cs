@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using ClusterTune.Api.Schema;
+
+namespace ClusterTune.Api.V1Alpha1;
+
+/// <summary>The desired sweep: what to fine-tune, on what, how to search, and within which budget.</summary>
+public sealed class FineTuneJobSpec
+{
+    [RequiredField, Description("The pretrained checkpoint every trial starts from.")]
+    public ModelSpec Model { get; set; } = new();
+
+    [RequiredField, Description("The fine-tuning data.")]
+    public DatasetSpec Dataset { get; set; } = new();
+
+    [RequiredField, Description("The trial pod template: image, resources, scheduling and training length.")]
+    public TrainerSpec Trainer { get; set; } = new();
+
+    [Description("The parameters to search; freezeDepth, lrFactor and loraRank get default ranges when absent.")]
+    public SearchSpace? SearchSpace { get; set; }
+
+    [Description("The metric to optimise (default: accuracy, maximize).")]
+    public ObjectiveSpec? Objective { get; set; }
+
+    [Description("The search algorithm (default: random, seed 0).")]
+    public AlgorithmSpec? Algorithm { get; set; }
+
+    [Description("Early stopping of weak trials (default: none).")]
+    public EarlyStoppingSpec? EarlyStopping { get; set; }
+
+    [Description("Limits on trials, parallelism, time and GPU-hours.")]
+    public BudgetSpec? Budget { get; set; }
+
+    [Description("Where checkpoints go, how many are kept and where the best is promoted.")]
+    public CheckpointSpec? Checkpoints { get; set; }
+
+    [Description("Retries of trials that fail for infrastructure reasons.")]
+    public RetryPolicy? RetryPolicy { get; set; }
+
+    [Description("When true no new trials start and running trials are paused; set back to false to continue.")]
+    public bool? Suspend { get; set; }
+}

@@ -1,0 +1,34 @@
+namespace ClusterTune.Api.V1Alpha1;
+
+/// <summary>CamelCase reasons for Trial status.reason: why a trial is in its phase (and whether it was retried).</summary>
+public static class TrialReasons
+{
+    public const string Created = "Created";
+    public const string PodCreated = "PodCreated";
+    public const string PodRunning = "PodRunning";
+    public const string Completed = "Completed";
+    public const string EarlyStopped = "EarlyStopped";
+    /// <summary>Paused at an ASHA rung (promote mode) with a checkpoint, waiting for promotion.</summary>
+    public const string PausedAtRung = "PausedAtRung";
+    public const string Promoted = "Promoted";
+    /// <summary>Stopped because the job finished, failed or was suspended while the trial ran.</summary>
+    public const string JobEnded = "JobEnded";
+
+    // Infrastructure failures: retried up to spec.retryPolicy.maxAttempts.
+    public const string Evicted = "Evicted";
+    public const string NodeLost = "NodeLost";
+    public const string StuckTerminating = "StuckTerminating";
+    public const string PodDeleted = "PodDeleted";
+    public const string HeartbeatTimeout = "HeartbeatTimeout";
+    public const string RetriesExhausted = "RetriesExhausted";
+
+    // User failures: not retried (OOM only with retryOnOom).
+    public const string OutOfMemory = "OutOfMemory";
+    public const string TrainerError = "TrainerError";
+    public const string InvalidConfig = "InvalidConfig";
+    public const string ImagePullFailed = "ImagePullFailed";
+    public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string ConstraintViolated = "ConstraintViolated";
+    /// <summary>The objective was NaN or missing from the result.</summary>
+    public const string InvalidObjective = "InvalidObjective";
+}
