@@ -1,0 +1,258 @@
+using ClusterTune.Search.Internal;
+using ClusterTune.Search.Sampling;
+using ClusterTune.Search.Scheduling;
+
+namespace ClusterTune.Search;
+
+/// <summary>
+/// The pure sweep entry point: given the trial history, elapsed time, consumed GPU-seconds and how many trials may
+/// start now, decides which trials to create, stop, pause and resume and whether the sweep is over. It keeps no state
+/// between calls: every sampler and scheduler rebuilds what it needs from the history and the seed, so a fresh
+/// instance (after an operator restart) makes exactly the same decision.
+/// </summary>
+public sealed class SweepPolicy
+{
+    private readonly SearchSpace space;
+    private readonly SweepConfig config;
+    private readonly ISampler sampler;
+    private readonly AshaScheduler? asha;
+
+    /// <summary>Validates the configuration (ArgumentException naming the field) and builds the sampler.</summary>
+    public SweepPolicy(SearchSpace space, SweepConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(config);
+        Validate(config);
+        this.space = space;
+        this.config = config;
+        var alg = config.Algorithm;
+        sampler = alg.Kind switch
+        {
+            SamplerKind.Grid => new GridSampler(space, alg.Seed, alg.GridPoints),
+            SamplerKind.Random => new RandomSampler(space, alg.Seed),
+            SamplerKind.Sobol => new SobolSampler(space, alg.Seed),
+            SamplerKind.Tpe => new TpeSampler(space, alg),
+            _ => throw new ArgumentException($"algorithm.kind '{alg.Kind}' is unknown; use grid, random, sobol or tpe", nameof(config)),
+        };
+        if (config.EarlyStopping.Kind is EarlyStoppingKind.Asha or EarlyStoppingKind.Hyperband)
+        {
+            asha = new AshaScheduler(config.EarlyStopping, config.MaxResource);
+        }
+    }
+
+    /// <summary>The space this policy samples from.</summary>
+    public SearchSpace Space => space;
+
+    /// <summary>The configuration this policy applies.</summary>
+    public SweepConfig Config => config;
+
+    /// <summary>
+    /// Decides what to do now. History entries may come in any order; a repeated index keeps its last entry.
+    /// <paramref name="capacity"/> is how many trial pods may start now (resumes use it before new trials).
+    /// </summary>
+    public SweepDecision Decide(IReadOnlyList<TrialRecord> history, TimeSpan elapsed, double gpuSecondsUsed, int capacity)
+    {
+        var trials = Views(history);
+        var stops = new List<TrialStop>();
+        var pauses = new List<TrialPause>();
+        var resumes = new List<TrialResume>();
+        var created = new List<NewTrial>();
+
+        // NaN/Inf from a running trial fails that trial; the samplers never see the value.
+        foreach (var t in trials.Where(t => t.IsActive && t.HasNonFinite))
+        {
+            stops.Add(new TrialStop(t.Index, TrialStopReason.NonFiniteObjective, "reported a NaN or infinite objective value"));
+        }
+
+        var hard = HardStop(trials, stops.Count, elapsed, gpuSecondsUsed);
+        if (hard is not null)
+        {
+            foreach (var t in trials.Where(t => t.IsActive && !stops.Any(s => s.Index == t.Index)))
+            {
+                stops.Add(new TrialStop(t.Index, TrialStopReason.SweepStopped, hard.Message));
+            }
+
+            return new SweepDecision([], stops, [], [], hard);
+        }
+
+        var running = trials.Where(t => t.Status == TrialStatus.Running && !t.HasNonFinite).ToList();
+        var es = config.EarlyStopping;
+        if (es.Kind == EarlyStoppingKind.Median)
+        {
+            stops.AddRange(MedianStoppingRule.Stops(trials, running, es));
+        }
+        else if (asha is not null && es.Mode == AshaMode.Stop)
+        {
+            stops.AddRange(asha.Stops(trials, running));
+        }
+        else if (asha is not null)
+        {
+            pauses.AddRange(asha.Pauses(running));
+        }
+
+        var free = Math.Max(0, capacity);
+        if (asha is not null && es.Mode == AshaMode.Promote)
+        {
+            resumes.AddRange(asha.Promotions(trials).Take(free));
+            free -= resumes.Count;
+        }
+
+        var allowed = config.Stop.MaxTrials is { } max ? Math.Max(0, max - trials.Count) : int.MaxValue;
+        var next = trials.Count == 0 ? 0 : trials.Max(t => t.Index) + 1;
+        var exhausted = false;
+        var batch = new List<IReadOnlyDictionary<string, object>>();
+        while (created.Count < Math.Min(free, allowed))
+        {
+            var index = next + created.Count;
+            var p = sampler.Suggest(index, trials, batch);
+            if (p is null)
+            {
+                exhausted = true;
+                break;
+            }
+
+            batch.Add(p);
+            var bracket = asha?.BracketOf(index) ?? 0;
+            created.Add(new NewTrial(index, p, asha?.FirstBudget(bracket) ?? config.MaxResource, bracket));
+        }
+
+        SweepStop? done = null;
+        var ending = new HashSet<int>(stops.Select(s => s.Index).Concat(pauses.Select(p => p.Index)));
+        var stillActive = trials.Any(t => t.IsActive && !ending.Contains(t.Index));
+        if (!stillActive && resumes.Count == 0 && created.Count == 0)
+        {
+            if (exhausted)
+            {
+                done = new SweepStop(SweepStopReason.SearchSpaceExhausted, "every point of the search space that satisfies the constraint was tried");
+            }
+            else if (allowed == 0)
+            {
+                done = new SweepStop(SweepStopReason.MaxTrialsReached, $"all {config.Stop.MaxTrials} trials finished");
+            }
+        }
+
+        return new SweepDecision(created, stops, pauses, resumes, done);
+    }
+
+    /// <summary>The best trial trained to the full resource (ties: lowest index), or null when none finished.</summary>
+    public TrialRecord? BestTrial(IReadOnlyList<TrialRecord> history)
+    {
+        var best = Views(history)
+            .Select(t => (t, Loss: t.FullLoss(config.MaxResource)))
+            .Where(x => x.Loss is not null)
+            .OrderBy(x => x.Loss).ThenBy(x => x.t.Index)
+            .FirstOrDefault();
+        return best.t?.Record;
+    }
+
+    /// <summary>The best full-resource objective (in the user's direction), or null when none finished.</summary>
+    public double? BestObjective(IReadOnlyList<TrialRecord> history)
+    {
+        var best = BestTrial(history);
+        if (best is null)
+        {
+            return null;
+        }
+
+        var loss = new TrialView(best, config.Direction, config.MaxResource).FullLoss(config.MaxResource)!.Value;
+        return config.Direction == ObjectiveDirection.Minimize ? loss : -loss;
+    }
+
+    private List<TrialView> Views(IReadOnlyList<TrialRecord> history)
+    {
+        var byIndex = new Dictionary<int, TrialRecord>();
+        foreach (var r in history)
+        {
+            byIndex[r.Index] = r;
+        }
+
+        return byIndex.Values.OrderBy(r => r.Index).Select(r => new TrialView(r, config.Direction, config.MaxResource)).ToList();
+    }
+
+    private SweepStop? HardStop(List<TrialView> trials, int failingNow, TimeSpan elapsed, double gpuSeconds)
+    {
+        var s = config.Stop;
+        var failed = trials.Count(t => t.IsFailed) + failingNow;
+        if (s.MaxFailedTrials is { } mf && failed >= mf)
+        {
+            return new SweepStop(SweepStopReason.MaxFailedTrialsReached, $"{failed} trials failed (maxFailedTrials {mf})");
+        }
+
+        if (s.MaxDuration is { } md && elapsed >= md)
+        {
+            return new SweepStop(SweepStopReason.MaxDurationReached, $"ran {elapsed} (maxDuration {md})");
+        }
+
+        if (s.MaxGpuHours is { } mg && gpuSeconds / 3600.0 >= mg)
+        {
+            return new SweepStop(SweepStopReason.MaxGpuHoursReached, $"used {gpuSeconds / 3600.0:G4} GPU-hours (maxGpuHours {mg:G4})");
+        }
+
+        var sign = config.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
+        var full = trials.Select(t => t.FullLoss(config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
+        if (s.Target is { } target && full.Count > 0 && full.Min() <= sign * target)
+        {
+            return new SweepStop(SweepStopReason.TargetReached, $"objective {sign * full.Min():G6} reached the target {target:G6}");
+        }
+
+        if (s.NotImprovingTrials is { } n && n > 0)
+        {
+            var finished = trials.Where(t => !t.IsFailed && t.Status is TrialStatus.Succeeded or TrialStatus.EarlyStopped).ToList();
+            if (finished.Count > n)
+            {
+                var before = finished.Take(finished.Count - n).Select(t => t.FullLoss(config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
+                var after = finished.Select(t => t.FullLoss(config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
+                if (before.Count > 0)
+                {
+                    var b = before.Min();
+                    var rel = (b - after.Min()) / Math.Max(Math.Abs(b), 1e-12);
+                    if (rel < s.ImprovementFraction)
+                    {
+                        return new SweepStop(SweepStopReason.NotImproving, $"best objective improved by {rel * 100:G3} % over the last {n} trials (threshold {s.ImprovementFraction * 100:G3} %)");
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void Validate(SweepConfig c)
+    {
+        static void Check(bool ok, string field, string fix)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"{field}: {fix}", field);
+            }
+        }
+
+        Check(double.IsFinite(c.MaxResource) && c.MaxResource > 0, "maxResource", "the per-trial resource (epochs) must be a finite number > 0");
+        var a = c.Algorithm;
+        Check(a.GridPoints >= 2, "algorithm.gridPoints", "use at least 2 grid points per range");
+        Check(a.StartupTrials >= 1, "algorithm.startupTrials", "use at least 1 random startup trial");
+        Check(a.Candidates >= 1, "algorithm.candidates", "use at least 1 candidate per suggestion");
+        Check(a.Gamma is > 0 and <= 1, "algorithm.gamma", "gamma is a fraction in (0, 1]");
+        var e = c.EarlyStopping;
+        if (e.Kind is EarlyStoppingKind.Asha or EarlyStoppingKind.Hyperband)
+        {
+            Check(double.IsFinite(e.Eta) && e.Eta > 1, "earlyStopping.eta", "the reduction factor must be > 1 (typically 3)");
+            Check(double.IsFinite(e.MinResource) && e.MinResource > 0 && e.MinResource <= c.MaxResource, "earlyStopping.minResource", "must be > 0 and ≤ the per-trial resource");
+            Check(e.MaxBrackets >= 1, "earlyStopping.maxBrackets", "use at least 1 bracket");
+        }
+
+        if (e.Kind == EarlyStoppingKind.Median)
+        {
+            Check(e.MinTrials >= 1, "earlyStopping.minTrials", "compare against at least 1 other trial");
+        }
+
+        var s = c.Stop;
+        Check(s.MaxTrials is null or >= 1, "budget.maxTrials", "must be ≥ 1 or unset");
+        Check(s.MaxFailedTrials is null or >= 1, "budget.maxFailedTrials", "must be ≥ 1 or unset");
+        Check(s.NotImprovingTrials is null or >= 1, "stop.notImprovingTrials", "must be ≥ 1 or unset");
+        Check(s.ImprovementFraction is >= 0 and < 1, "stop.improvementFraction", "a fraction such as 0.01 (1 %)");
+        Check(s.MaxGpuHours is null or > 0, "budget.maxGpuHours", "must be > 0 or unset");
+        Check(s.MaxDuration is null || s.MaxDuration > TimeSpan.Zero, "budget.maxDuration", "must be > 0 or unset");
+        Check(s.Target is null || double.IsFinite(s.Target.Value), "objective.target", "must be a finite number or unset");
+    }
+}
