@@ -1,0 +1,201 @@
+using ClusterTune.Api.Contract;
+using ClusterTune.Telemetry.Otlp;
+
+namespace ClusterTune.Telemetry.Ingestion;
+
+/// <summary>
+/// Pure mapping of a decoded request to trial records: identity from resource attributes, authorization from a
+/// precomputed table, point validation (time 0, non-finite sums, no value), NO_RECORDED_VALUE dropped, and
+/// step/epoch paired by equal time_unix_nano within the same resource.
+/// </summary>
+internal static class PointNormalizer
+{
+    /// <summary>Reads (trial, pod) from resource attributes; returns the missing keys when incomplete.</summary>
+    public static bool TryGetTrial(IReadOnlyDictionary<string, string> attributes, out TrialKey trial, out string? pod, out string missing)
+    {
+        attributes.TryGetValue(ResourceAttributes.K8sNamespaceName, out var ns);
+        attributes.TryGetValue(ResourceAttributes.JobName, out var job);
+        attributes.TryGetValue(ResourceAttributes.TrialName, out var name);
+        pod = attributes.TryGetValue(ResourceAttributes.K8sPodName, out var p) && p.Length > 0 ? p : null;
+        var absent = new List<string>();
+        if (string.IsNullOrEmpty(ns))
+        {
+            absent.Add(ResourceAttributes.K8sNamespaceName);
+        }
+        if (string.IsNullOrEmpty(job))
+        {
+            absent.Add(ResourceAttributes.JobName);
+        }
+        if (string.IsNullOrEmpty(name))
+        {
+            absent.Add(ResourceAttributes.TrialName);
+        }
+        missing = string.Join(", ", absent);
+        trial = absent.Count == 0 ? new TrialKey(ns!, job!, name!) : default;
+        return absent.Count == 0;
+    }
+
+    public static NormalizedBatch Normalize(
+        OtlpExportRequest request,
+        IReadOnlyDictionary<(TrialKey Trial, string? Pod), TrialAuthorization> authorizations)
+    {
+        var records = new List<TrialMetricRecord>();
+        var rejections = new Dictionary<PointRejectionReason, long>();
+        var examples = new Dictionary<PointRejectionReason, string>();
+        long dropped = 0;
+
+        void Reject(PointRejectionReason reason, long n, Func<string> example)
+        {
+            if (n <= 0)
+            {
+                return;
+            }
+            rejections[reason] = rejections.GetValueOrDefault(reason) + n;
+            if (!examples.ContainsKey(reason))
+            {
+                examples[reason] = example();
+            }
+        }
+
+        foreach (var resource in request.ResourceMetrics)
+        {
+            if (!TryGetTrial(resource.Attributes, out var trial, out var pod, out var missing))
+            {
+                int n = resource.DataPointCount;
+                Reject(PointRejectionReason.MissingTrialAttributes, n,
+                    () => $"resource attributes missing {missing} (set them in OTEL_RESOURCE_ATTRIBUTES)");
+                continue;
+            }
+            var auth = authorizations.TryGetValue((trial, pod), out var a) ? a : TrialAuthorization.UnknownTrial;
+            if (auth != TrialAuthorization.Accepted)
+            {
+                var reason = auth switch
+                {
+                    TrialAuthorization.InvalidToken => PointRejectionReason.InvalidToken,
+                    TrialAuthorization.PodMismatch => PointRejectionReason.PodMismatch,
+                    _ => PointRejectionReason.UnknownTrial,
+                };
+                Reject(reason, resource.DataPointCount, () => reason switch
+                {
+                    PointRejectionReason.InvalidToken => $"trial {trial}: missing or wrong {TrialEnv.TokenHeader} header (send the trial's {TrialEnv.Token})",
+                    PointRejectionReason.PodMismatch => $"trial {trial}: pod {pod} does not belong to this trial",
+                    _ => $"trial {trial} is unknown or finished",
+                });
+                continue;
+            }
+
+            var steps = new Dictionary<ulong, long>();
+            var epochs = new Dictionary<ulong, long>();
+            foreach (var scope in resource.ScopeMetrics)
+            {
+                foreach (var m in scope.Metrics)
+                {
+                    var target = m.Name == MetricNames.TrainStep ? steps : m.Name == MetricNames.TrainEpoch ? epochs : null;
+                    if (target is null)
+                    {
+                        continue;
+                    }
+                    foreach (var p in m.NumberDataPoints)
+                    {
+                        if (p.TimeUnixNano != 0 && !p.NoRecordedValue && p.ValueKind != OtlpNumberValueKind.None && double.IsFinite(p.Value))
+                        {
+                            target[p.TimeUnixNano] = (long)Math.Round(p.Value);
+                        }
+                    }
+                }
+            }
+            long? StepAt(ulong t) => steps.TryGetValue(t, out var s) ? s : null;
+            long? EpochAt(ulong t) => epochs.TryGetValue(t, out var e) ? e : null;
+
+            foreach (var scope in resource.ScopeMetrics)
+            {
+                foreach (var m in scope.Metrics)
+                {
+                    dropped += m.ExponentialHistogramDataPointCount;
+                    bool isSum = m.Kind == OtlpMetricKind.Sum;
+                    var kind = isSum ? MetricPointKind.Sum : MetricPointKind.Gauge;
+                    foreach (var p in m.NumberDataPoints)
+                    {
+                        if (p.NoRecordedValue)
+                        {
+                            dropped++;
+                        }
+                        else if (p.TimeUnixNano == 0)
+                        {
+                            Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
+                        }
+                        else if (p.ValueKind == OtlpNumberValueKind.None)
+                        {
+                            Reject(PointRejectionReason.MissingValue, 1, () => $"metric {m.Name}: data point has neither as_double nor as_int");
+                        }
+                        else if (isSum && !double.IsFinite(p.Value))
+                        {
+                            Reject(PointRejectionReason.NonFiniteValue, 1, () => $"metric {m.Name}: Sum value {p.Value} is not finite");
+                        }
+                        else
+                        {
+                            records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, kind, isSum ? m.Temporality : OtlpAggregationTemporality.Unspecified,
+                                isSum && m.IsMonotonic, p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Value, null,
+                                StepAt(p.TimeUnixNano), EpochAt(p.TimeUnixNano)));
+                        }
+                    }
+                    foreach (var p in m.HistogramDataPoints)
+                    {
+                        if (p.NoRecordedValue)
+                        {
+                            dropped++;
+                        }
+                        else if (p.TimeUnixNano == 0)
+                        {
+                            Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
+                        }
+                        else if (p.Sum is { } s && !double.IsFinite(s))
+                        {
+                            Reject(PointRejectionReason.NonFiniteValue, 1, () => $"metric {m.Name}: histogram sum {s} is not finite");
+                        }
+                        else
+                        {
+                            records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, MetricPointKind.Histogram, m.Temporality, false,
+                                p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Sum ?? double.NaN, p.Count,
+                                StepAt(p.TimeUnixNano), EpochAt(p.TimeUnixNano)));
+                        }
+                    }
+                    foreach (var p in m.SummaryDataPoints)
+                    {
+                        if (p.NoRecordedValue)
+                        {
+                            dropped++;
+                        }
+                        else if (p.TimeUnixNano == 0)
+                        {
+                            Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
+                        }
+                        else if (!double.IsFinite(p.Sum))
+                        {
+                            Reject(PointRejectionReason.NonFiniteValue, 1, () => $"metric {m.Name}: summary sum {p.Sum} is not finite");
+                        }
+                        else
+                        {
+                            records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, MetricPointKind.Summary, OtlpAggregationTemporality.Unspecified, false,
+                                p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Sum, p.Count,
+                                StepAt(p.TimeUnixNano), EpochAt(p.TimeUnixNano)));
+                        }
+                    }
+                }
+            }
+        }
+        return new NormalizedBatch(records, rejections, examples, dropped);
+    }
+
+    /// <summary>One-line partial_success message: total and each reason with its first example.</summary>
+    public static string? Describe(NormalizedBatch batch, int totalPoints)
+    {
+        if (batch.Rejected == 0)
+        {
+            return null;
+        }
+        var parts = batch.Rejections.OrderBy(kv => kv.Key)
+            .Select(kv => $"{kv.Value} {kv.Key}: {batch.FirstExample[kv.Key]}");
+        return $"rejected {batch.Rejected} of {totalPoints} data points; " + string.Join("; ", parts);
+    }
+}

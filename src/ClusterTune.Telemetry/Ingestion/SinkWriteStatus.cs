@@ -1,0 +1,12 @@
+namespace ClusterTune.Telemetry.Ingestion;
+
+/// <summary>Whether an <see cref="ITrialMetricsSink"/> took a batch, or why not.</summary>
+public enum SinkWriteStatus
+{
+    /// <summary>All records were taken.</summary>
+    Accepted,
+    /// <summary>The sink is over capacity: the receiver answers 429 with Retry-After and the client retries.</summary>
+    Throttled,
+    /// <summary>The sink cannot take data now (e.g. not the leader, shutting down): 503 with Retry-After.</summary>
+    Unavailable,
+}
