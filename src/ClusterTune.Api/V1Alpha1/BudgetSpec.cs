@@ -6,7 +6,7 @@ namespace ClusterTune.Api.V1Alpha1;
 /// <summary>The sweep's limits; the first one reached ends the sweep (condition BudgetExhausted).</summary>
 public sealed class BudgetSpec
 {
-    internal const string GoDurationPattern = @"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
+    internal const string GoDurationPattern = @"^(0|([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+)$";
 
     [Minimum(1), Description("Trials to create at most (default 12).")]
     public int? MaxTrials { get; set; }

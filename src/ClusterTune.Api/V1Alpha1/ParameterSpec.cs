@@ -7,7 +7,7 @@ namespace ClusterTune.Api.V1Alpha1;
 public sealed class ParameterSpec
 {
     [RequiredField, Description("int, float or categorical.")]
-    public ParameterType Type { get; set; }
+    public ParameterType? Type { get; set; }
 
     [Description("Lower bound, inclusive (int and float).")]
     public double? Min { get; set; }

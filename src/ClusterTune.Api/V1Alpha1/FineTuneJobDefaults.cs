@@ -1,0 +1,160 @@
+using System.Text.Json;
+using ClusterTune.Api.Contract;
+
+namespace ClusterTune.Api.V1Alpha1;
+
+/// <summary>
+/// Fills every absent field of a FineTuneJob spec with its documented default (docs/api.md). Pure: returns a new
+/// spec and never changes the input; values the user set are kept even when invalid (validation reports them).
+/// </summary>
+public static class FineTuneJobDefaults
+{
+    public const int Epochs = 10;
+    public const int BatchSize = 64;
+    public const double PretrainingLearningRate = 0.001;
+    public const string ObjectiveMetric = "accuracy";
+    public const AlgorithmName Algorithm = AlgorithmName.Random;
+    public const long Seed = 0;
+    public const int MaxTrials = 12;
+    /// <summary>Upper bound of the grid-size default of maxTrials (a huge grid still needs an explicit maxTrials).</summary>
+    public const int MaxGridTrials = 1000;
+    public const int Parallelism = 2;
+    public const int MaxFailedTrials = 3;
+    public const int KeepTop = 3;
+    public const int MaxAttempts = 3;
+    public const string HeartbeatTimeout = "10m";
+    public const int MinResource = 1;
+    public const int ReductionFactor = 3;
+    public const int MedianGracePeriod = 1;
+    public const int MedianMinTrials = 3;
+
+    /// <summary>Default freezeDepth: int 0..2 (nothing, the first block, the first two blocks frozen).</summary>
+    public static ParameterSpec FreezeDepth() => new() { Type = ParameterType.Int, Min = 0, Max = 2, Scale = ParameterScale.Linear, Step = 1 };
+
+    /// <summary>Default lrFactor: float 0.001..1 on a log scale; under grid the points 0.01, 0.1 and 1.</summary>
+    public static ParameterSpec LrFactor(AlgorithmName algorithm) => algorithm == AlgorithmName.Grid
+        ? new() { Type = ParameterType.Categorical, Values = [0.01, 0.1, 1.0] }
+        : new() { Type = ParameterType.Float, Min = 0.001, Max = 1, Scale = ParameterScale.Log };
+
+    /// <summary>Default loraRank: categorical 0 (full fine-tune), 4, 8.</summary>
+    public static ParameterSpec LoraRank() => new() { Type = ParameterType.Categorical, Values = [0, 4, 8] };
+
+    /// <summary>Returns a copy of <paramref name="spec"/> with every absent field defaulted.</summary>
+    public static FineTuneJobSpec Apply(FineTuneJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var s = Clone(spec);
+        s.Model ??= new ModelSpec();
+        s.Dataset ??= new DatasetSpec();
+        s.Trainer ??= new TrainerSpec();
+        s.Trainer.Epochs ??= Epochs;
+        s.Trainer.BatchSize ??= BatchSize;
+        s.Trainer.PretrainingLearningRate ??= PretrainingLearningRate;
+
+        s.Algorithm ??= new AlgorithmSpec();
+        s.Algorithm.Name ??= Algorithm;
+        s.Algorithm.Seed ??= Seed;
+
+        s.SearchSpace ??= new SearchSpace();
+        s.SearchSpace.FreezeDepth ??= FreezeDepth();
+        s.SearchSpace.LrFactor ??= LrFactor(s.Algorithm.Name.Value);
+        s.SearchSpace.LoraRank ??= LoraRank();
+        foreach (var (_, p) in s.SearchSpace.AllParameters())
+            ApplyParameter(p);
+
+        s.Objective ??= new ObjectiveSpec();
+        s.Objective.Metric ??= ObjectiveMetric;
+        s.Objective.Direction ??= DirectionFor(s.Objective.Metric);
+
+        s.EarlyStopping ??= new EarlyStoppingSpec();
+        ApplyEarlyStopping(s.EarlyStopping, Math.Max(1, s.Trainer.Epochs.Value));
+
+        s.Budget ??= new BudgetSpec();
+        s.Budget.MaxTrials ??= s.Algorithm.Name == AlgorithmName.Grid
+            ? (int)Math.Clamp(GridSize(s.SearchSpace) ?? MaxTrials, 1, MaxGridTrials)
+            : MaxTrials;
+        s.Budget.Parallelism ??= Math.Max(1, Math.Min(Parallelism, s.Budget.MaxTrials.Value));
+        s.Budget.MaxFailedTrials ??= MaxFailedTrials;
+
+        s.Checkpoints ??= new CheckpointSpec();
+        s.Checkpoints.KeepTop ??= KeepTop;
+        s.Checkpoints.DeletePolicy ??= CheckpointDeletePolicy.KeepPromoted;
+
+        s.RetryPolicy ??= new RetryPolicy();
+        s.RetryPolicy.MaxAttempts ??= MaxAttempts;
+        s.RetryPolicy.RetryOnOom ??= false;
+        s.RetryPolicy.HeartbeatTimeout ??= HeartbeatTimeout;
+
+        s.Suspend ??= false;
+        return s;
+    }
+
+    /// <summary>minimize for metric names that contain "loss" or "error", maximize otherwise.</summary>
+    public static ObjectiveDirection DirectionFor(string metric) =>
+        metric.Contains("loss", StringComparison.OrdinalIgnoreCase) || metric.Contains("error", StringComparison.OrdinalIgnoreCase)
+            ? ObjectiveDirection.Minimize
+            : ObjectiveDirection.Maximize;
+
+    /// <summary>
+    /// Number of grid points (product of each parameter's value count, conditional ones included as an upper bound);
+    /// null when a dimension is continuous (a float range without step) or malformed.
+    /// </summary>
+    public static long? GridSize(SearchSpace space)
+    {
+        long size = 1;
+        foreach (var (_, p) in space.AllParameters())
+        {
+            long? n = p.Type switch
+            {
+                ParameterType.Categorical => p.Values is { Count: > 0 } v ? v.Count : null,
+                _ when p.Min is { } min && p.Max is { } max && max >= min && (p.Step ?? (p.Type == ParameterType.Int ? 1 : 0)) is > 0 and var step
+                    => (long)Math.Floor((max - min) / step + 1e-9) + 1,
+                _ => null,
+            };
+            if (n is null) return null;
+            size = size > long.MaxValue / Math.Max(1, n.Value) ? long.MaxValue : size * n.Value;
+        }
+        return size;
+    }
+
+    /// <summary>Hyperband's natural bracket count: floor(log_rf(max/min)) + 1.</summary>
+    public static int HyperbandBrackets(int minResource, int maxResource, int reductionFactor)
+    {
+        if (minResource < 1 || maxResource < minResource || reductionFactor < 2) return 1;
+        var b = 0;
+        for (long r = minResource; r * reductionFactor <= maxResource; r *= reductionFactor) b++;
+        return b + 1;
+    }
+
+    private static void ApplyParameter(ParameterSpec p)
+    {
+        if (p.Type == ParameterType.Categorical) return;
+        p.Scale ??= ParameterScale.Linear;
+        if (p.Type == ParameterType.Int && p.Scale == ParameterScale.Linear) p.Step ??= 1;
+    }
+
+    private static void ApplyEarlyStopping(EarlyStoppingSpec e, int epochs)
+    {
+        e.Type ??= EarlyStoppingType.None;
+        switch (e.Type)
+        {
+            case EarlyStoppingType.Asha or EarlyStoppingType.Hyperband:
+                e.MinResource ??= MinResource;
+                e.MaxResource ??= epochs;
+                e.ReductionFactor ??= ReductionFactor;
+                e.Mode ??= EarlyStoppingMode.Stop;
+                e.Brackets ??= e.Type == EarlyStoppingType.Asha
+                    ? 1
+                    : HyperbandBrackets(e.MinResource.Value, e.MaxResource.Value, e.ReductionFactor.Value);
+                break;
+            case EarlyStoppingType.Median:
+                e.GracePeriod ??= MedianGracePeriod;
+                e.MinTrials ??= MedianMinTrials;
+                break;
+        }
+    }
+
+    // A JSON round trip is the simplest faithful deep copy of a plain data tree.
+    private static FineTuneJobSpec Clone(FineTuneJobSpec spec) =>
+        JsonSerializer.Deserialize<FineTuneJobSpec>(JsonSerializer.Serialize(spec, ApiJson.Options), ApiJson.Options)!;
+}
