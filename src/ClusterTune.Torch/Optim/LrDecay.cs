@@ -1,0 +1,9 @@
+namespace ClusterTune.Torch.Optim;
+
+/// <summary>Shape of the learning rate after warm-up.</summary>
+public enum LrDecay
+{
+    Constant,
+    Linear,
+    Cosine,
+}
