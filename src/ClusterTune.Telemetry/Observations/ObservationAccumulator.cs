@@ -1,0 +1,112 @@
+using ClusterTune.Telemetry.Ingestion;
+
+namespace ClusterTune.Telemetry.Observations;
+
+/// <summary>
+/// Thread-safe per-trial stream semantics over accepted OTLP records: duplicate and out-of-order points, counter
+/// resets, NaN/Inf failure signals, and rung observations (objective per epoch, from
+/// clustertune.eval.metric{metric=objective} paired with clustertune.train.epoch by point time). The operator feeds
+/// it from its sink and batch-writes Trial status from <see cref="DrainChanged"/>.
+/// </summary>
+public sealed class ObservationAccumulator
+{
+    private readonly Func<TrialKey, string?> _objectiveFor;
+    private readonly TimeProvider _time;
+    private readonly ObservationOptions _options;
+    private readonly object _lock = new();
+    private readonly Dictionary<TrialKey, TrialStream> _streams = [];
+    private readonly HashSet<TrialKey> _changed = [];
+
+    /// <summary>Creates an accumulator.</summary>
+    /// <param name="objectiveMetricFor">The objective's eval metric name for a trial (e.g. "accuracy"), null when unknown yet.</param>
+    /// <param name="timeProvider">Clock for LastReceived and the silence check.</param>
+    /// <param name="options">Memory bounds (null: defaults).</param>
+    public ObservationAccumulator(Func<TrialKey, string?> objectiveMetricFor, TimeProvider timeProvider, ObservationOptions? options = null)
+    {
+        _objectiveFor = objectiveMetricFor ?? throw new ArgumentNullException(nameof(objectiveMetricFor));
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _options = options ?? new ObservationOptions();
+        if (_options.MaxObjectivePointsPerTrial < 2 || _options.DedupeWindowPerSeries < 1 || _options.MaxSeriesPerTrial < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "ObservationOptions: MaxObjectivePointsPerTrial ≥ 2, DedupeWindowPerSeries ≥ 1, MaxSeriesPerTrial ≥ 1");
+        }
+    }
+
+    /// <summary>Takes records (any trials, any order); returns how many changed state (duplicates excluded).</summary>
+    public int Add(IReadOnlyList<TrialMetricRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var now = _time.GetUtcNow();
+        int taken = 0;
+        lock (_lock)
+        {
+            foreach (var r in records)
+            {
+                if (!_streams.TryGetValue(r.Trial, out var stream))
+                {
+                    stream = new TrialStream(r.Trial, _objectiveFor(r.Trial), _options);
+                    _streams[r.Trial] = stream;
+                }
+                stream.Objective ??= _objectiveFor(r.Trial);
+                if (stream.Add(r, now))
+                {
+                    taken++;
+                    _changed.Add(r.Trial);
+                }
+            }
+        }
+        return taken;
+    }
+
+    /// <summary>The current state of one trial, or null when it never sent a point (or was removed).</summary>
+    public TrialObservationSnapshot? GetSnapshot(TrialKey trial)
+    {
+        lock (_lock)
+        {
+            return _streams.TryGetValue(trial, out var s) ? s.Snapshot() : null;
+        }
+    }
+
+    /// <summary>Snapshots of the trials that changed since the last call (for one batched status write each).</summary>
+    public IReadOnlyList<TrialObservationSnapshot> DrainChanged()
+    {
+        lock (_lock)
+        {
+            var result = _changed.Where(_streams.ContainsKey).Select(k => _streams[k].Snapshot()).ToArray();
+            _changed.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Trials whose last point arrived more than <paramref name="maxSilence"/> ago (stuck-trial watchdog input).</summary>
+    public IReadOnlyList<TrialKey> FindSilent(TimeSpan maxSilence)
+    {
+        var cutoff = _time.GetUtcNow() - maxSilence;
+        lock (_lock)
+        {
+            return _streams.Values.Where(s => s.LastReceived < cutoff).Select(s => s.Trial).ToArray();
+        }
+    }
+
+    /// <summary>Forgets a trial (finished or deleted).</summary>
+    public bool Remove(TrialKey trial)
+    {
+        lock (_lock)
+        {
+            _changed.Remove(trial);
+            return _streams.Remove(trial);
+        }
+    }
+
+    /// <summary>Trials with state.</summary>
+    public IReadOnlyList<TrialKey> Trials
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _streams.Keys.ToArray();
+            }
+        }
+    }
+}
