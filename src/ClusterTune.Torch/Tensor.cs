@@ -129,6 +129,20 @@ public sealed partial class Tensor : IDisposable
         return data;
     }
 
+    /// <summary>Copies the raw elements in the tensor's own dtype (CPU, contiguous, little-endian) into dst.</summary>
+    public unsafe void CopyBytesTo(Span<byte> destination)
+    {
+        var dtype = DType;
+        var n = NumElements;
+        var need = n * DTypes.SizeOf(dtype);
+        if (destination.Length != need)
+            throw new ArgumentException($"destination has {destination.Length} bytes but the tensor needs {need} ({n} × {dtype})", nameof(destination));
+        fixed (byte* p = destination) TorchException.Check(NativeMethods.ct_tensor_copy_out(Handle, (int)dtype, p, n));
+    }
+
+    /// <summary>Size in bytes of the elements in the tensor's dtype.</summary>
+    public long ByteSize => NumElements * DTypes.SizeOf(DType);
+
     /// <summary>The value of a one-element tensor as a double.</summary>
     public double Item()
     {
