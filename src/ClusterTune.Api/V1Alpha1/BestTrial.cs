@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using ClusterTune.Api.Schema;
 
 namespace ClusterTune.Api.V1Alpha1;
@@ -10,10 +11,10 @@ public sealed class BestTrial
     public int? Index { get; set; }
     public Dictionary<string, ParamValue>? Params { get; set; }
     public double? Objective { get; set; }
-    /// <summary>The trial's own best checkpoint.</summary>
+    [Description("The trial's own best checkpoint.")]
     public string? CheckpointUri { get; set; }
-    /// <summary>Where it was promoted (spec.checkpoints.promotePath) once promotion succeeded.</summary>
+    [Description("Where it was promoted (spec.checkpoints.promotePath) once promotion succeeded.")]
     public string? PromotedUri { get; set; }
-    /// <summary>SHA-256 of the promoted checkpoint, as written in its provenance file.</summary>
+    [Description("SHA-256 of the promoted checkpoint, as written in its provenance file.")]
     public string? Sha256 { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.Schema;
 
@@ -6,35 +7,36 @@ namespace ClusterTune.Api.V1Alpha1;
 /// <summary>The observed state of a sweep. Bounded in size: counts and the best trial, never one entry per trial.</summary>
 public sealed class FineTuneJobStatus
 {
-    /// <summary>metadata.generation of the spec this status describes.</summary>
+    [Description("metadata.generation of the spec this status describes.")]
     public long? ObservedGeneration { get; set; }
 
-    /// <summary>Standard conditions; types in <see cref="ConditionTypes"/>, reasons in <see cref="ConditionReasons"/>.</summary>
     [MaxItems(16)]
+    [Description("Standard conditions: Validated, Running, Complete, Failed, Suspended, BudgetExhausted, CheckpointPromoted.")]
     public List<Condition>? Conditions { get; set; }
 
+    [Description("Pending, Running, Suspended, Succeeded or Failed; the conditions carry the detail.")]
     public FineTuneJobPhase? Phase { get; set; }
 
-    /// <summary>Trial counts by phase.</summary>
+    [Description("Trial counts by phase.")]
     public TrialCounts? Trials { get; set; }
 
-    /// <summary>The best trial so far by the objective (ties: lowest index; NaN never wins).</summary>
+    [Description("The best trial so far by the objective (ties: lowest index; NaN never wins).")]
     public BestTrial? BestTrial { get; set; }
 
-    /// <summary>Trial checkpoints kept by spec.checkpoints.keepTop, best first (the others were deleted).</summary>
     [MaxItems(50)]
+    [Description("Trial checkpoints kept by spec.checkpoints.keepTop, best first (the others were deleted).")]
     public List<RetainedCheckpoint>? RetainedCheckpoints { get; set; }
 
-    /// <summary>GPU-seconds consumed by all attempts of all trials (GPUs × running seconds).</summary>
     [Minimum(0)]
+    [Description("GPU-seconds consumed by all attempts of all trials (GPUs × running seconds).")]
     public double? GpuSecondsUsed { get; set; }
 
-    /// <summary>spec.budget.maxGpuHours minus the GPU-hours used (absent when there is no GPU budget); the burn-down.</summary>
+    [Description("spec.budget.maxGpuHours minus the GPU-hours used (absent when there is no GPU budget); the burn-down.")]
     public double? GpuHoursRemaining { get; set; }
 
     public DateTimeOffset? StartTime { get; set; }
     public DateTimeOffset? CompletionTime { get; set; }
 
-    /// <summary>Human-readable summary of the current state.</summary>
+    [Description("Human-readable summary of the current state.")]
     public string? Message { get; set; }
 }

@@ -278,8 +278,11 @@ public static partial class FineTuneJobValidator
             e.Add(new($"{path}.parameter", "a parameter cannot depend on itself", "name another parameter"));
             return;
         }
-        if (parent.Condition is not null)
-            e.Add(new($"{path}.parameter", $"'{c.Parameter}' is itself conditional; conditions nest one level only", "depend on an unconditional parameter"));
+        if (DependsOn(c.Parameter, name, byName))
+        {
+            e.Add(new($"{path}.parameter", $"'{c.Parameter}' depends (through its own condition) on '{name}', a cycle", "remove one of the conditions"));
+            return;
+        }
         if ((c.EqualTo is null) == (c.In is null))
         {
             e.Add(new(path, "must set exactly one of equals and in", "e.g. {parameter: loraRank, in: [4, 8]}"));
@@ -295,6 +298,18 @@ public static partial class FineTuneJobValidator
                 if (!values.Contains(c.In![i]))
                     e.Add(new($"{path}.in[{i}]", $"{c.In[i]} is not one of {c.Parameter}'s values", $"use values from: {string.Join(", ", values)}"));
         }
+    }
+
+    private static bool DependsOn(string start, string target, Dictionary<string, ParameterSpec> byName)
+    {
+        var current = start;
+        for (var hops = 0; hops <= byName.Count; hops++)
+        {
+            if (!byName.TryGetValue(current, out var spec) || spec.Condition is not { } c) return false;
+            if (c.Parameter == target) return true;
+            current = c.Parameter;
+        }
+        return true;
     }
 
     private static void ValidateObjective(ObjectiveSpec o, List<FieldError> e)

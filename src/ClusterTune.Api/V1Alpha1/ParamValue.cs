@@ -46,6 +46,30 @@ public readonly record struct ParamValue
     /// <summary>The integer, or an exception when the value is not an integral number.</summary>
     public long AsInt64() => IsInteger ? (long)Number : throw new InvalidOperationException($"Parameter value {this} is not an integer.");
 
+    /// <summary>The value as a plain CLR object: long for integral numbers, double for others, string or bool.</summary>
+    public object ToObject() => Kind switch
+    {
+        ParamValueKind.Number when IsInteger && Math.Abs(Number) < 9.007199254740992E15 => (long)Number,
+        ParamValueKind.Number => Number,
+        ParamValueKind.String => Text!,
+        _ => Flag,
+    };
+
+    /// <summary>The ParamValue of a CLR number, string or bool (what search algorithms hand out).</summary>
+    public static ParamValue FromObject(object value) => value switch
+    {
+        ParamValue p => p,
+        string s => Of(s),
+        bool b => Of(b),
+        long l => Of(l),
+        int i => Of(i),
+        short sh => Of(sh),
+        double d => Of(d),
+        float f => Of(f),
+        decimal m => Of((double)m),
+        _ => throw new ArgumentException($"A parameter value must be a number, string or bool, not {value?.GetType().Name ?? "null"}.", nameof(value)),
+    };
+
     /// <summary>The value as JSON text (numbers in shortest round-trip form, strings quoted).</summary>
     public override string ToString() => Kind switch
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using ClusterTune.Api.Schema;
 
 namespace ClusterTune.Api.V1Alpha1;
@@ -8,49 +9,53 @@ public sealed class TrialStatus
     /// <summary>The cap of <see cref="Observations"/>: enough for every epoch of a short fine-tune and every rung of a long one.</summary>
     public const int MaxObservations = 64;
 
+    [Description("metadata.generation of the spec this status describes.")]
     public long? ObservedGeneration { get; set; }
+
+    [Description("Pending, Running, Paused (at a rung, checkpoint saved), Succeeded, Failed or EarlyStopped.")]
     public TrialPhase? Phase { get; set; }
 
-    /// <summary>Objective values by epoch (one per epoch or rung; oldest dropped first when over the cap).</summary>
     [MaxItems(MaxObservations)]
+    [Description("Objective values by epoch (one per epoch or rung; oldest dropped first when over the cap).")]
     public List<Observation>? Observations { get; set; }
 
-    /// <summary>Pods created for this trial so far (1 after the first pod).</summary>
     [Minimum(0)]
+    [Description("Pods created for this trial so far (1 after the first pod).")]
     public int? Attempts { get; set; }
 
-    /// <summary>The current (or last) pod: <c>ResourceNames.Pod(job, index, attempts)</c>.</summary>
+    [Description("The current (or last) pod, named <job>-<index>-<attempt>.")]
     public string? PodName { get; set; }
 
-    /// <summary>When the trial last reported a metric.</summary>
+    [Description("When the trial last reported a metric.")]
     public DateTimeOffset? LastHeartbeat { get; set; }
 
-    /// <summary>Epochs completed.</summary>
     [Minimum(0)]
+    [Description("Epochs completed.")]
     public int? Epoch { get; set; }
 
-    /// <summary>The trial's best checkpoint (what promotion copies).</summary>
+    [Description("The trial's best checkpoint (what promotion copies).")]
     public string? CheckpointUri { get; set; }
 
-    /// <summary>The trial's latest checkpoint (what a resume starts from).</summary>
+    [Description("The trial's latest checkpoint (what a resume starts from).")]
     public string? LastCheckpointUri { get; set; }
 
-    /// <summary>The final (or best so far) objective value; absent when NaN or not reported yet.</summary>
+    [Description("The final (or best so far) objective value; absent when NaN or not reported yet.")]
     public double? Objective { get; set; }
 
-    /// <summary>Final metrics by name from the result (bounded by what the trainer reports).</summary>
     [MaxItems(32)]
+    [Description("Final metrics by name from the result (bounded by what the trainer reports).")]
     public Dictionary<string, double>? Metrics { get; set; }
 
-    /// <summary>CamelCase reason of the phase, from <see cref="TrialReasons"/>.</summary>
+    [Description("CamelCase reason of the phase, from TrialReasons.")]
     public string? Reason { get; set; }
+    [Description("Human-readable detail of the reason.")]
     public string? Message { get; set; }
 
     public DateTimeOffset? StartTime { get; set; }
     public DateTimeOffset? CompletionTime { get; set; }
 
-    /// <summary>GPU-seconds consumed by all attempts (GPUs × running seconds).</summary>
     [Minimum(0)]
+    [Description("GPU-seconds consumed by all attempts (GPUs × running seconds).")]
     public double? GpuSeconds { get; set; }
 
     [Minimum(0)]

@@ -1,0 +1,69 @@
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+
+namespace ClusterTune.Api.Tests;
+
+/// <summary>Jobs the tests start from: a minimal valid one and one with every field set.</summary>
+internal static class TestJobs
+{
+    public static FineTuneJob Minimal() => new()
+    {
+        Metadata = new ObjectMeta { Name = "sweep", Namespace = "default" },
+        Spec = new FineTuneJobSpec
+        {
+            Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors" },
+            Dataset = new DatasetSpec { TrainUri = "file:///data/mnist" },
+            Trainer = new TrainerSpec { Image = "clustertune/trainer:dev" },
+        },
+    };
+
+    public static FineTuneJob Full() => new()
+    {
+        Metadata = new ObjectMeta { Name = "sweep", Namespace = "default", Uid = "u-1", Generation = 3 },
+        Spec = new FineTuneJobSpec
+        {
+            Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors", Architecture = "small-cnn" },
+            Dataset = new DatasetSpec { TrainUri = "file:///data/mnist/train", ValidationUri = "file:///data/mnist/val", LabelsPerClass = 30 },
+            Trainer = new TrainerSpec
+            {
+                Image = "clustertune/trainer:dev",
+                Command = ["ctune-trainer"],
+                Args = ["--log", "info"],
+                Env = [new EnvVar { Name = "HF_HOME", Value = "/cache" }, new EnvVar { Name = "TOKEN", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = "s", Key = "k" } } }],
+                Resources = new ResourceRequirements
+                {
+                    Requests = new() { ["cpu"] = "500m", ["memory"] = "2Gi" },
+                    Limits = new() { ["memory"] = "4Gi", [ResourceRequirements.NvidiaGpu] = 1 },
+                },
+                NodeSelector = new() { ["accelerator"] = "a100" },
+                Tolerations = [new Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }],
+                PriorityClassName = "batch-low",
+                ServiceAccountName = "trainer",
+                Epochs = 9,
+                BatchSize = 64,
+                PretrainingLearningRate = 0.001,
+            },
+            SearchSpace = new SearchSpace
+            {
+                FreezeDepth = new ParameterSpec { Type = ParameterType.Int, Min = 0, Max = 3 },
+                LrFactor = new ParameterSpec { Type = ParameterType.Float, Min = 0.001, Max = 1, Scale = ParameterScale.Log },
+                LoraRank = new ParameterSpec { Type = ParameterType.Categorical, Values = [0, 4, 8] },
+                Parameters = new()
+                {
+                    ["loraAlpha"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [8, 16], Condition = new ParameterCondition { Parameter = "loraRank", In = [4, 8] } },
+                    ["optimizer"] = new ParameterSpec { Type = ParameterType.Categorical, Values = ["adamw", "sgd"] },
+                    ["dropout"] = new ParameterSpec { Type = ParameterType.Float, Min = 0, Max = 0.5, Step = 0.1 },
+                    ["amp"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [true, false], Condition = new ParameterCondition { Parameter = "optimizer", EqualTo = "adamw" } },
+                },
+                Constraints = new SearchConstraints { MaxTrainableParamsFraction = 0.5 },
+            },
+            Objective = new ObjectiveSpec { Metric = "accuracy", Direction = ObjectiveDirection.Maximize, Target = 0.99 },
+            Algorithm = new AlgorithmSpec { Name = AlgorithmName.Tpe, Seed = 7 },
+            EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha, MinResource = 1, MaxResource = 9, ReductionFactor = 3, Mode = EarlyStoppingMode.Promote, Brackets = 1 },
+            Budget = new BudgetSpec { MaxTrials = 20, Parallelism = 4, MaxFailedTrials = 2, MaxDuration = "2h", MaxGpuHours = 10, TrialDeadline = "30m", NotImprovingTrials = 8 },
+            Checkpoints = new CheckpointSpec { StorageRoot = "file:///ckpt", KeepTop = 3, PromotePath = "file:///ckpt/best", DeletePolicy = CheckpointDeletePolicy.KeepPromoted },
+            RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m" },
+            Suspend = false,
+        },
+    };
+}
