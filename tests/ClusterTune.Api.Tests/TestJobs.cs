@@ -6,6 +6,13 @@ namespace ClusterTune.Api.Tests;
 /// <summary>Jobs the tests start from: a minimal valid one and one with every field set.</summary>
 internal static class TestJobs
 {
+    /// <summary>The job after <paramref name="change"/> was applied to its spec (for table-driven tests).</summary>
+    public static FineTuneJob With(this FineTuneJob job, Action<FineTuneJobSpec> change)
+    {
+        change(job.Spec);
+        return job;
+    }
+
     public static FineTuneJob Minimal() => new()
     {
         Metadata = new ObjectMeta { Name = "sweep", Namespace = "default" },

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ClusterTune.Api.Contract;
 
 namespace ClusterTune.Api.V1Alpha1;
@@ -154,7 +155,10 @@ public static class FineTuneJobDefaults
         }
     }
 
-    // A JSON round trip is the simplest faithful deep copy of a plain data tree.
+    // A JSON round trip is the simplest faithful deep copy of a plain data tree; NaN and infinities set from C#
+    // must survive it so that validation can report them.
+    private static readonly JsonSerializerOptions CloneOptions = new(ApiJson.Options) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private static FineTuneJobSpec Clone(FineTuneJobSpec spec) =>
-        JsonSerializer.Deserialize<FineTuneJobSpec>(JsonSerializer.Serialize(spec, ApiJson.Options), ApiJson.Options)!;
+        JsonSerializer.Deserialize<FineTuneJobSpec>(JsonSerializer.Serialize(spec, CloneOptions), CloneOptions)!;
 }

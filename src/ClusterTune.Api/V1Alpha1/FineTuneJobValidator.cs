@@ -256,7 +256,7 @@ public static partial class FineTuneJobValidator
                             e.Add(new($"{path}.values[{i}]", $"{name} is {what}; {p.Values[i]} is not a whole number >= 0", "list whole numbers such as 0, 4, 8"));
                 break;
             case KnobNames.LrFactor:
-                if (p.Type is ParameterType.Int or ParameterType.Float && p.Min is <= 0)
+                if (p.Type is ParameterType.Int or ParameterType.Float && p.Min is <= 0 && p.Scale != ParameterScale.Log)
                     e.Add(new($"{path}.min", $"lrFactor multiplies the pretraining learning rate and must be > 0, got {F(p.Min)}", "set min to a positive value such as 0.001"));
                 else if (p.Type == ParameterType.Categorical && p.Values is not null)
                     for (var i = 0; i < p.Values.Count; i++)
@@ -278,9 +278,11 @@ public static partial class FineTuneJobValidator
             e.Add(new($"{path}.parameter", "a parameter cannot depend on itself", "name another parameter"));
             return;
         }
-        if (DependsOn(c.Parameter, name, byName))
+        if (CycleThrough(name, byName) is { } cycle)
         {
-            e.Add(new($"{path}.parameter", $"'{c.Parameter}' depends (through its own condition) on '{name}', a cycle", "remove one of the conditions"));
+            // Reported once, on the cycle's first member by name.
+            if (cycle.Min(StringComparer.Ordinal) == name)
+                e.Add(new($"{path}.parameter", $"conditions form a cycle: {string.Join(" -> ", cycle)} -> {name}", "remove one of the conditions"));
             return;
         }
         if ((c.EqualTo is null) == (c.In is null))
@@ -300,16 +302,19 @@ public static partial class FineTuneJobValidator
         }
     }
 
-    private static bool DependsOn(string start, string target, Dictionary<string, ParameterSpec> byName)
+    // The chain name -> parent -> ... when it leads back to name; null when it ends.
+    private static List<string>? CycleThrough(string name, Dictionary<string, ParameterSpec> byName)
     {
-        var current = start;
-        for (var hops = 0; hops <= byName.Count; hops++)
+        var chain = new List<string> { name };
+        var current = name;
+        while (byName.TryGetValue(current, out var spec) && spec.Condition is { } c)
         {
-            if (!byName.TryGetValue(current, out var spec) || spec.Condition is not { } c) return false;
-            if (c.Parameter == target) return true;
+            if (c.Parameter == name) return chain;
+            if (chain.Contains(c.Parameter)) return null; // a cycle that does not pass through name
+            chain.Add(c.Parameter);
             current = c.Parameter;
         }
-        return true;
+        return null;
     }
 
     private static void ValidateObjective(ObjectiveSpec o, List<FieldError> e)
