@@ -6,7 +6,7 @@ namespace ClusterTune.Telemetry.Ingestion;
 /// <summary>
 /// Pure mapping of a decoded request to trial records: identity from resource attributes, authorization from a
 /// precomputed table, point validation (time 0, non-finite sums, no value), NO_RECORDED_VALUE dropped, and
-/// step/epoch paired by equal time_unix_nano within the same resource.
+/// step/epoch paired with the nearest-in-time clustertune.train.step/epoch point of the same resource in the same request.
 /// </summary>
 internal static class PointNormalizer
 {
@@ -84,8 +84,8 @@ internal static class PointNormalizer
                 continue;
             }
 
-            var steps = new Dictionary<ulong, long>();
-            var epochs = new Dictionary<ulong, long>();
+            var steps = new List<(ulong Time, long Value)>();
+            var epochs = new List<(ulong Time, long Value)>();
             foreach (var scope in resource.ScopeMetrics)
             {
                 foreach (var m in scope.Metrics)
@@ -99,13 +99,13 @@ internal static class PointNormalizer
                     {
                         if (p.TimeUnixNano != 0 && !p.NoRecordedValue && p.ValueKind != OtlpNumberValueKind.None && double.IsFinite(p.Value))
                         {
-                            target[p.TimeUnixNano] = (long)Math.Round(p.Value);
+                            target.Add((p.TimeUnixNano, (long)Math.Round(p.Value)));
                         }
                     }
                 }
             }
-            long? StepAt(ulong t) => steps.TryGetValue(t, out var s) ? s : null;
-            long? EpochAt(ulong t) => epochs.TryGetValue(t, out var e) ? e : null;
+            long? StepAt(ulong t) => Nearest(steps, t);
+            long? EpochAt(ulong t) => Nearest(epochs, t);
 
             foreach (var scope in resource.ScopeMetrics)
             {
@@ -185,6 +185,28 @@ internal static class PointNormalizer
             }
         }
         return new NormalizedBatch(records, rejections, examples, dropped);
+    }
+
+    /// <summary>
+    /// The value whose time is nearest to <paramref name="time"/> (ties: the earlier). SDKs stamp each metric of one
+    /// collection separately (microseconds apart), so exact equality of time_unix_nano would miss the pairing.
+    /// </summary>
+    internal static long? Nearest(List<(ulong Time, long Value)> points, ulong time)
+    {
+        long? best = null;
+        ulong bestDistance = ulong.MaxValue;
+        ulong bestTime = 0;
+        foreach (var (t, v) in points)
+        {
+            ulong d = t > time ? t - time : time - t;
+            if (d < bestDistance || (d == bestDistance && t < bestTime))
+            {
+                best = v;
+                bestDistance = d;
+                bestTime = t;
+            }
+        }
+        return best;
     }
 
     /// <summary>One-line partial_success message: total and each reason with its first example.</summary>

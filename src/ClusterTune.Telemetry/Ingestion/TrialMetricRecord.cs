@@ -14,8 +14,8 @@ namespace ClusterTune.Telemetry.Ingestion;
 /// <param name="TimeUnixNano">Point time, never 0 (such points are rejected).</param>
 /// <param name="Value">The value (as_int converted to double; histogram/summary: the sum). May be NaN or ±Inf on gauges.</param>
 /// <param name="Count">Histogram/summary count; null for number points.</param>
-/// <param name="Step">clustertune.train.step reported by the same resource at the same time_unix_nano, if any.</param>
-/// <param name="Epoch">clustertune.train.epoch reported by the same resource at the same time_unix_nano, if any.</param>
+/// <param name="Step">clustertune.train.step of the same resource in the same request (nearest point time), if any.</param>
+/// <param name="Epoch">clustertune.train.epoch of the same resource in the same request (nearest point time), if any.</param>
 public sealed record TrialMetricRecord(
     TrialKey Trial,
     string Metric,

@@ -12,10 +12,6 @@ public abstract class LabelledFamily<TChild> : MetricFamily
     private protected LabelledFamily(string name, string help, MetricType type, IReadOnlyList<string> labelNames)
         : base(name, help, type, labelNames)
     {
-        if (labelNames.Count == 0)
-        {
-            _children[new LabelValues([])] = CreateChild();
-        }
     }
 
     /// <summary>The series for these label values (created on first use); values in <see cref="MetricFamily.LabelNames"/> order.</summary>
@@ -42,10 +38,6 @@ public abstract class LabelledFamily<TChild> : MetricFamily
     public void Clear()
     {
         _children.Clear();
-        if (LabelNames.Count == 0)
-        {
-            _children[new LabelValues([])] = CreateChild();
-        }
     }
 
     /// <summary>Number of series.</summary>
@@ -57,6 +49,11 @@ public abstract class LabelledFamily<TChild> : MetricFamily
 
     internal override IReadOnlyList<MetricSample> Collect()
     {
+        if (LabelNames.Count == 0)
+        {
+            // An unlabelled series always exists (0 until used), as in other Prometheus clients.
+            WithLabels();
+        }
         var keys = _children.Keys.ToList();
         keys.Sort(LabelValues.Compare);
         var samples = new List<MetricSample>();
