@@ -1,4 +1,8 @@
+using ClusterTune.Api.Contract;
+using ClusterTune.Torch;
 using ClusterTune.Trainer.Contract;
+using ClusterTune.Trainer.Reporting;
+using ClusterTune.Trainer.Training;
 using ClusterTune.Trainer.Runtime;
 
 namespace ClusterTune.Trainer;
@@ -39,9 +43,49 @@ public static class Program
             return ExitCodes.Usage;
         }
 
-        Console.Error.WriteLine($"{options.Command}: not available in this build");
-        return ExitCodes.Failed;
+        return Run(options, Console.Error);
     }
+
+    /// <summary>Runs a parsed command: writes the result to the termination-message path and returns the exit code.</summary>
+    public static int Run(TrialOptions options, TextWriter log)
+    {
+        using var stop = new StopSignal();
+        TrialResult result;
+        int exitCode;
+        try
+        {
+            Torch.Torch.SetNumThreads(options.Threads);
+            using var reporter = new TrialReporter(options, TimeProvider.System, log);
+            result = options.Command == TrialOptions.PretrainCommand
+                ? new Pretrainer(options, reporter, stop, log).Run()
+                : new TrialRunner(options, reporter, stop, log).Run();
+            exitCode = result.Status switch
+            {
+                TrialResult.Succeeded => ExitCodes.Succeeded,
+                TrialResult.Stopped => ExitCodes.Stopped,
+                _ => ExitCodes.Failed,
+            };
+        }
+        catch (TrialConfigurationException e)
+        {
+            log.WriteLine($"error: {e.Message}");
+            result = Failed(e.Message);
+            exitCode = ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or TorchException or TrainingDivergedException or ArgumentException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"error: {e}");
+            result = Failed($"{e.GetType().Name}: {e.Message}");
+            exitCode = ExitCodes.Failed;
+        }
+
+        TerminationMessage.TryWrite(options.TerminationMessagePath, result, log);
+        log.WriteLine($"result: {result.Status} (exit {exitCode})");
+        return exitCode;
+    }
+
+    private static TrialResult Failed(string message) =>
+        new(TrialResult.Failed, null, new Dictionary<string, double>(), 0, 0, null, null, 0, 0, message);
 
     private static string Usage()
     {

@@ -58,7 +58,7 @@ public sealed record TrialOptions
 
     public int Seed { get; init; }
 
-    public int Threads { get; init; } = 2;
+    public int Threads { get; init; } = 1;
 
     public int LabelsPerClass { get; init; } = 30;
 
@@ -169,7 +169,7 @@ public sealed record TrialOptions
             ModelArchitecture = Get(TrialEnv.ModelArchitecture),
             Attempt = Int(Get(TrialEnv.Attempt), TrialEnv.Attempt, 1, min: 1),
             Seed = parameters.Seed ?? Int(Get(TrainerEnv.Seed), TrainerEnv.Seed, 0, min: 0),
-            Threads = Int(Get(TrainerEnv.Threads), TrainerEnv.Threads, 2, min: 1),
+            Threads = Int(Get(TrainerEnv.Threads), TrainerEnv.Threads, 1, min: 1),
             LabelsPerClass = parameters.LabelsPerClass ?? Int(Get(TrialEnv.LabelsPerClass), TrialEnv.LabelsPerClass, 30, min: 1),
             TrainLimit = Int(Get(TrainerEnv.TrainLimit), TrainerEnv.TrainLimit, 0, min: 0),
             EvalLimit = Int(Get(TrainerEnv.EvalLimit), TrainerEnv.EvalLimit, 0, min: 0),

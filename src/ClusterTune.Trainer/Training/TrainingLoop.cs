@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using ClusterTune.Torch;
+using ClusterTune.Torch.Modules;
+using ClusterTune.Torch.Optim;
+using ClusterTune.Trainer.Data;
+using ClusterTune.Trainer.Reporting;
+using ClusterTune.Trainer.Runtime;
+
+namespace ClusterTune.Trainer.Training;
+
+/// <summary>
+/// The epoch/step loop shared by `pretrain` and `train`: example order from (seed, epoch), LR from the schedule at
+/// the global step, one dispose scope per step (flat memory), evaluation at every epoch end, and a stop check
+/// after every step so SIGTERM never interrupts a step half-way.
+/// </summary>
+internal sealed class TrainingLoop(
+    Module model,
+    AdamW optimizer,
+    LrSchedule schedule,
+    ImageDataset train,
+    ImageDataset eval,
+    int batchSize,
+    int seed,
+    TrialReporter reporter,
+    StopSignal stop,
+    long maxSteps)
+{
+    /// <summary>Called after each epoch's evaluation with the position after the epoch and the metrics.</summary>
+    public required Action<LoopPosition, IReadOnlyDictionary<string, double>> EpochEnded { get; init; }
+
+    /// <summary>Runs until <paramref name="epochs"/> are done or a stop is requested; returns the final position.</summary>
+    public (LoopPosition Position, bool Stopped) Run(LoopPosition start, int epochs)
+    {
+        var batches = new Batches(train, batchSize);
+        var perEpoch = BatchOrder.BatchesPerEpoch(train.Count, batchSize);
+        var step = start.Step;
+        var clock = new Stopwatch();
+        model.Train();
+        for (var epoch = start.Epoch; epoch < epochs; epoch++)
+        {
+            var order = BatchOrder.Permutation(train.Count, seed, epoch);
+            for (var b = epoch == start.Epoch ? start.BatchInEpoch : 0; b < perEpoch; b++)
+            {
+                if (stop.StopRequested || (maxSteps > 0 && step >= maxSteps))
+                {
+                    return (new LoopPosition(step, epoch, b), true);
+                }
+
+                clock.Restart();
+                var lrFactor = schedule.Factor(step);
+                optimizer.SetLrFactor(lrFactor);
+                double loss;
+                using (Torch.Torch.NewDisposeScope())
+                {
+                    var span = order.AsSpan(b * batchSize, Math.Min(batchSize, train.Count - (b * batchSize)));
+                    var (inputs, labels) = batches.Make(span);
+                    var logits = model.Forward(inputs);
+                    var lossTensor = Functional.CrossEntropy(logits, labels);
+                    optimizer.ZeroGrad();
+                    lossTensor.Backward();
+                    optimizer.Step();
+                    loss = lossTensor.Item();
+                }
+
+                step++;
+                reporter.TrainStep(step, epoch, loss, optimizer.GetLr(0), clock.Elapsed.TotalSeconds);
+                if (!double.IsFinite(loss))
+                {
+                    throw new TrainingDivergedException($"training loss became {loss} at step {step} (epoch {epoch}); lower lrFactor/headLrFactor");
+                }
+            }
+
+            var metrics = Evaluator.Evaluate(model, eval);
+            EpochEnded(new LoopPosition(step, epoch + 1, 0), metrics);
+        }
+
+        return (new LoopPosition(step, epochs, 0), false);
+    }
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+using ClusterTune.Api.Contract;
+using ClusterTune.Torch;
+using ClusterTune.Torch.Checkpoints;
+using ClusterTune.Torch.Optim;
+using ClusterTune.Trainer.Checkpointing;
+using ClusterTune.Trainer.Contract;
+using ClusterTune.Trainer.Data;
+using ClusterTune.Trainer.Models;
+using ClusterTune.Trainer.Reporting;
+using ClusterTune.Trainer.Runtime;
+using Keys = ClusterTune.Trainer.Checkpointing.TrialCheckpoint.ResumeKeys;
+
+namespace ClusterTune.Trainer.Training;
+
+/// <summary>
+/// The `train` command: few-label MNIST fine-tuning of a base checkpoint (or from scratch) with the trial's
+/// freezeDepth / lrFactor / loraRank, last and best checkpoints every epoch, exact resume from CT_RESUME_FROM.
+/// </summary>
+public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, StopSignal stop, TextWriter log)
+{
+    public const string AdaptedGroup = "adapted";
+    public const string HeadGroup = "head";
+
+    public TrialResult Run()
+    {
+        var p = options.Parameters;
+        var data = TrialData.FewLabelMnist(options);
+        log.WriteLine($"train: {data.Description}: {data.Train.Count} train / {data.Eval.Count} eval examples");
+        Torch.Torch.ManualSeed((ulong)options.Seed);
+        using var generator = new Generator((ulong)options.Seed);
+        var (model, baseLr) = BuildModel(data.Train.ClassCount, generator);
+        using var _ = model;
+        var plan = FineTuneSetup.Apply(model, p.FreezeDepth, p.LoraRank, p.LoraAlpha, p.LoraTargets, generator);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train: freezeDepth={p.FreezeDepth} loraRank={p.LoraRank} lrFactor={p.LrFactor} headLrFactor={p.HeadLrFactor} base LR={baseLr}; trainable {plan.TrainableParameters}/{plan.TotalParameters} ({plan.TrainableFraction:P2})"));
+        var groups = new List<ParamGroup>();
+        if (plan.Adapted.Count > 0)
+        {
+            groups.Add(new ParamGroup(plan.Adapted.Select(a => a.Parameter).ToList(), baseLr * p.LrFactor, p.WeightDecay, AdaptedGroup));
+        }
+
+        groups.Add(new ParamGroup(plan.Head.Select(a => a.Parameter).ToList(), baseLr * p.HeadLrFactor, p.WeightDecay, HeadGroup));
+        using var optimizer = new AdamW(groups);
+        var trainable = plan.Adapted.Concat(plan.Head).ToList();
+        var perEpoch = BatchOrder.BatchesPerEpoch(data.Train.Count, options.BatchSize);
+        var total = (long)perEpoch * options.Epochs;
+        var schedule = new LrSchedule(LrDecay.Cosine, (long)Math.Round(total * p.WarmupFraction), total);
+
+        var position = new LoopPosition(0, 0, 0);
+        double? bestObjective = null;
+        var bestEpoch = 0;
+        if (options.ResumeFrom is { } resume)
+        {
+            var manifest = Resume(resume, model, optimizer, trainable);
+            position = new LoopPosition(manifest.Step, manifest.Epoch, TrialCheckpoint.ExtraInt(manifest, Keys.BatchInEpoch));
+            bestObjective = TrialCheckpoint.ExtraDouble(manifest, Keys.BestObjective);
+            bestEpoch = TrialCheckpoint.ExtraInt(manifest, Keys.BestEpoch);
+            log.WriteLine($"train: resumed from {resume} at step {position.Step}, epoch {position.Epoch}, batch {position.BatchInEpoch}");
+        }
+
+        reporter.TrainableParameters(plan.TrainableParameters, plan.TrainableFraction, position.Step, position.Epoch);
+        var lastDir = Path.Combine(options.CheckpointDir, TrialCheckpoint.LastName);
+        var bestDir = Path.Combine(options.CheckpointDir, TrialCheckpoint.BestName);
+        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+
+        void Save(string dir, string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics)
+        {
+            var optimizerState = optimizer.StateDict(trainable);
+            try
+            {
+                TrialCheckpoint.Save(dir, model, Manifest(kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizerState);
+            }
+            finally
+            {
+                foreach (var t in optimizerState.Values)
+                {
+                    t.Dispose();
+                }
+            }
+
+            reporter.CheckpointSaved(kind, at.Step, at.Epoch);
+        }
+
+        var loop = new TrainingLoop(model, optimizer, schedule, data.Train, data.Eval, options.BatchSize, options.Seed, reporter, stop, options.MaxSteps)
+        {
+            EpochEnded = (at, metrics) =>
+            {
+                lastMetrics = metrics;
+                reporter.Evaluation(at.Step, at.Epoch, metrics);
+                var objective = metrics[options.Objective];
+                var improved = bestObjective is not { } best || (options.Maximize ? objective > best : objective < best);
+                if (improved)
+                {
+                    bestObjective = objective;
+                    bestEpoch = at.Epoch;
+                }
+
+                Save(lastDir, TrialCheckpoint.LastName, at, metrics);
+                if (improved)
+                {
+                    Save(bestDir, TrialCheckpoint.BestName, at, metrics);
+                }
+
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {at.Epoch}/{options.Epochs} step {at.Step}: accuracy {metrics[Evaluator.Accuracy]:F4} loss {metrics[Evaluator.Loss]:F4}{(improved ? " (best)" : "")}"));
+            },
+        };
+        var (end, stopped) = loop.Run(position, options.Epochs);
+        if (stopped)
+        {
+            Save(lastDir, TrialCheckpoint.LastName, end, lastMetrics);
+            var why = stop.StopRequested ? "stop requested (SIGTERM)" : $"step cap {options.MaxSteps} reached";
+            log.WriteLine($"train: {why}; checkpoint saved at step {end.Step} to {lastDir}");
+            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, $"{why}; resume from {lastDir}");
+        }
+
+        reporter.Flush();
+        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, null);
+    }
+
+    private TrialResult Result(string status, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double? best, FineTunePlan plan, string lastDir, string bestDir, string? message) =>
+        new(status, best, metrics, at.Epoch, at.Step, Directory.Exists(bestDir) ? bestDir : null, Directory.Exists(lastDir) ? lastDir : null,
+            plan.TrainableParameters, plan.TrainableFraction, message);
+
+    private (ReferenceCnn Model, double BaseLr) BuildModel(int classCount, Generator generator)
+    {
+        if (options.ModelPath is not { } modelPath)
+        {
+            return (new ReferenceCnn(classCount, generator), options.PretrainingLearningRate ?? options.LearningRate);
+        }
+
+        var manifest = Checkpoint.ReadManifest(modelPath);
+        CheckArchitecture(manifest, modelPath);
+        var baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
+            ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
+        var weights = Checkpoint.LoadWeights(modelPath);
+        try
+        {
+            if (!weights.TryGetValue($"{ReferenceCnn.HeadName}.weight", out var head))
+            {
+                throw new InvalidDataException($"{modelPath}: weights lack '{ReferenceCnn.HeadName}.weight'; not a {ReferenceCnn.Architecture} checkpoint");
+            }
+
+            var model = new ReferenceCnn((int)head.Shape[0], generator);
+            model.LoadStateDict(weights);
+            model.ReplaceHead(classCount, generator);
+            return (model, baseLr);
+        }
+        finally
+        {
+            foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private void CheckArchitecture(CheckpointManifest manifest, string path)
+    {
+        if (manifest.Architecture != ReferenceCnn.Architecture || (options.ModelArchitecture is { } expected && expected != manifest.Architecture))
+        {
+            throw new TrialConfigurationException(
+                $"{path} holds a '{manifest.Architecture}' model; this trainer builds '{ReferenceCnn.Architecture}'{(options.ModelArchitecture is { } e ? $" and {TrialEnv.ModelArchitecture}='{e}'" : "")}");
+        }
+    }
+
+    private CheckpointManifest Resume(string path, ReferenceCnn model, AdamW optimizer, IReadOnlyList<(string Name, Tensor Parameter)> trainable)
+    {
+        var manifest = Checkpoint.ReadManifest(path);
+        CheckArchitecture(manifest, path);
+        var saved = string.Join(",", manifest.Params.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value.GetRawText().Trim('"')}"));
+        var now = string.Join(",", options.Parameters.All.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        if (saved != now)
+        {
+            throw new TrialConfigurationException($"{TrialEnv.ResumeFrom}={path} was trained with params {{{saved}}} but this run has {{{now}}}; resume with the same {TrialEnv.Params}");
+        }
+
+        foreach (var (key, value) in new[] { (Keys.Seed, options.Seed), (Keys.LabelsPerClass, options.LabelsPerClass), (Keys.BatchSize, options.BatchSize), (Keys.Epochs, options.Epochs) })
+        {
+            if (TrialCheckpoint.ExtraInt(manifest, key) != value)
+            {
+                throw new TrialConfigurationException($"{TrialEnv.ResumeFrom}={path} was trained with {key}={TrialCheckpoint.Extra(manifest, key)} but this run has {value}; an exact resume needs the same value");
+            }
+        }
+
+        TrialCheckpoint.LoadTrainingState(path, model);
+        var state = Checkpoint.LoadOptimizerState(path);
+        if (state is not null)
+        {
+            try
+            {
+                optimizer.LoadStateDict(trainable, state);
+            }
+            finally
+            {
+                foreach (var t in state.Values)
+                {
+                    t.Dispose();
+                }
+            }
+        }
+
+        return manifest;
+    }
+
+    private CheckpointManifest Manifest(string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double baseLr, FineTunePlan plan, double? bestObjective, int bestEpoch)
+    {
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Keys.Kind] = kind,
+            [Keys.BatchInEpoch] = at.BatchInEpoch.ToString(CultureInfo.InvariantCulture),
+            [Keys.Seed] = options.Seed.ToString(CultureInfo.InvariantCulture),
+            [Keys.ClassCount] = MnistDigits.ClassCount.ToString(CultureInfo.InvariantCulture),
+            [Keys.BestObjective] = bestObjective?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+            [Keys.BestEpoch] = bestEpoch.ToString(CultureInfo.InvariantCulture),
+            [Keys.Objective] = options.Objective,
+            [Keys.LabelsPerClass] = options.LabelsPerClass.ToString(CultureInfo.InvariantCulture),
+            [Keys.BatchSize] = options.BatchSize.ToString(CultureInfo.InvariantCulture),
+            [Keys.Epochs] = options.Epochs.ToString(CultureInfo.InvariantCulture),
+            [Keys.TrainableParameters] = plan.TrainableParameters.ToString(CultureInfo.InvariantCulture),
+            [Keys.TotalParameters] = plan.TotalParameters.ToString(CultureInfo.InvariantCulture),
+            [Keys.Dataset] = "mnist",
+        };
+        return new CheckpointManifest
+        {
+            Architecture = ReferenceCnn.Architecture,
+            Params = TrialCheckpoint.ParamsJson(options.Parameters.All),
+            Metrics = metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(),
+            ParentCheckpoint = options.ModelPath,
+            PretrainingLr = baseLr,
+            Step = at.Step,
+            Epoch = at.Epoch,
+            Extra = extra,
+        };
+    }
+}
