@@ -40,7 +40,8 @@ public sealed class ValidationTests
         { "lr NaN", j => j.Spec.Trainer.PretrainingLearningRate = double.NaN, "spec.trainer.pretrainingLearningRate" },
         { "empty command", j => j.Spec.Trainer.Command = [], "spec.trainer.command" },
         { "reserved env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "CT_PARAMS", Value = "{}" }], "spec.trainer.env[0].name" },
-        { "otel env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", Value = "1" }, new EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", Value = "x" }], "spec.trainer.env[1].name" },
+        { "otel env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "CT_THREADS", Value = "1" }, new EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", Value = "x" }], "spec.trainer.env[1].name" },
+        { "attempt env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "CT_ATTEMPT", Value = "1" }], "spec.trainer.env[0].name" },
         { "duplicate env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", Value = "1" }, new EnvVar { Name = "A", Value = "2" }], "spec.trainer.env[1].name" },
         { "value and valueFrom", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", Value = "1", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = "s", Key = "k" } } }], "spec.trainer.env[0]" },
         { "empty valueFrom", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", ValueFrom = new EnvVarSource() }], "spec.trainer.env[0].valueFrom" },
@@ -134,6 +135,16 @@ public sealed class ValidationTests
             s.Objective = new ObjectiveSpec { Metric = "" };
         });
         Assert.Equal(["spec.trainer.image", "spec.objective.metric", "spec.budget.maxTrials"], FineTuneJobValidator.Validate(job).Select(e => e.Path));
+    }
+
+    [Fact]
+    public void Reserved_env_names_are_the_contract_variables_not_every_CT_name()
+    {
+        Assert.Contains("CT_PARAMS", FineTuneJobValidator.ReservedEnvNames);
+        Assert.Contains("OTEL_RESOURCE_ATTRIBUTES", FineTuneJobValidator.ReservedEnvNames);
+        Assert.DoesNotContain("/dev/termination-log", FineTuneJobValidator.ReservedEnvNames);
+        Assert.DoesNotContain("x-clustertune-token", FineTuneJobValidator.ReservedEnvNames);
+        Assert.Empty(FineTuneJobValidator.Validate(TestJobs.Minimal().With(s => s.Trainer.Env = [new EnvVar { Name = "CT_THREADS", Value = "1" }, new EnvVar { Name = "OTEL_METRIC_EXPORT_INTERVAL", Value = "500" }])));
     }
 
     [Fact]

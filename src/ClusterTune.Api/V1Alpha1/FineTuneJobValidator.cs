@@ -15,7 +15,13 @@ public static partial class FineTuneJobValidator
     public const int MaxParameters = 32;
     public const int MaxAttemptsLimit = 100;
 
-    private static readonly string[] ReservedEnvPrefixes = ["CT_", "OTEL_"];
+    /// <summary>Environment variables the operator sets on every trial pod (the contract's names in <see cref="TrialEnv"/>); trainer.env may not set them.</summary>
+    public static readonly IReadOnlySet<string> ReservedEnvNames = typeof(TrialEnv)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .Where(v => EnvName().IsMatch(v))
+        .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Validates the job's name and its spec with defaults applied.</summary>
     public static IReadOnlyList<FieldError> Validate(FineTuneJob job)
@@ -84,8 +90,8 @@ public static partial class FineTuneJobValidator
             var ep = $"{p}.env[{i}]";
             if (string.IsNullOrEmpty(env.Name) || env.Name.Contains('='))
                 e.Add(new($"{ep}.name", $"'{env.Name}' is not a valid variable name", "use letters, digits and '_', e.g. HF_HOME"));
-            else if (ReservedEnvPrefixes.FirstOrDefault(r => env.Name.StartsWith(r, StringComparison.Ordinal)) is { } prefix)
-                e.Add(new($"{ep}.name", $"'{env.Name}' uses the prefix {prefix}, reserved for the trial contract (the operator sets it)", "rename the variable; to change a contract value use the matching spec field"));
+            else if (ReservedEnvNames.Contains(env.Name))
+                e.Add(new($"{ep}.name", $"'{env.Name}' is part of the trial contract; the operator sets it on every trial pod", "remove it; to change its value use the matching spec field (e.g. trainer.epochs for CT_EPOCHS)"));
             else if (!seen.Add(env.Name))
                 e.Add(new($"{ep}.name", $"'{env.Name}' is defined twice", "keep one definition"));
             if (env.Value is not null && env.ValueFrom is not null)
@@ -427,6 +433,9 @@ public static partial class FineTuneJobValidator
 
     private static string Json<T>(T? value) where T : struct, Enum =>
         value is null ? "unset" : System.Text.Json.JsonSerializer.Serialize(value.Value, ApiJson.Options).Trim('"');
+
+    [GeneratedRegex("^[A-Z][A-Z0-9_]*$")]
+    private static partial Regex EnvName();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,62}$")]
     private static partial Regex ParameterName();

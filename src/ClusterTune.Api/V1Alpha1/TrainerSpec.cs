@@ -15,7 +15,7 @@ public sealed class TrainerSpec
     [Description("Arguments to the entrypoint.")]
     public List<string>? Args { get; set; }
 
-    [Description("Extra environment variables; names starting with CT_ or OTEL_ are reserved for the trial contract.")]
+    [Description("Extra environment variables; the trial-contract variables the operator sets (CT_PARAMS, CT_EPOCHS, OTEL_RESOURCE_ATTRIBUTES, ...) are not allowed.")]
     public List<EnvVar>? Env { get; set; }
 
     [Description("Compute resources per trial pod; GPUs as nvidia.com/gpu (an integer, requests equal to limits).")]
