@@ -111,7 +111,7 @@ public sealed class SearchSpace
     /// <summary>True when the assignment satisfies the caller's constraint (or there is none).</summary>
     public bool IsFeasible(IReadOnlyDictionary<string, object> assignment) => Constraint is null || Constraint(assignment);
 
-    /// <summary>Numeric or string equality where 3, 3L and 3.0 are the same value.</summary>
+    /// <summary>Numeric or string equality where 3, 3L and 3.0 are the same value (and "3" is not).</summary>
     public static bool ValuesEqual(object? a, object? b)
     {
         if (a is null || b is null)
@@ -119,9 +119,11 @@ public sealed class SearchSpace
             return a is null && b is null;
         }
 
-        if (TryNumber(a, out var x) && TryNumber(b, out var y))
+        var an = TryNumber(a, out var x);
+        var bn = TryNumber(b, out var y);
+        if (an || bn)
         {
-            return x.Equals(y);
+            return an && bn && x.Equals(y);
         }
 
         return string.Equals(Format(a), Format(b), StringComparison.Ordinal);

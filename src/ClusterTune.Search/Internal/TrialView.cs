@@ -2,7 +2,7 @@ namespace ClusterTune.Search.Internal;
 
 /// <summary>
 /// A trial after cleaning: observations sorted by step, non-finite values dropped (and flagged), duplicates at one
-/// step averaged (order-independent), values turned into losses (lower is better whatever the direction).
+/// step replaced by their median (order-independent), values turned into losses (lower is better whatever the direction).
 /// </summary>
 internal sealed class TrialView
 {
@@ -31,7 +31,7 @@ internal sealed class TrialView
 
         Points = finite.GroupBy(o => o.Step)
             .OrderBy(g => g.Key)
-            .Select(g => (Step: g.Key, Loss: sign * g.Select(o => o.Value).Order().Average()))
+            .Select(g => (Step: g.Key, Loss: sign * Median(g.Select(o => o.Value).Order().ToArray())))
             .ToArray();
         if (r.Objective is { } obj)
         {
@@ -58,6 +58,10 @@ internal sealed class TrialView
     }
 
     public TrialRecord Record { get; }
+
+    private static double Median(double[] sorted) => sorted.Length % 2 == 1
+        ? sorted[sorted.Length / 2]
+        : (sorted[(sorted.Length / 2) - 1] / 2) + (sorted[sorted.Length / 2] / 2);
     public int Index { get; }
     public TrialStatus Status { get; }
     public (double Step, double Loss)[] Points { get; }

@@ -95,31 +95,53 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
         return e;
     }
 
-    /// <summary>A Parzen mixture: one kernel per observed trial plus a prior kernel, equal weights.</summary>
+    /// <summary>
+    /// A Parzen mixture: one product kernel per observed trial plus a uniform prior kernel, equal weights. A kernel's
+    /// width on a range is the larger gap to its neighbouring centres (Bergstra's rule, as Optuna's default TPE),
+    /// clipped to [1/min(100, n+1), 1], so the mixture tightens where good trials cluster.
+    /// </summary>
     private sealed class Parzen
     {
         private readonly SearchSpace space;
         private readonly List<double?[]> comps;
-        private readonly double[] sigma;
+        private readonly double[][] sigma;
+        private readonly double[][] logNorm;
 
         public Parzen(SearchSpace space, List<double?[]> comps)
         {
             this.space = space;
             this.comps = comps;
             var d = space.Parameters.Count;
-            sigma = new double[d];
+            sigma = comps.Select(_ => new double[d]).ToArray();
+            logNorm = comps.Select(_ => new double[d]).ToArray();
             for (var i = 0; i < d; i++)
             {
                 var p = space.Parameters[i];
-                var n = Math.Max(1, comps.Count(c => c[i] is not null));
-                var s = 0.2 * Math.Pow(n, -1.0 / (d + 4));
-                var minS = 0.01;
-                if (p.Type != ParameterType.Categorical && (p.Step ?? (p.Type == ParameterType.Int ? 1 : 0)) is var step && step > 0 && p.Max > p.Min)
+                if (p.Type == ParameterType.Categorical)
                 {
-                    minS = Math.Max(minS, 0.5 * step / (p.Max!.Value - p.Min!.Value) * (p.Scale == ParameterScale.Log ? 0.5 : 1));
+                    continue;
                 }
 
-                sigma[i] = Math.Clamp(s, minS, 1.0);
+                var active = Enumerable.Range(0, comps.Count).Where(j => comps[j][i] is not null).ToList();
+                var centres = active.Select(j => comps[j][i]!.Value).Append(0.5).Order().ToArray();
+                var minS = 1.0 / Math.Min(100, active.Count + 1);
+                var step = p.Step ?? (p.Type == ParameterType.Int ? 1 : 0);
+                if (step > 0 && p.Max > p.Min && p.Scale == ParameterScale.Linear)
+                {
+                    minS = Math.Max(minS, 0.5 * step / (p.Max!.Value - p.Min!.Value));
+                }
+
+                foreach (var j in active)
+                {
+                    var mu = comps[j][i]!.Value;
+                    var k = Array.BinarySearch(centres, mu);
+                    var left = k > 0 ? mu - centres[k - 1] : mu;
+                    var right = k < centres.Length - 1 ? centres[k + 1] - mu : 1 - mu;
+                    var s = Math.Clamp(Math.Max(left, right), minS, 1.0);
+                    sigma[j][i] = s;
+                    var mass = NormalCdf((1 - mu) / s) - NormalCdf(-mu / s);
+                    logNorm[j][i] = -Math.Log(s * Math.Sqrt(2 * Math.PI) * Math.Max(mass, 1e-12));
+                }
             }
         }
 
@@ -145,7 +167,7 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                 }
                 else
                 {
-                    a[p.Name] = SearchSpace.FromUnit(p, mu is { } m ? TruncatedNormal(rng, m, sigma[i]) : rng.NextDouble());
+                    a[p.Name] = SearchSpace.FromUnit(p, mu is { } m ? TruncatedNormal(rng, m, sigma[j][i]) : rng.NextDouble());
                 }
             }
 
@@ -155,35 +177,51 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
         public double LogDensity(double?[] x)
         {
             var logs = new double[comps.Count + 1];
-            for (var j = 0; j <= comps.Count; j++)
+            for (var j = 0; j < comps.Count; j++)
             {
-                var comp = j < comps.Count ? comps[j] : null;
+                var comp = comps[j];
                 double s = 0;
                 for (var i = 0; i < x.Length; i++)
                 {
-                    if (x[i] is not { } xi)
+                    if (x[i] is not { } xi || comp[i] is not { } m)
                     {
-                        continue; // inactive in x: marginalised out
+                        continue; // inactive in x (marginalised) or in the kernel (uniform prior, log density 0)
                     }
 
-                    var p = space.Parameters[i];
-                    var mu = comp?[i];
-                    if (p.Type == ParameterType.Categorical)
+                    if (space.Parameters[i].Type == ParameterType.Categorical)
                     {
-                        var n = p.Values!.Count;
-                        s += Math.Log(mu is { } m ? ((Math.Abs(m - xi) < 0.5 ? 1 - CategoricalSmoothing : 0) + (CategoricalSmoothing / n)) : 1.0 / n);
+                        var n = space.Parameters[i].Values!.Count;
+                        s += Math.Log((Math.Abs(m - xi) < 0.5 ? 1 - CategoricalSmoothing : 0) + (CategoricalSmoothing / n));
                     }
                     else
                     {
-                        s += mu is { } m ? LogTruncatedNormal(xi, m, sigma[i]) : 0; // the prior is uniform on [0, 1]
+                        var z = (xi - m) / sigma[j][i];
+                        s += (-0.5 * z * z) + logNorm[j][i];
                     }
                 }
 
                 logs[j] = s;
             }
 
+            // The prior kernel: uniform on ranges (0), 1/n on categoricals.
+            double prior = 0;
+            for (var i = 0; i < x.Length; i++)
+            {
+                if (x[i] is not null && space.Parameters[i].Type == ParameterType.Categorical)
+                {
+                    prior -= Math.Log(space.Parameters[i].Values!.Count);
+                }
+            }
+
+            logs[comps.Count] = prior;
             var max = logs.Max();
-            return max + Math.Log(logs.Sum(v => Math.Exp(v - max)) / logs.Length);
+            var sum = 0.0;
+            foreach (var v in logs)
+            {
+                sum += Math.Exp(v - max);
+            }
+
+            return max + Math.Log(sum / logs.Length);
         }
 
         private static double TruncatedNormal(Rng rng, double mu, double sigma)
@@ -198,13 +236,6 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
             }
 
             return rng.NextDouble();
-        }
-
-        private static double LogTruncatedNormal(double x, double mu, double sigma)
-        {
-            var z = (x - mu) / sigma;
-            var mass = NormalCdf((1 - mu) / sigma) - NormalCdf(-mu / sigma);
-            return (-0.5 * z * z) - Math.Log(sigma * Math.Sqrt(2 * Math.PI) * Math.Max(mass, 1e-12));
         }
     }
 

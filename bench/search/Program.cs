@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClusterTune.Search;
+using ClusterTune.Search.Bench;
+
+// `make bench-search`: sweep efficiency of ClusterTune's samplers and schedulers against grid search and Optuna at
+// equal trial-epoch budgets over several seeds. Not a test: it prints figures and ratios measured in this run.
+var seeds = 10;
+var only = new HashSet<string>(StringComparer.Ordinal);
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--seeds" && i + 1 < args.Length)
+    {
+        seeds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--objectives" && i + 1 < args.Length)
+    {
+        foreach (var o in args[++i].Split(','))
+        {
+            only.Add(o);
+        }
+    }
+}
+
+var (points, diff) = OptunaPeer.CheckAgreement();
+Console.WriteLine($"objective agreement C# vs optuna_runner.py: {points} points, max |diff| = {diff:E2}");
+if (diff > 1e-9)
+{
+    Console.Error.WriteLine("the Python objectives differ from the C# ones; fix optuna_runner.py before comparing");
+    return 1;
+}
+
+var asha = new EarlyStoppingConfig(EarlyStoppingKind.Asha) { MinResource = 1, Eta = 3, Mode = AshaMode.Promote };
+Method[] methods =
+[
+    new("random", SamplerKind.Random, EarlyStoppingConfig.None),
+    new("sobol", SamplerKind.Sobol, EarlyStoppingConfig.None),
+    new("tpe", SamplerKind.Tpe, EarlyStoppingConfig.None),
+    new("median+tpe", SamplerKind.Tpe, new EarlyStoppingConfig(EarlyStoppingKind.Median)),
+    new("asha+random", SamplerKind.Random, asha),
+    new("asha+tpe", SamplerKind.Tpe, asha),
+    new("asha-stop+tpe", SamplerKind.Tpe, asha with { Mode = AshaMode.Stop }),
+    new("hyperband+tpe", SamplerKind.Tpe, asha with { Kind = EarlyStoppingKind.Hyperband }),
+];
+
+BenchObjective[] objectives = [new Branin(), new Hartmann6(), new FineTuneCurves()];
+foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Name)))
+{
+    var sw = Stopwatch.StartNew();
+    var gridCfg = new Method("grid", SamplerKind.Grid, EarlyStoppingConfig.None);
+    var grid = Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, gridCfg, s, int.MaxValue)).ToList();
+    var gridEpochs = grid[0].Epochs;
+    var budget = Math.Min(obj.Budget, gridEpochs);
+    var rows = new List<(string Name, List<RunResult> Runs)> { ("grid (full)", grid) };
+    foreach (var m in methods)
+    {
+        rows.Add((m.Name, Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, m, s, budget)).ToList()));
+    }
+
+    rows.Add(("optuna tpe+hyperband", OptunaPeer.Run(obj, "hyperband", seeds, budget)));
+    rows.Add(("optuna tpe+median", OptunaPeer.Run(obj, "median", seeds, budget)));
+
+    var sign = obj.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
+    double Best(RunResult r) => r.Trace.Count == 0 ? double.NaN : sign * r.Trace.Min(t => sign * t.Value);
+    int? Reach(RunResult r, double level) => r.Trace.Where(t => sign * t.Value <= sign * level).Select(t => (int?)t.Epochs).FirstOrDefault();
+    var levels = grid.Select(g => Best(g) + (sign * 0.5)).ToList();
+    var gridReach = grid.Select((g, i) => Reach(g, levels[i])!.Value).ToList();
+
+    Console.WriteLine();
+    Console.WriteLine($"== {obj.Name} ({obj.Direction.ToString().ToLowerInvariant()}, {obj.MaxEpochs} epochs per trial, {seeds} seeds, {SweepSimulator.Workers} parallel trials for ClusterTune, Optuna sequential)");
+    Console.WriteLine($"   grid: {grid[0].Trials} points, {gridEpochs} trial-epochs; every other method gets {budget} trial-epochs; level = grid best {(sign > 0 ? "+" : "−")} 0.5 (per seed)");
+    Console.WriteLine($"   {"method",-22} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"epochs to level / grid's",25}");
+    var summary = new Dictionary<string, (double Median, double Ratio)>();
+    foreach (var (name, runs) in rows)
+    {
+        var bests = runs.Select(Best).Where(double.IsFinite).Order().ToArray();
+        var ratios = runs.Select((r, i) => Reach(r, levels[i]) is { } e ? e / (double)gridReach[i] : double.PositiveInfinity).Order().ToArray();
+        var reached = ratios.Count(double.IsFinite);
+        var med = bests.Length > 0 ? Q(bests, 0.5) : double.NaN;
+        var ratio = Q(ratios, 0.5);
+        summary[name] = (med, ratio);
+        Console.WriteLine($"   {name,-22} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {(double.IsFinite(ratio) ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "not reached"),25}");
+    }
+
+    var at = summary["asha+tpe"];
+    var oh = summary["optuna tpe+hyperband"];
+    var om = summary["optuna tpe+median"];
+    bool Better(double a, double b) => sign * a <= sign * b;
+    Console.WriteLine($"   asha+tpe epochs to grid's level: {at.Ratio:P1} of grid's (target ≤ 20 %): {(at.Ratio <= 0.2 ? "met" : "NOT met")}");
+    Console.WriteLine($"   asha+tpe median best {at.Median:F4} vs optuna tpe+hyperband {oh.Median:F4}, tpe+median {om.Median:F4}: {(Better(at.Median, oh.Median) && Better(at.Median, om.Median) ? "at least as good as both" : "behind Optuna")}");
+    Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:F0} s)");
+}
+
+return 0;
+
+static double Q(double[] sorted, double q)
+{
+    if (sorted.Length == 0)
+    {
+        return double.NaN;
+    }
+
+    var pos = q * (sorted.Length - 1);
+    var lo = (int)Math.Floor(pos);
+    var hi = Math.Min(lo + 1, sorted.Length - 1);
+    if (double.IsInfinity(sorted[hi]) || double.IsInfinity(sorted[lo]))
+    {
+        return pos - lo < 1e-12 ? sorted[lo] : sorted[hi];
+    }
+
+    return sorted[lo] + ((pos - lo) * (sorted[hi] - sorted[lo]));
+}
