@@ -60,9 +60,9 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
     public GaugeFamily BudgetUsed { get; }
     /// <summary>clustertune_sweep_best_objective{namespace,job,metric}.</summary>
     public GaugeFamily BestObjective { get; }
-    /// <summary>clustertune_sweep_gpu_time_hours{namespace,job}.</summary>
+    /// <summary>clustertune_sweep_gpu_time_seconds{namespace,job}.</summary>
     public GaugeFamily GpuTime { get; }
-    /// <summary>clustertune_sweep_gpu_time_limit_hours{namespace,job}.</summary>
+    /// <summary>clustertune_sweep_gpu_time_limit_seconds{namespace,job}.</summary>
     public GaugeFamily GpuTimeLimit { get; }
     /// <summary>clustertune_trial_objective{namespace,job,trial,metric}.</summary>
     public GaugeFamily TrialObjective { get; }

@@ -25,10 +25,11 @@ public static class MetricCatalog
         "Fraction of the most constraining budget used (trials, GPU-hours or duration), 0..1.", SweepLabels);
     public static readonly MetricDefinition BestObjective = new("clustertune.sweep.best_objective", "", MetricType.Gauge,
         "Best objective value so far in the sweep.", [L.Namespace, L.Job, L.Metric]);
-    public static readonly MetricDefinition GpuTime = new("clustertune.sweep.gpu_time", "h", MetricType.Gauge,
-        "GPU-hours consumed by the sweep's trials.", SweepLabels);
-    public static readonly MetricDefinition GpuTimeLimit = new("clustertune.sweep.gpu_time.limit", "h", MetricType.Gauge,
-        "The FineTuneJob's budget.maxGpuHours.", SweepLabels);
+    // GPU time in seconds (Prometheus base unit; promtool rejects _hours): GPU-hours = value / 3600.
+    public static readonly MetricDefinition GpuTime = new("clustertune.sweep.gpu_time", "s", MetricType.Gauge,
+        "GPU time consumed by the sweep's trials in seconds (/3600 for GPU-hours).", SweepLabels);
+    public static readonly MetricDefinition GpuTimeLimit = new("clustertune.sweep.gpu_time.limit", "s", MetricType.Gauge,
+        "The FineTuneJob's budget.maxGpuHours in seconds (/3600 for GPU-hours).", SweepLabels);
 
     // Per-trial series (labels namespace, job, trial; never hyperparameters).
     public static readonly MetricDefinition TrialObjective = new("clustertune.trial.objective", "", MetricType.Gauge,

@@ -99,6 +99,7 @@ public sealed class OtelSdkRoundTripTests
         var acc = new ObservationAccumulator(_ => "accuracy", TimeProvider.System);
         acc.Add(records);
         var snap = acc.GetSnapshot(T)!;
+        Assert.True(snap.Rungs.Count == 1, string.Join("; ", snap.Rungs) + " | " + string.Join("; ", records.Select(r => $"{r.Metric}@{r.TimeUnixNano}={r.Value} e={r.Epoch} s={r.Step}")));
         Assert.Equal(new RungObservation(2, 0.625, accuracy.TimeUnixNano, 120), snap.Rungs.Single());
         Assert.Equal("clustertune.eval.metric{metric=loss} is NaN at step 120", snap.NonFinite!.Describe());
         Assert.True(metrics.OtlpPointsAccepted.WithLabels().Value >= records.Length);
