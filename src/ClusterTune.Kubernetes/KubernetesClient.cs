@@ -213,8 +213,9 @@ public sealed class KubernetesClient : IDisposable
     }
 
     /// <summary>
-    /// DELETEs an object. Returns the object when it still exists (finalizers or a grace period hold it, with
-    /// deletionTimestamp set) and null when it is gone. A retried delete can report NotFound: treat that as done.
+    /// DELETEs an object. Returns the object as the server sent it back (deletionTimestamp set: finalizers or a
+    /// grace period may keep it, or it is already gone, e.g. an unbound pod), or null when the server answered with
+    /// a Success Status. A retried delete can report NotFound: treat that as done.
     /// </summary>
     public async Task<T?> DeleteAsync<T>(string name, string? @namespace = null, DeleteOptions? options = null, CancellationToken cancellationToken = default)
         where T : class

@@ -78,14 +78,15 @@ public sealed partial class LeaderElector
             // Sleep RetryPeriod, waking early if the work ends or the caller cancels.
             var sleep = Task.Delay(_o.RetryPeriod, time, leading.Token);
             await Task.WhenAny(sleep, work).ConfigureAwait(false);
-            if (work.IsCompleted)
-            {
-                outcome = LeadershipOutcome.WorkCompleted;
-                break;
-            }
+            // Cancellation first: the work usually ends because the caller cancelled it.
             if (cancellationToken.IsCancellationRequested)
             {
                 outcome = LeadershipOutcome.Cancelled;
+                break;
+            }
+            if (work.IsCompleted)
+            {
+                outcome = LeadershipOutcome.WorkCompleted;
                 break;
             }
             if (await RenewUntilDeadlineAsync(lastRenew, cancellationToken).ConfigureAwait(false) is { } renewedAt)
