@@ -1,0 +1,63 @@
+namespace ClusterTune.ControlPlane.Resources;
+
+/// <summary>The built-in (non-CRD) resources the embedded server serves.</summary>
+internal static class BuiltInResources
+{
+    public static IEnumerable<ResourceType> All()
+    {
+        yield return Core("pods", "pod", "Pod", true, ["po"], ["all"], ["status", "binding", "log"]);
+        yield return Core("namespaces", "namespace", "Namespace", false, ["ns"], [], ["status", "finalize"]);
+        yield return Core("nodes", "node", "Node", false, ["no"], [], ["status"]);
+        yield return Core("events", "event", "Event", true, ["ev"], [], []);
+        yield return Core("configmaps", "configmap", "ConfigMap", true, ["cm"], [], []);
+        yield return Core("secrets", "secret", "Secret", true, [], [], []);
+        yield return Core("services", "service", "Service", true, ["svc"], ["all"], ["status"]);
+        yield return Core("serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"], [], []);
+        yield return new ResourceType
+        {
+            Group = "",
+            Version = "v1",
+            Plural = "bindings",
+            Singular = "binding",
+            Kind = "Binding",
+            Namespaced = true,
+            Verbs = ["create"],
+        };
+        yield return new ResourceType
+        {
+            Group = "coordination.k8s.io",
+            Version = "v1",
+            Plural = "leases",
+            Singular = "lease",
+            Kind = "Lease",
+            Namespaced = true,
+        };
+        yield return new ResourceType
+        {
+            Group = "apiextensions.k8s.io",
+            Version = "v1",
+            Plural = "customresourcedefinitions",
+            Singular = "customresourcedefinition",
+            Kind = "CustomResourceDefinition",
+            Namespaced = false,
+            ShortNames = ["crd", "crds"],
+            Categories = ["api-extensions"],
+            Subresources = ["status"],
+            TracksGeneration = true,
+        };
+    }
+
+    private static ResourceType Core(string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] categories, string[] sub) =>
+        new()
+        {
+            Group = "",
+            Version = "v1",
+            Plural = plural,
+            Singular = singular,
+            Kind = kind,
+            Namespaced = namespaced,
+            ShortNames = shortNames,
+            Categories = categories,
+            Subresources = sub,
+        };
+}
