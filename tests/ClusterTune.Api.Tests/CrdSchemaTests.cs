@@ -162,10 +162,24 @@ public sealed class CrdSchemaTests
             Spec = new TrialSpec { JobName = "sweep", Index = 2, Params = new() { ["lrFactor"] = 0.1 }, Epochs = 3, Rung = 1, Bracket = 0, ResumeFrom = "file:///c/2/last", Stop = false, RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m" } },
             Status = new TrialStatus
             {
-                ObservedGeneration = 1, Phase = TrialPhase.Paused, Observations = [new Observation { Epoch = 1, Step = 100, Value = 0.8 }],
-                Attempts = 1, PodName = "sweep-2-1", LastHeartbeat = DateTimeOffset.UnixEpoch, Epoch = 1, CheckpointUri = "file:///c/2", LastCheckpointUri = "file:///c/2/last",
-                Objective = 0.8, Metrics = new() { ["accuracy"] = 0.8, ["loss"] = 0.5 }, Reason = TrialReasons.PausedAtRung, Message = "paused",
-                StartTime = DateTimeOffset.UnixEpoch, CompletionTime = DateTimeOffset.UnixEpoch, GpuSeconds = 12.5, TrainableParameters = 1000, TrainableFraction = 0.1,
+                ObservedGeneration = 1,
+                Phase = TrialPhase.Paused,
+                Observations = [new Observation { Epoch = 1, Step = 100, Value = 0.8 }],
+                Attempts = 1,
+                PodName = "sweep-2-1",
+                LastHeartbeat = DateTimeOffset.UnixEpoch,
+                Epoch = 1,
+                CheckpointUri = "file:///c/2",
+                LastCheckpointUri = "file:///c/2/last",
+                Objective = 0.8,
+                Metrics = new() { ["accuracy"] = 0.8, ["loss"] = 0.5 },
+                Reason = TrialReasons.PausedAtRung,
+                Message = "paused",
+                StartTime = DateTimeOffset.UnixEpoch,
+                CompletionTime = DateTimeOffset.UnixEpoch,
+                GpuSeconds = 12.5,
+                TrainableParameters = 1000,
+                TrainableFraction = 0.1,
             },
         };
         foreach (var (obj, kind) in new (object, string)[] { (job, nameof(FineTuneJob)), (trial, nameof(Trial)) })
