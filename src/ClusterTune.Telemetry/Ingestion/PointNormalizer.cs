@@ -107,6 +107,27 @@ internal static class PointNormalizer
             long? StepAt(ulong t) => Nearest(steps, t);
             long? EpochAt(ulong t) => Nearest(epochs, t);
 
+            // Shared admission: NO_RECORDED_VALUE is dropped, time 0 and type-specific invalid values are rejected.
+            bool Admit(OtlpMetric m, bool noRecordedValue, ulong time, PointRejectionReason? invalid, Func<string> why)
+            {
+                if (noRecordedValue)
+                {
+                    dropped++;
+                    return false;
+                }
+                if (time == 0)
+                {
+                    Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
+                    return false;
+                }
+                if (invalid is { } reason)
+                {
+                    Reject(reason, 1, () => $"metric {m.Name}: {why()}");
+                    return false;
+                }
+                return true;
+            }
+
             foreach (var scope in resource.ScopeMetrics)
             {
                 foreach (var m in scope.Metrics)
@@ -116,23 +137,11 @@ internal static class PointNormalizer
                     var kind = isSum ? MetricPointKind.Sum : MetricPointKind.Gauge;
                     foreach (var p in m.NumberDataPoints)
                     {
-                        if (p.NoRecordedValue)
-                        {
-                            dropped++;
-                        }
-                        else if (p.TimeUnixNano == 0)
-                        {
-                            Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
-                        }
-                        else if (p.ValueKind == OtlpNumberValueKind.None)
-                        {
-                            Reject(PointRejectionReason.MissingValue, 1, () => $"metric {m.Name}: data point has neither as_double nor as_int");
-                        }
-                        else if (isSum && !double.IsFinite(p.Value))
-                        {
-                            Reject(PointRejectionReason.NonFiniteValue, 1, () => $"metric {m.Name}: Sum value {p.Value} is not finite");
-                        }
-                        else
+                        var invalid = p.ValueKind == OtlpNumberValueKind.None ? PointRejectionReason.MissingValue
+                            : isSum && !double.IsFinite(p.Value) ? PointRejectionReason.NonFiniteValue
+                            : (PointRejectionReason?)null;
+                        if (Admit(m, p.NoRecordedValue, p.TimeUnixNano, invalid,
+                            () => invalid == PointRejectionReason.MissingValue ? "data point has neither as_double nor as_int" : $"Sum value {p.Value} is not finite"))
                         {
                             records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, kind, isSum ? m.Temporality : OtlpAggregationTemporality.Unspecified,
                                 isSum && m.IsMonotonic, p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Value, null,
@@ -141,19 +150,8 @@ internal static class PointNormalizer
                     }
                     foreach (var p in m.HistogramDataPoints)
                     {
-                        if (p.NoRecordedValue)
-                        {
-                            dropped++;
-                        }
-                        else if (p.TimeUnixNano == 0)
-                        {
-                            Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
-                        }
-                        else if (p.Sum is { } s && !double.IsFinite(s))
-                        {
-                            Reject(PointRejectionReason.NonFiniteValue, 1, () => $"metric {m.Name}: histogram sum {s} is not finite");
-                        }
-                        else
+                        bool bad = p.Sum is { } s && !double.IsFinite(s);
+                        if (Admit(m, p.NoRecordedValue, p.TimeUnixNano, bad ? PointRejectionReason.NonFiniteValue : null, () => $"histogram sum {p.Sum} is not finite"))
                         {
                             records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, MetricPointKind.Histogram, m.Temporality, false,
                                 p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Sum ?? double.NaN, p.Count,
@@ -162,19 +160,8 @@ internal static class PointNormalizer
                     }
                     foreach (var p in m.SummaryDataPoints)
                     {
-                        if (p.NoRecordedValue)
-                        {
-                            dropped++;
-                        }
-                        else if (p.TimeUnixNano == 0)
-                        {
-                            Reject(PointRejectionReason.ZeroTimestamp, 1, () => $"metric {m.Name}: time_unix_nano is 0 (set the point time)");
-                        }
-                        else if (!double.IsFinite(p.Sum))
-                        {
-                            Reject(PointRejectionReason.NonFiniteValue, 1, () => $"metric {m.Name}: summary sum {p.Sum} is not finite");
-                        }
-                        else
+                        bool bad = !double.IsFinite(p.Sum);
+                        if (Admit(m, p.NoRecordedValue, p.TimeUnixNano, bad ? PointRejectionReason.NonFiniteValue : null, () => $"summary sum {p.Sum} is not finite"))
                         {
                             records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, MetricPointKind.Summary, OtlpAggregationTemporality.Unspecified, false,
                                 p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Sum, p.Count,

@@ -220,14 +220,12 @@ public static class OtlpProtobufDecoder
         while (!r.End)
         {
             var (f, w) = r.ReadTag();
+            if (ReadCommonPointField(ref r, f, w, 7, attributes, ref start, ref time))
+            {
+                continue;
+            }
             switch (f, w)
             {
-                case (7, 2):
-                    var kv = r.ReadBytes(out long at);
-                    ReadKeyValue(kv, at, attributes, 0);
-                    break;
-                case (2, 1): start = r.ReadFixed64(); break;
-                case (3, 1): time = r.ReadFixed64(); break;
                 case (4, 1): dv = r.ReadDouble(); valueKind = OtlpNumberValueKind.Double; break;
                 case (6, 1): iv = unchecked((long)r.ReadFixed64()); valueKind = OtlpNumberValueKind.Int; break;
                 case (8, 0): flags = unchecked((uint)r.ReadVarint()); break;
@@ -249,46 +247,18 @@ public static class OtlpProtobufDecoder
         while (!r.End)
         {
             var (f, w) = r.ReadTag();
+            if (ReadCommonPointField(ref r, f, w, 9, attributes, ref start, ref time))
+            {
+                continue;
+            }
             switch (f, w)
             {
-                case (9, 2):
-                    var kv = r.ReadBytes(out long at);
-                    ReadKeyValue(kv, at, attributes, 0);
-                    break;
-                case (2, 1): start = r.ReadFixed64(); break;
-                case (3, 1): time = r.ReadFixed64(); break;
                 case (4, 1): count = r.ReadFixed64(); break;
                 case (5, 1): sum = r.ReadDouble(); break;
                 case (6, 1): buckets.Add(r.ReadFixed64()); break;
-                case (6, 2):
-                    {
-                        var packed = r.ReadBytes(out long pat);
-                        var p = new ProtoReader(packed, pat, "HistogramDataPoint.bucket_counts");
-                        if (packed.Length % 8 != 0)
-                        {
-                            throw p.Error($"packed fixed64 length {packed.Length} is not a multiple of 8");
-                        }
-                        while (!p.End)
-                        {
-                            buckets.Add(p.ReadFixed64());
-                        }
-                        break;
-                    }
+                case (6, 2): ReadPacked64(ref r, "HistogramDataPoint.bucket_counts", buckets, static v => v); break;
                 case (7, 1): bounds.Add(r.ReadDouble()); break;
-                case (7, 2):
-                    {
-                        var packed = r.ReadBytes(out long pat);
-                        var p = new ProtoReader(packed, pat, "HistogramDataPoint.explicit_bounds");
-                        if (packed.Length % 8 != 0)
-                        {
-                            throw p.Error($"packed double length {packed.Length} is not a multiple of 8");
-                        }
-                        while (!p.End)
-                        {
-                            bounds.Add(p.ReadDouble());
-                        }
-                        break;
-                    }
+                case (7, 2): ReadPacked64(ref r, "HistogramDataPoint.explicit_bounds", bounds, BitConverter.UInt64BitsToDouble); break;
                 case (10, 0): flags = unchecked((uint)r.ReadVarint()); break;
                 case (11, 1): min = r.ReadDouble(); break;
                 case (12, 1): max = r.ReadDouble(); break;
@@ -309,14 +279,12 @@ public static class OtlpProtobufDecoder
         while (!r.End)
         {
             var (f, w) = r.ReadTag();
+            if (ReadCommonPointField(ref r, f, w, 7, attributes, ref start, ref time))
+            {
+                continue;
+            }
             switch (f, w)
             {
-                case (7, 2):
-                    var kv = r.ReadBytes(out long at);
-                    ReadKeyValue(kv, at, attributes, 0);
-                    break;
-                case (2, 1): start = r.ReadFixed64(); break;
-                case (3, 1): time = r.ReadFixed64(); break;
                 case (4, 1): count = r.ReadFixed64(); break;
                 case (5, 1): sum = r.ReadDouble(); break;
                 case (6, 2):
@@ -348,6 +316,45 @@ public static class OtlpProtobufDecoder
             }
         }
         return new OtlpSummaryDataPoint(attributes, start, time, count, sum, quantiles, flags);
+    }
+
+    /// <summary>Fields every data point shares: attributes (field number differs per type), start and time.</summary>
+    private static bool ReadCommonPointField(ref ProtoReader r, int f, int w, int attributesField, Dictionary<string, string> attributes,
+        ref ulong start, ref ulong time)
+    {
+        if (f == attributesField && w == 2)
+        {
+            var kv = r.ReadBytes(out long at);
+            ReadKeyValue(kv, at, attributes, 0);
+        }
+        else if (f == 2 && w == 1)
+        {
+            start = r.ReadFixed64();
+        }
+        else if (f == 3 && w == 1)
+        {
+            time = r.ReadFixed64();
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A packed repeated fixed64/double field: a length-delimited run of 8-byte little-endian values.</summary>
+    private static void ReadPacked64<T>(ref ProtoReader r, string field, List<T> into, Func<ulong, T> convert)
+    {
+        var packed = r.ReadBytes(out long at);
+        var p = new ProtoReader(packed, at, field);
+        if (packed.Length % 8 != 0)
+        {
+            throw p.Error($"packed 64-bit length {packed.Length} is not a multiple of 8");
+        }
+        while (!p.End)
+        {
+            into.Add(convert(p.ReadFixed64()));
+        }
     }
 
     private static void ReadKeyValue(ReadOnlySpan<byte> data, long baseOffset, Dictionary<string, string> into, int depth)
