@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes.Models;
 
 namespace ClusterTune.Kubernetes;
@@ -8,7 +10,7 @@ public sealed class ResourceRegistry
 {
     private readonly ConcurrentDictionary<Type, ResourceInfo> _byType = new();
 
-    /// <summary>A registry holding Pod, Event, Lease, Namespace, Node and Binding.</summary>
+    /// <summary>A registry holding Pod, Event, Lease, Namespace, Node, Binding and ClusterTune's FineTuneJob and Trial.</summary>
     public static ResourceRegistry CreateDefault()
     {
         var r = new ResourceRegistry();
@@ -18,6 +20,9 @@ public sealed class ResourceRegistry
         r.Register<Namespace>(new ResourceInfo("", "v1", "Namespace", "namespaces", Namespaced: false));
         r.Register<Node>(new ResourceInfo("", "v1", "Node", "nodes", Namespaced: false));
         r.Register<Binding>(new ResourceInfo("", "v1", "Binding", "bindings", Namespaced: true));
+        // Our own CRDs are modelled completely, so they alone may be replaced with PUT.
+        r.Register<FineTuneJob>(new ResourceInfo(ApiGroup.Group, ApiGroup.Version, FineTuneJob.KindName, FineTuneJob.Plural, Namespaced: true, FullyModelled: true));
+        r.Register<Trial>(new ResourceInfo(ApiGroup.Group, ApiGroup.Version, Trial.KindName, Trial.Plural, Namespaced: true, FullyModelled: true));
         return r;
     }
 

@@ -1,28 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using ClusterTune.Api;
 
 namespace ClusterTune.Kubernetes.Serialization;
 
-/// <summary>The JSON settings every Kubernetes body uses: camelCase, nulls omitted, RFC 3339 times.</summary>
+/// <summary>
+/// JSON for Kubernetes bodies: the project's one configuration, <see cref="ApiJson.Options"/> (camelCase, nulls
+/// omitted, enums as strings, RFC 3339 times; unknown fields are skipped on read).
+/// </summary>
 public static class KubernetesJson
 {
     /// <summary>Shared, immutable serializer options.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            // Servers add fields we do not model; they must never break reading.
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        };
-        o.Converters.Add(new TimeConverter());
-        o.MakeReadOnly(populateMissingResolver: true);
-        return o;
-    }
+    public static JsonSerializerOptions Options => ApiJson.Options;
 
     /// <summary>Serializes a value with <see cref="Options"/>.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
