@@ -30,13 +30,13 @@ public static class OtlpJsonDecoder
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Error("$", $"expected a JSON object (ExportMetricsServiceRequest), got {root.ValueKind}");
+                throw Error(JsonPath.Root, $"expected a JSON object (ExportMetricsServiceRequest), got {root.ValueKind}");
             }
             var resources = new List<OtlpResourceMetrics>();
             int i = 0;
-            foreach (var rm in Array(root, "$", "resourceMetrics", "resource_metrics"))
+            foreach (var rm in Array(root, JsonPath.Root, "resourceMetrics", "resource_metrics"))
             {
-                resources.Add(ReadResourceMetrics(rm, $"$.resourceMetrics[{i++}]"));
+                resources.Add(ReadResourceMetrics(rm, JsonPath.Root.Index("resourceMetrics", i++)));
             }
             return new OtlpExportRequest(resources);
         }
@@ -45,44 +45,44 @@ public static class OtlpJsonDecoder
     /// <summary>Decodes a UTF-8 JSON body held in an array.</summary>
     public static OtlpExportRequest Decode(byte[] body) => Decode(body.AsMemory());
 
-    private static OtlpResourceMetrics ReadResourceMetrics(JsonElement e, string path)
+    private static OtlpResourceMetrics ReadResourceMetrics(JsonElement e, JsonPath path)
     {
         RequireObject(e, path);
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Property(e, "resource", "resource") is { } res)
         {
-            RequireObject(res, path + ".resource");
-            ReadAttributes(res, path + ".resource", attributes);
+            RequireObject(res, path.Field("resource"));
+            ReadAttributes(res, path.Field("resource"), attributes);
         }
         var scopes = new List<OtlpScopeMetrics>();
         int i = 0;
         foreach (var sm in Array(e, path, "scopeMetrics", "scope_metrics"))
         {
-            scopes.Add(ReadScopeMetrics(sm, $"{path}.scopeMetrics[{i++}]"));
+            scopes.Add(ReadScopeMetrics(sm, path.Index("scopeMetrics", i++)));
         }
         return new OtlpResourceMetrics(attributes, scopes);
     }
 
-    private static OtlpScopeMetrics ReadScopeMetrics(JsonElement e, string path)
+    private static OtlpScopeMetrics ReadScopeMetrics(JsonElement e, JsonPath path)
     {
         RequireObject(e, path);
         string name = "", version = "";
         if (Property(e, "scope", "scope") is { } scope)
         {
-            RequireObject(scope, path + ".scope");
-            name = String(scope, path + ".scope", "name", "name");
-            version = String(scope, path + ".scope", "version", "version");
+            RequireObject(scope, path.Field("scope"));
+            name = String(scope, path.Field("scope"), "name", "name");
+            version = String(scope, path.Field("scope"), "version", "version");
         }
         var metrics = new List<OtlpMetric>();
         int i = 0;
         foreach (var m in Array(e, path, "metrics", "metrics"))
         {
-            metrics.Add(ReadMetric(m, $"{path}.metrics[{i++}]"));
+            metrics.Add(ReadMetric(m, path.Index("metrics", i++)));
         }
         return new OtlpScopeMetrics(name, version, metrics);
     }
 
-    private static OtlpMetric ReadMetric(JsonElement e, string path)
+    private static OtlpMetric ReadMetric(JsonElement e, JsonPath path)
     {
         RequireObject(e, path);
         string name = String(e, path, "name", "name");
@@ -90,7 +90,7 @@ public static class OtlpJsonDecoder
         string unit = String(e, path, "unit", "unit");
         var kind = OtlpMetricKind.None;
         JsonElement data = default;
-        string dataPath = path;
+        var dataPath = path;
         // JSON has no wire order guarantee for a oneof; the last member in document order wins, as in protobuf.
         foreach (var p in e.EnumerateObject())
         {
@@ -107,7 +107,7 @@ public static class OtlpJsonDecoder
             {
                 kind = k;
                 data = p.Value;
-                dataPath = $"{path}.{p.Name}";
+                dataPath = path.Field(p.Name);
             }
         }
         var numbers = new List<OtlpNumberDataPoint>();
@@ -130,7 +130,7 @@ public static class OtlpJsonDecoder
             int i = 0;
             foreach (var dp in Array(data, dataPath, "dataPoints", "data_points"))
             {
-                string pp = $"{dataPath}.dataPoints[{i++}]";
+                var pp = dataPath.Index("dataPoints", i++);
                 switch (kind)
                 {
                     case OtlpMetricKind.Gauge or OtlpMetricKind.Sum: numbers.Add(ReadNumberPoint(dp, pp)); break;
@@ -143,7 +143,7 @@ public static class OtlpJsonDecoder
         return new OtlpMetric(name, description, unit, kind, temporality, monotonic, numbers, histograms, summaries, exp);
     }
 
-    private static OtlpNumberDataPoint ReadNumberPoint(JsonElement e, string path)
+    private static OtlpNumberDataPoint ReadNumberPoint(JsonElement e, JsonPath path)
     {
         RequireObject(e, path);
         var attributes = ReadAttributes(e, path, new Dictionary<string, string>(StringComparer.Ordinal));
@@ -154,12 +154,12 @@ public static class OtlpJsonDecoder
         {
             if (p.Name is "asDouble" or "as_double" && p.Value.ValueKind != JsonValueKind.Null)
             {
-                dv = ParseDouble(p.Value, $"{path}.asDouble");
+                dv = ParseDouble(p.Value, path.Field("asDouble"));
                 kind = OtlpNumberValueKind.Double;
             }
             else if (p.Name is "asInt" or "as_int" && p.Value.ValueKind != JsonValueKind.Null)
             {
-                iv = ParseInt64(p.Value, $"{path}.asInt");
+                iv = ParseInt64(p.Value, path.Field("asInt"));
                 kind = OtlpNumberValueKind.Int;
             }
         }
@@ -169,7 +169,7 @@ public static class OtlpJsonDecoder
             kind, dv, iv, (uint)UInt64(e, path, "flags", "flags", uint.MaxValue));
     }
 
-    private static OtlpHistogramDataPoint ReadHistogramPoint(JsonElement e, string path)
+    private static OtlpHistogramDataPoint ReadHistogramPoint(JsonElement e, JsonPath path)
     {
         RequireObject(e, path);
         var attributes = ReadAttributes(e, path, new Dictionary<string, string>(StringComparer.Ordinal));
@@ -177,13 +177,13 @@ public static class OtlpJsonDecoder
         int i = 0;
         foreach (var b in Array(e, path, "bucketCounts", "bucket_counts"))
         {
-            buckets.Add(ParseUInt64(b, $"{path}.bucketCounts[{i++}]", ulong.MaxValue));
+            buckets.Add(ParseUInt64(b, path.Index("bucketCounts", i++), ulong.MaxValue));
         }
         var bounds = new List<double>();
         i = 0;
         foreach (var b in Array(e, path, "explicitBounds", "explicit_bounds"))
         {
-            bounds.Add(ParseDouble(b, $"{path}.explicitBounds[{i++}]"));
+            bounds.Add(ParseDouble(b, path.Index("explicitBounds", i++)));
         }
         return new OtlpHistogramDataPoint(attributes,
             UInt64(e, path, "startTimeUnixNano", "start_time_unix_nano"),
@@ -196,7 +196,7 @@ public static class OtlpJsonDecoder
             (uint)UInt64(e, path, "flags", "flags", uint.MaxValue));
     }
 
-    private static OtlpSummaryDataPoint ReadSummaryPoint(JsonElement e, string path)
+    private static OtlpSummaryDataPoint ReadSummaryPoint(JsonElement e, JsonPath path)
     {
         RequireObject(e, path);
         var attributes = ReadAttributes(e, path, new Dictionary<string, string>(StringComparer.Ordinal));
@@ -204,7 +204,7 @@ public static class OtlpJsonDecoder
         int i = 0;
         foreach (var q in Array(e, path, "quantileValues", "quantile_values"))
         {
-            string qp = $"{path}.quantileValues[{i++}]";
+            var qp = path.Index("quantileValues", i++);
             RequireObject(q, qp);
             quantiles.Add(new(OptionalDouble(q, qp, "quantile") ?? 0, OptionalDouble(q, qp, "value") ?? 0));
         }
@@ -217,20 +217,20 @@ public static class OtlpJsonDecoder
             (uint)UInt64(e, path, "flags", "flags", uint.MaxValue));
     }
 
-    private static Dictionary<string, string> ReadAttributes(JsonElement owner, string path, Dictionary<string, string> into)
+    private static Dictionary<string, string> ReadAttributes(JsonElement owner, JsonPath path, Dictionary<string, string> into)
     {
         int i = 0;
         foreach (var kv in Array(owner, path, "attributes", "attributes"))
         {
-            string kp = $"{path}.attributes[{i++}]";
+            var kp = path.Index("attributes", i++);
             RequireObject(kv, kp);
             string key = String(kv, kp, "key", "key");
-            into[key] = Property(kv, "value", "value") is { } v ? AnyValue(v, kp + ".value", 0).Text : "";
+            into[key] = Property(kv, "value", "value") is { } v ? AnyValue(v, kp.Field("value"), 0).Text : "";
         }
         return into;
     }
 
-    private static (string Text, bool IsString) AnyValue(JsonElement e, string path, int depth)
+    private static (string Text, bool IsString) AnyValue(JsonElement e, JsonPath path, int depth)
     {
         if (e.ValueKind == JsonValueKind.Null)
         {
@@ -248,7 +248,7 @@ public static class OtlpJsonDecoder
             {
                 continue;
             }
-            string pp = $"{path}.{p.Name}";
+            var pp = path.Field(p.Name);
             switch (p.Name)
             {
                 case "stringValue" or "string_value":
@@ -287,7 +287,7 @@ public static class OtlpJsonDecoder
                         int i = 0;
                         foreach (var v in Array(p.Value, pp, "values", "values"))
                         {
-                            items.Add(AnyValue(v, $"{pp}.values[{i++}]", depth + 1));
+                            items.Add(AnyValue(v, pp.Index("values", i++), depth + 1));
                         }
                         result = (AttributeText.Array(items), false);
                         break;
@@ -299,9 +299,9 @@ public static class OtlpJsonDecoder
                         int i = 0;
                         foreach (var kv in Array(p.Value, pp, "values", "values"))
                         {
-                            string kp = $"{pp}.values[{i++}]";
+                            var kp = pp.Index("values", i++);
                             RequireObject(kv, kp);
-                            var inner = Property(kv, "value", "value") is { } v ? AnyValue(v, kp + ".value", depth + 1) : ("", true);
+                            var inner = Property(kv, "value", "value") is { } v ? AnyValue(v, kp.Field("value"), depth + 1) : ("", true);
                             items.Add((String(kv, kp, "key", "key"), inner.Item1, inner.Item2));
                         }
                         result = (AttributeText.KvList(items), false);
@@ -312,13 +312,13 @@ public static class OtlpJsonDecoder
         return result;
     }
 
-    private static OtlpAggregationTemporality Temporality(JsonElement e, string path)
+    private static OtlpAggregationTemporality Temporality(JsonElement e, JsonPath path)
     {
         if (Property(e, "aggregationTemporality", "aggregation_temporality") is not { } t)
         {
             return OtlpAggregationTemporality.Unspecified;
         }
-        string p = path + ".aggregationTemporality";
+        var p = path.Field("aggregationTemporality");
         if (t.ValueKind == JsonValueKind.String)
         {
             switch (t.GetString())
@@ -341,7 +341,7 @@ public static class OtlpJsonDecoder
         return null;
     }
 
-    private static IEnumerable<JsonElement> Array(JsonElement e, string path, string camel, string snake)
+    private static IEnumerable<JsonElement> Array(JsonElement e, JsonPath path, string camel, string snake)
     {
         if (Property(e, camel, snake) is not { } a)
         {
@@ -349,21 +349,21 @@ public static class OtlpJsonDecoder
         }
         if (a.ValueKind != JsonValueKind.Array)
         {
-            throw Error($"{path}.{camel}", $"expected an array, got {a.ValueKind}");
+            throw Error(path.Field(camel), $"expected an array, got {a.ValueKind}");
         }
         return a.EnumerateArray();
     }
 
-    private static string String(JsonElement e, string path, string camel, string snake)
+    private static string String(JsonElement e, JsonPath path, string camel, string snake)
     {
         if (Property(e, camel, snake) is not { } v)
         {
             return "";
         }
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error($"{path}.{camel}", $"expected a string, got {v.ValueKind}");
+        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error(path.Field(camel), $"expected a string, got {v.ValueKind}");
     }
 
-    private static bool Bool(JsonElement e, string path, string camel, string snake)
+    private static bool Bool(JsonElement e, JsonPath path, string camel, string snake)
     {
         if (Property(e, camel, snake) is not { } v)
         {
@@ -373,17 +373,17 @@ public static class OtlpJsonDecoder
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw Error($"{path}.{camel}", $"expected true or false, got {v.ValueKind}"),
+            _ => throw Error(path.Field(camel), $"expected true or false, got {v.ValueKind}"),
         };
     }
 
-    private static ulong UInt64(JsonElement e, string path, string camel, string snake, ulong max = ulong.MaxValue) =>
-        Property(e, camel, snake) is { } v ? ParseUInt64(v, $"{path}.{camel}", max) : 0;
+    private static ulong UInt64(JsonElement e, JsonPath path, string camel, string snake, ulong max = ulong.MaxValue) =>
+        Property(e, camel, snake) is { } v ? ParseUInt64(v, path.Field(camel), max) : 0;
 
-    private static double? OptionalDouble(JsonElement e, string path, string name) =>
-        Property(e, name, name) is { } v ? ParseDouble(v, $"{path}.{name}") : null;
+    private static double? OptionalDouble(JsonElement e, JsonPath path, string name) =>
+        Property(e, name, name) is { } v ? ParseDouble(v, path.Field(name)) : null;
 
-    private static ulong ParseUInt64(JsonElement v, string path, ulong max)
+    private static ulong ParseUInt64(JsonElement v, JsonPath path, ulong max)
     {
         ulong result;
         if (v.ValueKind == JsonValueKind.String)
@@ -419,7 +419,7 @@ public static class OtlpJsonDecoder
         return false;
     }
 
-    private static long ParseInt64(JsonElement v, string path)
+    private static long ParseInt64(JsonElement v, JsonPath path)
     {
         if (v.ValueKind == JsonValueKind.String)
         {
@@ -441,7 +441,7 @@ public static class OtlpJsonDecoder
         throw Error(path, $"expected a 64-bit integer (number or decimal string), got {Describe(v)}");
     }
 
-    private static double ParseDouble(JsonElement v, string path)
+    private static double ParseDouble(JsonElement v, JsonPath path)
     {
         if (v.ValueKind == JsonValueKind.Number)
         {
@@ -463,7 +463,7 @@ public static class OtlpJsonDecoder
         throw Error(path, $"expected a number, got {Describe(v)}");
     }
 
-    private static void RequireObject(JsonElement e, string path)
+    private static void RequireObject(JsonElement e, JsonPath path)
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
@@ -473,5 +473,5 @@ public static class OtlpJsonDecoder
 
     private static string Describe(JsonElement v) => v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.ValueKind.ToString();
 
-    private static OtlpDecodeException Error(string path, string what) => new($"invalid OTLP JSON at {path}: {what}", -1);
+    private static OtlpDecodeException Error(JsonPath path, string what) => new($"invalid OTLP JSON at {path}: {what}", -1);
 }
