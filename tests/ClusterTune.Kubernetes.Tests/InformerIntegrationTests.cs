@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ClusterTune.Api.Meta;
+using ClusterTune.ControlPlane.Faults;
+using ClusterTune.Kubernetes.Informers;
+using ClusterTune.Kubernetes.Models;
+using ClusterTune.Kubernetes.Queue;
+using ClusterTune.Kubernetes.Tests.Support;
+
+namespace ClusterTune.Kubernetes.Tests;
+
+/// <summary>Informer against the real embedded server: sync, indexes, work-queue feed, reconnects and relists.</summary>
+public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassFixture<EmbeddedServerFixture>
+{
+    private static Pod NewPod(string ns, string name, string job, string? ownerUid = null) => new()
+    {
+        Metadata = new ObjectMeta
+        {
+            Name = name,
+            Namespace = ns,
+            Labels = new() { ["clustertune.io/job"] = job },
+            OwnerReferences = ownerUid is null ? null :
+                [new OwnerReference { ApiVersion = "clustertune.io/v1alpha1", Kind = "Trial", Name = "t", Uid = ownerUid, Controller = true }],
+        },
+        Spec = new PodSpec { Containers = { new Container { Name = "c", Image = "i" } } },
+    };
+
+    private static InformerOptions Options(string ns) => new()
+    {
+        Namespace = ns,
+        PageSize = 2,
+        MinWatchTimeout = TimeSpan.FromSeconds(30),
+        InitialBackoff = TimeSpan.FromMilliseconds(50),
+        MaxBackoff = TimeSpan.FromMilliseconds(400),
+        Random = new Random(3),
+    };
+
+    [Fact]
+    public async Task Syncs_existing_objects_indexes_them_and_feeds_changes_to_the_work_queue()
+    {
+        var ns = await fx.NewNamespaceAsync("inf");
+        using var c = fx.NewClient(ns);
+        await c.CreateAsync(NewPod(ns, "a", "j1", "owner-1"));
+        await c.CreateAsync(NewPod(ns, "b", "j1", "owner-1"));
+        await c.CreateAsync(NewPod(ns, "c", "j2", "owner-2"));
+        var informer = new Informer<Pod>(c, Options(ns));
+        using var queue = new WorkQueue<string>();
+        informer.EnqueueTo(queue);
+        var updates = new ConcurrentQueue<(string? OldRv, string? NewRv)>();
+        var deletes = new ConcurrentQueue<string>();
+        informer.AddHandler(new InformerHandler<Pod>(
+            OnUpdate: (o, n) => updates.Enqueue((o.Metadata.ResourceVersion, n.Metadata.ResourceVersion)),
+            OnDelete: d => deletes.Enqueue(d.Metadata.Name!)));
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(informer.HasSynced);
+        Assert.Equal(3, informer.Count);
+        Assert.Equal(["a", "b"], informer.ListByOwner("owner-1").Select(p => p.Metadata.Name).Order());
+        Assert.Equal(["c"], informer.ListByLabel("clustertune.io/job", "j2").Select(p => p.Metadata.Name));
+        Assert.Equal(3, queue.Len);
+
+        await c.MergePatchAsync<Pod>("c", JsonNode.Parse("""{"metadata":{"labels":{"clustertune.io/job":"j1"}}}""")!);
+        await c.DeleteAsync<Pod>("a");
+        await c.CreateAsync(NewPod(ns, "d", "j3"));
+        await Eventually.TrueAsync(() => informer.Get(ns, "d") is not null && informer.Get(ns, "a") is null
+                                         && informer.ListByLabel("clustertune.io/job", "j1").Count == 2, "informer to see patch, delete and create");
+        Assert.Empty(informer.ListByLabel("clustertune.io/job", "j2"));
+        Assert.DoesNotContain(informer.ListByOwner("owner-1"), p => p.Metadata.Name == "a");
+        Assert.Contains("a", deletes);
+        Assert.Contains(updates, u => u.OldRv != u.NewRv);
+        // Keys a, b, c were queued at sync; c (update), a (delete) dedupe; d is new.
+        Assert.Equal(4, queue.Len);
+        Assert.False(string.IsNullOrEmpty(informer.LastResourceVersion));
+
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Reconnects_after_a_dropped_watch_and_relists_after_410_catching_deletes_missed_while_away()
+    {
+        var ns = await fx.NewNamespaceAsync("relist");
+        using var c = fx.NewClient(ns);
+        await c.CreateAsync(NewPod(ns, "keep", "j"));
+        await c.CreateAsync(NewPod(ns, "doomed", "j"));
+        var informer = new Informer<Pod>(c, Options(ns));
+        var deleted = new ConcurrentQueue<string>();
+        informer.AddHandler(new InformerHandler<Pod>(OnDelete: d => deleted.Enqueue(d.Metadata.Name!)));
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => fx.Server.OpenWatchCount > 0, "the informer's watch to open");
+
+        // 1. A dropped connection: re-watch from the last version, no relist needed.
+        var watchesBefore = informer.Watches;
+        fx.Server.Faults.DropWatches(r => r.Namespace == ns);
+        await c.CreateAsync(NewPod(ns, "after-drop", "j"));
+        await Eventually.TrueAsync(() => informer.Get(ns, "after-drop") is not null, "the create after the drop");
+        Assert.True(informer.Watches > watchesBefore);
+        Assert.Equal(1, informer.Lists);
+
+        // 2. Watches fail while "doomed" is deleted; the history is compacted and the next watch gets 410.
+        var block = fx.Server.Faults.FailRequest(r => r.Namespace == ns && r.Verb == "watch", FaultAction.InternalError(), times: 1000);
+        fx.Server.Faults.DropWatches(r => r.Namespace == ns);
+        await Eventually.TrueAsync(() => block.Fired >= 1, "a failed re-watch");
+        await c.DeleteAsync<Pod>("doomed");
+        fx.Server.Compact();
+        fx.Server.Faults.ExpireNextWatch(r => r.Namespace == ns);
+        fx.Server.Faults.Reset();
+        fx.Server.Faults.ExpireNextWatch(r => r.Namespace == ns);
+        await Eventually.TrueAsync(() => informer.Get(ns, "doomed") is null, "the relist to drop the deleted pod");
+        Assert.Contains("doomed", deleted);
+        Assert.True(informer.Lists >= 2);
+        Assert.NotNull(informer.Get(ns, "keep"));
+
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
