@@ -148,8 +148,8 @@ public sealed class KubernetesClient : IDisposable
             .Add("fieldSelector", options.FieldSelector);
         var path = info.CollectionPath(info.Namespaced ? @namespace : null) + q;
         // Guard against a half-open connection: give up a while after the server should have closed the stream.
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(TimeSpan.FromSeconds((options.TimeoutSeconds ?? 1800) * 2 + 30));
+        using var idleTimer = new CancellationTokenSource(TimeSpan.FromSeconds((options.TimeoutSeconds ?? 1800) * 2 + 30), Options.TimeProvider);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idleTimer.Token);
         using var resp = await SendAsync(HttpMethod.Get, path, null, idempotent: true, streaming: true, idle.Token).ConfigureAwait(false);
         await using var stream = await resp.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -377,9 +377,9 @@ public sealed class KubernetesClient : IDisposable
             Failure failure;
             string failureText;
             Exception? failureException = null;
-            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            using (var attemptTimer = new CancellationTokenSource(Options.RequestTimeout, time))
+            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct, attemptTimer.Token))
             {
-                attemptCts.CancelAfter(Options.RequestTimeout);
                 Interlocked.Increment(ref _attempts);
                 try
                 {
