@@ -679,22 +679,23 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
 
     private async Task BookmarkLoopAsync(WatchSubscription sub, TimeSpan timeout, CancellationToken ct)
     {
+        // Periodic bookmarks, plus one shortly before the server-side timeout (kube-apiserver sends one then too).
         var start = options.TimeProvider.GetUtcNow();
         var finalAt = timeout - TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1.5).Ticks, timeout.Ticks / 5));
         var sentFinal = false;
         while (!ct.IsCancellationRequested)
         {
-            var elapsed = options.TimeProvider.GetUtcNow() - start;
-            var untilFinal = finalAt - elapsed;
-            var wait = !sentFinal && untilFinal < options.BookmarkInterval ? untilFinal : options.BookmarkInterval;
+            var untilFinal = finalAt - (options.TimeProvider.GetUtcNow() - start);
+            var wait = options.BookmarkInterval;
+            if (!sentFinal && untilFinal <= wait)
+            {
+                wait = untilFinal;
+                sentFinal = true;
+            }
+
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, options.TimeProvider, ct);
-            }
-
-            if (!sentFinal && options.TimeProvider.GetUtcNow() - start >= finalAt)
-            {
-                sentFinal = true;
             }
 
             _store.QueueBookmark(sub);

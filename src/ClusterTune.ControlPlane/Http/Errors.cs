@@ -81,9 +81,9 @@ internal static class Errors
     public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<StatusCause> causes, bool useKind)
     {
         var qualified = useKind ? type.QualifiedKind : type.QualifiedResource;
-        var summary = causes.Count == 1
-            ? $"{causes[0].Field}: {causes[0].Message}"
-            : "[" + string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}")) + "]";
+        // Like field.ErrorList.ToAggregate(): identical messages are reported once, brackets only for several.
+        var distinct = causes.Select(c => $"{c.Field}: {c.Message}").Distinct().ToList();
+        var summary = distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
         var details = Details(type, name, useKind);
         details["causes"] = CauseArray(causes);
         return new ApiException(422, Status(422, "Invalid", $"{qualified} \"{name}\" is invalid: {summary}", details));

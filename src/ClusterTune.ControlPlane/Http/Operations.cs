@@ -116,7 +116,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 Defaulting.Pod(body);
                 break;
             case "namespaces" when type.Group == "":
-                Defaulting.Namespace(body, nameOrPrefix);
+                Defaulting.Namespace(body);
                 break;
             case "customresourcedefinitions":
                 var causes = ResourceRegistry.ValidateCrd(body);
@@ -418,6 +418,11 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             ValidateSchema(type, next, name, strictFields);
         }
 
+        if (type.Group == "" && type.Plural == "pods")
+        {
+            Defaulting.PodStatus(next);
+        }
+
         if (type.Plural == "customresourcedefinitions")
         {
             var causes = ResourceRegistry.ValidateCrd(next);
@@ -574,6 +579,12 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             {
                 meta["deletionTimestamp"] = JsonUtil.Timestamp(time.GetUtcNow().AddSeconds(grace));
                 meta["deletionGracePeriodSeconds"] = grace;
+                if (JsonUtil.Long(meta, "generation") is > 0 and var generation)
+                {
+                    // rest.BeforeDelete: a graceful deletion is a spec-level change for generation-tracking objects.
+                    meta["generation"] = generation + 1;
+                }
+
                 return Write(type, key, next, old);
             }
 

@@ -37,6 +37,25 @@ internal static class Defaulting
         pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(spec) };
     }
 
+    /// <summary>Fills what the typed PodStatus serializes even when unset (lastState, terminated start/finish times).</summary>
+    public static void PodStatus(JsonObject pod)
+    {
+        if (pod["status"]?["containerStatuses"] is not JsonArray statuses)
+        {
+            return;
+        }
+
+        foreach (var cs in statuses.OfType<JsonObject>())
+        {
+            cs.TryAdd("lastState", new JsonObject());
+            if (cs["state"]?["terminated"] is JsonObject terminated)
+            {
+                terminated.TryAdd("startedAt", null);
+                terminated.TryAdd("finishedAt", null);
+            }
+        }
+    }
+
     private static JsonObject Toleration(string key) => new()
     {
         ["key"] = key,
@@ -71,11 +90,8 @@ internal static class Defaulting
         return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
     }
 
-    public static void Namespace(JsonObject ns, string name)
+    public static void Namespace(JsonObject ns)
     {
-        var labels = JsonUtil.Meta(ns)["labels"] as JsonObject ?? new JsonObject();
-        labels["kubernetes.io/metadata.name"] = name;
-        JsonUtil.Meta(ns)["labels"] = labels;
         ns["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
         ns["status"] = new JsonObject { ["phase"] = "Active" };
     }
