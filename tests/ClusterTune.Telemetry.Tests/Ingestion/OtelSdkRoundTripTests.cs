@@ -59,15 +59,22 @@ public sealed class OtelSdkRoundTripTests
             var tokens = meter.CreateCounter<long>("clustertune.train.tokens", "{token}");
             var duration = meter.CreateHistogram<double>(MetricNames.TrainStepDuration, "s");
 
+            // The trainer contract: epoch and step first, then the eval values of that epoch (see docs/telemetry.md).
+            epoch.Record(2);
+            step.Record(120);
             loss.Record(0.75, new KeyValuePair<string, object?>(MetricAttributes.Split, MetricAttributes.SplitTrain));
             eval.Record(0.625, new KeyValuePair<string, object?>(MetricAttributes.Metric, "accuracy"));
             eval.Record(double.NaN, new KeyValuePair<string, object?>(MetricAttributes.Metric, "loss"));
-            epoch.Record(2);
-            step.Record(120);
             tokens.Add(4096);
             duration.Record(0.02);
             duration.Record(0.04);
-            Assert.True(provider.ForceFlush(10_000));
+
+            // No ForceFlush: the 250 ms periodic export must deliver a complete collection on its own.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!sink.Records.Any(r => r.Metric == MetricNames.TrainStepDuration && r.Count == 2 && r.Epoch == 2 && r.Step == 120) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
         }
 
         var records = sink.Records.ToArray();
@@ -99,8 +106,10 @@ public sealed class OtelSdkRoundTripTests
         var acc = new ObservationAccumulator(_ => "accuracy", TimeProvider.System);
         acc.Add(records);
         var snap = acc.GetSnapshot(T)!;
-        Assert.True(snap.Rungs.Count == 1, string.Join("; ", snap.Rungs) + " | " + string.Join("; ", records.Select(r => $"{r.Metric}@{r.TimeUnixNano}={r.Value} e={r.Epoch} s={r.Step}")));
-        Assert.Equal(new RungObservation(2, 0.625, accuracy.TimeUnixNano, 120), snap.Rungs.Single());
+        // An export can fire between two Record calls (and the SDK may show a gauge before its first value lands), so
+        // earlier rungs may exist; the last one is the complete collection.
+        Assert.Equal(new RungObservation(2, 0.625, accuracy.TimeUnixNano, 120), snap.Rungs[^1]);
+        Assert.All(snap.Rungs, r => Assert.Equal(0.625, r.Value));
         Assert.Equal("clustertune.eval.metric{metric=loss} is NaN at step 120", snap.NonFinite!.Describe());
         Assert.True(metrics.OtlpPointsAccepted.WithLabels().Value >= records.Length);
     }

@@ -255,6 +255,51 @@ public sealed class OtlpReceiverHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Random_bodies_never_produce_a_server_error()
+    {
+        var random = new Random(2026);
+        var valid = Body(3);
+        for (int i = 0; i < 40; i++)
+        {
+            byte[] body;
+            if (i % 2 == 0)
+            {
+                body = (byte[])valid.Clone();
+                body[random.Next(body.Length)] = (byte)random.Next(256);
+            }
+            else
+            {
+                body = new byte[random.Next(0, 200)];
+                random.NextBytes(body);
+            }
+            bool json = i % 5 == 0;
+            var resp = await Post(body, json ? "application/json" : "application/x-protobuf", encoding: i % 7 == 0 ? "gzip" : null);
+            Assert.Contains((int)resp.StatusCode, new[] { 200, 400 });
+        }
+    }
+
+    [Fact]
+    public async Task Gzip_json_is_answered_in_json()
+    {
+        var json = """{"resourceMetrics":[{"resource":{"attributes":[{"key":"k8s.namespace.name","value":{"stringValue":"ns"}},{"key":"clustertune.job.name","value":{"stringValue":"job"}},{"key":"clustertune.trial.id","value":{"stringValue":"job-t1"}}]},"scopeMetrics":[{"metrics":[{"name":"clustertune.train.loss","gauge":{"dataPoints":[{"timeUnixNano":"0","asDouble":1}]}}]}]}]}""";
+        var resp = await Post(Gzip(Encoding.UTF8.GetBytes(json)), "application/json", encoding: "gzip");
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+        Assert.Contains("time_unix_nano is 0", doc.RootElement.GetProperty("partialSuccess").GetProperty("errorMessage").GetString());
+    }
+
+    [Theory]
+    [InlineData(0, 10, 5, "MaxRequestBodyBytes")]
+    [InlineData(10, 5, 5, "MaxDecompressedBodyBytes")]
+    [InlineData(10, 10, 0, "FailureRetryAfter")]
+    public void Invalid_options_name_the_setting(long max, long maxDecompressed, int retrySeconds, string setting)
+    {
+        var options = new OtlpReceiverOptions { MaxRequestBodyBytes = max, MaxDecompressedBodyBytes = maxDecompressed, FailureRetryAfter = TimeSpan.FromSeconds(retrySeconds) };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new OtlpMetricsReceiver(_validator, _sink, options));
+        Assert.Equal(setting, e.ParamName);
+    }
+
+    [Fact]
     public async Task Get_is_not_routed_to_the_receiver()
     {
         var resp = await _http.GetAsync("/v1/metrics");
