@@ -117,4 +117,31 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_stale_first_list_catches_up_through_the_watch()
+    {
+        var ns = await fx.NewNamespaceAsync("stale");
+        using var c = fx.NewClient(ns);
+        var first = await c.CreateAsync(NewPod(ns, "old", "j"));
+        await c.CreateAsync(NewPod(ns, "new", "j"));
+        // Lists answer from the snapshot before "new" existed, as a lagging apiserver or watch cache can.
+        fx.Server.Faults.ServeStaleReads(first.Metadata.ResourceVersion!);
+        Assert.Equal(["old"], (await c.ListAsync<Pod>(ns, new ListOptions { ResourceVersion = "0" })).Items.Select(p => p.Metadata.Name));
+        var informer = new Informer<Pod>(c, Options(ns));
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        try
+        {
+            await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.TrueAsync(() => informer.Get(ns, "new") is not null, "the watch from the stale version to deliver the newer pod");
+            Assert.NotNull(informer.Get(ns, "old"));
+        }
+        finally
+        {
+            fx.Server.Faults.ServeFreshReads();
+            await cts.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
 }

@@ -1,0 +1,91 @@
+using System.Globalization;
+using ClusterTune.Api.Meta;
+using ClusterTune.Kubernetes.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterTune.Kubernetes.Recording;
+
+/// <summary>
+/// Writes core/v1 Events about an object (what `kubectl describe` lists). Best effort, like client-go's recorder:
+/// a failed write is logged and reported as false, never thrown, so it cannot fail a reconcile.
+/// </summary>
+public sealed partial class EventRecorder
+{
+    private const int MaxMessageLength = 1024;
+    private readonly KubernetesClient _client;
+    private readonly string _component;
+    private readonly string? _instance;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private long _lastNanos;
+
+    public EventRecorder(KubernetesClient client, string component, string? instance = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        if (string.IsNullOrWhiteSpace(component))
+            throw new ArgumentException("An event recorder needs a component name, e.g. \"clustertune-operator\".", nameof(component));
+        _client = client;
+        _component = component;
+        _instance = instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _log = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Records a "Normal" or "Warning" event with a CamelCase reason; returns false if the write failed.</summary>
+    public async Task<bool> RecordAsync(IKubernetesObject involved, string type, string reason, string message, CancellationToken cancellationToken = default)
+    {
+        if (type is not ("Normal" or "Warning"))
+            throw new ArgumentException($"Event type must be \"Normal\" or \"Warning\", got \"{type}\".", nameof(type));
+        var now = _time.GetUtcNow();
+        var ev = new Event
+        {
+            Metadata = new ObjectMeta { Name = EventName(involved.Metadata.Name ?? "unnamed", now), Namespace = involved.Metadata.Namespace ?? "default" },
+            InvolvedObject = new ObjectReference
+            {
+                ApiVersion = involved.ApiVersion,
+                Kind = involved.Kind,
+                Name = involved.Metadata.Name,
+                Namespace = involved.Metadata.Namespace,
+                Uid = involved.Metadata.Uid,
+                ResourceVersion = involved.Metadata.ResourceVersion,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message.Length <= MaxMessageLength ? message : message[..(MaxMessageLength - 1)] + "…",
+            Source = new EventSource { Component = _component, Host = _instance },
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+            ReportingComponent = _component,
+            ReportingInstance = _instance,
+        };
+        try
+        {
+            await _client.CreateAsync(ev, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
+        {
+            LogDropped(_log, reason, involved.Metadata.Name, e.Message);
+            return false;
+        }
+    }
+
+    // client-go names events "<object>.<unix nanos in hex>"; strictly increasing so two events never collide,
+    // which also makes the create idempotent under retries.
+    private string EventName(string objectName, DateTimeOffset now)
+    {
+        var nanos = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        long prev, next;
+        do
+        {
+            prev = Interlocked.Read(ref _lastNanos);
+            next = Math.Max(nanos, prev + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastNanos, next, prev) != prev);
+        return objectName + "." + next.ToString("x", CultureInfo.InvariantCulture);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped event {Reason} about {Name}: {Error}")]
+    private static partial void LogDropped(ILogger logger, string reason, string? name, string error);
+}

@@ -1,0 +1,41 @@
+using ClusterTune.Api.Meta;
+using ClusterTune.Kubernetes.Models;
+using ClusterTune.Kubernetes.Recording;
+using ClusterTune.Kubernetes.Tests.Support;
+
+namespace ClusterTune.Kubernetes.Tests;
+
+public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture<EmbeddedServerFixture>
+{
+    [Fact]
+    public async Task Records_events_about_an_object_with_unique_names_even_in_the_same_instant()
+    {
+        var ns = await fx.NewNamespaceAsync("events");
+        using var c = fx.NewClient(ns);
+        var pod = await c.CreateAsync(new Pod { Metadata = new ObjectMeta { Name = "p", Namespace = ns }, Spec = new PodSpec { Containers = { new Container { Name = "c", Image = "i" } } } });
+        var time = new ManualTimeProvider();
+        var recorder = new EventRecorder(c, "clustertune-operator", "replica-1", time);
+        Assert.True(await recorder.RecordAsync(pod, "Normal", "TrialStarted", "trial sweep-a-0 started"));
+        Assert.True(await recorder.RecordAsync(pod, "Warning", "TrialFailed", new string('x', 5000)));
+
+        var events = (await c.ListAsync<Event>(ns)).Items.OrderBy(e => e.Metadata.Name).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.StartsWith("p.", e.Metadata.Name));
+        Assert.NotEqual(events[0].Metadata.Name, events[1].Metadata.Name);
+        var started = events.Single(e => e.Reason == "TrialStarted");
+        Assert.Equal(("Pod", "p", pod.Metadata.Uid, "Normal"), (started.InvolvedObject.Kind, started.InvolvedObject.Name, started.InvolvedObject.Uid, started.Type));
+        Assert.Equal("clustertune-operator", started.Source!.Component);
+        Assert.Equal(time.GetUtcNow(), started.FirstTimestamp);
+        Assert.Equal(1024, events.Single(e => e.Reason == "TrialFailed").Message!.Length);
+    }
+
+    [Fact]
+    public async Task A_failed_write_is_reported_not_thrown_and_bad_types_are_rejected()
+    {
+        using var c = fx.NewClient();
+        var recorder = new EventRecorder(c, "clustertune-operator");
+        var ghost = new Pod { Metadata = new ObjectMeta { Name = "ghost", Namespace = "no-such-namespace" } };
+        Assert.False(await recorder.RecordAsync(ghost, "Normal", "X", "y"));
+        await Assert.ThrowsAsync<ArgumentException>(() => recorder.RecordAsync(ghost, "Info", "X", "y"));
+    }
+}
