@@ -1,3 +1,5 @@
+using ClusterTune.Api.V1Alpha1;
+
 namespace ClusterTune.Telemetry.Observations;
 
 /// <summary>What the operator needs of one trial's metric stream: rungs, latest values, failure signal and counters.</summary>
@@ -35,6 +37,15 @@ public sealed record TrialObservationSnapshot(
     long OutOfOrder,
     long CounterResets)
 {
+    /// <summary>
+    /// The rungs as Trial status observations (finite values, epochs 0..int.MaxValue), ready for
+    /// <see cref="TrialObservations.Merge"/>.
+    /// </summary>
+    public IReadOnlyList<Observation> ToObservations() =>
+        Rungs.Where(r => double.IsFinite(r.Value) && r.Epoch is >= 0 and <= int.MaxValue)
+            .Select(r => new Observation { Epoch = (int)r.Epoch, Step = r.Step is >= 0 ? r.Step : null, Value = r.Value })
+            .ToArray();
+
     /// <summary>Best finite rung value for the direction, or null when there is none.</summary>
     public double? Best(bool maximize)
     {

@@ -58,6 +58,17 @@ public sealed class ObservationAccumulatorTests
     }
 
     [Fact]
+    public void Rungs_convert_to_trial_status_observations_and_merge()
+    {
+        var acc = New();
+        acc.Add([Epoch(1, 1), Point(MetricNames.EvalMetric, 1, 0.4, "accuracy", step: 10), Epoch(2, 2), Acc(2, double.NaN), Epoch(3, 3), Point(MetricNames.EvalMetric, 3, 0.7, "accuracy", step: 30)]);
+        var observations = acc.GetSnapshot(T)!.ToObservations();
+        Assert.Equal([(1, (long?)10, 0.4), (3, (long?)30, 0.7)], observations.Select(o => (o.Epoch, o.Step, o.Value)));
+        var merged = ClusterTune.Api.V1Alpha1.TrialObservations.Merge(null, observations);
+        Assert.Equal([1, 3], merged.Select(o => o.Epoch));
+    }
+
+    [Fact]
     public void Duplicates_are_counted_and_not_taken()
     {
         var acc = New();
