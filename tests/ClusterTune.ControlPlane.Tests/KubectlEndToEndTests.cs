@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ClusterTune.ControlPlane.Logs;
+
+namespace ClusterTune.ControlPlane.Tests;
+
+/// <summary>Drives the real kubectl against the embedded server: apply, get with printer columns, describe, logs, delete.</summary>
+public sealed class KubectlEndToEndTests : ServerHarness
+{
+    private string _kubeconfig = "";
+
+    protected override EmbeddedApiServerOptions Options => new() { EnableControllers = true };
+
+    private async Task<(int Code, string Out, string Err)> KubectlAsync(params string[] args)
+    {
+        if (_kubeconfig.Length == 0)
+        {
+            _kubeconfig = Fixture.WriteKubeconfig();
+        }
+
+        var psi = new ProcessStartInfo(KubectlFactAttribute.KubectlPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(_kubeconfig);
+        psi.ArgumentList.Add("--cache-dir");
+        psi.ArgumentList.Add(Path.Combine(Fixture.TempDirectory, "kube-cache"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["HOME"] = Fixture.TempDirectory;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(Fixture.TempDirectory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [KubectlFact]
+    public async Task Kubectl_applies_gets_describes_and_deletes_a_custom_resource()
+    {
+        var crdFile = WriteFile("crd.yaml", File.ReadAllText(TestDataPath("finetunejob-crd.yaml")).Replace("finetunejobs", "sweeps").Replace("finetunejob", "sweep").Replace("FineTuneJob", "Sweep").Replace("[ftj]", "[sw]"));
+        var apply = await KubectlAsync("apply", "-f", crdFile);
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/sweeps.clustertune.io created", apply.Out);
+
+        var crFile = WriteFile("cr.yaml", """
+            apiVersion: clustertune.io/v1alpha1
+            kind: Sweep
+            metadata:
+              name: sweep-a
+              labels:
+                team: vision
+            spec:
+              maxTrials: 4
+              lr: [0.0001, 0.0003]
+            """);
+        apply = await KubectlAsync("apply", "-f", crFile);
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Contains("sweep.clustertune.io/sweep-a created", apply.Out);
+
+        // Re-apply with a change goes through kubectl's merge patch.
+        File.WriteAllText(crFile, File.ReadAllText(crFile).Replace("maxTrials: 4", "maxTrials: 6"));
+        apply = await KubectlAsync("apply", "-f", crFile);
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Contains("sweep.clustertune.io/sweep-a configured", apply.Out);
+
+        Assert.Equal(200, (await Api.PatchAsync("/apis/clustertune.io/v1alpha1/namespaces/default/sweeps/sweep-a/status",
+            """{"status":{"phase":"Running"}}""", "application/merge-patch+json")).Code);
+
+        var get = await KubectlAsync("get", "sweeps");
+        Assert.True(get.Code == 0, get.Err);
+        var lines = get.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "MAXTRIALS", "PHASE", "AGE"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var row = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("sweep-a", row[0]);
+        Assert.Equal("6", row[1]);
+        Assert.Equal("Running", row[2]);
+        Assert.Matches("^[0-9]+s$", row[3]);
+
+        var byShortName = await KubectlAsync("get", "sw", "-l", "team=vision", "-o", "json");
+        Assert.True(byShortName.Code == 0, byShortName.Err);
+        var json = JsonNode.Parse(byShortName.Out)!;
+        var item = Assert.Single(json["items"]!.AsArray())!;
+        Assert.Equal(2, item["metadata"]!["generation"]!.GetValue<int>());
+
+        var describe = await KubectlAsync("describe", "sweep", "sweep-a");
+        Assert.True(describe.Code == 0, describe.Err);
+        Assert.Contains("Name:         sweep-a", describe.Out);
+        Assert.Contains("Max Trials:  6", describe.Out);
+        Assert.Contains("Phase:  Running", describe.Out);
+
+        var delete = await KubectlAsync("delete", "-f", crFile);
+        Assert.True(delete.Code == 0, delete.Err);
+        Assert.Contains("sweep.clustertune.io \"sweep-a\" deleted", delete.Out);
+
+        var missing = await KubectlAsync("get", "sweep", "sweep-a");
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("Error from server (NotFound): sweeps.clustertune.io \"sweep-a\" not found", missing.Err);
+    }
+
+    [KubectlFact]
+    public async Task Kubectl_reports_schema_violations_and_serves_pods_and_logs()
+    {
+        var bad = WriteFile("bad.yaml", """
+            apiVersion: clustertune.io/v1alpha1
+            kind: Trial
+            metadata:
+              name: bad
+            spec:
+              model: ""
+              scheduler: step
+            """);
+        var apply = await KubectlAsync("apply", "-f", bad);
+        Assert.NotEqual(0, apply.Code);
+        Assert.Contains("The Trial \"bad\" is invalid", apply.Err);
+        Assert.Contains("spec.epochs: Required value", apply.Err);
+        Assert.Contains("spec.scheduler: Unsupported value: \"step\"", apply.Err);
+
+        var logs = new InMemoryPodLogProvider();
+        logs.Append("default", "trainer-0", "trainer", "epoch 1 loss 0.9\nepoch 2 loss 0.5\n");
+        Server.PodLogProvider = logs;
+        var pod = WriteFile("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: trainer-0
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: trainer
+                image: example/trainer:1
+                command: ["python", "train.py"]
+            """);
+        apply = await KubectlAsync("apply", "-f", pod);
+        Assert.True(apply.Code == 0, apply.Err);
+        var get = await KubectlAsync("get", "pods");
+        Assert.True(get.Code == 0, get.Err);
+        Assert.Matches("trainer-0\\s+0/1\\s+Pending\\s+0\\s+[0-9]+s", get.Out);
+        var log = await KubectlAsync("logs", "trainer-0", "--tail=1");
+        Assert.True(log.Code == 0, log.Err);
+        Assert.Equal("epoch 2 loss 0.5\n", log.Out);
+        var delete = await KubectlAsync("delete", "pod", "trainer-0");
+        Assert.True(delete.Code == 0, delete.Err);
+    }
+}
