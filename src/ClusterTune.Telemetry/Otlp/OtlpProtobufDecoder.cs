@@ -9,6 +9,9 @@ public static class OtlpProtobufDecoder
 {
     private const int MaxAnyValueDepth = 16;
 
+    /// <summary>Shared empty attribute set (read-only) for points without attributes.</summary>
+    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
+
     /// <summary>Decodes a binary ExportMetricsServiceRequest; throws <see cref="OtlpDecodeException"/> on bad input.</summary>
     public static OtlpExportRequest Decode(ReadOnlySpan<byte> body)
     {
@@ -210,7 +213,7 @@ public static class OtlpProtobufDecoder
 
     private static OtlpNumberDataPoint ReadNumberPoint(ReadOnlySpan<byte> data, long baseOffset)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? attributes = null;
         ulong start = 0, time = 0;
         var valueKind = OtlpNumberValueKind.None;
         double dv = 0;
@@ -220,7 +223,7 @@ public static class OtlpProtobufDecoder
         while (!r.End)
         {
             var (f, w) = r.ReadTag();
-            if (ReadCommonPointField(ref r, f, w, 7, attributes, ref start, ref time))
+            if (ReadCommonPointField(ref r, f, w, 7, ref attributes, ref start, ref time))
             {
                 continue;
             }
@@ -232,12 +235,12 @@ public static class OtlpProtobufDecoder
                 default: r.Skip(f, w); break;
             }
         }
-        return new OtlpNumberDataPoint(attributes, start, time, valueKind, dv, iv, flags);
+        return new OtlpNumberDataPoint(attributes ?? NoAttributes, start, time, valueKind, dv, iv, flags);
     }
 
     private static OtlpHistogramDataPoint ReadHistogramPoint(ReadOnlySpan<byte> data, long baseOffset)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? attributes = null;
         ulong start = 0, time = 0, count = 0;
         double? sum = null, min = null, max = null;
         var buckets = new List<ulong>();
@@ -247,7 +250,7 @@ public static class OtlpProtobufDecoder
         while (!r.End)
         {
             var (f, w) = r.ReadTag();
-            if (ReadCommonPointField(ref r, f, w, 9, attributes, ref start, ref time))
+            if (ReadCommonPointField(ref r, f, w, 9, ref attributes, ref start, ref time))
             {
                 continue;
             }
@@ -265,12 +268,12 @@ public static class OtlpProtobufDecoder
                 default: r.Skip(f, w); break;
             }
         }
-        return new OtlpHistogramDataPoint(attributes, start, time, count, sum, buckets, bounds, min, max, flags);
+        return new OtlpHistogramDataPoint(attributes ?? NoAttributes, start, time, count, sum, buckets, bounds, min, max, flags);
     }
 
     private static OtlpSummaryDataPoint ReadSummaryPoint(ReadOnlySpan<byte> data, long baseOffset)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? attributes = null;
         ulong start = 0, time = 0, count = 0;
         double sum = 0;
         var quantiles = new List<KeyValuePair<double, double>>();
@@ -279,7 +282,7 @@ public static class OtlpProtobufDecoder
         while (!r.End)
         {
             var (f, w) = r.ReadTag();
-            if (ReadCommonPointField(ref r, f, w, 7, attributes, ref start, ref time))
+            if (ReadCommonPointField(ref r, f, w, 7, ref attributes, ref start, ref time))
             {
                 continue;
             }
@@ -315,16 +318,18 @@ public static class OtlpProtobufDecoder
                 default: r.Skip(f, w); break;
             }
         }
-        return new OtlpSummaryDataPoint(attributes, start, time, count, sum, quantiles, flags);
+        return new OtlpSummaryDataPoint(attributes ?? NoAttributes, start, time, count, sum, quantiles, flags);
     }
 
     /// <summary>Fields every data point shares: attributes (field number differs per type), start and time.</summary>
-    private static bool ReadCommonPointField(ref ProtoReader r, int f, int w, int attributesField, Dictionary<string, string> attributes,
+    private static bool ReadCommonPointField(ref ProtoReader r, int f, int w, int attributesField, ref Dictionary<string, string>? attributes,
         ref ulong start, ref ulong time)
     {
         if (f == attributesField && w == 2)
         {
             var kv = r.ReadBytes(out long at);
+            // Most points carry no attributes: allocate the dictionary only when one arrives.
+            attributes ??= new Dictionary<string, string>(StringComparer.Ordinal);
             ReadKeyValue(kv, at, attributes, 0);
         }
         else if (f == 2 && w == 1)
