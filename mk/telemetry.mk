@@ -3,4 +3,4 @@
 APT_PACKAGES += prometheus
 .PHONY: bench-telemetry
 bench-telemetry:
-	$(DOTNET) run --project bench/telemetry/ClusterTune.Telemetry.Bench.csproj -c $(CONFIG) -- 50 4 2
+	$(DOTNET) run --project bench/telemetry/ClusterTune.Telemetry.Bench.csproj -c $(CONFIG) -- 50 4 3

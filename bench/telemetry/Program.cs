@@ -27,23 +27,38 @@ for (int t = 0; t < trials; t++)
 var accumulator = new ObservationAccumulator(_ => "accuracy", TimeProvider.System);
 var receiver = new OtlpMetricsReceiver(validator, new AccumulatorSink(accumulator));
 
-double Measure(string name, Action once)
+// The machine is shared: contenders run in interleaved short rounds and each keeps its best round, so a load spike
+// hits all of them alike instead of skewing the ratio.
+var contenders = new (string Name, Action Once)[]
 {
-    once();
-    long n = 0;
-    var sw = Stopwatch.StartNew();
-    while (sw.Elapsed.TotalSeconds < seconds)
+    ("decode protobuf", () => OtlpProtobufDecoder.Decode(pb)),
+    ("decode JSON (peer)", () => OtlpJsonDecoder.Decode(json)),
+    ("receive protobuf (+accumulate)", () => receiver.ReceiveAsync(OtlpProtobufDecoder.Decode(pb), "token", default).AsTask().GetAwaiter().GetResult()),
+};
+var best = new double[contenders.Length];
+const int Rounds = 10;
+foreach (var c in contenders)
+{
+    c.Once();
+}
+for (int round = 0; round < Rounds; round++)
+{
+    for (int i = 0; i < contenders.Length; i++)
     {
-        once();
-        n++;
+        long n = 0;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds / Rounds)
+        {
+            contenders[i].Once();
+            n++;
+        }
+        best[i] = Math.Max(best[i], n * points / sw.Elapsed.TotalSeconds);
     }
-    double rate = n * points / sw.Elapsed.TotalSeconds;
-    Console.WriteLine($"{name,-34} {rate,14:N0} points/s  ({n} requests of {points} points)");
-    return rate;
 }
 
 Console.WriteLine($"request: {trials} trials x {RequestFactory.Metrics.Length} metrics x {perMetric} points; protobuf {pb.Length} B, JSON {json.Length} B");
-double protobuf = Measure("decode protobuf", () => OtlpProtobufDecoder.Decode(pb));
-double jsonRate = Measure("decode JSON (peer)", () => OtlpJsonDecoder.Decode(json));
-double ingest = Measure("receive protobuf (+accumulate)", () => receiver.ReceiveAsync(OtlpProtobufDecoder.Decode(pb), "token", default).AsTask().GetAwaiter().GetResult());
-Console.WriteLine($"ratio protobuf/JSON decode: {protobuf / jsonRate:F2}x; receive+accumulate/decode-only: {ingest / protobuf:F2}x");
+for (int i = 0; i < contenders.Length; i++)
+{
+    Console.WriteLine($"{contenders[i].Name,-34} {best[i],14:N0} points/s (best of {Rounds} interleaved rounds)");
+}
+Console.WriteLine($"ratio protobuf/JSON decode: {best[0] / best[1]:F2}x; receive+accumulate/decode-only: {best[2] / best[0]:F2}x");
