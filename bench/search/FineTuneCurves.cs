@@ -6,8 +6,9 @@ namespace ClusterTune.Search.Bench;
 /// - the best LR depends on the method: full fine-tuning wants log10 f* = −1 + 0.1k, LoRA wants −0.6; d = log10 f − log10 f*;
 /// - the plateau A = A0(k, r) − 7d² where full fine-tuning overfits with few labels unless some blocks are frozen
 ///   (A0 = 87.5 + 2.4k − 0.7k²) and LoRA is better with a moderate rank (A0 = 88.5 + 1.2L − 0.4L² + k − 0.35k², L = log2(r/4));
-/// - saturating: acc(t) = 10 + (A − 10)(1 − e^(−t/τ)), τ = 2·10^(−0.4d)(1 + 0.1k)(1.2 if LoRA), clamped to [0.4, 80];
-/// - crossing: too high an LR rises fast then degrades by over·(t/R)², over = max(0, d)·(4 full, 2 LoRA);
+/// - saturating: acc(t) = 10 + (A − 10)(1 − e^(−t/τ)), τ = 1.5·10^(−0.3d)(1 + 0.1k)(1.2 if LoRA), clamped to [0.4, 80];
+/// - crossing: too high an LR rises fast then degrades by over·t/R, over = max(0, d)·(4 full, 2 LoRA), and too low
+///   an LR rises slowly but ends higher than a slightly-too-high one (so rungs before ~R/3 can mislead);
 /// - noisy: + 0.25·N(0,1) per (seed, k, f bits, r, epoch), from <see cref="SimHash"/>.
 /// optuna_runner.py implements the identical formula.
 /// </summary>
@@ -37,11 +38,11 @@ internal sealed class FineTuneCurves : BenchObjective
         }
 
         var a = a0 - (7.0 * d * d);
-        var tau = 2.0 * Math.Pow(10.0, -0.4 * d) * (1.0 + (0.1 * k)) * (r == 0 ? 1.0 : 1.2);
+        var tau = 1.5 * Math.Pow(10.0, -0.3 * d) * (1.0 + (0.1 * k)) * (r == 0 ? 1.0 : 1.2);
         tau = Math.Min(80.0, Math.Max(0.4, tau));
         var over = Math.Max(0.0, d) * (r == 0 ? 4.0 : 2.0);
         var frac = epoch / (double)maxEpochs;
-        var acc = 10.0 + ((a - 10.0) * (1.0 - Math.Exp(-epoch / tau))) - (over * frac * frac);
+        var acc = 10.0 + ((a - 10.0) * (1.0 - Math.Exp(-epoch / tau))) - (over * frac);
         return acc + (0.25 * SimHash.Gaussian(seed, (ulong)k, SimHash.Bits(f), (ulong)r, (ulong)epoch));
     }
 

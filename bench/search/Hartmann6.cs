@@ -22,7 +22,7 @@ internal sealed class Hartmann6 : BenchObjective
     public override ObjectiveDirection Direction => ObjectiveDirection.Minimize;
     public override int MaxEpochs => 9;
     public override int GridPoints => 3;
-    public override int Budget => 1800;
+    public override int Budget => 1200;
     public override SearchSpace Space { get; } = SearchSpace.Create(Enumerable.Range(0, 6).Select(i => ParameterSpec.Float($"x{i}", 0, 1)));
 
     public static double F(double[] x)

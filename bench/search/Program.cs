@@ -7,11 +7,16 @@ using ClusterTune.Search.Bench;
 // equal trial-epoch budgets over several seeds. Not a test: it prints figures and ratios measured in this run.
 var seeds = 10;
 var only = new HashSet<string>(StringComparer.Ordinal);
+var skipOptuna = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seeds" && i + 1 < args.Length)
     {
         seeds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--skip-optuna")
+    {
+        skipOptuna = true;
     }
     else if (args[i] == "--objectives" && i + 1 < args.Length)
     {
@@ -55,6 +60,16 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     foreach (var m in methods)
     {
         rows.Add((m.Name, Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, m, s, budget)).ToList()));
+    }
+
+    if (skipOptuna)
+    {
+        foreach (var r in rows)
+        {
+            Console.WriteLine($"{r.Name}: {string.Join(' ', r.Runs.Select(x => x.Trace.Count == 0 ? double.NaN : x.Trace.Max(t => obj.Direction == ObjectiveDirection.Maximize ? t.Value : -t.Value)).Select(v => v.ToString("F3", CultureInfo.InvariantCulture)))}");
+        }
+
+        continue;
     }
 
     rows.Add(("optuna tpe+hyperband", OptunaPeer.Run(obj, "hyperband", seeds, budget)));

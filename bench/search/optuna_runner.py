@@ -49,11 +49,11 @@ def finetune_curve(k, f, r, epoch, seed, max_epochs=27):
         l = math.log2(r / 4.0)
         a0 = 88.5 + 1.2 * l - 0.4 * l * l + 1.0 * k - 0.35 * k * k
     a = a0 - 7.0 * d * d
-    tau = 2.0 * math.pow(10.0, -0.4 * d) * (1.0 + 0.1 * k) * (1.0 if r == 0 else 1.2)
+    tau = 1.5 * math.pow(10.0, -0.3 * d) * (1.0 + 0.1 * k) * (1.0 if r == 0 else 1.2)
     tau = min(80.0, max(0.4, tau))
     over = max(0.0, d) * (4.0 if r == 0 else 2.0)
     frac = epoch / max_epochs
-    acc = 10.0 + (a - 10.0) * (1.0 - math.exp(-epoch / tau)) - over * frac * frac
+    acc = 10.0 + (a - 10.0) * (1.0 - math.exp(-epoch / tau)) - over * frac
     return acc + 0.25 * gaussian(seed, k, bits(f), r, epoch)
 
 

@@ -3,10 +3,11 @@ using ClusterTune.Search.Internal;
 namespace ClusterTune.Search.Sampling;
 
 /// <summary>
-/// Multivariate Tree-structured Parzen Estimator. Finished trials are ranked by (furthest resource reached, then loss)
-/// so trials that survived more rungs count as better (as Optuna does with pruned trials); the best ⌈γ·n⌉ (≤ 25) form
-/// the "good" density l(x), the rest plus every running, pending or just-suggested trial (constant liar: assumed bad)
-/// form g(x). Each density is a mixture of one product kernel per trial plus a broad prior; kernels are truncated
+/// Multivariate Tree-structured Parzen Estimator. With early stopping, trials reach different resources: the model
+/// uses the highest resource level that at least max(d + 2, StartupTrials) finished trials reached, ranked by their
+/// value at that level (BOHB); the best ⌈γ·n⌉ (≤ 25) form the "good" density l(x); the rest at that level, the trials
+/// stopped below it (weighted by the fraction of the level they reached) and every running, pending or just-suggested
+/// trial (constant liar: assumed bad) form g(x). Each density is a mixture of one product kernel per trial plus a broad prior; kernels are truncated
 /// Gaussians in unit space for ranges and smoothed indicators for categoricals, and a parameter inactive in a kernel
 /// but active in x contributes the prior, which is how conditional parameters are handled. The suggestion is the
 /// feasible candidate drawn from l with the highest log l − log g.
@@ -20,22 +21,34 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
         var rng = new Rng(config.Seed, (ulong)index, 0x545045UL);
         var finished = history
             .Where(t => !t.IsActive && t.Latest() is not null)
-            .Select(t => (t.Index, Enc: Encode(t.Record.Params), L: t.Latest()!.Value))
-            .OrderByDescending(x => x.L.Resource).ThenBy(x => x.L.Loss).ThenBy(x => x.Index)
+            .Select(t => (t.Index, Enc: Encode(t.Record.Params), L: t.Latest()!.Value, View: t))
             .ToList();
         if (finished.Count < Math.Max(1, config.StartupTrials))
         {
             return UnitAssignment.RandomFeasible(space, rng);
         }
 
-        var nGood = Math.Clamp((int)Math.Ceiling(config.Gamma * finished.Count), 1, 25);
-        var good = finished.Take(nGood).Select(x => x.Enc).ToList();
-        var bad = finished.Skip(nGood).Select(x => x.Enc)
-            .Concat(history.Where(t => t.IsActive).Select(t => Encode(t.Record.Params)))
-            .Concat(batch.Select(Encode))
+        // Multi-fidelity (BOHB's rule): model the highest resource level that enough trials reached, using their
+        // values at that level. A trial stopped below it at resource r is bad evidence of weight r/level only: at full
+        // weight, neighbours stopped by noise or by a misleading early rung (crossing curves) would push the search
+        // away from good regions; left out, the model would never learn from stopped trials.
+        var minAtLevel = Math.Max(space.Parameters.Count + 2, config.StartupTrials);
+        var level = finished.Select(x => x.L.Resource).Distinct().OrderDescending()
+            .FirstOrDefault(r => finished.Count(x => x.L.Resource >= r - 1e-9) >= minAtLevel, finished.Min(x => x.L.Resource));
+        var atLevel = finished
+            .Where(x => x.L.Resource >= level - 1e-9)
+            .Select(x => (x.Index, x.Enc, Loss: x.L.Resource <= level + 1e-9 ? x.L.Loss : x.View.LossAtRung(level) ?? x.L.Loss))
+            .OrderBy(x => x.Loss).ThenBy(x => x.Index)
             .ToList();
-        var l = new Parzen(space, good);
-        var g = new Parzen(space, bad);
+        var nGood = Math.Clamp((int)Math.Ceiling(config.Gamma * atLevel.Count), 1, 25);
+        var good = atLevel.Take(nGood).Select(x => x.Enc).ToList();
+        var bad = atLevel.Skip(nGood).Select(x => (x.Enc, W: 1.0))
+            .Concat(finished.Where(x => x.L.Resource < level - 1e-9).Select(x => (x.Enc, W: x.L.Resource / level)))
+            .Concat(history.Where(t => t.IsActive).Select(t => (Enc: Encode(t.Record.Params), W: 1.0)))
+            .Concat(batch.Select(b => (Enc: Encode(b), W: 1.0)))
+            .ToList();
+        var l = new Parzen(space, good, good.Select(_ => 1.0).ToList());
+        var g = new Parzen(space, bad.Select(x => x.Enc).ToList(), bad.Select(x => x.W).ToList());
 
         Dictionary<string, object>? best = null;
         var bestScore = double.NegativeInfinity;
@@ -106,11 +119,23 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
         private readonly List<double?[]> comps;
         private readonly double[][] sigma;
         private readonly double[][] logNorm;
+        private readonly double[] logWeight;
+        private readonly double[] cumulative;
 
-        public Parzen(SearchSpace space, List<double?[]> comps)
+        public Parzen(SearchSpace space, List<double?[]> comps, List<double> weights)
         {
             this.space = space;
             this.comps = comps;
+            var total = weights.Sum() + 1.0; // the prior kernel has weight 1
+            logWeight = weights.Append(1.0).Select(w => Math.Log(w / total)).ToArray();
+            cumulative = new double[weights.Count + 1];
+            var acc = 0.0;
+            for (var j = 0; j <= weights.Count; j++)
+            {
+                acc += (j < weights.Count ? weights[j] : 1.0) / total;
+                cumulative[j] = acc;
+            }
+
             var d = space.Parameters.Count;
             sigma = comps.Select(_ => new double[d]).ToArray();
             logNorm = comps.Select(_ => new double[d]).ToArray();
@@ -147,7 +172,13 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
 
         public Dictionary<string, object> Sample(Rng rng)
         {
-            var j = rng.NextInt(comps.Count + 1); // index comps.Count = the prior
+            var pick = rng.NextDouble();
+            var j = 0;
+            while (j < comps.Count && cumulative[j] < pick)
+            {
+                j++; // index comps.Count = the prior
+            }
+
             var comp = j < comps.Count ? comps[j] : null;
             var a = new Dictionary<string, object>(StringComparer.Ordinal);
             for (var i = 0; i < space.Parameters.Count; i++)
@@ -200,7 +231,7 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                     }
                 }
 
-                logs[j] = s;
+                logs[j] = s + logWeight[j];
             }
 
             // The prior kernel: uniform on ranges (0), 1/n on categoricals.
@@ -213,7 +244,7 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                 }
             }
 
-            logs[comps.Count] = prior;
+            logs[comps.Count] = prior + logWeight[comps.Count];
             var max = logs.Max();
             var sum = 0.0;
             foreach (var v in logs)
@@ -221,7 +252,7 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                 sum += Math.Exp(v - max);
             }
 
-            return max + Math.Log(sum / logs.Length);
+            return max + Math.Log(sum);
         }
 
         private static double TruncatedNormal(Rng rng, double mu, double sigma)
