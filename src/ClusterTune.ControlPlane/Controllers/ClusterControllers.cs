@@ -120,6 +120,13 @@ internal sealed class ClusterControllers : IAsyncDisposable
     private bool ReconcileObject(string storageKey, string key, JsonObject obj,
         Dictionary<string, List<(string StorageKey, string Key, JsonObject Obj)>> dependentsByOwner)
     {
+        if (!ReferenceEquals(_store.Get(storageKey, key), obj))
+        {
+            // Changed since this pass took its snapshot (stored objects are replaced, never mutated); that write
+            // woke another pass which sees the new state.
+            return false;
+        }
+
         var meta = (JsonObject)obj["metadata"]!;
         var uid = JsonUtil.Str(meta, "uid") ?? "";
         var type = _ops.Registry.ByStorageKey(storageKey);
