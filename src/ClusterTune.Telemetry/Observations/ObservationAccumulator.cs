@@ -98,6 +98,18 @@ public sealed class ObservationAccumulator
         }
     }
 
+    /// <summary>Trials changed since the last <see cref="DrainChanged"/> (status writes owed): a back-pressure signal.</summary>
+    public int PendingChanges
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _changed.Count;
+            }
+        }
+    }
+
     /// <summary>Trials with state.</summary>
     public IReadOnlyList<TrialKey> Trials
     {
