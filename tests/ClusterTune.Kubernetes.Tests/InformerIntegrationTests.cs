@@ -66,6 +66,8 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         await c.CreateAsync(NewPod(ns, "d", "j3"));
         await Eventually.TrueAsync(() => informer.Get(ns, "d") is not null && informer.Get(ns, "a") is null
                                          && informer.ListByLabel("clustertune.io/job", "j1").Count == 2, "informer to see patch, delete and create");
+        // Handlers run just after the cache changes: wait for the work queue too.
+        await Eventually.TrueAsync(() => queue.Len == 4 && deletes.Contains("a") && !updates.IsEmpty, "handlers to run");
         Assert.Empty(informer.ListByLabel("clustertune.io/job", "j2"));
         Assert.DoesNotContain(informer.ListByOwner("owner-1"), p => p.Metadata.Name == "a");
         Assert.Contains("a", deletes);
@@ -109,8 +111,9 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         fx.Server.Compact();
         fx.Server.Faults.Reset(); // disarms the watch failures; the next watch starts from a compacted version
         fx.Server.Faults.ExpireNextWatch(r => r.Namespace == ns);
-        await Eventually.TrueAsync(() => informer.Get(ns, "doomed") is null, "the relist to drop the deleted pod");
-        Assert.Contains("doomed", deleted);
+        // Handlers run just after the cache changes, so wait for the handler, not the cache.
+        await Eventually.TrueAsync(() => deleted.Contains("doomed"), "the relist to report the missed delete");
+        Assert.Null(informer.Get(ns, "doomed"));
         Assert.True(informer.Lists >= 2);
         Assert.NotNull(informer.Get(ns, "keep"));
 

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace ClusterTune.Kubernetes.Tests.Support;
@@ -15,15 +17,24 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly List<Request> _requests = new();
+    private readonly X509Certificate2? _serverCertificate;
 
-    public ScriptedHttpServer(Func<Request, Reply> script)
+    /// <param name="serverCertificate">When set, the server speaks TLS and asks for (but does not require) a client certificate.</param>
+    public ScriptedHttpServer(Func<Request, Reply> script, X509Certificate2? serverCertificate = null)
     {
         _script = script;
+        _serverCertificate = serverCertificate;
         _listener.Start();
         _loop = Task.Run(AcceptLoopAsync);
     }
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+    public Uri BaseAddress => new($"{(_serverCertificate is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+
+    /// <summary>Subject of the client certificate presented on the last TLS connection, if any.</summary>
+    public string? LastClientCertificateSubject { get; private set; }
+
+    /// <summary>Why the last TLS handshake failed on the server side, if it did.</summary>
+    public Exception? LastHandshakeError { get; private set; }
 
     public IReadOnlyList<Request> Requests
     {
@@ -60,7 +71,30 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     private async Task HandleAsync(Socket socket)
     {
         using var _ = socket;
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        await using var disposeStream = stream;
+        if (_serverCertificate is not null)
+        {
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _serverCertificate,
+                    ClientCertificateRequired = true,
+                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                });
+            }
+            catch (Exception e)
+            {
+                LastHandshakeError = e;
+                await tls.DisposeAsync();
+                return; // e.g. the client rejected our certificate
+            }
+            LastClientCertificateSubject = tls.RemoteCertificate?.Subject;
+            stream = tls;
+        }
+        await using var disposeTls = stream;
         var header = new StringBuilder();
         var buf = new byte[1];
         while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
