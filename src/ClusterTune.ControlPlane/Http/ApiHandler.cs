@@ -86,6 +86,15 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         {
             // Client went away.
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            // A body shape the handlers did not expect: answer like apiserver's panic recovery, with a Status.
+            if (!ctx.Response.HasStarted)
+            {
+                var status = Errors.Status(500, "InternalError", $"an error on the server (\"{e.Message}\") has prevented the request from succeeding", null);
+                await WriteJsonAsync(ctx, 500, ObjectWriter.ToBytes(status, null));
+            }
+        }
     }
 
     private async Task DispatchAsync(HttpContext ctx)
