@@ -135,7 +135,7 @@ def main():
         pos += args.batch
         xb = x.index_select(0, idx).view(-1, 1, 28, 28)
         yb = y.index_select(0, idx)
-        m = (i + 1) / warm if i < warm else 0.5 * (1 + math.cos(math.pi * (i - warm) / max(1, total - warm)))
+        m = i / warm if i < warm else 0.5 * (1 + math.cos(math.pi * (i - warm) / max(1, total - warm)))
         for g in opt.param_groups:
             g["lr"] = base_lr * m
         opt.zero_grad(set_to_none=True)

@@ -1,0 +1,37 @@
+# The trainer program (ClusterTune.Trainer): the pretrained base model of the reference workload and the bench.
+# `make pretrained` trains clustertune-cnn-v1 on Fashion-MNIST once into $(CT_PRETRAINED)
+# (30 000 training images, 2 epochs, batch 64, LR 2e-3, 1 thread: ~35 s of CPU, about a minute on 2 busy cores).
+CT_MODELS ?= $(CT_CACHE)/models
+CT_PRETRAINED_RUN := $(CT_MODELS)/clustertune-cnn-fashion
+# The demo's base model (CT_MODEL_URI): a checkpoint directory with model.safetensors and manifest.json.
+CT_PRETRAINED := $(CT_PRETRAINED_RUN)/base
+TRAINER_PROJECT := src/ClusterTune.Trainer/ClusterTune.Trainer.csproj
+TRAINER_DLL := src/ClusterTune.Trainer/bin/$(CONFIG)/net10.0/ClusterTune.Trainer.dll
+PRETRAIN_FLAGS := --train-limit 30000 --epochs 2 --batch-size 64 --lr 0.002 --seed 0 --threads 1
+BENCH_THREADS ?= 1
+BENCH_ROUNDS ?= 5
+BENCH_STEPS ?= 300
+
+DEPS += pretrained
+.PHONY: pretrained pretrained-clean trainer bench-trainer
+
+trainer: native
+	$(DOTNET) build $(TRAINER_PROJECT) -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
+
+# Idempotent: an existing base checkpoint (manifest written last, atomically) is kept.
+pretrained: data
+	@if [ -f "$(CT_PRETRAINED)/manifest.json" ]; then echo "pretrained: cached in $(CT_PRETRAINED)"; else \
+	  $(MAKE) --no-print-directory trainer && \
+	  echo "pretrained: training clustertune-cnn-v1 on Fashion-MNIST into $(CT_PRETRAINED_RUN)" && \
+	  start=$$(date +%s) && \
+	  $(DOTNET) $(TRAINER_DLL) pretrain $(PRETRAIN_FLAGS) --data "$(CT_CACHE)/data" \
+	    --checkpoint-dir "$(CT_PRETRAINED_RUN)" --termination-message-path "$(CT_PRETRAINED_RUN).result.json" && \
+	  echo "pretrained: done in $$(( $$(date +%s) - start )) s"; fi
+
+pretrained-clean:
+	rm -rf "$(CT_PRETRAINED_RUN)" "$(CT_PRETRAINED_RUN).result.json"
+
+# Trainer step time against the same model and loop in Debian's PyTorch (same libtorch, same threads).
+bench-trainer: data trainer
+	$(DOTNET) run --project bench/trainer/ClusterTune.Bench.Trainer.csproj -c $(CONFIG) -- \
+	  --data "$(CT_CACHE)/data" --threads $(BENCH_THREADS) --rounds $(BENCH_ROUNDS) --steps $(BENCH_STEPS)
