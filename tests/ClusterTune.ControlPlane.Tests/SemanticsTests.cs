@@ -157,6 +157,22 @@ public sealed class SemanticsTests : ServerHarness
     }
 
     [Fact]
+    public async Task Watch_events_are_tables_when_kubectl_asks_for_tables()
+    {
+        var rv = Server.ResourceVersion;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Jobs.TrimStart('/')}?watch=true&resourceVersion={rv}&timeoutSeconds=1");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+        var pending = Fixture.Http.SendAsync(request);
+        await Task.Delay(200);
+        Assert.Equal(201, (await Api.PostAsync(Jobs, """{"apiVersion":"clustertune.io/v1alpha1","kind":"FineTuneJob","metadata":{"name":"wt"},"spec":{"maxTrials":2}}""")).Code);
+        var text = await (await pending).Content.ReadAsStringAsync();
+        var e = JsonNode.Parse(text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0])!;
+        Assert.Equal("ADDED", e["type"]!.GetValue<string>());
+        Assert.Equal("Table", e["object"]!["kind"]!.GetValue<string>());
+        Assert.Equal(2, e["object"]!["rows"]![0]!["cells"]![1]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Creating_in_a_missing_namespace_is_404_and_discovery_lists_crds()
     {
         var r = await Api.PostAsync("/api/v1/namespaces/nowhere/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}""");

@@ -552,6 +552,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         }
 
         var bookmarks = IsTrue(query["allowWatchBookmarks"]);
+        var asTable = WantsTable(ctx);
+        var includeObject = IncludeObject(ctx);
         TimeSpan timeout;
         if (query["timeoutSeconds"].ToString() is { Length: > 0 } ts)
         {
@@ -617,7 +619,15 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 {
                     if (Matches(obj, ns, labels, fields))
                     {
-                        await WriteEventAsync(body, "ADDED", obj, type, linked.Token);
+                        if (asTable)
+                        {
+                            await WriteEventAsync(body, "ADDED", w => TableRenderer.Write(w, type, [obj], ObjectWriterRv(obj), null, null,
+                                includeObject, options.TimeProvider.GetUtcNow()), linked.Token);
+                        }
+                        else
+                        {
+                            await WriteEventAsync(body, "ADDED", obj, type, linked.Token);
+                        }
                     }
                 }
             }
@@ -651,7 +661,17 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                     await Task.Delay(delay, options.TimeProvider, linked.Token);
                 }
 
-                await WriteEventAsync(body, eventType, obj, type, linked.Token);
+                if (asTable)
+                {
+                    // kubectl get -w asks for tables: each event carries a one-row Table.
+                    var row = obj;
+                    await WriteEventAsync(body, eventType, w => TableRenderer.Write(w, type, [row], ObjectWriterRv(row), null, null,
+                        includeObject, options.TimeProvider.GetUtcNow()), linked.Token);
+                }
+                else
+                {
+                    await WriteEventAsync(body, eventType, obj, type, linked.Token);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -685,6 +705,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             sub.Dispose();
         }
     }
+
+    private static string? ObjectWriterRv(JsonObject obj) => JsonUtil.Str(obj["metadata"], "resourceVersion");
 
     private async Task BookmarkLoopAsync(WatchSubscription sub, TimeSpan timeout, CancellationToken ct)
     {
@@ -737,14 +759,17 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         }
     }
 
-    private static async Task WriteEventAsync(Stream body, string type, JsonObject obj, ResourceType? resourceType, CancellationToken ct)
+    private static Task WriteEventAsync(Stream body, string type, JsonObject obj, ResourceType? resourceType, CancellationToken ct) =>
+        WriteEventAsync(body, type, w => ObjectWriter.WriteObject(w, obj, resourceType), ct);
+
+    private static async Task WriteEventAsync(Stream body, string type, Action<Utf8JsonWriter> writeObject, CancellationToken ct)
     {
         var bytes = ObjectWriter.ToBytes(w =>
         {
             w.WriteStartObject();
             w.WriteString("type", type);
             w.WritePropertyName("object");
-            ObjectWriter.WriteObject(w, obj, resourceType);
+            writeObject(w);
             w.WriteEndObject();
         });
         await body.WriteAsync(bytes, ct);
