@@ -153,6 +153,18 @@ public sealed class KubectlEndToEndTests : ServerHarness
         var log = await KubectlAsync("logs", "trainer-0", "--tail=1");
         Assert.True(log.Code == 0, log.Err);
         Assert.Equal("epoch 2 loss 0.5\n", log.Out);
+        var podUid = (await Api.GetAsync("/api/v1/namespaces/default/pods/trainer-0")).Object["metadata"]!["uid"]!.GetValue<string>();
+        var ev = await Api.PostAsync("/api/v1/namespaces/default/events",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"trainer-0.1\"},\"type\":\"Normal\",\"reason\":\"TrialStarted\",\"message\":\"trial 0 started\"," +
+            "\"involvedObject\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"trainer-0\",\"namespace\":\"default\",\"uid\":\"" + podUid + "\"},\"count\":1,\"source\":{\"component\":\"clustertune\"}}");
+        Assert.Equal(201, ev.Code);
+        var describe = await KubectlAsync("describe", "pod", "trainer-0");
+        Assert.True(describe.Code == 0, describe.Err);
+        Assert.Matches("Normal\\s+TrialStarted\\s+.*trial 0 started", describe.Out);
+        var events = await KubectlAsync("get", "events");
+        Assert.True(events.Code == 0, events.Err);
+        Assert.Matches("Normal\\s+TrialStarted\\s+pod/trainer-0\\s+trial 0 started", events.Out);
+
         var delete = await KubectlAsync("delete", "pod", "trainer-0");
         Assert.True(delete.Code == 0, delete.Err);
     }

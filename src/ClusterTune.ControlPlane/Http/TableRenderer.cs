@@ -44,6 +44,14 @@ internal static partial class TableRenderer
                 Age,
                 new("Version", "string", ".status.nodeInfo.kubeletVersion", "Kubelet Version reported by the node.", 0, null),
             ],
+            ("", "events") =>
+            [
+                new("Last Seen", "string", "", "Time since the event was last seen.", 0, null),
+                new("Type", "string", ".type", "Type of this event (Normal, Warning).", 0, null),
+                new("Reason", "string", ".reason", "Why the event was produced.", 0, null),
+                new("Object", "string", "", "The object this event is about.", 0, null),
+                new("Message", "string", ".message", "A human-readable description of the event.", 0, null),
+            ],
             ("coordination.k8s.io", "leases") => [new("Holder", "string", ".spec.holderIdentity", "The holder of the lease.", 0, null), Age],
             ("apiextensions.k8s.io", _) => [new("Created At", "date", ".metadata.creationTimestamp", "", 0, null)],
             _ => [Age],
@@ -134,7 +142,7 @@ internal static partial class TableRenderer
     {
         if (type.Group == "" && c.JsonPath == "")
         {
-            w.WriteStringValue(BuiltInCell(type.Plural, c.Name, item));
+            w.WriteStringValue(BuiltInCell(type.Plural, c.Name, item, now));
             return;
         }
 
@@ -167,7 +175,7 @@ internal static partial class TableRenderer
         w.WriteStringValue(value.ToJsonString());
     }
 
-    private static string BuiltInCell(string plural, string column, JsonObject item)
+    private static string BuiltInCell(string plural, string column, JsonObject item, DateTimeOffset now)
     {
         var statuses = (item["status"]?["containerStatuses"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
         switch (plural, column)
@@ -200,6 +208,14 @@ internal static partial class TableRenderer
                 return JsonUtil.Str(readyCondition, "status") == "True" ? "Ready" : readyCondition is null ? "Unknown" : "NotReady";
             case ("nodes", "Roles"):
                 return "<none>";
+            case ("events", "Last Seen"):
+                var seen = JsonUtil.Str(item, "lastTimestamp") ?? JsonUtil.Str(item, "eventTime") ?? JsonUtil.Str(item["metadata"], "creationTimestamp");
+                return seen is not null && DateTimeOffset.TryParse(seen, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                    ? HumanDuration(now - t)
+                    : "<unknown>";
+            case ("events", "Object"):
+                var involved = item["involvedObject"] ?? item["regarding"];
+                return $"{JsonUtil.Str(involved, "kind")?.ToLowerInvariant()}/{JsonUtil.Str(involved, "name")}";
             default:
                 return "";
         }

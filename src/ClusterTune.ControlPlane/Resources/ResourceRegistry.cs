@@ -153,10 +153,6 @@ internal sealed class ResourceRegistry
                     sub.Add("status");
                 }
 
-                if (subs.ContainsKey("scale"))
-                {
-                    sub.Add("scale");
-                }
             }
 
             var columns = new List<PrinterColumn>();
