@@ -56,6 +56,9 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     var grid = Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, gridCfg, s, int.MaxValue)).ToList();
     var gridEpochs = grid[0].Epochs;
     var budget = Math.Min(obj.Budget, gridEpochs);
+    // Optuna runs in its own process while the ClusterTune methods run here.
+    var optunaHyperband = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "hyperband", seeds, budget));
+    var optunaMedian = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "median", seeds, budget));
     var rows = new List<(string Name, List<RunResult> Runs)> { ("grid (full)", grid) };
     foreach (var m in methods)
     {
@@ -72,29 +75,31 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
         continue;
     }
 
-    rows.Add(("optuna tpe+hyperband", OptunaPeer.Run(obj, "hyperband", seeds, budget)));
-    rows.Add(("optuna tpe+median", OptunaPeer.Run(obj, "median", seeds, budget)));
+    rows.Add(("optuna tpe+hyperband", optunaHyperband!.Result));
+    rows.Add(("optuna tpe+median", optunaMedian!.Result));
 
     var sign = obj.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
     double Best(RunResult r) => r.Trace.Count == 0 ? double.NaN : sign * r.Trace.Min(t => sign * t.Value);
     int? Reach(RunResult r, double level) => r.Trace.Where(t => sign * t.Value <= sign * level).Select(t => (int?)t.Epochs).FirstOrDefault();
     var levels = grid.Select(g => Best(g) + (sign * 0.5)).ToList();
-    var gridReach = grid.Select((g, i) => Reach(g, levels[i])!.Value).ToList();
+    // Grid's epochs to its level depend on its shuffled order: compare medians over seeds, not per-seed ratios.
+    var gridReach = Q(grid.Select((g, i) => (double)Reach(g, levels[i])!.Value).Order().ToArray(), 0.5);
 
     Console.WriteLine();
     Console.WriteLine($"== {obj.Name} ({obj.Direction.ToString().ToLowerInvariant()}, {obj.MaxEpochs} epochs per trial, {seeds} seeds, {SweepSimulator.Workers} parallel trials for ClusterTune, Optuna sequential)");
     Console.WriteLine($"   grid: {grid[0].Trials} points, {gridEpochs} trial-epochs; every other method gets {budget} trial-epochs; level = grid best {(sign > 0 ? "+" : "−")} 0.5 (per seed)");
-    Console.WriteLine($"   {"method",-22} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"epochs to level / grid's",25}");
+    Console.WriteLine($"   ratio = median over seeds of trial-epochs until a full-length trial reaches the level (unreached = ∞) / grid's median ({gridReach:F0})");
+    Console.WriteLine($"   {"method",-22} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"median epochs to level",23} {"/ grid's",9}");
     var summary = new Dictionary<string, (double Median, double Ratio)>();
     foreach (var (name, runs) in rows)
     {
         var bests = runs.Select(Best).Where(double.IsFinite).Order().ToArray();
-        var ratios = runs.Select((r, i) => Reach(r, levels[i]) is { } e ? e / (double)gridReach[i] : double.PositiveInfinity).Order().ToArray();
-        var reached = ratios.Count(double.IsFinite);
+        var reach = runs.Select((r, i) => Reach(r, levels[i]) is { } e ? e : double.PositiveInfinity).Order().ToArray();
+        var reached = reach.Count(double.IsFinite);
         var med = bests.Length > 0 ? Q(bests, 0.5) : double.NaN;
-        var ratio = Q(ratios, 0.5);
+        var ratio = Q(reach, 0.5) / gridReach;
         summary[name] = (med, ratio);
-        Console.WriteLine($"   {name,-22} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {(double.IsFinite(ratio) ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "not reached"),25}");
+        Console.WriteLine($"   {name,-22} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {Q(reach, 0.5),23:F0} {(double.IsFinite(ratio) ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "n/a"),9}");
     }
 
     var at = summary["asha+tpe"];

@@ -129,7 +129,9 @@ def run(objective, seed, budget, pruner_name):
         pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs, reduction_factor=3)
     else:
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
-    study = optuna.create_study(direction=direction, sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+    # A fixed study name: HyperbandPruner assigns brackets by hashing it, so a random name makes runs irreproducible.
+    study = optuna.create_study(study_name=f"bench-{objective}-{pruner_name}-{seed}", direction=direction,
+                                sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
     used = 0
     trace = []  # (trial-epochs used when a full-length trial finished, its final value)
     trials = 0

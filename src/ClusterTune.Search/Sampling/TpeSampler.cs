@@ -5,12 +5,12 @@ namespace ClusterTune.Search.Sampling;
 /// <summary>
 /// Multivariate Tree-structured Parzen Estimator. With early stopping, trials reach different resources: the model
 /// uses the highest resource level that at least max(d + 2, StartupTrials) finished trials reached, ranked by their
-/// value at that level (BOHB); the best ⌈γ·n⌉ (≤ 25) form the "good" density l(x); the rest at that level, the trials
+/// value at that level (BOHB). The best ⌈γ·n⌉ (≤ 25) form the "good" density l(x); the rest at that level, the trials
 /// stopped below it (weighted by the fraction of the level they reached) and every running, pending or just-suggested
-/// trial (constant liar: assumed bad) form g(x). Each density is a mixture of one product kernel per trial plus a broad prior; kernels are truncated
-/// Gaussians in unit space for ranges and smoothed indicators for categoricals, and a parameter inactive in a kernel
-/// but active in x contributes the prior, which is how conditional parameters are handled. The suggestion is the
-/// feasible candidate drawn from l with the highest log l − log g.
+/// trial (constant liar: assumed bad) form g(x). Each density mixes one product kernel per trial with a uniform prior;
+/// kernels are truncated Gaussians in unit space for ranges and smoothed indicators for categoricals, and a parameter
+/// inactive in a kernel but active in x contributes the prior, which is how conditional parameters are handled. The
+/// suggestion is the feasible candidate drawn from l with the highest log l − log g.
 /// </summary>
 internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : ISampler
 {
