@@ -161,5 +161,10 @@ public sealed class ListsGcLeasePodsConformanceTests : ServerHarness
         await r.ReplayAsync(W["namespace delete"]);
         await r.ReplayAsync(W["namespace 3s later (no namespace controller)"]);
         await r.ReplayAsync(W["create in a terminating namespace"]);
+
+        // Without a namespace controller, touching the terminating namespace does not finish it either.
+        var labelled = await Api.PatchAsync("/api/v1/namespaces/sweep-ns", """{"metadata":{"labels":{"x":"y"}}}""", "application/merge-patch+json");
+        Assert.Equal(200, labelled.Code);
+        Assert.Equal(200, (await Api.GetAsync("/api/v1/namespaces/sweep-ns")).Code);
     }
 }

@@ -467,6 +467,12 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
     private static bool ReadyToRemove(JsonObject obj)
     {
         var meta = (JsonObject)obj["metadata"]!;
+        if (JsonUtil.Str(obj, "kind") == "Namespace" && JsonUtil.StringList(obj["spec"]?["finalizers"]).Count > 0)
+        {
+            // A terminating namespace waits for its spec finalizers (the namespace controller's), not just metadata ones.
+            return false;
+        }
+
         return JsonUtil.StringList(meta["finalizers"]).Count == 0 && (JsonUtil.Long(meta, "deletionGracePeriodSeconds") ?? 0) == 0;
     }
 
