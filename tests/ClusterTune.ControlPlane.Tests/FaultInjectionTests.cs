@@ -101,6 +101,27 @@ public sealed class FaultInjectionTests : ServerHarness
         Server.Faults.Reset();
     }
 
+    [Fact]
+    public async Task Duplicated_watch_events_are_delivered_twice()
+    {
+        Server.Faults.DuplicateWatchEvents(true);
+        try
+        {
+            await using var w = await WatchReader.OpenAsync(Fixture.Http, $"{Pods}?watch=1&resourceVersion={Server.ResourceVersion}");
+            Assert.Equal(201, (await Api.PostAsync(Pods, Pod("dup-1"))).Code);
+            var events = await w.WaitForAsync(2, TimeSpan.FromSeconds(5));
+            Assert.Equal(2, events.Count);
+            Assert.True(JsonNodeEquals(events[0], events[1]));
+        }
+        finally
+        {
+            Server.Faults.DuplicateWatchEvents(false);
+        }
+    }
+
+    private static bool JsonNodeEquals(System.Text.Json.Nodes.JsonNode a, System.Text.Json.Nodes.JsonNode b) =>
+        System.Text.Json.Nodes.JsonNode.DeepEquals(a, b);
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);

@@ -11,6 +11,7 @@ public sealed class FaultInjector
     private readonly List<Func<FaultRequest, bool>> _expireNextWatch = new();
     private long? _staleReadsAt;
     private TimeSpan _watchDelay;
+    private bool _duplicateWatchEvents;
 
     /// <summary>Raised when <see cref="DropWatches"/> is called; the server aborts matching watch connections.</summary>
     internal event Action<Func<FaultRequest, bool>>? WatchesDropped;
@@ -73,6 +74,15 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Writes every watch event twice (a duplicate delivery clients must tolerate) while on.</summary>
+    public void DuplicateWatchEvents(bool on)
+    {
+        lock (_gate)
+        {
+            _duplicateWatchEvents = on;
+        }
+    }
+
     /// <summary>Disarms every fault.</summary>
     public void Reset()
     {
@@ -82,6 +92,7 @@ public sealed class FaultInjector
             _expireNextWatch.Clear();
             _staleReadsAt = null;
             _watchDelay = TimeSpan.Zero;
+            _duplicateWatchEvents = false;
         }
     }
 
@@ -126,6 +137,17 @@ public sealed class FaultInjector
             lock (_gate)
             {
                 return _staleReadsAt;
+            }
+        }
+    }
+
+    internal bool DuplicatesWatchEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _duplicateWatchEvents;
             }
         }
     }

@@ -661,16 +661,19 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                     await Task.Delay(delay, options.TimeProvider, linked.Token);
                 }
 
-                if (asTable)
+                for (var copy = faults.DuplicatesWatchEvents ? 2 : 1; copy > 0; copy--)
                 {
-                    // kubectl get -w asks for tables: each event carries a one-row Table.
-                    var row = obj;
-                    await WriteEventAsync(body, eventType, w => TableRenderer.Write(w, type, [row], ObjectWriterRv(row), null, null,
-                        includeObject, options.TimeProvider.GetUtcNow()), linked.Token);
-                }
-                else
-                {
-                    await WriteEventAsync(body, eventType, obj, type, linked.Token);
+                    if (asTable)
+                    {
+                        // kubectl get -w asks for tables: each event carries a one-row Table.
+                        var row = obj;
+                        await WriteEventAsync(body, eventType, w => TableRenderer.Write(w, type, [row], ObjectWriterRv(row), null, null,
+                            includeObject, options.TimeProvider.GetUtcNow()), linked.Token);
+                    }
+                    else
+                    {
+                        await WriteEventAsync(body, eventType, obj, type, linked.Token);
+                    }
                 }
             }
         }
