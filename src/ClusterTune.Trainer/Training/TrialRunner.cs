@@ -50,19 +50,20 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         var position = new LoopPosition(0, 0, 0);
         double? bestObjective = null;
         var bestEpoch = 0;
+        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
         if (options.ResumeFrom is { } resume)
         {
             var manifest = Resume(resume, model, optimizer, trainable);
             position = new LoopPosition(manifest.Step, manifest.Epoch, TrialCheckpoint.ExtraInt(manifest, Keys.BatchInEpoch));
             bestObjective = TrialCheckpoint.ExtraDouble(manifest, Keys.BestObjective);
             bestEpoch = TrialCheckpoint.ExtraInt(manifest, Keys.BestEpoch);
+            lastMetrics = manifest.Metrics;
             log.WriteLine($"train: resumed from {resume} at step {position.Step}, epoch {position.Epoch}, batch {position.BatchInEpoch}");
         }
 
         reporter.TrainableParameters(plan.TrainableParameters, plan.TrainableFraction, position.Step, position.Epoch);
         var lastDir = Path.Combine(options.CheckpointDir, TrialCheckpoint.LastName);
         var bestDir = Path.Combine(options.CheckpointDir, TrialCheckpoint.BestName);
-        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
 
         void Save(string dir, string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics)
         {
