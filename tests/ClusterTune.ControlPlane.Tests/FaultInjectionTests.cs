@@ -119,6 +119,29 @@ public sealed class FaultInjectionTests : ServerHarness
         }
     }
 
+    [Fact]
+    public async Task Reordered_watch_events_swap_different_objects_but_never_one_object()
+    {
+        Server.Faults.ReorderWatchEvents(true, TimeSpan.FromSeconds(3));
+        try
+        {
+            await using var w = await WatchReader.OpenAsync(Fixture.Http, $"{Pods}?watch=1&resourceVersion={Server.ResourceVersion}");
+            Assert.Equal(201, (await Api.PostAsync(Pods, Pod("ro-1"))).Code);
+            Assert.Equal(201, (await Api.PostAsync(Pods, Pod("ro-2"))).Code);
+            var events = await w.WaitForAsync(2, TimeSpan.FromSeconds(5));
+            Assert.Equal(["ro-2", "ro-1"], events.Select(e => e["object"]!["metadata"]!["name"]!.GetValue<string>()));
+
+            await Api.PatchAsync($"{Pods}/ro-1", """{"metadata":{"labels":{"n":"1"}}}""", "application/merge-patch+json");
+            await Api.PatchAsync($"{Pods}/ro-1", """{"metadata":{"labels":{"n":"2"}}}""", "application/merge-patch+json");
+            events = await w.WaitForAsync(4, TimeSpan.FromSeconds(5));
+            Assert.Equal(["1", "2"], events.Skip(2).Select(e => e["object"]!["metadata"]!["labels"]!["n"]!.GetValue<string>()));
+        }
+        finally
+        {
+            Server.Faults.ReorderWatchEvents(false);
+        }
+    }
+
     private static bool JsonNodeEquals(System.Text.Json.Nodes.JsonNode a, System.Text.Json.Nodes.JsonNode b) =>
         System.Text.Json.Nodes.JsonNode.DeepEquals(a, b);
 

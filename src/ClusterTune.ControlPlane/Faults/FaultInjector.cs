@@ -12,6 +12,8 @@ public sealed class FaultInjector
     private long? _staleReadsAt;
     private TimeSpan _watchDelay;
     private bool _duplicateWatchEvents;
+    private bool _reorderWatchEvents;
+    private TimeSpan _reorderWindow = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Raised when <see cref="DropWatches"/> is called; the server aborts matching watch connections.</summary>
     internal event Action<Func<FaultRequest, bool>>? WatchesDropped;
@@ -83,6 +85,19 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// While on, a watch event followed within <paramref name="window"/> (default 100 ms) by one about a different
+    /// object is delivered after it (events of one object are never reordered).
+    /// </summary>
+    public void ReorderWatchEvents(bool on, TimeSpan? window = null)
+    {
+        lock (_gate)
+        {
+            _reorderWatchEvents = on;
+            _reorderWindow = window ?? TimeSpan.FromMilliseconds(100);
+        }
+    }
+
     /// <summary>Disarms every fault.</summary>
     public void Reset()
     {
@@ -93,6 +108,7 @@ public sealed class FaultInjector
             _staleReadsAt = null;
             _watchDelay = TimeSpan.Zero;
             _duplicateWatchEvents = false;
+            _reorderWatchEvents = false;
         }
     }
 
@@ -148,6 +164,28 @@ public sealed class FaultInjector
             lock (_gate)
             {
                 return _duplicateWatchEvents;
+            }
+        }
+    }
+
+    internal TimeSpan ReorderWindow
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reorderWindow;
+            }
+        }
+    }
+
+    internal bool ReordersWatchEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reorderWatchEvents;
             }
         }
     }

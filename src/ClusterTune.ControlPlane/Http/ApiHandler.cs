@@ -632,9 +632,47 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 }
             }
 
+            StoredEvent? lookahead = null;
             while (true)
             {
-                var e = await sub.Channel.Reader.ReadAsync(linked.Token);
+                StoredEvent e;
+                if (lookahead is not null)
+                {
+                    e = lookahead;
+                    lookahead = null;
+                }
+                else
+                {
+                    e = await sub.Channel.Reader.ReadAsync(linked.Token);
+                    if (faults.ReordersWatchEvents && e.Type != StoredEvent.Bookmark)
+                    {
+                        // Give a second event a moment to arrive, then swap the pair if they are about different objects.
+                        using var window = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+                        window.CancelAfter(faults.ReorderWindow);
+                        try
+                        {
+                            await sub.Channel.Reader.WaitToReadAsync(window.Token);
+                        }
+                        catch (OperationCanceledException) when (!linked.IsCancellationRequested)
+                        {
+                            // No second event within the window: deliver the first as is.
+                        }
+
+                        if (sub.Channel.Reader.TryRead(out var next))
+                        {
+                            if (next.Type != StoredEvent.Bookmark && next.Key != e.Key)
+                            {
+                                lookahead = e;
+                                e = next;
+                            }
+                            else
+                            {
+                                lookahead = next;
+                            }
+                        }
+                    }
+                }
+
                 string? eventType;
                 JsonObject? obj;
                 if (e.Type == StoredEvent.Bookmark)
