@@ -189,6 +189,40 @@ public sealed class SemanticsTests : ServerHarness
     }
 
     [Fact]
+    public async Task Pod_logs_come_from_the_provider_or_answer_the_kubelet_400()
+    {
+        await PodAsync("logged");
+        var none = await Api.GetAsync($"{Pods}/logged/log");
+        Assert.Equal(400, none.Code);
+        Assert.Equal("container \"c\" in pod \"logged\" is waiting to start: ContainerCreating", none.Object["message"]!.GetValue<string>());
+        var provider = new ClusterTune.ControlPlane.Logs.InMemoryPodLogProvider();
+        provider.Append("default", "logged", "c", "one\ntwo\nthree\n");
+        Server.PodLogProvider = provider;
+        try
+        {
+            var tail = await Api.GetAsync($"{Pods}/logged/log?container=c&tailLines=2");
+            Assert.Equal(200, tail.Code);
+            Assert.Equal("two\nthree\n", tail.Text);
+            Assert.Equal(400, (await Api.GetAsync($"{Pods}/logged/log?container=nope")).Code);
+        }
+        finally
+        {
+            Server.PodLogProvider = null;
+        }
+    }
+
+    [Fact]
+    public async Task Watching_one_object_by_path_filters_by_name()
+    {
+        var rv = Server.ResourceVersion;
+        await using var w = await WatchReader.OpenAsync(Fixture.Http, $"{Pods}/only-me?watch=true&resourceVersion={rv}");
+        await PodAsync("not-me");
+        await PodAsync("only-me");
+        var events = await w.WaitForAsync(1, TimeSpan.FromSeconds(5));
+        Assert.Equal("only-me", Assert.Single(events)["object"]!["metadata"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Bearer_token_is_required_when_configured()
     {
         await using var secured = await ClusterTune.Testing.EmbeddedApiServerFixture.StartAsync(new EmbeddedApiServerOptions { BearerToken = "s3cret" });
