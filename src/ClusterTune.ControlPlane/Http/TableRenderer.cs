@@ -53,7 +53,7 @@ internal static partial class TableRenderer
                 new("Message", "string", ".message", "A human-readable description of the event.", 0, null),
             ],
             ("coordination.k8s.io", "leases") => [new("Holder", "string", ".spec.holderIdentity", "The holder of the lease.", 0, null), Age],
-            ("apiextensions.k8s.io", _) => [new("Created At", "date", ".metadata.creationTimestamp", "", 0, null)],
+            ("apiextensions.k8s.io", _) => [new("Created At", "string", ".metadata.creationTimestamp", "The time the CRD was created (printed as a timestamp, like kube-apiserver).", 0, null)],
             _ => [Age],
         };
     }
