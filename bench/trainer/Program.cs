@@ -80,6 +80,7 @@ public static class Program
         var epoch = 0;
         var pos = 0;
         var rss = new List<double>();
+        var managed = new List<double>();
         model.Train();
 
         void Step(int i)
@@ -115,6 +116,7 @@ public static class Program
             if (rssEvery > 0 && i % rssEvery == 0)
             {
                 rss.Add(Math.Round(RssMiB(), 1));
+                managed.Add(Math.Round(GC.GetTotalMemory(forceFullCollection: true) / 1048576.0, 1));
             }
         }
 
@@ -128,6 +130,8 @@ public static class Program
             steps_per_s = steps / seconds,
             peak_rss_mib = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
             rss_mib = rss,
+            managed_heap_mib = managed,
+            gen2_collections = GC.CollectionCount(2),
         }));
         return 0;
     }
