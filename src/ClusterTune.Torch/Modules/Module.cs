@@ -53,7 +53,21 @@ public abstract class Module : IDisposable
             throw new ArgumentException($"'{name}' is already registered on {GetType().Name}", nameof(name));
     }
 
-    /// <summary>Replaces a registered child (e.g. a Linear by a LoRA wrapper, or a new task head); returns the old one, not disposed.</summary>
+    /// <summary>
+    /// The child currently registered under <paramref name="name"/>. Forward methods should call children through
+    /// this (not a field cached at construction) so that <see cref="ReplaceChild"/> takes effect.
+    /// </summary>
+    protected Module Child(string name)
+    {
+        foreach (var c in _children)
+            if (c.Key == name) return c.Value;
+        throw new ArgumentException($"{GetType().Name} has no child named '{name}'", nameof(name));
+    }
+
+    /// <summary>
+    /// Replaces a registered child (e.g. a Linear by a LoRA wrapper, or a new task head) and returns the old one,
+    /// not disposed. Takes effect in built-in modules; custom modules must call children through <see cref="Child"/>.
+    /// </summary>
     public Module ReplaceChild(string name, Module module)
     {
         var i = _children.FindIndex(c => c.Key == name);

@@ -16,8 +16,8 @@ public sealed class MultiheadAttention : Module
         DropoutP = dropout;
         InProjWeight = RegisterParameter("in_proj_weight", Init.XavierUniform(Tensor.Empty([3 * embedDim, embedDim]), embedDim, 3 * embedDim, generator));
         InProjBias = RegisterParameter("in_proj_bias", Tensor.Zeros([3 * embedDim]));
-        OutProj = RegisterModule("out_proj", new Linear(embedDim, embedDim, true, generator));
-        using (Torch.NoGrad()) OutProj.Bias!.Zero_();
+        var outProj = RegisterModule("out_proj", new Linear(embedDim, embedDim, true, generator));
+        using (Torch.NoGrad()) outProj.Bias!.Zero_();
     }
 
     /// <summary>Model width E.</summary>
@@ -30,8 +30,8 @@ public sealed class MultiheadAttention : Module
     public Tensor InProjWeight { get; }
     /// <summary>[3E].</summary>
     public Tensor InProjBias { get; }
-    /// <summary>Output projection.</summary>
-    public Linear OutProj { get; }
+    /// <summary>Output projection (a Linear unless replaced).</summary>
+    public Module OutProj => Child("out_proj");
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Forward(input, null);

@@ -3,7 +3,7 @@ namespace ClusterTune.Torch.Modules;
 /// <summary>
 /// PyTorch's nn.TransformerEncoderLayer (batch_first): self-attention and a 2-layer MLP, each with dropout, a
 /// residual connection and layer norm (post-norm by default, pre-norm with normFirst). Children: "self_attn",
-/// "linear1", "linear2", "norm1", "norm2".
+/// "linear1", "linear2", "norm1", "norm2" (replaceable with <see cref="Module.ReplaceChild"/>, e.g. by LoRA wrappers).
 /// </summary>
 public sealed class TransformerEncoderLayer : Module
 {
@@ -16,32 +16,32 @@ public sealed class TransformerEncoderLayer : Module
     {
         _normFirst = normFirst;
         _gelu = gelu;
-        SelfAttn = RegisterModule("self_attn", new MultiheadAttention(dModel, nHead, dropout, generator));
-        Linear1 = RegisterModule("linear1", new Linear(dModel, dimFeedforward, true, generator));
-        Dropout = RegisterModule("dropout", new Dropout(dropout));
-        Linear2 = RegisterModule("linear2", new Linear(dimFeedforward, dModel, true, generator));
-        Norm1 = RegisterModule("norm1", new LayerNorm(dModel, layerNormEps));
-        Norm2 = RegisterModule("norm2", new LayerNorm(dModel, layerNormEps));
-        Dropout1 = RegisterModule("dropout1", new Dropout(dropout));
-        Dropout2 = RegisterModule("dropout2", new Dropout(dropout));
+        RegisterModule("self_attn", new MultiheadAttention(dModel, nHead, dropout, generator));
+        RegisterModule("linear1", new Linear(dModel, dimFeedforward, true, generator));
+        RegisterModule("dropout", new Dropout(dropout));
+        RegisterModule("linear2", new Linear(dimFeedforward, dModel, true, generator));
+        RegisterModule("norm1", new LayerNorm(dModel, layerNormEps));
+        RegisterModule("norm2", new LayerNorm(dModel, layerNormEps));
+        RegisterModule("dropout1", new Dropout(dropout));
+        RegisterModule("dropout2", new Dropout(dropout));
     }
 
     /// <summary>Self-attention block.</summary>
-    public MultiheadAttention SelfAttn { get; }
+    public Module SelfAttn => Child("self_attn");
     /// <summary>MLP up-projection.</summary>
-    public Linear Linear1 { get; }
+    public Module Linear1 => Child("linear1");
     /// <summary>MLP down-projection.</summary>
-    public Linear Linear2 { get; }
+    public Module Linear2 => Child("linear2");
     /// <summary>Dropout inside the MLP.</summary>
-    public Dropout Dropout { get; }
+    public Module Dropout => Child("dropout");
     /// <summary>Norm after (or before) attention.</summary>
-    public LayerNorm Norm1 { get; }
+    public Module Norm1 => Child("norm1");
     /// <summary>Norm after (or before) the MLP.</summary>
-    public LayerNorm Norm2 { get; }
+    public Module Norm2 => Child("norm2");
     /// <summary>Dropout on the attention output.</summary>
-    public Dropout Dropout1 { get; }
+    public Module Dropout1 => Child("dropout1");
     /// <summary>Dropout on the MLP output.</summary>
-    public Dropout Dropout2 { get; }
+    public Module Dropout2 => Child("dropout2");
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Forward(input, null);
@@ -71,7 +71,7 @@ public sealed class TransformerEncoderLayer : Module
 
     private Tensor AttentionBlock(Tensor x, Tensor? mask)
     {
-        using var a = SelfAttn.Forward(x, mask);
+        using var a = SelfAttn is MultiheadAttention mha ? mha.Forward(x, mask) : SelfAttn.Forward(x);
         return Dropout1.Forward(a);
     }
 

@@ -1,5 +1,6 @@
 // Tensor creation, metadata, autograd and elementwise/shape/reduction ops of the ClusterTune shim.
 #include "shim.h"
+#include <cmath>
 #include <cstring>
 
 namespace {
@@ -273,15 +274,17 @@ CT_EXPORT int ct_inplace(int op, CtTensor* a, const CtTensor* b, double alpha) {
 // In-place scalar ops. op: 0 add_, 1 sub_, 2 mul_, 3 div_, 4 fill_, 5 zero_, 6 clamp_min_, 7 clamp_max_.
 CT_EXPORT int ct_inplace_scalar(int op, CtTensor* a, double s) {
   CT_TRY
+  // Whole numbers act as integers so integer tensors (counters) can be updated in place.
+  at::Scalar v = ct::scalar(s, !at::isFloatingType(a->scalar_type()) && std::floor(s) == s);
   switch (op) {
-    case 0: a->add_(s); break;
-    case 1: a->sub_(s); break;
-    case 2: a->mul_(s); break;
-    case 3: a->div_(s); break;
-    case 4: a->fill_(s); break;
+    case 0: a->add_(v); break;
+    case 1: a->sub_(v); break;
+    case 2: a->mul_(v); break;
+    case 3: a->div_(v); break;
+    case 4: a->fill_(v); break;
     case 5: a->zero_(); break;
-    case 6: a->clamp_min_(s); break;
-    case 7: a->clamp_max_(s); break;
+    case 6: a->clamp_min_(v); break;
+    case 7: a->clamp_max_(v); break;
     default: TORCH_CHECK(false, "unknown in-place scalar op ", op);
   }
   CT_CATCH
