@@ -1,0 +1,18 @@
+using ClusterTune.Api.V1Alpha1;
+
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>
+/// What one reconcile of a FineTuneJob should do: the status to write, Trials to create, Trial specs to change,
+/// Events to record, and whether the best checkpoint should now be promoted and the others pruned.
+/// </summary>
+public sealed record JobPlan(
+    FineTuneJobStatus Status,
+    IReadOnlyList<Trial> TrialsToCreate,
+    IReadOnlyList<TrialSpecChange> TrialChanges,
+    IReadOnlyList<PlannedEvent> Events,
+    bool PromoteBest)
+{
+    /// <summary>When the job should be reconciled again even if nothing changes (budget clocks, deadlines).</summary>
+    public TimeSpan? RequeueAfter { get; init; }
+}

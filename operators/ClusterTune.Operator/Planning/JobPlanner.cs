@@ -1,0 +1,316 @@
+using System.Globalization;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using S = ClusterTune.Search;
+
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>
+/// Decides one reconcile of a FineTuneJob: validation, new trials up to the parallelism, early stops, promotions,
+/// sweep-level stops and budgets, the best trial and the status. Pure: the reconciler acts on the plan.
+/// </summary>
+public static class JobPlanner
+{
+    /// <summary>How often a sweep with running GPU trials or a wall-clock budget is re-examined without any event.</summary>
+    public static readonly TimeSpan BudgetRecheck = TimeSpan.FromSeconds(15);
+
+    /// <summary>Plans the reconcile of <paramref name="input"/>'s job.</summary>
+    public static JobPlan Plan(JobPlanInput input)
+    {
+        var job = input.Job;
+        var now = input.Now;
+        var gen = job.Metadata.Generation;
+        var old = job.Status ?? new FineTuneJobStatus();
+        var status = Copy(old);
+        status.ObservedGeneration = gen;
+        var events = new List<PlannedEvent>();
+        var conditions = old.Conditions;
+
+        var errors = FineTuneJobValidator.Validate(job);
+        if (errors.Count > 0)
+        {
+            var message = string.Join("; ", errors.Select(e => e.ToString()));
+            if (Conditions.Find(conditions, ConditionTypes.Validated) is not { Status: "False" } prior || prior.Message != message)
+                events.Add(new PlannedEvent(EventTypes.Warning, EventReasons.SpecInvalid, message));
+            conditions = Set(conditions, ConditionTypes.Validated, false, ConditionReasons.SpecInvalid, message, gen, now);
+            conditions = Set(conditions, ConditionTypes.Failed, true, ConditionReasons.SpecInvalid, "the spec is invalid; fix it and the sweep starts", gen, now);
+            status.Conditions = conditions;
+            status.Phase = FineTuneJobPhase.Failed;
+            status.Message = message;
+            status.Trials ??= TrialCounts.Count(input.Trials.Select(PhaseOf));
+            return new JobPlan(status, [], [], events, PromoteBest: false);
+        }
+
+        var spec = FineTuneJobDefaults.Apply(job.Spec);
+        var direction = spec.Objective!.Direction!.Value;
+        conditions = Set(conditions, ConditionTypes.Validated, true, ConditionReasons.SpecValid, "the spec is valid", gen, now);
+        // A spec fixed after SpecInvalid is no longer failed.
+        if (Conditions.Find(conditions, ConditionTypes.Failed) is { Reason: ConditionReasons.SpecInvalid })
+            conditions = conditions.Where(c => c.Type != ConditionTypes.Failed).ToList();
+
+        if (old.StartTime is null)
+        {
+            status.StartTime = now;
+            events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepStarted,
+                $"sweep started: {spec.Algorithm!.Name} search, up to {spec.Budget!.MaxTrials} trials, {spec.Budget.Parallelism} at a time"));
+        }
+
+        var start = status.StartTime!.Value;
+        var trials = input.Trials.OrderBy(t => t.Spec.Index).ToList();
+        var gpuSeconds = trials.Sum(t => t.Status?.GpuSeconds ?? 0) + input.RunningGpuSeconds;
+        status.GpuSecondsUsed = Math.Round(gpuSeconds, 3);
+        status.GpuHoursRemaining = spec.Budget!.MaxGpuHours is { } maxGpuHours ? Math.Round(Math.Max(0, maxGpuHours - gpuSeconds / 3600), 6) : null;
+
+        var best = BestTrialSelector.Select(trials, direction);
+        status.BestTrial = BestOf(best, old.BestTrial);
+        if (best is not null && old.BestTrial?.Name != best.Metadata.Name)
+            events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.BestTrialChanged,
+                $"best trial is now {best.Metadata.Name} ({spec.Objective.Metric} {Format(best.Status!.Objective!.Value)}, params {ParamsText(best.Spec.Params)})"));
+
+        var changes = new List<TrialSpecChange>();
+        var creates = new List<Trial>();
+        var terminal = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
+        var promote = false;
+
+        if (terminal)
+        {
+            StopActive(trials, changes, events, alreadyStopping: []);
+            promote = Conditions.IsTrue(conditions, ConditionTypes.Complete) && best is not null && status.BestTrial?.PromotedUri is null;
+        }
+        else if (spec.Suspend == true)
+        {
+            if (!Conditions.IsTrue(conditions, ConditionTypes.Suspended))
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended, "sweep suspended: no new trials start until spec.suspend is false"));
+            conditions = Set(conditions, ConditionTypes.Suspended, true, ConditionReasons.SuspendRequested, "spec.suspend is true", gen, now);
+            status.Phase = FineTuneJobPhase.Suspended;
+        }
+        else
+        {
+            if (Conditions.IsTrue(conditions, ConditionTypes.Suspended))
+            {
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepResumed, "sweep resumed"));
+                conditions = Set(conditions, ConditionTypes.Suspended, false, ConditionReasons.Resumed, "spec.suspend is false", gen, now);
+            }
+
+            var policy = new S.SweepPolicy(SweepMapping.ToSearchSpace(spec), SweepMapping.ToSweepConfig(spec));
+            var history = trials.Select(SweepMapping.ToRecord).ToList();
+            var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
+            var capacity = Math.Max(0, spec.Budget.Parallelism!.Value - active);
+            var decision = policy.Decide(history, now - start, gpuSeconds, capacity);
+
+            foreach (var n in decision.NewTrials)
+            {
+                var trial = NewTrial(job, spec, n);
+                creates.Add(trial);
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialCreated,
+                    $"trial {trial.Metadata.Name} created with {ParamsText(trial.Spec.Params)} for {trial.Spec.Epochs} epochs"));
+            }
+
+            var byIndex = trials.ToDictionary(t => t.Spec.Index);
+            var stopping = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in decision.TrialsToStop)
+            {
+                if (!byIndex.TryGetValue(s.Index, out var t) || t.Spec.Stop == true) continue;
+                changes.Add(new TrialSpecChange(t.Metadata.Name!, Stop: true));
+                stopping.Add(t.Metadata.Name!);
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialStopped, $"trial {t.Metadata.Name} stopped: {s.Message}"));
+            }
+
+            foreach (var r in decision.TrialsToResume)
+            {
+                if (!byIndex.TryGetValue(r.Index, out var t)) continue;
+                var epochs = (int)Math.Ceiling(r.Budget - 1e-9);
+                if (t.Spec.Epochs is { } e && e >= epochs) continue;
+                changes.Add(new TrialSpecChange(t.Metadata.Name!, Epochs: epochs, ResumeFrom: t.Status?.LastCheckpointUri, Rung: (t.Spec.Rung ?? 0) + 1));
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialPromoted,
+                    $"trial {t.Metadata.Name} promoted to {epochs} epochs, resuming from {t.Status?.LastCheckpointUri ?? "its start"}"));
+            }
+
+            if (decision.Stop is { } stop)
+            {
+                conditions = Finish(conditions, stop, best is not null, gen, now, events);
+                terminal = true;
+                status.CompletionTime = now;
+                StopActive(trials, changes, events, stopping);
+                promote = best is not null && Conditions.IsTrue(conditions, ConditionTypes.Complete);
+            }
+            else
+            {
+                var running = history.Count(r => r.Status == S.TrialStatus.Running);
+                conditions = Set(conditions, ConditionTypes.Running, true,
+                    running > 0 ? ConditionReasons.TrialsRunning : ConditionReasons.WaitingForTrials,
+                    running > 0 ? $"{running} trial(s) running" : "waiting for trials to start", gen, now);
+                conditions = Set(conditions, ConditionTypes.BudgetExhausted, false, ConditionReasons.WithinBudget, "within budget", gen, now);
+                status.Phase = FineTuneJobPhase.Running;
+            }
+        }
+
+        if (terminal)
+        {
+            status.Phase = Conditions.IsTrue(conditions, ConditionTypes.Complete) ? FineTuneJobPhase.Succeeded : FineTuneJobPhase.Failed;
+            status.CompletionTime ??= now;
+        }
+
+        status.Conditions = conditions;
+        var counts = TrialCounts.Count(trials.Select(PhaseOf).Concat(creates.Select(_ => TrialPhase.Pending)));
+        status.Trials = counts;
+        status.Message = Summary(counts, status.BestTrial, spec.Objective.Metric!, status.Phase);
+        TimeSpan? requeue = null;
+        if (!terminal && (counts.Running + counts.Pending) > 0 && (spec.Trainer.Resources?.GpuCount() > 0 || spec.Budget.MaxDuration is not null))
+            requeue = BudgetRecheck;
+        return new JobPlan(status, creates, changes, events, promote) { RequeueAfter = requeue };
+    }
+
+    /// <summary>The status after a promotion attempt: bestTrial.promotedUri/sha256 and the CheckpointPromoted condition.</summary>
+    public static FineTuneJobStatus WithPromotion(FineTuneJobStatus status, PromotionResult result, long? generation, DateTimeOffset now)
+    {
+        var s = Copy(status);
+        if (result.Succeeded && s.BestTrial is { } best)
+        {
+            s.BestTrial = new BestTrial
+            {
+                Name = best.Name, Index = best.Index, Params = best.Params, Objective = best.Objective,
+                CheckpointUri = best.CheckpointUri, PromotedUri = result.PromotedUri, Sha256 = result.Sha256,
+            };
+            s.RetainedCheckpoints = result.Retained?.ToList() ?? s.RetainedCheckpoints;
+            s.Conditions = Set(s.Conditions, ConditionTypes.CheckpointPromoted, true, ConditionReasons.Promoted, $"best checkpoint promoted to {result.PromotedUri}", generation, now);
+        }
+        else
+        {
+            s.Conditions = Set(s.Conditions, ConditionTypes.CheckpointPromoted, false, ConditionReasons.PromotionFailed, result.Message ?? "promotion failed", generation, now);
+        }
+        return s;
+    }
+
+    private static void StopActive(List<Trial> trials, List<TrialSpecChange> changes, List<PlannedEvent> events, HashSet<string> alreadyStopping)
+    {
+        foreach (var t in trials)
+        {
+            if (t.Spec.Stop == true || alreadyStopping.Contains(t.Metadata.Name!)) continue;
+            if (t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) continue;
+            changes.Add(new TrialSpecChange(t.Metadata.Name!, Stop: true));
+            events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialStopped, $"trial {t.Metadata.Name} stopped: the sweep has ended"));
+        }
+    }
+
+    private static List<Condition> Finish(List<Condition>? conditions, S.SweepStop stop, bool haveBest, long? gen, DateTimeOffset now, List<PlannedEvent> events)
+    {
+        var reason = stop.Reason switch
+        {
+            S.SweepStopReason.TargetReached => ConditionReasons.ObjectiveTargetReached,
+            S.SweepStopReason.NotImproving => ConditionReasons.NotImproving,
+            S.SweepStopReason.MaxTrialsReached => ConditionReasons.MaxTrialsReached,
+            S.SweepStopReason.MaxFailedTrialsReached => ConditionReasons.MaxFailedTrialsReached,
+            S.SweepStopReason.MaxDurationReached => ConditionReasons.MaxDurationReached,
+            S.SweepStopReason.MaxGpuHoursReached => ConditionReasons.MaxGpuHoursReached,
+            _ => ConditionReasons.SearchSpaceExhausted,
+        };
+        var c = Set(conditions, ConditionTypes.Running, false, ConditionReasons.Finished, stop.Message, gen, now);
+        if (reason is ConditionReasons.MaxTrialsReached or ConditionReasons.MaxDurationReached or ConditionReasons.MaxGpuHoursReached)
+        {
+            c = Set(c, ConditionTypes.BudgetExhausted, true, reason, stop.Message, gen, now);
+            events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.BudgetExhausted, stop.Message));
+        }
+        else
+        {
+            c = Set(c, ConditionTypes.BudgetExhausted, false, ConditionReasons.WithinBudget, "the sweep ended within budget", gen, now);
+        }
+
+        if (reason == ConditionReasons.MaxFailedTrialsReached || !haveBest)
+        {
+            var failReason = reason == ConditionReasons.MaxFailedTrialsReached ? reason : ConditionReasons.NoSuccessfulTrial;
+            var message = failReason == ConditionReasons.NoSuccessfulTrial ? $"{stop.Message}; no trial succeeded with a finite objective" : stop.Message;
+            c = Set(c, ConditionTypes.Failed, true, failReason, message, gen, now);
+            events.Add(new PlannedEvent(EventTypes.Warning, EventReasons.SweepFailed, message));
+        }
+        else
+        {
+            c = Set(c, ConditionTypes.Complete, true, reason, stop.Message, gen, now);
+            c = Set(c, ConditionTypes.CheckpointPromoted, false, ConditionReasons.PromotionPending, "promoting the best checkpoint", gen, now);
+            events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSucceeded, stop.Message));
+        }
+        return c;
+    }
+
+    private static Trial NewTrial(FineTuneJob job, FineTuneJobSpec spec, S.NewTrial n)
+    {
+        var name = ResourceNames.Trial(job.Metadata.Name!, n.Index);
+        var staged = spec.EarlyStopping!.Type is EarlyStoppingType.Asha or EarlyStoppingType.Hyperband;
+        return new Trial
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = name,
+                Namespace = job.Metadata.Namespace,
+                Labels = new Dictionary<string, string>
+                {
+                    [LabelKeys.Job] = job.Metadata.Name!,
+                    [LabelKeys.Trial] = name,
+                    [LabelKeys.TrialIndex] = n.Index.ToString(CultureInfo.InvariantCulture),
+                    [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
+                },
+                OwnerReferences = [Owner(job)],
+            },
+            Spec = new TrialSpec
+            {
+                JobName = job.Metadata.Name!,
+                Index = n.Index,
+                Params = SweepMapping.ToParams(n.Params, spec),
+                Epochs = Math.Max(1, (int)Math.Ceiling(n.Budget - 1e-9)),
+                Rung = staged ? 0 : null,
+                Bracket = spec.EarlyStopping.Type == EarlyStoppingType.Hyperband ? n.Bracket : null,
+                RetryPolicy = spec.RetryPolicy,
+            },
+        };
+    }
+
+    /// <summary>The controller ownerReference of an object the job owns.</summary>
+    public static OwnerReference Owner(FineTuneJob job) => new()
+    {
+        ApiVersion = job.ApiVersion,
+        Kind = FineTuneJob.KindName,
+        Name = job.Metadata.Name!,
+        Uid = job.Metadata.Uid!,
+        Controller = true,
+        BlockOwnerDeletion = true,
+    };
+
+    private static BestTrial? BestOf(Trial? best, BestTrial? previous)
+    {
+        if (best is null) return null;
+        var same = previous?.Name == best.Metadata.Name && previous?.CheckpointUri == best.Status!.CheckpointUri;
+        return new BestTrial
+        {
+            Name = best.Metadata.Name!,
+            Index = best.Spec.Index,
+            Params = best.Spec.Params,
+            Objective = best.Status!.Objective,
+            CheckpointUri = best.Status.CheckpointUri,
+            PromotedUri = same ? previous!.PromotedUri : null,
+            Sha256 = same ? previous!.Sha256 : null,
+        };
+    }
+
+    private static TrialPhase PhaseOf(Trial t) => t.Status?.Phase ?? TrialPhase.Pending;
+
+    private static List<Condition> Set(List<Condition>? conditions, string type, bool value, string reason, string message, long? gen, DateTimeOffset now) =>
+        Conditions.Set(conditions, new Condition { Type = type, Status = value ? "True" : "False", Reason = reason, Message = message, ObservedGeneration = gen }, now);
+
+    private static string Summary(TrialCounts c, BestTrial? best, string metric, FineTuneJobPhase? phase) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{phase}: {c.Succeeded} succeeded, {c.Running} running, {c.Pending} pending, {c.Paused} paused, {c.EarlyStopped} early-stopped, {c.Failed} failed of {c.Total}")
+        + (best is null ? "" : $"; best {best.Name} {metric} {Format(best.Objective ?? double.NaN)}");
+
+    internal static string Format(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    internal static string ParamsText(IReadOnlyDictionary<string, ParamValue> p) =>
+        string.Join(", ", p.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+
+    private static FineTuneJobStatus Copy(FineTuneJobStatus s) => new()
+    {
+        ObservedGeneration = s.ObservedGeneration, Conditions = s.Conditions?.ToList(), Phase = s.Phase, Trials = s.Trials,
+        BestTrial = s.BestTrial, RetainedCheckpoints = s.RetainedCheckpoints, GpuSecondsUsed = s.GpuSecondsUsed,
+        GpuHoursRemaining = s.GpuHoursRemaining, StartTime = s.StartTime, CompletionTime = s.CompletionTime, Message = s.Message,
+    };
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using ClusterTune.Api;
+using ClusterTune.Api.Contract;
+using ClusterTune.Kubernetes.Models;
+
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>What a trial pod's status says: still starting, running, or finished with an exit code, reason and result.</summary>
+public sealed record PodOutcome(
+    PodOutcomeState State,
+    int? ExitCode,
+    string? Reason,
+    string? Message,
+    TrialResult? Result,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt)
+{
+    /// <summary>Kubelet's reason for a container killed by the kernel's OOM killer.</summary>
+    public const string OomKilled = "OOMKilled";
+
+    /// <summary>Exit code of a process ended by SIGTERM (128 + 15): the trial contract's "stopped".</summary>
+    public const int StoppedExitCode = 143;
+
+    private static readonly HashSet<string> ImagePullReasons = new(StringComparer.Ordinal)
+    {
+        "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
+    };
+
+    /// <summary>Whether the pod cannot start because its image cannot be pulled.</summary>
+    public bool ImagePullFailed => State == PodOutcomeState.Waiting && Reason is not null && ImagePullReasons.Contains(Reason);
+
+    /// <summary>Reads the outcome of a pod's first container (trial pods have one).</summary>
+    public static PodOutcome Of(Pod pod)
+    {
+        var status = pod.Status;
+        var cs = status?.ContainerStatuses?.FirstOrDefault();
+        var terminated = cs?.State?.Terminated;
+        var phase = status?.Phase;
+        if (terminated is not null || phase is PodPhases.Succeeded or PodPhases.Failed)
+        {
+            var exit = terminated?.ExitCode;
+            var state = phase == PodPhases.Succeeded || (phase != PodPhases.Failed && exit == 0) ? PodOutcomeState.Succeeded : PodOutcomeState.Failed;
+            // The pod-level reason (Evicted, NodeLost) wins over the container's (Error, OOMKilled).
+            var reason = status?.Reason ?? terminated?.Reason;
+            return new PodOutcome(state, exit, reason, status?.Message ?? terminated?.Message, ParseResult(terminated?.Message),
+                terminated?.StartedAt ?? status?.StartTime, terminated?.FinishedAt);
+        }
+
+        if (cs?.State?.Running is { } running || phase == PodPhases.Running)
+            return new PodOutcome(PodOutcomeState.Running, null, null, null, null, cs?.State?.Running?.StartedAt ?? status?.StartTime, null);
+        var waiting = cs?.State?.Waiting;
+        return new PodOutcome(PodOutcomeState.Waiting, null, waiting?.Reason, waiting?.Message, null, null, null);
+    }
+
+    /// <summary>The trial result in a termination message, or null when it is absent or not a TrialResult.</summary>
+    public static TrialResult? ParseResult(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message) || message.TrimStart()[0] != '{') return null;
+        try
+        {
+            var result = JsonSerializer.Deserialize<TrialResult>(message, ApiJson.Options);
+            return result is { Status: TrialResult.Succeeded or TrialResult.Failed or TrialResult.Stopped } ? result : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

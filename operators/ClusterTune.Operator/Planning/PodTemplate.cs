@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using ClusterTune.Api;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using K = ClusterTune.Kubernetes.Models;
+
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>Builds a trial's pod from the job's trainer template and the trial contract's environment (design guide §5). Pure.</summary>
+public static class PodTemplate
+{
+    /// <summary>The trainer container's name.</summary>
+    public const string ContainerName = "trainer";
+
+    /// <summary>The volume that holds checkpoints, mounted at the storage root.</summary>
+    public const string CheckpointVolume = "checkpoints";
+
+    // Downward-API variables OTEL_RESOURCE_ATTRIBUTES refers to with $(VAR), as Kubernetes expands them.
+    private const string PodNameVar = "CT_POD_NAME";
+    private const string PodUidVar = "CT_POD_UID";
+    private const string PodNamespaceVar = "CT_POD_NAMESPACE";
+    private const string NodeNameVar = "CT_NODE_NAME";
+
+    /// <summary>The pod of attempt <paramref name="attempt"/> of <paramref name="trial"/>.</summary>
+    public static K.Pod Build(FineTuneJob job, FineTuneJobSpec spec, Trial trial, int attempt, string token, OperatorOptions options)
+    {
+        var name = ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, attempt);
+        var trainer = spec.Trainer;
+        var root = CheckpointPaths.StorageRoot(spec, options.CheckpointRoot);
+        var checkpointDir = CheckpointPaths.TrialDirectory(job, spec, options.CheckpointRoot, trial.Metadata.Name!);
+        var resumeFrom = trial.Status?.LastCheckpointUri ?? trial.Spec.ResumeFrom;
+        var env = new List<K.EnvVar>();
+        foreach (var e in trainer.Env ?? [])
+        {
+            env.Add(new K.EnvVar
+            {
+                Name = e.Name,
+                Value = e.Value,
+                ValueFrom = e.ValueFrom is null ? null : new K.EnvVarSource
+                {
+                    SecretKeyRef = e.ValueFrom.SecretKeyRef is { } s ? new K.KeyRef { Name = s.Name, Key = s.Key, Optional = s.Optional } : null,
+                    ConfigMapKeyRef = e.ValueFrom.ConfigMapKeyRef is { } c ? new K.KeyRef { Name = c.Name, Key = c.Key, Optional = c.Optional } : null,
+                },
+            });
+        }
+
+        void Add(string key, string? value)
+        {
+            if (value is not null) env.Add(new K.EnvVar { Name = key, Value = value });
+        }
+
+        void Field(string key, string path) => env.Add(new K.EnvVar { Name = key, ValueFrom = new K.EnvVarSource { FieldRef = new K.ObjectFieldSelector { FieldPath = path } } });
+
+        Field(PodNameVar, "metadata.name");
+        Field(PodUidVar, "metadata.uid");
+        Field(PodNamespaceVar, "metadata.namespace");
+        Field(NodeNameVar, "spec.nodeName");
+        Add(TrialEnv.Job, trial.Spec.JobName);
+        Add(TrialEnv.Trial, trial.Metadata.Name);
+        Add(TrialEnv.Attempt, attempt.ToString(CultureInfo.InvariantCulture));
+        Add(TrialEnv.Params, ParamsJson(trial.Spec.Params));
+        Add(TrialEnv.ModelUri, spec.Model.BaseCheckpointUri);
+        Add(TrialEnv.ModelArchitecture, spec.Model.Architecture ?? "");
+        Add(TrialEnv.DataUri, spec.Dataset.TrainUri);
+        Add(TrialEnv.ValidationDataUri, spec.Dataset.ValidationUri ?? "");
+        Add(TrialEnv.LabelsPerClass, spec.Dataset.LabelsPerClass?.ToString(CultureInfo.InvariantCulture) ?? "");
+        Add(TrialEnv.CheckpointDir, checkpointDir);
+        Add(TrialEnv.ResumeFrom, resumeFrom ?? "");
+        // The schedule always spans the full length; a promote-mode rung is a pause the operator asks for (SIGTERM).
+        Add(TrialEnv.Epochs, SweepMapping.MaxResource(spec).ToString(CultureInfo.InvariantCulture));
+        Add(TrialEnv.BatchSize, trainer.BatchSize?.ToString(CultureInfo.InvariantCulture));
+        Add(TrialEnv.PretrainingLearningRate, trainer.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture));
+        Add(TrialEnv.Objective, spec.Objective?.Metric);
+        Add(TrialEnv.Token, token);
+        Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);
+        Add(TrialEnv.OtlpHeaders, $"{TrialEnv.TokenHeader}={token}");
+        Add(TrialEnv.ResourceAttributes, ResourceAttributesValue(job, trial));
+
+        var resources = trainer.Resources is { } r ? new K.ResourceRequirements
+        {
+            Requests = r.Requests?.ToDictionary(kv => kv.Key, kv => kv.Value.Value),
+            Limits = r.Limits?.ToDictionary(kv => kv.Key, kv => kv.Value.Value),
+        } : null;
+        var volume = options.CheckpointClaim is { } claim
+            ? new K.Volume { Name = CheckpointVolume, PersistentVolumeClaim = new K.PersistentVolumeClaimVolumeSource { ClaimName = claim } }
+            : new K.Volume { Name = CheckpointVolume, HostPath = new K.HostPathVolumeSource { Path = root, Type = "DirectoryOrCreate" } };
+
+        return new K.Pod
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = name,
+                Namespace = trial.Metadata.Namespace,
+                Labels = new Dictionary<string, string>
+                {
+                    [LabelKeys.Job] = trial.Spec.JobName,
+                    [LabelKeys.Trial] = trial.Metadata.Name!,
+                    [LabelKeys.TrialIndex] = trial.Spec.Index.ToString(CultureInfo.InvariantCulture),
+                    [LabelKeys.Attempt] = attempt.ToString(CultureInfo.InvariantCulture),
+                    [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
+                },
+                OwnerReferences =
+                [
+                    new OwnerReference
+                    {
+                        ApiVersion = trial.ApiVersion, Kind = Trial.KindName, Name = trial.Metadata.Name!, Uid = trial.Metadata.Uid!,
+                        Controller = true, BlockOwnerDeletion = true,
+                    },
+                ],
+            },
+            Spec = new K.PodSpec
+            {
+                RestartPolicy = "Never",
+                NodeSelector = trainer.NodeSelector,
+                Tolerations = trainer.Tolerations?.Select(t => new K.Toleration
+                {
+                    Key = t.Key, Operator = t.Operator, Value = t.Value, Effect = t.Effect, TolerationSeconds = t.TolerationSeconds,
+                }).ToList(),
+                PriorityClassName = trainer.PriorityClassName,
+                ServiceAccountName = trainer.ServiceAccountName,
+                TerminationGracePeriodSeconds = options.TerminationGracePeriodSeconds,
+                Volumes = [volume],
+                Containers =
+                [
+                    new K.Container
+                    {
+                        Name = ContainerName,
+                        Image = trainer.Image,
+                        Command = trainer.Command,
+                        Args = trainer.Args,
+                        Env = env,
+                        Resources = resources,
+                        VolumeMounts = [new K.VolumeMount { Name = CheckpointVolume, MountPath = root }],
+                        TerminationMessagePath = TrialEnv.DefaultTerminationMessagePath,
+                        TerminationMessagePolicy = "FallbackToLogsOnError",
+                    },
+                ],
+            },
+        };
+    }
+
+    /// <summary>CT_PARAMS: the parameters as one JSON object, keys in ordinal order.</summary>
+    public static string ParamsJson(IReadOnlyDictionary<string, ParamValue> parameters) =>
+        JsonSerializer.Serialize(new SortedDictionary<string, ParamValue>(parameters.ToDictionary(), StringComparer.Ordinal), ApiJson.Options);
+
+    /// <summary>OTEL_RESOURCE_ATTRIBUTES: k8s.* from the downward API (expanded by the kubelet) plus clustertune.* and one clustertune.param.* per parameter.</summary>
+    public static string ResourceAttributesValue(FineTuneJob job, Trial trial)
+    {
+        var pairs = new List<string>
+        {
+            $"{ResourceAttributes.ServiceName}={ResourceAttributes.TrainerServiceName}",
+            $"{ResourceAttributes.K8sNamespaceName}=$({PodNamespaceVar})",
+            $"{ResourceAttributes.K8sPodName}=$({PodNameVar})",
+            $"{ResourceAttributes.K8sPodUid}=$({PodUidVar})",
+            $"{ResourceAttributes.K8sNodeName}=$({NodeNameVar})",
+            $"{ResourceAttributes.K8sContainerName}={ContainerName}",
+            $"{ResourceAttributes.JobName}={trial.Spec.JobName}",
+            $"{ResourceAttributes.TrialName}={trial.Metadata.Name}",
+            $"{ResourceAttributes.TrialIndex}={trial.Spec.Index.ToString(CultureInfo.InvariantCulture)}",
+        };
+        foreach (var (k, v) in trial.Spec.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+            pairs.Add($"{ResourceAttributes.ParamPrefix}{k}={Uri.EscapeDataString(v.Kind == ParamValueKind.String ? v.Text! : v.ToString())}");
+        return string.Join(",", pairs);
+    }
+}

@@ -1,0 +1,21 @@
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes.Models;
+
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>Everything <see cref="TrialPlanner.Plan"/> decides from.</summary>
+/// <param name="Trial">The Trial as read.</param>
+/// <param name="Spec">The owning job's spec with defaults applied.</param>
+/// <param name="JobEnded">The job is Complete or Failed: nothing new starts, running attempts stop.</param>
+/// <param name="JobSuspended">spec.suspend: no new pod starts.</param>
+/// <param name="Pods">The pods the trial owns (any order; the current one is status.podName).</param>
+/// <param name="Now">The current time (injected).</param>
+/// <param name="StuckTerminatingTimeout">How long a deleted pod may stay Terminating before it is force-deleted and retried.</param>
+public sealed record TrialPlanInput(
+    Trial Trial,
+    FineTuneJobSpec Spec,
+    bool JobEnded,
+    bool JobSuspended,
+    IReadOnlyList<Pod> Pods,
+    DateTimeOffset Now,
+    TimeSpan StuckTerminatingTimeout);

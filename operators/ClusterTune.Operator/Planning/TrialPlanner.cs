@@ -1,0 +1,327 @@
+using System.Globalization;
+using ClusterTune.Api;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes.Models;
+
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>
+/// Decides one reconcile of a Trial from its pods: start the next attempt, stop, pause, enforce the deadline and
+/// heartbeat, read the result from the termination message, and retry infrastructure failures (never user failures,
+/// OOM only with retryOnOom). Pure: the reconciler acts on the plan.
+/// </summary>
+public static class TrialPlanner
+{
+    /// <summary>Plans the reconcile of <paramref name="input"/>'s trial.</summary>
+    public static TrialPlan Plan(TrialPlanInput input)
+    {
+        var trial = input.Trial;
+        var old = trial.Status ?? new TrialStatus();
+        var phase = old.Phase ?? TrialPhase.Pending;
+        var now = input.Now;
+        var attempts = old.Attempts ?? 0;
+        var jobName = trial.Spec.JobName;
+        var current = old.PodName is { } podName ? input.Pods.FirstOrDefault(p => p.Metadata.Name == podName) : null;
+        // A pod created just before a crash, before the status recorded it: adopt it.
+        var next = input.Pods.FirstOrDefault(p => p.Metadata.Name == ResourceNames.Pod(jobName, trial.Spec.Index, attempts + 1));
+        if (next is not null)
+        {
+            attempts++;
+            current = next;
+            old = With(old, s => { s.Attempts = attempts; s.PodName = next.Metadata.Name; });
+        }
+
+        var events = new List<PlannedEvent>();
+        if (phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+            return Finished(input, old, trial.Status);
+
+        var stopRequested = trial.Spec.Stop == true || input.JobEnded;
+        var maxResource = SweepMapping.MaxResource(input.Spec);
+        var budget = trial.Spec.Epochs ?? maxResource;
+        var epoch = old.Epoch ?? 0;
+
+        if (phase == TrialPhase.Paused)
+        {
+            if (stopRequested)
+                return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
+                    $"stopped while paused at epoch {epoch}", now), trial.Status, null, null, false, events, null);
+            if (budget > epoch && !input.JobSuspended && (current is null || PodOutcome.Of(current).State is PodOutcomeState.Succeeded or PodOutcomeState.Failed))
+                return StartAttempt(input, old, attempts, events, resumed: true);
+            return Plan(old, trial.Status, null, null, false, events, null);
+        }
+
+        if (current is null)
+        {
+            var lostRunning = old.PodName is not null && phase is TrialPhase.Running or TrialPhase.Pending;
+            if (lostRunning && !stopRequested && phase == TrialPhase.Running)
+                return Retry(input, old, attempts, TrialReasons.PodDeleted, $"pod {old.PodName} disappeared while the trial was running", null, events);
+            if (stopRequested)
+                return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
+                    "stopped before its pod started", now), trial.Status, null, null, false, events, null);
+            if (input.JobSuspended) return Plan(old, trial.Status, null, null, false, events, null);
+            if (lostRunning)
+                return Retry(input, old, attempts, TrialReasons.PodDeleted, $"pod {old.PodName} was deleted before it started", null, events);
+            return StartAttempt(input, old, attempts, events, resumed: false);
+        }
+
+        var outcome = PodOutcome.Of(current);
+        var deleting = current.Metadata.DeletionTimestamp is not null;
+        switch (outcome.State)
+        {
+            case PodOutcomeState.Waiting or PodOutcomeState.Running:
+            {
+                if (deleting)
+                {
+                    var since = now - current.Metadata.DeletionTimestamp!.Value;
+                    var grace = TimeSpan.FromSeconds(current.Metadata.DeletionGracePeriodSeconds ?? 0);
+                    if (since > input.StuckTerminatingTimeout + grace)
+                    {
+                        var s = With(old, x => { x.Reason = stopRequested ? x.Reason : TrialReasons.StuckTerminating; x.Message = $"pod {current.Metadata.Name} was Terminating for {since.TotalSeconds:0} s"; });
+                        return Plan(s, trial.Status, null, current.Metadata.Name, true, events, TimeSpan.FromSeconds(2));
+                    }
+                    return Plan(old, trial.Status, null, null, false, events, input.StuckTerminatingTimeout + grace - since);
+                }
+
+                if (outcome.ImagePullFailed)
+                {
+                    var failed = End(old, TrialPhase.Failed, TrialReasons.ImagePullFailed, $"{outcome.Reason}: {outcome.Message}", now);
+                    events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, $"image of pod {current.Metadata.Name} cannot be pulled: {outcome.Message}", trial.Metadata.Name));
+                    return Plan(failed, trial.Status, null, current.Metadata.Name, false, events, null);
+                }
+
+                var s2 = old;
+                if (outcome.State == PodOutcomeState.Running && phase != TrialPhase.Running)
+                {
+                    s2 = With(old, x =>
+                    {
+                        x.Phase = TrialPhase.Running;
+                        x.StartTime ??= outcome.StartedAt ?? now;
+                        x.Reason = TrialReasons.PodRunning;
+                        x.Message = $"pod {current.Metadata.Name} is running (attempt {attempts})";
+                    });
+                    events.Add(new(EventTypes.Normal, EventReasons.TrialStarted, $"pod {current.Metadata.Name} started (attempt {attempts})", trial.Metadata.Name));
+                }
+
+                var why = StopReason(input, s2, outcome, stopRequested, budget, maxResource, epoch);
+                if (why is { } w)
+                {
+                    var s3 = w.Reason is null ? s2 : With(s2, x => { x.Reason = w.Reason; x.Message = w.Message; });
+                    if (w.Event is { } ev) events.Add(ev with { TrialName = trial.Metadata.Name });
+                    return Plan(s3, trial.Status, null, current.Metadata.Name, false, events, input.StuckTerminatingTimeout);
+                }
+
+                return Plan(s2, trial.Status, null, null, false, events, NextCheck(input, s2, outcome));
+            }
+
+            default:
+                return Finish(input, old, attempts, current, outcome, stopRequested, budget, maxResource, events);
+        }
+    }
+
+    private static TrialPlan Finish(TrialPlanInput input, TrialStatus old, int attempts, Pod pod, PodOutcome outcome, bool stopRequested,
+        int budget, int maxResource, List<PlannedEvent> events)
+    {
+        var trial = input.Trial;
+        var now = input.Now;
+        var gpus = input.Spec.Trainer.Resources?.GpuCount() ?? 0;
+        var ran = outcome.StartedAt is { } a && outcome.FinishedAt is { } b && b > a ? (b - a).TotalSeconds : 0;
+        var result = outcome.Result;
+        var s = With(old, x =>
+        {
+            x.GpuSeconds = Math.Round((x.GpuSeconds ?? 0) + gpus * ran, 3);
+            if (result is null) return;
+            x.Epoch = Math.Max(x.Epoch ?? 0, result.Epoch);
+            if (result.Objective is { } o && double.IsFinite(o)) x.Objective = o;
+            x.Metrics = result.Metrics.Where(m => double.IsFinite(m.Value)).Take(32).ToDictionary(m => m.Key, m => m.Value);
+            x.CheckpointUri = result.BestCheckpoint ?? x.CheckpointUri;
+            x.LastCheckpointUri = result.LastCheckpoint ?? x.LastCheckpointUri;
+            if (result.TrainableParameters > 0) x.TrainableParameters = result.TrainableParameters;
+            if (result.TrainableFraction is > 0 and <= 1) x.TrainableFraction = result.TrainableFraction;
+        });
+        if (result is not null && old.Phase == TrialPhase.Running && (old.Objective != s.Objective || old.Epoch != s.Epoch))
+            events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered, $"result read from the termination message of pod {pod.Metadata.Name}", trial.Metadata.Name));
+
+        var epoch = s.Epoch ?? 0;
+        var name = trial.Metadata.Name;
+        var detail = result?.Message ?? outcome.Message;
+        string Why(string what) => detail is null ? what : $"{what}: {Trim(detail)}";
+
+        if (old.Reason == TrialReasons.InvalidObjective)
+            return Fail(TrialReasons.InvalidObjective, old.Message ?? "the objective was not finite");
+        if (stopRequested && outcome.State != PodOutcomeState.Succeeded)
+        {
+            var reason = input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
+            events.Add(new(EventTypes.Normal, EventReasons.TrialEarlyStopped, $"stopped at epoch {epoch}", name));
+            return Plan(End(s, TrialPhase.EarlyStopped, reason, $"stopped at epoch {epoch} ({reason})", now), trial.Status, null, null, false, events, null);
+        }
+        if (old.Reason == TrialReasons.DeadlineExceeded)
+            return Fail(TrialReasons.DeadlineExceeded, old.Message ?? "the trial deadline passed");
+        if (old.Reason == TrialReasons.HeartbeatTimeout)
+            return Retry(input, s, attempts, TrialReasons.HeartbeatTimeout, old.Message ?? "no metrics", pod, events);
+        if (old.Reason == TrialReasons.StuckTerminating)
+            return Retry(input, s, attempts, TrialReasons.StuckTerminating, old.Message ?? "stuck Terminating", pod, events);
+
+        var reachedBudget = epoch >= budget;
+        if (budget < maxResource && reachedBudget && (outcome.State == PodOutcomeState.Succeeded || outcome.ExitCode == PodOutcome.StoppedExitCode))
+        {
+            events.Add(new(EventTypes.Normal, EventReasons.TrialPaused, $"paused at rung {trial.Spec.Rung ?? 0} ({epoch} epochs); checkpoint {s.LastCheckpointUri}", name));
+            var paused = With(s, x => { x.Phase = TrialPhase.Paused; x.Reason = TrialReasons.PausedAtRung; x.Message = $"paused after {epoch} epochs, waiting for promotion"; });
+            return Plan(paused, trial.Status, null, null, false, events, null);
+        }
+
+        if (outcome.State == PodOutcomeState.Succeeded)
+        {
+            if (s.Objective is null || result?.Objective is { } ro && !double.IsFinite(ro))
+                return Fail(TrialReasons.InvalidObjective, $"pod {pod.Metadata.Name} exited 0 but reported no finite objective {input.Spec.Objective?.Metric}");
+            events.Add(new(EventTypes.Normal, EventReasons.TrialSucceeded,
+                $"{input.Spec.Objective?.Metric} {JobPlanner.Format(s.Objective.Value)} after {epoch} epochs", name));
+            return Plan(End(s, TrialPhase.Succeeded, TrialReasons.Completed, $"completed {epoch} epochs", now), trial.Status, null, null, false, events, null);
+        }
+
+        switch (outcome.Reason)
+        {
+            case "Evicted":
+                return Retry(input, s, attempts, TrialReasons.Evicted, Why($"pod {pod.Metadata.Name} was evicted"), pod, events);
+            case "NodeLost" or "NodeShutdown" or "Terminated" or "NodeAffinity":
+                return Retry(input, s, attempts, TrialReasons.NodeLost, Why($"the node of pod {pod.Metadata.Name} was lost"), pod, events);
+            case PodOutcome.OomKilled:
+                return input.Spec.RetryPolicy?.RetryOnOom == true
+                    ? Retry(input, s, attempts, TrialReasons.OutOfMemory, Why("out of memory (retryOnOom)"), pod, events)
+                    : Fail(TrialReasons.OutOfMemory, Why($"pod {pod.Metadata.Name} was OOM-killed; raise trainer.resources.limits.memory or lower trainer.batchSize (retryPolicy.retryOnOom retries it unchanged)"));
+        }
+
+        if (outcome.ExitCode == PodOutcome.StoppedExitCode)
+            return Retry(input, s, attempts, TrialReasons.PodDeleted, Why($"pod {pod.Metadata.Name} was terminated by SIGTERM the operator did not send (drain or preemption)"), pod, events);
+        if (outcome.ExitCode == 2)
+            return Fail(TrialReasons.InvalidConfig, Why("the trainer rejected its input (exit 2)"));
+        if (detail is not null && detail.Contains("maxTrainableParamsFraction", StringComparison.Ordinal))
+            return Fail(TrialReasons.ConstraintViolated, Why("constraint violated"));
+        return Fail(TrialReasons.TrainerError, Why($"the trainer exited with code {outcome.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}"));
+
+        TrialPlan Fail(string reason, string message)
+        {
+            events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, message, name));
+            return Plan(End(s, TrialPhase.Failed, reason, message, now), trial.Status, null, null, false, events, null);
+        }
+    }
+
+    private static TrialPlan StartAttempt(TrialPlanInput input, TrialStatus old, int attempts, List<PlannedEvent> events, bool resumed)
+    {
+        var trial = input.Trial;
+        var next = attempts + 1;
+        var pod = ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, next);
+        var resuming = resumed || old.Phase == TrialPhase.Paused;
+        if (resuming)
+            events.Add(new(EventTypes.Normal, EventReasons.TrialResumed, $"resuming from {old.LastCheckpointUri} as pod {pod} until epoch {trial.Spec.Epochs}", trial.Metadata.Name));
+        events.Add(new(EventTypes.Normal, EventReasons.PodCreated, $"created pod {pod} (attempt {next})", trial.Metadata.Name));
+        var s = With(old, x =>
+        {
+            x.Phase = TrialPhase.Pending;
+            x.Attempts = next;
+            x.PodName = pod;
+            x.Reason = resuming ? TrialReasons.Promoted : TrialReasons.PodCreated;
+            x.Message = $"pod {pod} created (attempt {next})";
+        });
+        return Plan(s, trial.Status, next, null, false, events, null);
+    }
+
+    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, Pod? pod, List<PlannedEvent> events)
+    {
+        var trial = input.Trial;
+        // Each promotion adds one planned pod, so the failure allowance is per rung.
+        var allowed = (input.Spec.RetryPolicy?.MaxAttempts ?? FineTuneJobDefaults.MaxAttempts) + (trial.Spec.Rung ?? 0);
+        if (attempts >= allowed)
+        {
+            var m = $"{message}; {attempts} attempt(s) used, retryPolicy.maxAttempts is {input.Spec.RetryPolicy?.MaxAttempts}";
+            events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, m, trial.Metadata.Name));
+            return Plan(End(With(s, x => x.Reason = reason), TrialPhase.Failed, TrialReasons.RetriesExhausted, m, input.Now), trial.Status, null, null, false, events, null);
+        }
+
+        if (input.JobEnded || trial.Spec.Stop == true)
+        {
+            var reason2 = input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
+            return Plan(End(s, TrialPhase.EarlyStopped, reason2, $"{message}; not retried because the trial was stopped", input.Now), trial.Status, null, null, false, events, null);
+        }
+
+        events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, $"{message}; retrying as attempt {attempts + 1}", trial.Metadata.Name));
+        var plan = StartAttempt(input, s, attempts, events, resumed: false);
+        var status = With(plan.Status ?? s, x => { x.Reason = reason; x.Message = $"{message}; retrying as attempt {attempts + 1}"; });
+        return plan with { Status = Changed(status, trial.Status) };
+    }
+
+    private static TrialPlan Finished(TrialPlanInput input, TrialStatus status, TrialStatus? original)
+    {
+        var running = input.Pods.FirstOrDefault(p => p.Metadata.DeletionTimestamp is null && PodOutcome.Of(p).State is PodOutcomeState.Running or PodOutcomeState.Waiting);
+        return Plan(status, original, null, running?.Metadata.Name, false, [], null);
+    }
+
+    private static (string? Reason, string Message, PlannedEvent? Event)? StopReason(TrialPlanInput input, TrialStatus s, PodOutcome outcome,
+        bool stopRequested, int budget, int maxResource, int epoch)
+    {
+        if (stopRequested) return (null, "stop requested", null);
+        if (s.Reason == TrialReasons.InvalidObjective) return (null, s.Message ?? "objective not finite", null);
+        if (budget < maxResource && epoch >= budget) return (null, $"reached its budget of {budget} epochs", null);
+        var now = input.Now;
+        if (input.Spec.Budget?.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline) && outcome.StartedAt is { } started && now - started > deadline)
+        {
+            var m = $"attempt ran longer than budget.trialDeadline {d}";
+            return (TrialReasons.DeadlineExceeded, m, new PlannedEvent(EventTypes.Warning, EventReasons.DeadlineExceeded, m));
+        }
+        if (outcome.State == PodOutcomeState.Running && HeartbeatTimeout(input) is { } timeout)
+        {
+            var last = Max(s.LastHeartbeat, outcome.StartedAt);
+            if (last is { } l && now - l > timeout)
+            {
+                var m = $"no metrics for {(now - l).TotalSeconds:0} s (retryPolicy.heartbeatTimeout {input.Spec.RetryPolicy?.HeartbeatTimeout})";
+                return (TrialReasons.HeartbeatTimeout, m, new PlannedEvent(EventTypes.Warning, EventReasons.TrialStuck, m));
+            }
+        }
+        return null;
+    }
+
+    private static TimeSpan? NextCheck(TrialPlanInput input, TrialStatus s, PodOutcome outcome)
+    {
+        if (outcome.State != PodOutcomeState.Running || outcome.StartedAt is not { } started) return null;
+        TimeSpan? next = null;
+        if (input.Spec.Budget?.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline))
+            next = started + deadline - input.Now;
+        if (HeartbeatTimeout(input) is { } timeout && Max(s.LastHeartbeat, started) is { } last)
+        {
+            var h = last + timeout - input.Now;
+            next = next is null || h < next ? h : next;
+        }
+        return next is { } n ? (n < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : n + TimeSpan.FromMilliseconds(100)) : null;
+    }
+
+    private static TimeSpan? HeartbeatTimeout(TrialPlanInput input) =>
+        input.Spec.RetryPolicy?.HeartbeatTimeout is { } h && GoDuration.TryParse(h, out var t) && t > TimeSpan.Zero ? t : null;
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static TrialStatus End(TrialStatus s, TrialPhase phase, string reason, string message, DateTimeOffset now) => With(s, x =>
+    {
+        x.Phase = phase;
+        x.Reason = reason;
+        x.Message = message;
+        x.CompletionTime ??= now;
+    });
+
+    private static TrialPlan Plan(TrialStatus desired, TrialStatus? original, int? create, string? delete, bool force, List<PlannedEvent> events, TimeSpan? requeue) =>
+        new(Changed(desired, original), create, delete, force, events, requeue);
+
+    private static TrialStatus? Changed(TrialStatus desired, TrialStatus? original) =>
+        original is not null && System.Text.Json.JsonSerializer.Serialize(desired, ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(original, ApiJson.Options)
+            ? null
+            : desired;
+
+    private static string Trim(string text) => text.Length <= 512 ? text : text[..512] + "…";
+
+    /// <summary>A copy of <paramref name="s"/> changed by <paramref name="change"/> (statuses read from the cache are never mutated).</summary>
+    internal static TrialStatus With(TrialStatus s, Action<TrialStatus> change)
+    {
+        var copy = System.Text.Json.JsonSerializer.Deserialize<TrialStatus>(System.Text.Json.JsonSerializer.Serialize(s, ApiJson.Options), ApiJson.Options)!;
+        change(copy);
+        return copy;
+    }
+}

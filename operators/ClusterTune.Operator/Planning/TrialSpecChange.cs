@@ -1,0 +1,9 @@
+namespace ClusterTune.Operator.Planning;
+
+/// <summary>A change to an existing Trial's spec the job planner asks for: stop it, or promote it to a new budget.</summary>
+/// <param name="Name">The Trial's name.</param>
+/// <param name="Stop">Set spec.stop = true (SIGTERM, checkpoint, EarlyStopped).</param>
+/// <param name="Epochs">New spec.epochs (promotion to the next rung).</param>
+/// <param name="ResumeFrom">New spec.resumeFrom (the checkpoint the promoted trial continues from).</param>
+/// <param name="Rung">New spec.rung.</param>
+public sealed record TrialSpecChange(string Name, bool? Stop = null, int? Epochs = null, string? ResumeFrom = null, int? Rung = null);
