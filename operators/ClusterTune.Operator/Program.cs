@@ -1,3 +1,36 @@
-// Entry point of ClusterTune.Operator; the commands are added by the issue that builds this program.
-Console.Error.WriteLine("ClusterTune.Operator: no command given");
-return 2;
+using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Config;
+using ClusterTune.Operator;
+using Microsoft.Extensions.Logging;
+
+// ClusterTune.Operator: the in-cluster operator process. Flags (all optional):
+//   --kubeconfig PATH --context NAME   (default: in-cluster config, else $KUBECONFIG / ~/.kube/config)
+//   --namespace NS                     watch one namespace (default: all)
+//   --listen URL                       OTLP + /metrics + health (default http://0.0.0.0:8080)
+//   --otlp-endpoint URL                what trainers export to (default: the Service in $POD_NAMESPACE)
+//   --checkpoint-root PATH --checkpoint-claim PVC
+//   --leader-elect true|false --lease-namespace NS --lease-name NAME
+var flags = OperatorFlags.Parse(args);
+if (flags.Error is { } error)
+{
+    Console.Error.WriteLine($"ClusterTune.Operator: {error}");
+    Console.Error.WriteLine(OperatorFlags.Usage);
+    return 2;
+}
+
+if (flags.Help)
+{
+    Console.WriteLine(OperatorFlags.Usage);
+    return 0;
+}
+
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
+var clientOptions = flags.Kubeconfig is { } kc ? KubeConfigLoader.LoadFromFiles([kc], flags.Context) : KubernetesClientOptions.FromEnvironment(flags.Context);
+using var client = new KubernetesClient(clientOptions);
+await using var host = new OperatorHost(client, flags.Options, loggers);
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
+await host.StartWebAsync(flags.Listen, cts.Token);
+await host.RunAsync(cts.Token);
+return 0;

@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes.Informers;
+using ClusterTune.Kubernetes.Models;
+using ClusterTune.Operator.Checkpoints;
+using ClusterTune.Operator.Planning;
+using ClusterTune.Telemetry.Catalog;
+
+namespace ClusterTune.Operator.Controllers;
+
+/// <summary>
+/// Reconciles a FineTuneJob key: finalizer, plan (pure), then act — create Trials, change Trial specs, promote the
+/// best checkpoint, write status, record events; on deletion clean up pods and checkpoints, then drop the finalizer.
+/// </summary>
+public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api, CheckpointManager checkpoints, OperatorOptions options,
+    TimeProvider time, ClusterTuneMetrics? metrics = null)
+{
+    /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var job = caches.Jobs.Get(key);
+        if (job is null)
+        {
+            var (ns, name) = ObjectKey.Split(key);
+            metrics?.RemoveJob(ns ?? "default", name);
+            return ReconcileResult.Done;
+        }
+
+        if (job.Metadata.DeletionTimestamp is not null)
+            return await CleanupAsync(job, ct);
+
+        if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup))
+        {
+            await api.MergePatchAsync(job, new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray([.. (job.Metadata.Finalizers ?? []).Append(Finalizers.Cleanup).Select(f => JsonValue.Create(f))]) },
+            }, ct);
+            return ReconcileResult.Done; // the update event brings the job back
+        }
+
+        var trials = caches.TrialsOf(job);
+        var now = time.GetUtcNow();
+        var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
+        var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
+        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options.CheckpointRoot));
+
+        foreach (var t in plan.TrialsToCreate)
+            await api.CreateAsync(t, ct);
+        foreach (var change in plan.TrialChanges)
+        {
+            var trial = trials.FirstOrDefault(t => t.Metadata.Name == change.Name);
+            if (trial is null) continue;
+            var after = ApiActions.Clone(trial);
+            if (change.Stop is { } stop) after.Spec.Stop = stop;
+            if (change.Epochs is { } epochs) after.Spec.Epochs = epochs;
+            if (change.ResumeFrom is { } from) after.Spec.ResumeFrom = from;
+            if (change.Rung is { } rung) after.Spec.Rung = rung;
+            await api.PatchAsync(trial, after, status: false, ct);
+        }
+
+        var status = plan.Status;
+        var events = plan.Events.ToList();
+        if (plan.PromoteBest)
+        {
+            var result = checkpoints.Promote(job, FineTuneJobDefaults.Apply(job.Spec), trials);
+            status = JobPlanner.WithPromotion(status, result, job.Metadata.Generation, now);
+            events.Add(result.Succeeded
+                ? new PlannedEvent(EventTypes.Normal, EventReasons.CheckpointPromoted, $"best checkpoint of {status.BestTrial?.Name} promoted to {result.PromotedUri} (sha256 {result.Sha256})")
+                : new PlannedEvent(EventTypes.Warning, EventReasons.CheckpointPromotionFailed, result.Message ?? "promotion failed"));
+        }
+
+        var after2 = ApiActions.Clone(job);
+        after2.Status = status;
+        await api.PatchAsync(job, after2, status: true, ct);
+        await api.RecordAsync(job, events, n => trials.FirstOrDefault(t => t.Metadata.Name == n), ct);
+        Publish(job, status, trials);
+        if (plan.PromoteBest && !Conditions.IsTrue(status.Conditions, ConditionTypes.CheckpointPromoted))
+            return new ReconcileResult(TimeSpan.FromSeconds(10));
+        return new ReconcileResult(plan.RequeueAfter);
+    }
+
+    private async Task<ReconcileResult> CleanupAsync(FineTuneJob job, CancellationToken ct)
+    {
+        if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup)) return ReconcileResult.Done;
+        var pods = caches.PodsOf(job);
+        foreach (var p in pods.Where(p => p.Metadata.DeletionTimestamp is null))
+            await api.DeleteAsync<Pod>(p.Metadata.Name!, p.Metadata.Namespace, null, ct);
+        // Pods still terminating get their grace period (trainers checkpoint); the finalizer waits for them.
+        var live = await api.Client.ListAsync<Pod>(job.Metadata.Namespace, new Kubernetes.ListOptions { LabelSelector = $"{LabelKeys.Job}={job.Metadata.Name}" }, ct);
+        if (live.Items.Count > 0) return new ReconcileResult(TimeSpan.FromSeconds(1));
+        var what = checkpoints.DeleteForJob(job, FineTuneJobDefaults.Apply(job.Spec));
+        await api.RecordAsync(job, [new PlannedEvent(EventTypes.Normal, EventReasons.CheckpointsDeleted, what),
+            new PlannedEvent(EventTypes.Normal, EventReasons.CleanupCompleted, $"deleted {pods.Count} pod(s); {what}")], _ => null, ct);
+        await api.RemoveFinalizerAsync(job, Finalizers.Cleanup, ct);
+        return ReconcileResult.Done;
+    }
+
+    private void Publish(FineTuneJob job, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
+    {
+        if (metrics is null) return;
+        var ns = job.Metadata.Namespace ?? "default";
+        var name = job.Metadata.Name!;
+        foreach (var t in trials)
+            metrics.SetTrialInfo(new Telemetry.TrialKey(ns, name, t.Metadata.Name!), t.Spec.Params.ToDictionary(p => p.Key, p => p.Value.Kind == ParamValueKind.String ? p.Value.Text! : p.Value.ToString()));
+        var c = status.Trials ?? new TrialCounts();
+        metrics.SetTrialPhases(ns, name, new Dictionary<string, int>
+        {
+            [nameof(TrialPhase.Pending)] = c.Pending, [nameof(TrialPhase.Running)] = c.Running, [nameof(TrialPhase.Paused)] = c.Paused,
+            [nameof(TrialPhase.Succeeded)] = c.Succeeded, [nameof(TrialPhase.Failed)] = c.Failed, [nameof(TrialPhase.EarlyStopped)] = c.EarlyStopped,
+        });
+        var spec = FineTuneJobDefaults.Apply(job.Spec);
+        metrics.TrialsCreated.WithLabels(ns, name).Set(c.Total);
+        metrics.TrialsMax.WithLabels(ns, name).Set(spec.Budget?.MaxTrials ?? 0);
+        if (spec.Budget?.MaxTrials is > 0 and var max) metrics.BudgetUsed.WithLabels(ns, name).Set((double)c.Total / max);
+        if (status.BestTrial?.Objective is { } best) metrics.BestObjective.WithLabels(ns, name, spec.Objective!.Metric!).Set(best);
+        metrics.GpuTime.WithLabels(ns, name).Set(status.GpuSecondsUsed ?? 0);
+        if (spec.Budget?.MaxGpuHours is { } limit) metrics.GpuTimeLimit.WithLabels(ns, name).Set(limit * 3600);
+    }
+
+    /// <summary>Seconds a pod's container has been running (0 unless it is running now).</summary>
+    internal static double RunningSeconds(Pod pod, DateTimeOffset now) =>
+        PodOutcome.Of(pod) is { State: PodOutcomeState.Running, StartedAt: { } started } && now > started ? (now - started).TotalSeconds : 0;
+}

@@ -1,0 +1,59 @@
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes.Models;
+using ClusterTune.Operator.Planning;
+
+namespace ClusterTune.Operator.Controllers;
+
+/// <summary>
+/// Reconciles a Trial key: reads the trial, its job and its pods, plans (pure), then acts — create the next pod,
+/// delete a pod (SIGTERM: stop, pause, deadline, stuck), write status, record events.
+/// </summary>
+public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, OperatorOptions options, TimeProvider time, Func<string> newToken)
+{
+    /// <summary>Reconciles the trial named by <paramref name="key"/> ("namespace/name").</summary>
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var trial = caches.Trials.Get(key);
+        if (trial is null) return ReconcileResult.Done;
+        var job = caches.Jobs.Get(trial.Metadata.Namespace, trial.Spec.JobName);
+        // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
+        if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial)) return ReconcileResult.Done;
+        if (FineTuneJobValidator.Validate(job).Count > 0) return ReconcileResult.Done;
+        var spec = FineTuneJobDefaults.Apply(job.Spec);
+        var conditions = job.Status?.Conditions;
+        var ended = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
+
+        var pods = caches.Pods.ListByOwner(trial.Metadata.Uid!).ToList();
+        // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost.
+        if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
+        {
+            var live = await api.Client.TryGetAsync<Pod>(current, trial.Metadata.Namespace, ct);
+            if (live is not null) pods.Add(live);
+        }
+
+        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options.StuckTerminatingTimeout));
+        if (plan.CreatePodAttempt is { } attempt)
+        {
+            var withStatus = plan.Status is null ? trial : WithStatus(trial, plan.Status);
+            await api.CreateAsync(PodTemplate.Build(job, spec, withStatus, attempt, newToken(), options), ct);
+        }
+
+        if (plan.DeletePod is { } victim)
+            await api.DeleteAsync<Pod>(victim, trial.Metadata.Namespace, plan.ForceDelete ? 0 : null, ct);
+
+        if (plan.Status is { } status)
+            await api.PatchAsync(trial, WithStatus(trial, status), status: true, ct);
+        await api.RecordAsync(trial, plan.Events, _ => trial, ct);
+        return new ReconcileResult(plan.RequeueAfter);
+    }
+
+    private static Trial WithStatus(Trial trial, TrialStatus status)
+    {
+        var copy = ApiActions.Clone(trial);
+        copy.Status = status;
+        return copy;
+    }
+
+    private static string? Owner(Trial trial) => trial.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
+}

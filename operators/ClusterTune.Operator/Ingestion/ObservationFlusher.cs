@@ -1,0 +1,78 @@
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
+using ClusterTune.Operator.Controllers;
+using ClusterTune.Telemetry.Catalog;
+using ClusterTune.Telemetry.Observations;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterTune.Operator.Ingestion;
+
+/// <summary>
+/// Moves what trainers reported over OTLP into Trial status: every interval, one status write per trial whose stream
+/// changed (observations per epoch, epoch, heartbeat, best objective so far); a NaN loss or objective marks the
+/// trial InvalidObjective so its reconciler stops it.
+/// </summary>
+public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api, TimeProvider time,
+    Action<string> enqueueTrial, ILogger logger, ClusterTuneMetrics? metrics = null)
+{
+    /// <summary>How stale status.lastHeartbeat may get before a write refreshes it (well under any heartbeatTimeout).</summary>
+    public static readonly TimeSpan HeartbeatRefresh = TimeSpan.FromSeconds(30);
+
+    /// <summary>Flushes every <paramref name="interval"/> until cancelled.</summary>
+    public async Task RunAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            await FlushAsync(ct);
+    }
+
+    /// <summary>Writes the changed trials once.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        foreach (var snapshot in accumulator.DrainChanged())
+        {
+            metrics?.SetTrialProgress(snapshot);
+            try
+            {
+                await WriteAsync(snapshot, ct);
+            }
+            catch (ConflictException)
+            {
+                // The trial moved on under us; its next change (or a re-read now) carries these observations again.
+                await WriteAsync(snapshot, ct, reread: true);
+            }
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
+            {
+                LogFlushFailed(logger, snapshot.Trial.ToString(), e.Message);
+            }
+        }
+    }
+
+    private async Task WriteAsync(TrialObservationSnapshot snapshot, CancellationToken ct, bool reread = false)
+    {
+        var trial = reread
+            ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
+            : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
+        if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
+        var job = caches.Jobs.Get(trial.Metadata.Namespace, trial.Spec.JobName);
+        var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
+        var after = ApiActions.Clone(trial);
+        var s = after.Status ??= new TrialStatus();
+        s.Observations = TrialObservations.Merge(s.Observations, snapshot.ToObservations());
+        if (snapshot.LatestEpoch is { } epoch && epoch >= (s.Epoch ?? 0)) s.Epoch = (int)Math.Min(epoch, int.MaxValue);
+        // The heartbeat alone is refreshed at most every HeartbeatRefresh: a live trainer exporting every few seconds
+        // must not cost a status write each time.
+        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh) s.LastHeartbeat = snapshot.LastReceived;
+        if (snapshot.Best(maximize) is { } best) s.Objective = best;
+        if (snapshot.NonFinite is { } bad && s.Reason != TrialReasons.InvalidObjective)
+        {
+            s.Reason = TrialReasons.InvalidObjective;
+            s.Message = bad.Describe();
+        }
+        await api.PatchAsync(trial, after, status: true, ct);
+        enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "writing observations of {Trial} failed: {Error}")]
+    private static partial void LogFlushFailed(ILogger logger, string trial, string error);
+}

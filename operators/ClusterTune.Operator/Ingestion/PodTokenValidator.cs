@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using System.Text;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Operator.Controllers;
+using ClusterTune.Operator.Planning;
+using ClusterTune.Telemetry;
+using ClusterTune.Telemetry.Ingestion;
+
+namespace ClusterTune.Operator.Ingestion;
+
+/// <summary>
+/// Checks OTLP exports against the informer caches: the trial must exist and be unfinished, and the token must be
+/// the CT_TOKEN of one of its pods. Stateless: the token lives in the pod spec, so an operator restart (or a new
+/// leader) validates the same trainers without any shared secret store.
+/// </summary>
+public sealed class PodTokenValidator(OperatorCaches caches) : ITrialTokenValidator
+{
+    /// <inheritdoc />
+    public ValueTask<TrialAuthorization> AuthorizeAsync(TrialKey key, string? podName, string? token, CancellationToken cancellationToken)
+    {
+        var trial = caches.Trials.Get(key.Namespace, key.Trial);
+        if (trial is null || trial.Spec.JobName != key.Job || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+            return ValueTask.FromResult(TrialAuthorization.UnknownTrial);
+        var pods = caches.Pods.ListByOwner(trial.Metadata.Uid!);
+        if (podName is not null && !pods.Any(p => p.Metadata.Name == podName))
+            return ValueTask.FromResult(caches.Pods.Get(key.Namespace, podName) is null ? TrialAuthorization.UnknownTrial : TrialAuthorization.PodMismatch);
+        if (token is null) return ValueTask.FromResult(TrialAuthorization.InvalidToken);
+        var candidates = podName is null ? pods : pods.Where(p => p.Metadata.Name == podName);
+        var given = Encoding.UTF8.GetBytes(token);
+        foreach (var pod in candidates)
+        {
+            var expected = pod.Spec?.Containers.FirstOrDefault(c => c.Name == PodTemplate.ContainerName)?.Env?.FirstOrDefault(e => e.Name == TrialEnv.Token)?.Value;
+            if (expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), given))
+                return ValueTask.FromResult(TrialAuthorization.Accepted);
+        }
+        return ValueTask.FromResult(TrialAuthorization.InvalidToken);
+    }
+}
