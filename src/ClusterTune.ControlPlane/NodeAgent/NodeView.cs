@@ -1,0 +1,11 @@
+using ClusterTune.Kubernetes.Models;
+
+namespace ClusterTune.ControlPlane.NodeAgent;
+
+/// <summary>What scheduling needs to know about the node: labels, taints, cordon and allocatable resources.</summary>
+internal sealed record NodeView(
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<Taint> Taints,
+    bool Unschedulable,
+    IReadOnlyDictionary<string, decimal> Allocatable,
+    int MaxPods);
