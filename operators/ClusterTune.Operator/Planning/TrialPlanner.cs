@@ -44,7 +44,7 @@ public static class TrialPlanner
         if (phase == TrialPhase.Paused)
         {
             if (stopRequested)
-                return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
+                return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
                     $"stopped while paused at epoch {epoch}", now), trial.Status, null, null, false, events, null);
             if (budget > epoch && !input.JobSuspended && (current is null || PodOutcome.Of(current).State is PodOutcomeState.Succeeded or PodOutcomeState.Failed))
                 return StartAttempt(input, old, attempts, events, resumed: true);
@@ -57,7 +57,7 @@ public static class TrialPlanner
             if (lostRunning && !stopRequested && phase == TrialPhase.Running)
                 return Retry(input, old, attempts, TrialReasons.PodDeleted, $"pod {old.PodName} disappeared while the trial was running", null, events);
             if (stopRequested)
-                return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
+                return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
                     "stopped before its pod started", now), trial.Status, null, null, false, events, null);
             if (input.JobSuspended) return Plan(old, trial.Status, null, null, false, events, null);
             if (lostRunning)
@@ -151,7 +151,7 @@ public static class TrialPlanner
             return Fail(TrialReasons.InvalidObjective, old.Message ?? "the objective was not finite");
         if (stopRequested && outcome.State != PodOutcomeState.Succeeded)
         {
-            var reason = input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
+            var reason = input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
             events.Add(new(EventTypes.Normal, EventReasons.TrialEarlyStopped, $"stopped at epoch {epoch}", name));
             return Plan(End(s, TrialPhase.EarlyStopped, reason, $"stopped at epoch {epoch} ({reason})", now), trial.Status, null, null, false, events, null);
         }
@@ -240,7 +240,7 @@ public static class TrialPlanner
 
         if (input.JobEnded || trial.Spec.Stop == true)
         {
-            var reason2 = input.JobEnded && trial.Spec.Stop != true ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
+            var reason2 = input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
             return Plan(End(s, TrialPhase.EarlyStopped, reason2, $"{message}; not retried because the trial was stopped", input.Now), trial.Status, null, null, false, events, null);
         }
 

@@ -5,9 +5,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace ClusterTune.ControlPlane.Json;
 
-/// <summary>Converts YAML (one or many documents) into JSON nodes with YAML 1.2 core-schema scalar typing.</summary>
-internal static class YamlJson
+/// <summary>Converts YAML (one or many documents, or JSON) into JSON nodes with YAML 1.2 core-schema scalar typing.</summary>
+public static class YamlJson
 {
+    /// <summary>Every document of <paramref name="text"/> as JSON; a JSON List object yields its items. Bad YAML is a FormatException naming the line.</summary>
     public static List<JsonNode> ParseDocuments(string text)
     {
         var result = new List<JsonNode>();

@@ -139,16 +139,18 @@ public sealed class TrialReporter : IDisposable
             : throw new TrialConfigurationException($"{TrialEnv.OtlpEndpoint}='{endpoint}' must be an http(s) URL such as http://127.0.0.1:4318");
     }
 
-    /// <summary>OTEL_EXPORTER_OTLP_HEADERS plus the trial token header.</summary>
+    /// <summary>OTEL_EXPORTER_OTLP_HEADERS plus the trial token header (unless the headers already carry it, as the operator may set).</summary>
     internal static string Headers(TrialOptions options)
     {
         var parts = new List<string>();
+        var hasToken = false;
         if (!string.IsNullOrWhiteSpace(options.OtlpHeaders))
         {
             parts.Add(options.OtlpHeaders.Trim().Trim(','));
+            hasToken = options.OtlpHeaders.Split(',').Any(h => h.Split('=', 2)[0].Trim().Equals(TrialEnv.TokenHeader, StringComparison.OrdinalIgnoreCase));
         }
 
-        if (!string.IsNullOrEmpty(options.Token))
+        if (!hasToken && !string.IsNullOrEmpty(options.Token))
         {
             parts.Add($"{TrialEnv.TokenHeader}={Uri.EscapeDataString(options.Token)}");
         }

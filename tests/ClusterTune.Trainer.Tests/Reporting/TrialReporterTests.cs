@@ -105,6 +105,8 @@ public sealed class TrialReporterTests
     {
         Assert.Equal("a=1,x-clustertune-token=t%2Fk", TrialReporter.Headers(new TrialOptions { OtlpHeaders = "a=1", Token = "t/k" }));
         Assert.Equal("", TrialReporter.Headers(new TrialOptions()));
+        // The operator also sets the header in OTEL_EXPORTER_OTLP_HEADERS: sent once, not twice.
+        Assert.Equal("x-clustertune-token=t", TrialReporter.Headers(new TrialOptions { OtlpHeaders = "x-clustertune-token=t", Token = "t" }));
     }
 
     private sealed record Request(string Method, string Path, string? ContentType, string? Token, string? Extra, byte[] Body);

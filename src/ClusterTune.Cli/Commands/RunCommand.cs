@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Cli.Local;
+using ClusterTune.Kubernetes;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterTune.Cli.Commands;
+
+/// <summary>
+/// `ctune run job.yaml`: starts local mode (embedded API server, process node agent, operator), applies the job,
+/// prints progress until the sweep ends, then the best trial and its promoted checkpoint.
+/// </summary>
+public static class RunCommand
+{
+    public const string Usage = """
+        usage: ctune run <job.yaml> [--work-dir DIR] [--cache-dir DIR] [--cpus N] [--keep] [--timeout DURATION] [--verbose]
+          --work-dir   where the local cluster keeps its state, pod sandboxes and checkpoints (default $CT_CACHE/runs/<job>)
+          --cache-dir  what /var/cache/clustertune means inside local trials (default $CT_CACHE or ~/.cache/clustertune)
+          --cpus       CPU capacity of the local node (default: this machine's cores)
+          --keep       keep the API server up after the sweep (kubectl get finetunejobs,trials,pods works; Ctrl-C ends)
+          --timeout    give up after this long (Go duration, default 30m)
+        """;
+
+    /// <summary>Runs the command; returns the process exit code (0 sweep succeeded, 1 sweep failed, 2 bad input).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter @out, TextWriter err, CancellationToken ct)
+    {
+        string? file = null, workDir = null, cacheDir = null;
+        var keep = false;
+        var verbose = false;
+        var cpus = Environment.ProcessorCount;
+        var timeout = TimeSpan.FromMinutes(30);
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            try
+            {
+                switch (args[i])
+                {
+                    case "--work-dir": workDir = Next(); break;
+                    case "--cache-dir": cacheDir = Next(); break;
+                    case "--cpus": cpus = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--keep": keep = true; break;
+                    case "--verbose": verbose = true; break;
+                    case "--timeout": timeout = Api.GoDuration.Parse(Next()); break;
+                    case var a when a.StartsWith('-'): throw new ArgumentException($"unknown flag {a}");
+                    default: file = file is null ? args[i] : throw new ArgumentException($"one job file, got '{file}' and '{args[i]}'"); break;
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                await err.WriteLineAsync($"ctune run: {e.Message}\n{Usage}");
+                return 2;
+            }
+        }
+
+        if (file is null)
+        {
+            await err.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        FineTuneJob job;
+        try
+        {
+            job = JobFile.Load(file);
+        }
+        catch (FormatException e)
+        {
+            await err.WriteLineAsync($"ctune run: {e.Message}");
+            return 2;
+        }
+
+        job.Metadata.Namespace ??= "default";
+        var errors = FineTuneJobValidator.Validate(job);
+        if (errors.Count > 0)
+        {
+            await err.WriteLineAsync($"ctune run: {file} is not a valid FineTuneJob:");
+            foreach (var e in errors) await err.WriteLineAsync($"  {e}");
+            return 2;
+        }
+
+        var cache = cacheDir ?? Environment.GetEnvironmentVariable("CT_CACHE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+        workDir ??= Path.Combine(cache, "runs", job.Metadata.Name!);
+        if (Directory.Exists(workDir) && !keep) Directory.Delete(workDir, recursive: true);
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var clock = Stopwatch.StartNew();
+        await @out.WriteLineAsync($"ctune: local cluster in {workDir} (data and models from {cache})");
+        await using var cluster = await LocalCluster.StartAsync(workDir, cache, loggers, cpus, deadline.Token);
+        await @out.WriteLineAsync($"ctune: API server {cluster.Server.BaseAddress} (kubeconfig {cluster.KubeconfigPath}); OTLP and /metrics at {cluster.Operator.Address}");
+        try
+        {
+            await cluster.Client.CreateAsync(job, deadline.Token);
+        }
+        catch (AlreadyExistsException)
+        {
+            await @out.WriteLineAsync($"ctune: {job.Metadata.Name} already exists in {workDir}; following it");
+        }
+        catch (InvalidException e)
+        {
+            await err.WriteLineAsync($"ctune run: the API server rejected {file}: {e.Message}");
+            return 2;
+        }
+
+        FineTuneJob? final = null;
+        try
+        {
+            final = await FollowAsync(cluster.Client, job.Metadata.Name!, job.Metadata.Namespace, @out, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await err.WriteLineAsync($"ctune run: the sweep did not finish within --timeout {Api.GoDuration.Format(timeout)}");
+        }
+
+        await @out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ctune: finished in {clock.Elapsed.TotalSeconds:0} s; operator API writes: {cluster.Operator.Writes}"));
+        if (final is not null) await PrintResultAsync(final, @out);
+        if (keep)
+        {
+            await @out.WriteLineAsync($"ctune: --keep: export KUBECONFIG={cluster.KubeconfigPath}; kubectl get finetunejobs,trials,pods. Ctrl-C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return final?.Status?.Phase == FineTuneJobPhase.Succeeded ? 0 : 1;
+    }
+
+    /// <summary>Prints progress whenever the sweep changes, until it is Succeeded or Failed; returns the final job.</summary>
+    public static async Task<FineTuneJob> FollowAsync(KubernetesClient client, string name, string? ns, TextWriter @out, CancellationToken ct)
+    {
+        var last = "";
+        while (true)
+        {
+            var job = await client.GetAsync<FineTuneJob>(name, ns, ct);
+            var trials = (await client.ListAsync<Trial>(ns, new ListOptions { LabelSelector = $"{Api.Contract.LabelKeys.Job}={name}" }, ct)).Items;
+            var table = ProgressTable.Render(job, trials);
+            if (table != last)
+            {
+                await @out.WriteLineAsync(table);
+                last = table;
+            }
+            if (job.Status?.Phase is FineTuneJobPhase.Succeeded or FineTuneJobPhase.Failed
+                && (job.Status.Phase == FineTuneJobPhase.Failed || Conditions.Find(job.Status.Conditions, ConditionTypes.CheckpointPromoted) is { Reason: not ConditionReasons.PromotionPending })
+                && trials.All(t => t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped or TrialPhase.Paused))
+                return job;
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    private static async Task PrintResultAsync(FineTuneJob job, TextWriter @out)
+    {
+        var s = job.Status!;
+        var reason = Conditions.Find(s.Conditions, s.Phase == FineTuneJobPhase.Succeeded ? ConditionTypes.Complete : ConditionTypes.Failed);
+        await @out.WriteLineAsync($"sweep {job.Metadata.Name}: {s.Phase} ({reason?.Reason}: {reason?.Message})");
+        if (s.BestTrial is { } best)
+        {
+            await @out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"best trial: {best.Name} {FineTuneJobDefaults.Apply(job.Spec).Objective!.Metric}={best.Objective:0.####} params {string.Join(", ", (best.Params ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}"));
+            await @out.WriteLineAsync($"best checkpoint: {best.PromotedUri ?? best.CheckpointUri} (sha256 {best.Sha256 ?? "n/a"})");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClusterTune.Api;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.ControlPlane.Json;
+
+namespace ClusterTune.Cli;
+
+/// <summary>Reads a FineTuneJob from a YAML or JSON file; errors say what is wrong and where.</summary>
+public static class JobFile
+{
+    /// <summary>The FineTuneJob in <paramref name="path"/> (the first document of kind FineTuneJob).</summary>
+    public static FineTuneJob Load(string path)
+    {
+        if (!File.Exists(path)) throw new FormatException($"{path}: no such file");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>The FineTuneJob in YAML/JSON <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
+    public static FineTuneJob Parse(string text, string source)
+    {
+        List<JsonNode> docs;
+        try
+        {
+            docs = YamlJson.ParseDocuments(text);
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            throw new FormatException($"{source}: {e.Message}", e);
+        }
+
+        var doc = docs.OfType<JsonObject>().FirstOrDefault(d => (string?)d["kind"] == FineTuneJob.KindName)
+            ?? throw new FormatException($"{source}: no document with kind: {FineTuneJob.KindName} (apiVersion {ApiGroup.ApiVersion})");
+        if ((string?)doc["apiVersion"] != ApiGroup.ApiVersion)
+            throw new FormatException($"{source}: apiVersion must be {ApiGroup.ApiVersion}, got '{doc["apiVersion"]}'");
+        try
+        {
+            return doc.Deserialize<FineTuneJob>(ApiJson.Options) ?? throw new FormatException($"{source}: empty FineTuneJob");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{source}: {(e.Path is { } p ? p.TrimStart('$', '.') + ": " : "")}{e.Message}", e);
+        }
+    }
+}

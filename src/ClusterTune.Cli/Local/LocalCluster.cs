@@ -1,0 +1,94 @@
+using ClusterTune.Api.Schema;
+using ClusterTune.ControlPlane;
+using ClusterTune.ControlPlane.NodeAgent;
+using ClusterTune.Kubernetes;
+using ClusterTune.Operator;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterTune.Cli.Local;
+
+/// <summary>
+/// Local mode in one process: the embedded API server (CRDs installed, state in SQLite under the work directory),
+/// a process node agent that runs trial pods as local processes, and the operator — the same code paths as a cluster.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    /// <summary>The image local trials use unless a job names its own command.</summary>
+    public const string TrainerImage = "clustertune/trainer:dev";
+
+    /// <summary>The container path the samples use for data and models; local mode maps it to $CT_CACHE.</summary>
+    public const string CacheMountPath = "/var/cache/clustertune";
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+
+    private LocalCluster(EmbeddedApiServer server, KubernetesClient client, ProcessNodeAgent agent, OperatorHost host, string workDir)
+    {
+        Server = server;
+        Client = client;
+        Agent = agent;
+        Operator = host;
+        WorkDirectory = workDir;
+    }
+
+    public EmbeddedApiServer Server { get; }
+    public KubernetesClient Client { get; }
+    public ProcessNodeAgent Agent { get; }
+    public OperatorHost Operator { get; }
+    public string WorkDirectory { get; }
+
+    /// <summary>The kubeconfig that points kubectl and `ctune` at this cluster.</summary>
+    public string KubeconfigPath => Path.Combine(WorkDirectory, "kubeconfig");
+
+    /// <summary>Starts everything; <paramref name="cacheDir"/> is what /var/cache/clustertune means inside local trial pods.</summary>
+    public static async Task<LocalCluster> StartAsync(string workDir, string cacheDir, ILoggerFactory loggers, int cpus, CancellationToken ct)
+    {
+        Directory.CreateDirectory(workDir);
+        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db") }, ct);
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+            server.InstallCrds(yaml);
+        server.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
+        var client = new KubernetesClient(new KubernetesClientOptions { Server = server.BaseAddress, Namespace = "default" });
+        var trainer = Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
+        var agent = new ProcessNodeAgent(client, new NodeAgentOptions
+        {
+            NodeName = "local",
+            WorkRoot = Path.Combine(workDir, "node"),
+            Cpu = cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Memory = $"{Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30)}Gi",
+            ImageCommands = new Dictionary<string, IReadOnlyList<string>> { [TrainerImage] = [trainer, "train"] },
+            PathMappings = [new PathMapping(CacheMountPath, cacheDir)],
+        }, loggers.CreateLogger<ProcessNodeAgent>());
+        server.PodLogProvider = agent.LogProvider;
+        var host = new OperatorHost(client, new OperatorOptions
+        {
+            CheckpointRoot = Path.Combine(workDir, "checkpoints"),
+            OtlpEndpoint = "",
+            // Local trials share the CPU: keep a stopping trainer's checkpoint time short but sufficient.
+            TerminationGracePeriodSeconds = 30,
+        }, loggers);
+        await host.StartWebAsync("http://127.0.0.1:0", ct);
+        var cluster = new LocalCluster(server, client, agent, host, workDir);
+        cluster._running.Add(agent.RunAsync(cluster._stop.Token));
+        cluster._running.Add(host.RunAsync(cluster._stop.Token));
+        return cluster;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_running).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+        await Agent.DisposeAsync();
+        await Operator.DisposeAsync();
+        Client.Dispose();
+        await Server.DisposeAsync();
+        _stop.Dispose();
+    }
+}
