@@ -103,6 +103,41 @@ public sealed class NodeAgentTests
     }
 
     [Fact]
+    public async Task A_sigkill_the_agent_did_not_send_is_reported_as_oom_killed()
+    {
+        await using var h = await NodeAgentHarness.StartAsync();
+        await h.CreateAsync(NodeAgentHarness.ShellPod("oom", "kill -9 $$$$")); // $$ is Kubernetes' escape for $
+
+        var t = (await h.WaitForPhaseAsync("oom", PodPhases.Failed)).Status!.ContainerStatuses![0].State!.Terminated!;
+        Assert.Equal(137, t.ExitCode);
+        Assert.Equal(NodeAgentReasons.OOMKilled, t.Reason);
+    }
+
+    [Fact]
+    public async Task Taints_need_tolerations_and_other_schedulers_pods_are_left_alone()
+    {
+        await using var h = await NodeAgentHarness.StartAsync(startAgent: false);
+        var options = h.Options();
+        await h.StartAgentAsync(new NodeAgentOptions
+        {
+            NodeName = options.NodeName,
+            WorkRoot = options.WorkRoot,
+            Taints = [new Taint { Key = "clustertune.io/trials", Value = "only", Effect = "NoSchedule" }],
+        });
+        await h.CreateAsync(NodeAgentHarness.ShellPod("intolerant", "exit 0"));
+        await h.CreateAsync(NodeAgentHarness.ShellPod("tolerant", "exit 0",
+            p => p.Spec!.Tolerations = [new Toleration { Key = "clustertune.io/trials", Operator = "Exists", Effect = "NoSchedule" }]));
+        await h.CreateAsync(NodeAgentHarness.ShellPod("custom", "exit 0", p => p.Spec!.SchedulerName = "volcano"));
+
+        await h.WaitForPhaseAsync("tolerant", PodPhases.Succeeded);
+        var intolerant = await h.WaitForPodAsync("intolerant", p => p.Status?.Conditions?.Any(c => c.Reason == NodeAgentReasons.Unschedulable) == true, "unschedulable");
+        Assert.Contains("untolerated taint {clustertune.io/trials: only}", intolerant.Status!.Conditions!.Single(c => c.Type == "PodScheduled").Message);
+        var custom = await h.GetAsync("custom");
+        Assert.Null(custom.Spec!.NodeName);
+        Assert.Null(custom.Status!.Conditions);
+    }
+
+    [Fact]
     public async Task Environment_downward_api_path_mapping_and_image_commands_reach_the_process()
     {
         await using var h = await NodeAgentHarness.StartAsync();
