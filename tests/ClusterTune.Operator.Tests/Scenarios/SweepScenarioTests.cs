@@ -1,0 +1,201 @@
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Models;
+using ClusterTune.Operator.Checkpoints;
+using Xunit.Abstractions;
+
+namespace ClusterTune.Operator.Tests.Scenarios;
+
+/// <summary>
+/// The operator end to end on the embedded control plane (real HTTP, real node agent, real child processes):
+/// a sweep finishes with the oracle's best, and the fault matrix rows of the design guide §7 hold.
+/// </summary>
+public sealed class SweepScenarioTests(ITestOutputHelper output)
+{
+    private static readonly double[] LrFactors = [0.01, 0.1, 1.0];
+    private static readonly long[] FreezeDepths = [0, 1];
+
+    [Fact]
+    public async Task GridSweepSucceedsWithTheOracleBestAndPromotesIt()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        await h.Client.CreateAsync(SweepHarness.GridJob("grid", LrFactors, FreezeDepths));
+        var job = await h.WaitForJobAsync("grid", SweepHarness.Finished);
+
+        Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
+        AssertOracleBest(job);
+        Assert.Equal(6, job.Status.Trials!.Succeeded);
+        Assert.Equal(6, job.Status.Trials.Total);
+        Assert.True(Conditions.IsTrue(job.Status.Conditions, ConditionTypes.CheckpointPromoted));
+        Assert.Contains(Finalizers.Cleanup, job.Metadata.Finalizers!);
+        var promoted = job.Status.BestTrial!.PromotedUri!;
+        Assert.Equal(job.Status.BestTrial.Sha256, CheckpointManager.Sha256(Path.Combine(promoted, CheckpointManager.ModelFile)));
+        Assert.True(File.Exists(Path.Combine(promoted, CheckpointManager.ProvenanceFile)));
+        Assert.Equal(3, job.Status.RetainedCheckpoints!.Count);
+        await AssertOnePodPerTrialAsync(h, "grid");
+
+        var writes = h.Operator!.Writes;
+        output.WriteLine($"API writes: {writes} for 6 trials ({writes / 6.0:0.0} per trial, job status and finalizer included)");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(9)]
+    [InlineData(12)]
+    [InlineData(16)]
+    public async Task OperatorCrashAfterTheKthWriteLosesNothingAndDuplicatesNothing(int k)
+    {
+        await using var h = await SweepHarness.StartAsync();
+        var crash = new CrashAfterWrites(k);
+        await h.StartOperatorAsync(inner => crash.Wrap(inner));
+        await h.Client.CreateAsync(SweepHarness.GridJob("crash", LrFactors, FreezeDepths));
+        await crash.Crashed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await h.CrashOperatorAsync();
+        await h.StartOperatorAsync();
+        var job = await h.WaitForJobAsync("crash", SweepHarness.Finished);
+
+        Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
+        AssertOracleBest(job);
+        Assert.Equal(6, job.Status.Trials!.Total);
+        Assert.Equal(6, job.Status.Trials.Succeeded);
+        await AssertOnePodPerTrialAsync(h, "crash");
+    }
+
+    [Fact]
+    public async Task AResultThatArrivesWhileTheOperatorIsDownIsRecoveredFromTheTerminationMessage()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        await h.Client.CreateAsync(SweepHarness.GridJob("outage", [0.1], [0], parallelism: 1, epochs: 2, epochSeconds: 0.5));
+        await h.WaitUntilAsync(async () => (await h.TrialsAsync("outage")).Any(t => t.Status?.Phase == TrialPhase.Running), "the trial runs");
+        await h.CrashOperatorAsync();
+        await h.WaitUntilAsync(async () => (await h.PodsAsync("outage")).Any(p => p.Status?.Phase == PodPhases.Succeeded), "the pod finishes while no operator runs");
+        var trial = (await h.TrialsAsync("outage")).Single();
+        Assert.Equal(TrialPhase.Running, trial.Status!.Phase);
+
+        await h.StartOperatorAsync();
+        var job = await h.WaitForJobAsync("outage", SweepHarness.Finished);
+        trial = (await h.TrialsAsync("outage")).Single();
+        Assert.Equal(TrialPhase.Succeeded, trial.Status!.Phase);
+        Assert.Equal(SweepHarness.Objective(0.1, 0), trial.Status.Objective!.Value, 9);
+        Assert.Equal(2, trial.Status.Epoch);
+        Assert.Equal(trial.Metadata.Name, job.Status!.BestTrial!.Name);
+        var events = await h.Client.ListAsync<Event>("default");
+        Assert.Contains(events.Items, e => e.Reason == EventReasons.ResultRecovered && e.InvolvedObject?.Name == trial.Metadata.Name);
+    }
+
+    [Fact]
+    public async Task DeletingTheJobMidSweepRemovesItsPodsAndFinalizer()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        await h.Client.CreateAsync(SweepHarness.GridJob("doomed", LrFactors, FreezeDepths, epochs: 100, epochSeconds: 0.2));
+        await h.WaitUntilAsync(async () => (await h.PodsAsync("doomed")).Count(p => p.Status?.Phase == PodPhases.Running) == 2, "two trial pods run");
+        var jobDir = Path.Combine(h.CheckpointRoot, "default", "doomed");
+        await h.WaitUntilAsync(() => Task.FromResult(Directory.Exists(Path.Combine(jobDir, "trials"))), "trials write checkpoints");
+
+        await h.Client.DeleteAsync<FineTuneJob>("doomed", "default");
+        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<FineTuneJob>("doomed") is null, "the job is gone");
+        await h.WaitUntilAsync(async () => (await h.PodsAsync("doomed")).Count == 0 && (await h.TrialsAsync("doomed")).Count == 0, "no orphan pods or trials");
+        Assert.False(Directory.Exists(Path.Combine(jobDir, "trials")), "deletePolicy keepPromoted deletes trial checkpoints");
+    }
+
+    [Fact]
+    public async Task AUserDeletingARunningTrialPodGetsTheTrialRetriedNotLost()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        await h.Client.CreateAsync(SweepHarness.GridJob("victim", [0.1], [0], parallelism: 1, env: ("CT_FAKE_HANG_ATTEMPT", "1")));
+        var podName = ResourceNames.Pod("victim", 0, 1);
+        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<Pod>(podName) is { Status.Phase: PodPhases.Running }, "attempt 1 runs");
+        await h.Client.DeleteAsync<Pod>(podName, "default");
+
+        var job = await h.WaitForJobAsync("victim", SweepHarness.Finished);
+        var trial = (await h.TrialsAsync("victim")).Single();
+        Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
+        Assert.Equal(TrialPhase.Succeeded, trial.Status!.Phase);
+        Assert.Equal(2, trial.Status.Attempts);
+        var events = await h.Client.ListAsync<Event>("default");
+        Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialRetried && e.InvolvedObject?.Name == trial.Metadata.Name);
+    }
+
+    [Theory]
+    [InlineData("oom", TrialReasons.OutOfMemory)]
+    [InlineData("error", TrialReasons.TrainerError)]
+    [InlineData("config", TrialReasons.InvalidConfig)]
+    public async Task UserFailuresAreNotRetriedAndFailTheSweepPastMaxFailedTrials(string failure, string reason)
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        var job = SweepHarness.GridJob("broken", LrFactors, [0], env: ("CT_FAKE_FAIL", failure));
+        job.Spec.Budget!.MaxFailedTrials = 1;
+        await h.Client.CreateAsync(job);
+        job = await h.WaitForJobAsync("broken", SweepHarness.Finished);
+
+        Assert.Equal(FineTuneJobPhase.Failed, job.Status!.Phase);
+        Assert.Equal(ConditionReasons.MaxFailedTrialsReached, Conditions.Find(job.Status.Conditions, ConditionTypes.Failed)!.Reason);
+        var failed = (await h.TrialsAsync("broken")).Where(t => t.Status?.Phase == TrialPhase.Failed).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t =>
+        {
+            Assert.Equal(reason, t.Status!.Reason);
+            Assert.Equal(1, t.Status.Attempts);
+        });
+    }
+
+    [Fact]
+    public async Task AMalformedJobGetsAConditionNamingTheFieldAndNothingIsCreated()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        var job = SweepHarness.GridJob("malformed", LrFactors, FreezeDepths);
+        job.Spec.SearchSpace!.LrFactor = new ParameterSpec { Type = ParameterType.Float, Min = 0, Max = 1, Scale = ParameterScale.Log };
+        job.Spec.Algorithm!.Name = AlgorithmName.Random;
+        await h.Client.CreateAsync(job);
+        job = await h.WaitForJobAsync("malformed", j => j.Status?.Phase == FineTuneJobPhase.Failed);
+
+        var validated = Conditions.Find(job.Status!.Conditions, ConditionTypes.Validated)!;
+        Assert.Equal("False", validated.Status);
+        Assert.Equal(ConditionReasons.SpecInvalid, validated.Reason);
+        Assert.Contains("spec.searchSpace.lrFactor.min", validated.Message);
+        await Task.Delay(500);
+        Assert.Empty(await h.TrialsAsync("malformed"));
+        Assert.Empty(await h.PodsAsync("malformed"));
+    }
+
+    [Fact]
+    public async Task TheApiServerRejectsASchemaViolationWith422NamingTheField()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        var job = SweepHarness.GridJob("negative", LrFactors, FreezeDepths);
+        job.Spec.Trainer.Epochs = 0;
+        var e = await Assert.ThrowsAsync<InvalidException>(() => h.Client.CreateAsync(job));
+        Assert.Contains(e.Causes, c => c.Field == "spec.trainer.epochs");
+        Assert.Null(await h.Client.TryGetAsync<FineTuneJob>("negative"));
+    }
+
+    private static void AssertOracleBest(FineTuneJob job)
+    {
+        var best = job.Status!.BestTrial!;
+        var oracle = LrFactors.SelectMany(lr => FreezeDepths.Select(fd => (lr, fd, v: SweepHarness.Objective(lr, fd)))).MaxBy(x => x.v);
+        Assert.Equal(oracle.v, best.Objective!.Value, 9);
+        Assert.Equal(oracle.lr, best.Params![KnobNames.LrFactor].AsDouble());
+        Assert.Equal(oracle.fd, best.Params[KnobNames.FreezeDepth].AsInt64());
+    }
+
+    private static async Task AssertOnePodPerTrialAsync(SweepHarness h, string job)
+    {
+        var pods = await h.PodsAsync(job);
+        var trials = await h.TrialsAsync(job);
+        Assert.Equal(trials.Count, pods.Count);
+        Assert.All(trials, t => Assert.Contains(pods, p => p.Metadata.Name == ResourceNames.Pod(job, t.Spec.Index, 1)));
+    }
+}

@@ -1,0 +1,78 @@
+"""A minimal trainer that honours ClusterTune's trial contract (docs/trial-contract.md) without training anything.
+
+The objective is a known function of the parameters, so tests can compute the sweep's true best (the oracle):
+accuracy = 1 - |log10(lrFactor) + 1| / 4 - freezeDepth / 100. Per epoch it sleeps CT_FAKE_EPOCH_SECONDS (default 0),
+writes last/ (and best/), and stops on SIGTERM with status "stopped" and exit 143. CT_FAKE_HANG_ATTEMPT=n makes
+attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom|error|config exits like those failures.
+"""
+import json, math, os, signal, sys, time
+
+params = json.loads(os.environ["CT_PARAMS"])
+ckpt = os.environ["CT_CHECKPOINT_DIR"]
+result_path = os.environ.get("CT_TERMINATION_MESSAGE_PATH", "/dev/termination-log")
+epochs = int(os.environ.get("CT_EPOCHS", "3"))
+per_epoch = float(os.environ.get("CT_FAKE_EPOCH_SECONDS", "0"))
+attempt = int(os.environ.get("CT_ATTEMPT", "1"))
+stopping = False
+
+
+def on_term(*_):
+    global stopping
+    stopping = True
+
+
+signal.signal(signal.SIGTERM, on_term)
+objective = 1 - abs(math.log10(float(params.get("lrFactor", 0.1))) + 1) / 4 - int(params.get("freezeDepth", 0)) / 100
+
+
+def save(kind, epoch):
+    d = os.path.join(ckpt, kind)
+    tmp = d + ".tmp"
+    os.makedirs(tmp, exist_ok=True)
+    with open(os.path.join(tmp, "model.safetensors"), "w") as f:
+        json.dump({"params": params, "epoch": epoch}, f, sort_keys=True)
+    if os.path.isdir(d):
+        os.rename(d, d + ".old")
+    os.rename(tmp, d)
+    if os.path.isdir(d + ".old"):
+        import shutil
+        shutil.rmtree(d + ".old")
+
+
+def finish(status, epoch, code, message=None):
+    result = {"status": status, "objective": objective if epoch > 0 else None, "metrics": {"accuracy": objective},
+              "epoch": epoch, "step": epoch * 10, "bestCheckpoint": os.path.join(ckpt, "best"),
+              "lastCheckpoint": os.path.join(ckpt, "last"), "trainableParameters": 100, "trainableFraction": 0.25,
+              "message": message}
+    with open(result_path, "w") as f:
+        json.dump(result, f)
+    sys.exit(code)
+
+
+fail = os.environ.get("CT_FAKE_FAIL")
+if fail == "config":
+    finish("failed", 0, 2, "CT_PARAMS.lrFactor: bad value")
+if fail == "error":
+    finish("failed", 0, 1, "RuntimeError: shape mismatch")
+if fail == "oom":
+    os.kill(os.getpid(), signal.SIGKILL)
+if os.environ.get("CT_FAKE_HANG_ATTEMPT") == str(attempt):
+    while not stopping:
+        time.sleep(0.05)
+    finish("stopped", 0, 143, "stopped before the first epoch")
+
+os.makedirs(ckpt, exist_ok=True)
+start = 0
+if os.environ.get("CT_RESUME_FROM"):
+    with open(os.path.join(os.environ["CT_RESUME_FROM"], "model.safetensors")) as f:
+        start = json.load(f)["epoch"]
+for epoch in range(start + 1, epochs + 1):
+    deadline = time.time() + per_epoch
+    while time.time() < deadline and not stopping:
+        time.sleep(0.02)
+    if stopping:
+        save("last", epoch - 1)
+        finish("stopped", epoch - 1, 143, "stop requested (SIGTERM)")
+    save("last", epoch)
+    save("best", epoch)
+finish("succeeded", epochs, 0)
