@@ -21,7 +21,8 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
     public async Task GridSweepSucceedsWithTheOracleBestAndPromotesIt()
     {
         await using var h = await SweepHarness.StartAsync();
-        await h.StartOperatorAsync();
+        var writes = new WriteCounter();
+        await h.StartOperatorAsync(writes.Wrap);
         await h.Client.CreateAsync(SweepHarness.GridJob("grid", LrFactors, FreezeDepths));
         var job = await h.WaitForJobAsync("grid", SweepHarness.Finished);
 
@@ -37,8 +38,11 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         Assert.Equal(3, job.Status.RetainedCheckpoints!.Count);
         await AssertOnePodPerTrialAsync(h, "grid");
 
-        var writes = h.Operator!.Writes;
-        output.WriteLine($"API writes: {writes} for 6 trials ({writes / 6.0:0.0} per trial, job status and finalizer included)");
+        // Writes of one trial's lifecycle: create Trial, create Pod, Trial status (pod created, running, result).
+        var perTrial = (writes.ByResource.GetValueOrDefault("trials") + writes.ByResource.GetValueOrDefault("trials/status") + writes.ByResource.GetValueOrDefault("pods")) / 6.0;
+        output.WriteLine($"API writes by resource: {string.Join(", ", writes.ByResource.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))}");
+        output.WriteLine($"trial lifecycle writes per trial: {perTrial:0.0}; job writes per trial: {(writes.ByResource.GetValueOrDefault("finetunejobs") + writes.ByResource.GetValueOrDefault("finetunejobs/status")) / 6.0:0.0}");
+        Assert.True(perTrial <= 6, $"{perTrial} writes per trial lifecycle, target 6");
     }
 
     [Theory]
