@@ -40,8 +40,14 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The kubeconfig that points kubectl and `ctune` at this cluster.</summary>
     public string KubeconfigPath => Path.Combine(WorkDirectory, "kubeconfig");
 
-    /// <summary>Starts everything; <paramref name="cacheDir"/> is what /var/cache/clustertune means inside local trial pods.</summary>
-    public static async Task<LocalCluster> StartAsync(string workDir, string cacheDir, ILoggerFactory loggers, int cpus, CancellationToken ct)
+    /// <summary>The trainer shipped next to ctune (the Cli build copies the trainer's output to trainer/).</summary>
+    public static string BundledTrainer => Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
+
+    /// <summary>
+    /// Starts everything; <paramref name="cacheDir"/> is what /var/cache/clustertune means inside local trial pods,
+    /// <paramref name="trainer"/> the program that runs <see cref="TrainerImage"/> (default <see cref="BundledTrainer"/>).
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(string workDir, string cacheDir, ILoggerFactory loggers, int cpus, CancellationToken ct, string? trainer = null)
     {
         Directory.CreateDirectory(workDir);
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db") }, ct);
@@ -49,7 +55,9 @@ public sealed class LocalCluster : IAsyncDisposable
             server.InstallCrds(yaml);
         server.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
         var client = new KubernetesClient(new KubernetesClientOptions { Server = server.BaseAddress, Namespace = "default" });
-        var trainer = Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
+        trainer ??= BundledTrainer;
+        if (!File.Exists(trainer))
+            throw new FileNotFoundException($"the trainer program {trainer} is missing; build it with `make build` (or pass its path)", trainer);
         var agent = new ProcessNodeAgent(client, new NodeAgentOptions
         {
             NodeName = "local",
