@@ -53,6 +53,13 @@ public static class TrialPlanner
 
         if (current is null)
         {
+            // A pod the operator deleted on purpose (deadline, heartbeat, stuck, rung pause) can vanish before its
+            // terminated status is seen: finish it as the SIGTERMed pod it was, so the deletion's purpose decides.
+            if (old.PodName is not null && phase == TrialPhase.Running && !stopRequested
+                && (old.Reason is TrialReasons.DeadlineExceeded or TrialReasons.HeartbeatTimeout or TrialReasons.StuckTerminating || (budget < maxResource && epoch >= budget)))
+                return Finish(input, old, attempts, new Pod { Metadata = new ClusterTune.Api.Meta.ObjectMeta { Name = old.PodName } },
+                    new PodOutcome(PodOutcomeState.Failed, PodOutcome.StoppedExitCode, null, $"pod {old.PodName} was deleted", null, null, null),
+                    stopRequested, budget, maxResource, events);
             var lostRunning = old.PodName is not null && phase is TrialPhase.Running or TrialPhase.Pending;
             if (lostRunning && !stopRequested && phase == TrialPhase.Running)
                 return Retry(input, old, attempts, TrialReasons.PodDeleted, $"pod {old.PodName} disappeared while the trial was running", null, events);

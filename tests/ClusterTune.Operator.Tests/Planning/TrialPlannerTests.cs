@@ -154,6 +154,44 @@ public sealed class TrialPlannerTests
         Assert.Contains("disappeared", plan.Status.Message);
     }
 
+    /// <summary>
+    /// A pod the operator deleted on purpose can vanish before its terminated status is ever seen (the kubelet removes
+    /// it right after the container exits). The deletion's purpose decides, not "pod lost".
+    /// </summary>
+    [Fact]
+    public void Pod_deleted_for_the_deadline_that_vanished_fails_DeadlineExceeded_without_retry()
+    {
+        var spec = Spec(s => s.Budget!.TrialDeadline = "30m");
+        var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.DeadlineExceeded));
+        var plan = PlanTrial(trial, spec, [], now: At(32));
+        Assert.Null(plan.CreatePodAttempt);
+        Assert.Equal(TrialPhase.Failed, plan.Status!.Phase);
+        Assert.Equal(TrialReasons.DeadlineExceeded, plan.Status.Reason);
+    }
+
+    [Fact]
+    public void Pod_deleted_to_pause_at_a_rung_that_vanished_pauses_without_retry()
+    {
+        var s = Status(TrialPhase.Running, epoch: 1, reason: TrialReasons.PodRunning);
+        s.LastCheckpointUri = "file:///ckpt/ml/sweep/trials/sweep-0/last";
+        var plan = PlanTrial(Trial(0, s, epochs: 1, rung: 0), Promote(), [], now: At(5));
+        Assert.Null(plan.CreatePodAttempt);
+        Assert.Equal(TrialPhase.Paused, plan.Status!.Phase);
+        Assert.Equal(TrialReasons.PausedAtRung, plan.Status.Reason);
+        Assert.Equal(1, plan.Status.Attempts);
+    }
+
+    [Theory]
+    [InlineData(TrialReasons.HeartbeatTimeout)]
+    [InlineData(TrialReasons.StuckTerminating)]
+    public void Pod_deleted_as_stuck_that_vanished_is_retried_with_its_reason(string reason)
+    {
+        var trial = Trial(0, Status(TrialPhase.Running, reason: reason));
+        var plan = PlanTrial(trial, Spec(), [], now: At(20));
+        Assert.Equal(2, plan.CreatePodAttempt);
+        Assert.Equal(reason, plan.Status!.Reason);
+    }
+
     [Theory]
     [InlineData(false, TrialReasons.EarlyStopped)]
     [InlineData(true, TrialReasons.JobEnded)]
