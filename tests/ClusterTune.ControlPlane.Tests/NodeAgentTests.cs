@@ -378,6 +378,30 @@ public sealed class NodeAgentTests
     }
 
     [Fact]
+    public async Task Pods_created_at_once_never_overcommit_the_node()
+    {
+        await using var h = await NodeAgentHarness.StartAsync();
+        var release = Path.Combine(h.Data, "release-burst");
+        var names = Enumerable.Range(0, 6).Select(i => $"burst-{i}").ToList();
+        await Task.WhenAll(names.Select(n => h.CreateAsync(NodeAgentHarness.ShellPod(n, $"while [ ! -e '{release}' ]; do sleep 0.02; done",
+            p => p.Spec!.Containers[0].Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "1" } }))));
+
+        await NodeAgentHarness.WaitUntilAsync(async () =>
+        {
+            var pods = (await h.Client.ListAsync<Pod>("default")).Items;
+            return pods.Count(p => p.Status?.Phase == PodPhases.Running) == 2 &&
+                   pods.Count(p => p.Status?.Conditions?.Any(c => c.Reason == NodeAgentReasons.Unschedulable) == true) == 4;
+        }, "2 running, 4 unschedulable");
+        Assert.Equal(2, (await h.Client.ListAsync<Pod>("default")).Items.Count(p => p.Spec?.NodeName is not null));
+
+        await File.WriteAllTextAsync(release, "go");
+        foreach (var n in names)
+        {
+            await h.WaitForPhaseAsync(n, PodPhases.Succeeded);
+        }
+    }
+
+    [Fact]
     public async Task An_image_without_a_local_command_fails_with_a_clear_reason()
     {
         await using var h = await NodeAgentHarness.StartAsync();

@@ -117,9 +117,10 @@ internal sealed class PodRun : IDisposable
             var started = process.StartTime.ToUniversalTime().Ticks;
             File.WriteAllText(sandbox.PidFile, $"{run.Pid} {started.ToString(CultureInfo.InvariantCulture)}");
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
         {
-            // Without the pid file a restarted agent cannot stop an orphan; the run itself is unaffected.
+            // Already exited (no start time to read), or the file failed: without it a restarted agent cannot stop
+            // an orphan, but the run itself is unaffected.
         }
 
         _ = run.WaitAsync(onExit);
@@ -228,7 +229,7 @@ internal sealed class PodRun : IDisposable
                 Signals.Send(pid, Signals.SigKill, group: true);
             }
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             // Gone already, or the file is unreadable: nothing left to stop.
         }

@@ -44,6 +44,8 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     private readonly Dictionary<string, (string Uid, Dictionary<string, decimal> Requests, DateTimeOffset At)> _assumed = new(StringComparer.Ordinal);
     private readonly bool[] _gpuInUse;
     private readonly CancellationTokenSource _disposed = new();
+    private readonly object _lifecycle = new();
+    private bool _isDisposed;
     private NodeView _node;
     private Informer<Pod>? _bound;
     private Informer<Pod>? _unbound;
@@ -85,8 +87,9 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     /// </summary>
     public Task RunAsync(CancellationToken cancellationToken)
     {
-        lock (_runs)
+        lock (_lifecycle)
         {
+            ObjectDisposedException.ThrowIf(_isDisposed, this);
             if (_running is not null)
             {
                 throw new InvalidOperationException("A ProcessNodeAgent runs once; create a new one to run again.");
@@ -160,10 +163,19 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     /// <summary>Cancels <see cref="RunAsync"/> if it is running and waits for its processes to be stopped.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _disposed.CancelAsync().ConfigureAwait(false);
         Task? running;
-        lock (_runs)
+        lock (_lifecycle)
+        {
+            if (_isDisposed)
+            {
+                return;
+            }
+
+            _isDisposed = true;
             running = _running;
+        }
+
+        await _disposed.CancelAsync().ConfigureAwait(false);
         if (running is not null)
         {
             await running.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -410,10 +422,9 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
             run = null;
         }
 
+        // Absent from both caches can also mean "just bound, not yet seen bound": the assumption stays until it expires.
         if (pod is null)
         {
-            lock (_assumed)
-                _assumed.Remove(key);
             return;
         }
 
