@@ -1,0 +1,38 @@
+using ClusterTune.Cli.Local;
+
+namespace ClusterTune.Cli.Tests.Observability;
+
+/// <summary>
+/// A fact that needs Debian's prometheus, the trainer next to the tests, and the data and base model `make data
+/// pretrained` puts in $CT_CACHE (default ~/.cache/clustertune); skipped with the reason when one is missing.
+/// </summary>
+public sealed class PrometheusSweepFactAttribute : FactAttribute
+{
+    public PrometheusSweepFactAttribute()
+    {
+        Skip = SkipReason();
+    }
+
+    /// <summary>$CT_CACHE or ~/.cache/clustertune.</summary>
+    public static string CacheDirectory =>
+        Environment.GetEnvironmentVariable("CT_CACHE") is { Length: > 0 } c ? c
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+
+    /// <summary>Where LocalCluster looks for the trainer.</summary>
+    public static string TrainerPath => Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
+
+    private static string? SkipReason()
+    {
+        if (PrometheusServer.BinaryPath is null)
+            return "prometheus not found on PATH: install Debian's prometheus package (make deps does, via mk/telemetry.mk)";
+        if (!Directory.Exists(Path.Combine(CacheDirectory, "data")))
+            return $"no training data in {CacheDirectory}/data: run `make data` (or set CT_CACHE)";
+        if (!File.Exists(Path.Combine(CacheDirectory, "models", "clustertune-cnn-fashion", "base", "manifest.json")))
+            return $"no base model in {CacheDirectory}/models/clustertune-cnn-fashion/base: run `make pretrained` (or set CT_CACHE)";
+        if (!File.Exists(TrainerPath))
+            return $"the trainer ({LocalCluster.TrainerImage}) is not at {TrainerPath}: build tests/ClusterTune.Cli.Tests, whose build copies it there";
+        if (!File.Exists(Path.Combine(Path.GetDirectoryName(TrainerPath)!, "libcttorch.so")) && Environment.GetEnvironmentVariable("CT_TORCH_SHIM") is null)
+            return "the trainer's libtorch shim libcttorch.so is not built: run `make native`, then rebuild the tests";
+        return null;
+    }
+}
