@@ -1,0 +1,187 @@
+using BindingFlags = System.Reflection.BindingFlags;
+using System.Text.Json;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Operator.Planning;
+using static ClusterTune.Operator.Tests.Planning.Fixtures;
+using K = ClusterTune.Kubernetes.Models;
+
+namespace ClusterTune.Operator.Tests.Planning;
+
+public sealed class PodTemplateTests
+{
+    private static readonly OperatorOptions Options = new() { CheckpointRoot = "/ckpt", OtlpEndpoint = "http://otel:8080", TerminationGracePeriodSeconds = 45 };
+
+    private static FineTuneJob GpuJob() => Job(s =>
+    {
+        s.Trainer.Resources = new ResourceRequirements
+        {
+            Requests = new() { ["cpu"] = "2", [ResourceRequirements.NvidiaGpu] = 1 },
+            Limits = new() { ["memory"] = "8Gi", [ResourceRequirements.NvidiaGpu] = 1 },
+        };
+        s.Trainer.NodeSelector = new() { ["accelerator"] = "a100" };
+        s.Trainer.Tolerations = [new Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }];
+        s.Trainer.PriorityClassName = "batch-low";
+        s.Trainer.ServiceAccountName = "trainer";
+        s.Trainer.Env = [new EnvVar { Name = "CT_THREADS", Value = "2" }];
+        s.Trainer.Command = ["ctune-trainer"];
+    });
+
+    private static Trial TrialWithCheckpoint()
+    {
+        var t = Trial(5, new TrialStatus { Phase = TrialPhase.Paused, LastCheckpointUri = "/ckpt/ml/sweep/trials/sweep-5/last" },
+            parameters: new() { ["freezeDepth"] = 1, ["lrFactor"] = 0.1, ["loraRank"] = 4, ["optimizer"] = "adam w" });
+        t.Metadata.Uid = "trial-uid-5";
+        return t;
+    }
+
+    private static (K.Pod Pod, Dictionary<string, K.EnvVar> Env) Build(OperatorOptions? options = null)
+    {
+        var job = GpuJob();
+        var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), TrialWithCheckpoint(), 2, "tok-123", options ?? Options);
+        return (pod, pod.Spec!.Containers.Single().Env!.ToDictionary(e => e.Name));
+    }
+
+    [Fact]
+    public void Env_has_every_contract_variable()
+    {
+        var (_, env) = Build();
+        var contract = typeof(TrialEnv).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)
+            .Where(v => v.StartsWith("CT_", StringComparison.Ordinal) || v.StartsWith("OTEL_", StringComparison.Ordinal))
+            // The node (kubelet or the local node agent) sets the termination-message path; the trainer defaults it.
+            .Where(v => v != TrialEnv.TerminationMessagePath);
+        Assert.All(contract, name => Assert.True(env.ContainsKey(name), $"{name} is not set"));
+        Assert.Equal("2", env["CT_THREADS"].Value); // the user's own variables are kept
+    }
+
+    [Fact]
+    public void Env_values()
+    {
+        var (_, env) = Build();
+        Assert.Equal(JobName, env[TrialEnv.Job].Value);
+        Assert.Equal("sweep-5", env[TrialEnv.Trial].Value);
+        Assert.Equal("2", env[TrialEnv.Attempt].Value);
+        Assert.Equal("""{"freezeDepth":1,"loraRank":4,"lrFactor":0.1,"optimizer":"adam w"}""", env[TrialEnv.Params].Value);
+        using (var doc = JsonDocument.Parse(env[TrialEnv.Params].Value!))
+            Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty("loraRank").ValueKind);
+        Assert.Equal("file:///models/base.safetensors", env[TrialEnv.ModelUri].Value);
+        Assert.Equal("clustertune-cnn-v1", env[TrialEnv.ModelArchitecture].Value);
+        Assert.Equal("file:///data/mnist", env[TrialEnv.DataUri].Value);
+        Assert.Equal("file:///data/mnist-val", env[TrialEnv.ValidationDataUri].Value);
+        Assert.Equal("10", env[TrialEnv.LabelsPerClass].Value);
+        Assert.Equal("/ckpt/ml/sweep/trials/sweep-5", env[TrialEnv.CheckpointDir].Value);
+        Assert.Equal("/ckpt/ml/sweep/trials/sweep-5/last", env[TrialEnv.ResumeFrom].Value);
+        Assert.Equal("3", env[TrialEnv.Epochs].Value);
+        Assert.Equal("64", env[TrialEnv.BatchSize].Value);
+        Assert.Equal("accuracy", env[TrialEnv.Objective].Value);
+        Assert.Equal("tok-123", env[TrialEnv.Token].Value);
+        Assert.Equal("http://otel:8080", env[TrialEnv.OtlpEndpoint].Value);
+        Assert.Equal($"{TrialEnv.TokenHeader}=tok-123", env[TrialEnv.OtlpHeaders].Value);
+    }
+
+    [Fact]
+    public void Fresh_trial_has_an_empty_resume_point()
+    {
+        var job = Job();
+        var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), Trial(0), 1, "t", Options);
+        Assert.Equal("", pod.Spec!.Containers[0].Env!.Single(e => e.Name == TrialEnv.ResumeFrom).Value);
+    }
+
+    [Fact]
+    public void Resource_attributes_use_the_downward_API_and_carry_the_params()
+    {
+        var (_, env) = Build();
+        var attrs = env[TrialEnv.ResourceAttributes].Value!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+
+        foreach (var (attr, var, path) in new[]
+        {
+            (ResourceAttributes.K8sPodName, "CT_POD_NAME", "metadata.name"),
+            (ResourceAttributes.K8sPodUid, "CT_POD_UID", "metadata.uid"),
+            (ResourceAttributes.K8sNamespaceName, "CT_POD_NAMESPACE", "metadata.namespace"),
+            (ResourceAttributes.K8sNodeName, "CT_NODE_NAME", "spec.nodeName"),
+        })
+        {
+            Assert.Equal($"$({var})", attrs[attr]);
+            Assert.Equal(path, env[var].ValueFrom!.FieldRef!.FieldPath);
+        }
+        // $(VAR) only expands when VAR is defined earlier in the list.
+        var names = env.Keys.ToList();
+        Assert.True(names.IndexOf("CT_POD_NAME") < names.IndexOf(TrialEnv.ResourceAttributes));
+        Assert.Equal(PodTemplate.ContainerName, attrs[ResourceAttributes.K8sContainerName]);
+        Assert.Equal(ResourceAttributes.TrainerServiceName, attrs[ResourceAttributes.ServiceName]);
+        Assert.Equal(JobName, attrs[ResourceAttributes.JobName]);
+        Assert.Equal("sweep-5", attrs[ResourceAttributes.TrialName]);
+        Assert.Equal("5", attrs[ResourceAttributes.TrialIndex]);
+        Assert.Equal("4", attrs["clustertune.param.loraRank"]);
+        Assert.Equal("0.1", attrs["clustertune.param.lrFactor"]);
+        Assert.Equal("adam%20w", attrs["clustertune.param.optimizer"]); // W3C baggage-style percent-encoding
+    }
+
+    [Fact]
+    public void Pod_spec_carries_the_trainer_template()
+    {
+        var (pod, _) = Build();
+        var spec = pod.Spec!;
+        var c = Assert.Single(spec.Containers);
+        Assert.Equal("Never", spec.RestartPolicy);
+        Assert.Equal("clustertune/trainer:dev", c.Image);
+        Assert.Equal(["ctune-trainer"], c.Command!);
+        Assert.Equal("1", c.Resources!.Limits![ResourceRequirements.NvidiaGpu]);
+        Assert.Equal("1", c.Resources.Requests![ResourceRequirements.NvidiaGpu]);
+        Assert.Equal("8Gi", c.Resources.Limits["memory"]);
+        Assert.Equal("a100", spec.NodeSelector!["accelerator"]);
+        var tol = Assert.Single(spec.Tolerations!);
+        Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (tol.Key, tol.Operator, tol.Effect));
+        Assert.Equal("batch-low", spec.PriorityClassName);
+        Assert.Equal("trainer", spec.ServiceAccountName);
+        Assert.Equal(45, spec.TerminationGracePeriodSeconds);
+        Assert.Equal(TrialEnv.DefaultTerminationMessagePath, c.TerminationMessagePath);
+    }
+
+    [Fact]
+    public void Pod_metadata_is_deterministic_and_owned_by_the_trial()
+    {
+        var (a, _) = Build();
+        var (b, _) = Build();
+        Assert.Equal(Json(a), Json(b));
+        Assert.Equal(ResourceNames.Pod(JobName, 5, 2), a.Metadata.Name);
+        Assert.Equal(Ns, a.Metadata.Namespace);
+        var owner = Assert.Single(a.Metadata.OwnerReferences!);
+        Assert.Equal((ClusterTune.Api.V1Alpha1.Trial.KindName, "sweep-5", "trial-uid-5", true), (owner.Kind, owner.Name, owner.Uid, owner.Controller == true));
+        Assert.Equal("2", a.Metadata.Labels![LabelKeys.Attempt]);
+        Assert.Equal("5", a.Metadata.Labels[LabelKeys.TrialIndex]);
+        Assert.Equal(JobName, a.Metadata.Labels[LabelKeys.Job]);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("ckpt-claim")]
+    public void Checkpoint_volume_is_a_PVC_or_a_hostPath(string? claim)
+    {
+        var (pod, _) = Build(Options with { CheckpointClaim = claim });
+        var volume = Assert.Single(pod.Spec!.Volumes!);
+        Assert.Equal(PodTemplate.CheckpointVolume, volume.Name);
+        if (claim is null)
+        {
+            Assert.Null(volume.PersistentVolumeClaim);
+            Assert.Equal("/ckpt", volume.HostPath!.Path);
+        }
+        else
+        {
+            Assert.Null(volume.HostPath);
+            Assert.Equal(claim, volume.PersistentVolumeClaim!.ClaimName);
+        }
+        var mount = Assert.Single(pod.Spec.Containers[0].VolumeMounts!);
+        Assert.Equal((PodTemplate.CheckpointVolume, "/ckpt"), (mount.Name, mount.MountPath));
+    }
+
+    [Fact]
+    public void Storage_root_from_the_spec_wins_and_file_uris_become_paths()
+    {
+        var job = Job(s => s.Checkpoints = new CheckpointSpec { StorageRoot = "file:///mnt/shared" });
+        var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), Trial(1), 1, "t", Options);
+        Assert.Equal("/mnt/shared", pod.Spec!.Volumes![0].HostPath!.Path);
+        Assert.Equal("/mnt/shared/ml/sweep/trials/sweep-1", pod.Spec.Containers[0].Env!.Single(e => e.Name == TrialEnv.CheckpointDir).Value);
+    }
+}
