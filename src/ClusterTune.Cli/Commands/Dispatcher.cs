@@ -6,6 +6,13 @@ public static class Dispatcher
     public const string Usage = """
         usage: ctune <command> [args]
           run <job.yaml>     run a sweep locally (embedded API server + process node agent + operator)
+          status [JOB]       the namespace's sweeps, or one sweep: conditions, counts, best, budget, events
+          trials JOB         one row per trial: phase, epoch, objective, params, attempts, reason
+          best JOB           the best trial: params, objective, checkpoint, promoted copy (-o json)
+          logs TRIAL         the trainer output of a trial's pod (--attempt N, --tail N, -f)
+          explain JOB|TRIAL  why a sweep or a trial is not progressing, and what to change
+        The inspection commands work on any cluster: --kubeconfig PATH, --context NAME, -n NAMESPACE
+        (default $KUBECONFIG or ~/.kube/config, its current context and that context's namespace).
         Run `ctune <command> --help` for a command's flags.
         """;
 
@@ -21,7 +28,16 @@ public static class Dispatcher
         var rest = args.Skip(1).ToList();
         if (rest.Contains("--help") || rest.Contains("-h"))
         {
-            await @out.WriteLineAsync(args[0] switch { "run" => RunCommand.Usage, _ => Usage });
+            await @out.WriteLineAsync(args[0] switch
+            {
+                "run" => RunCommand.Usage,
+                "status" => StatusCommand.Usage,
+                "trials" => TrialsCommand.Usage,
+                "best" => BestCommand.Usage,
+                "logs" => LogsCommand.Usage,
+                "explain" => ExplainCommand.Usage,
+                _ => Usage,
+            });
             return 0;
         }
 
@@ -29,6 +45,16 @@ public static class Dispatcher
         {
             case "run":
                 return await RunCommand.RunAsync(rest, @out, err, ct);
+            case "status":
+                return await StatusCommand.RunAsync(rest, @out, err, ct);
+            case "trials":
+                return await TrialsCommand.RunAsync(rest, @out, err, ct);
+            case "best":
+                return await BestCommand.RunAsync(rest, @out, err, ct);
+            case "logs":
+                return await LogsCommand.RunAsync(rest, @out, err, ct);
+            case "explain":
+                return await ExplainCommand.RunAsync(rest, @out, err, ct);
             default:
                 await err.WriteLineAsync($"ctune: unknown command '{args[0]}'\n{Usage}");
                 return 2;
