@@ -69,7 +69,9 @@ public static class PodTemplate
         Add(TrialEnv.CheckpointDir, checkpointDir);
         Add(TrialEnv.ResumeFrom, resumeFrom ?? "");
         // The schedule always spans the full length; a promote-mode rung is a pause the operator asks for (SIGTERM).
-        Add(TrialEnv.Epochs, SweepMapping.MaxResource(spec).ToString(CultureInfo.InvariantCulture));
+        var fullLength = SweepMapping.MaxResource(spec);
+        Add(TrialEnv.Epochs, fullLength.ToString(CultureInfo.InvariantCulture));
+        Add(TrialEnv.StopAtEpoch, trial.Spec.Epochs is { } rung && rung < fullLength ? rung.ToString(CultureInfo.InvariantCulture) : "");
         Add(TrialEnv.BatchSize, trainer.BatchSize?.ToString(CultureInfo.InvariantCulture));
         Add(TrialEnv.PretrainingLearningRate, trainer.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture));
         Add(TrialEnv.Objective, spec.Objective?.Metric);

@@ -145,6 +145,10 @@ public static class TrialPlanner
             x.LastCheckpointUri = result.LastCheckpoint ?? x.LastCheckpointUri;
             if (result.TrainableParameters > 0) x.TrainableParameters = result.TrainableParameters;
             if (result.TrainableFraction is > 0 and <= 1) x.TrainableFraction = result.TrainableFraction;
+            // The final epoch's value is a rung observation too, so stopping rules work for trainers whose OTLP
+            // points were lost (or that send none).
+            if (input.Spec.Objective?.Metric is { } metric && result.Metrics.TryGetValue(metric, out var last) && double.IsFinite(last) && result.Epoch > 0)
+                x.Observations = TrialObservations.Merge(x.Observations, [new Observation { Epoch = result.Epoch, Step = result.Step, Value = last }]);
         });
         if (result is not null && old.Phase == TrialPhase.Running && (old.Objective != s.Objective || old.Epoch != s.Epoch))
             events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered, $"result read from the termination message of pod {pod.Metadata.Name}", trial.Metadata.Name));

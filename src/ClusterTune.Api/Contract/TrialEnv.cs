@@ -15,6 +15,11 @@ public static class TrialEnv
     /// <summary>Per-trial token the trainer sends with its metrics so the operator can reject forged points.</summary>
     public const string Token = "CT_TOKEN";
     public const string Epochs = "CT_EPOCHS";
+    /// <summary>
+    /// Pause point of a staged trial (ASHA promote mode): train until this many epochs in total, save last/ and exit 0;
+    /// CT_EPOCHS stays the full length so the LR schedule does not depend on the rung. Empty = train to CT_EPOCHS.
+    /// </summary>
+    public const string StopAtEpoch = "CT_STOP_AT_EPOCH";
     public const string BatchSize = "CT_BATCH_SIZE";
     public const string PretrainingLearningRate = "CT_PRETRAINING_LR";
     public const string Objective = "CT_OBJECTIVE";

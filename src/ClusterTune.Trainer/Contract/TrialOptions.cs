@@ -32,6 +32,9 @@ public sealed record TrialOptions
 
     public int Epochs { get; init; } = 10;
 
+    /// <summary>Pause point (CT_STOP_AT_EPOCH): stop after this many epochs in total, with the schedule of <see cref="Epochs"/>.</summary>
+    public int? StopAtEpoch { get; init; }
+
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Overrides the base manifest's pretraining LR when set.</summary>
@@ -86,6 +89,7 @@ public sealed record TrialOptions
         ("--resume-from", TrialEnv.ResumeFrom, "checkpoint directory to resume exactly from"),
         ("--token", TrialEnv.Token, "per-trial token sent with the metrics"),
         ("--epochs", TrialEnv.Epochs, "epochs to train"),
+        ("--stop-at-epoch", TrialEnv.StopAtEpoch, "pause after this many epochs (the LR schedule still spans --epochs)"),
         ("--batch-size", TrialEnv.BatchSize, "examples per step"),
         ("--pretraining-lr", TrialEnv.PretrainingLearningRate, "pretraining LR (default: from the base manifest)"),
         ("--objective", TrialEnv.Objective, "accuracy (maximize) or loss (minimize)"),
@@ -158,6 +162,7 @@ public sealed record TrialOptions
             ResumeFrom = LocalPath(Get(TrialEnv.ResumeFrom), TrialEnv.ResumeFrom),
             Token = Get(TrialEnv.Token),
             Epochs = Int(Get(TrialEnv.Epochs), TrialEnv.Epochs, 10, min: 1),
+            StopAtEpoch = string.IsNullOrEmpty(Get(TrialEnv.StopAtEpoch)) ? null : Int(Get(TrialEnv.StopAtEpoch), TrialEnv.StopAtEpoch, 0, min: 1),
             BatchSize = Int(Get(TrialEnv.BatchSize), TrialEnv.BatchSize, 32, min: 1),
             PretrainingLearningRate = Get(TrialEnv.PretrainingLearningRate) is { } lr ? Double(lr, TrialEnv.PretrainingLearningRate) : null,
             Objective = objective,

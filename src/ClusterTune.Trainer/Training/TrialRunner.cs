@@ -107,7 +107,7 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
                     $"epoch {at.Epoch}/{options.Epochs} step {at.Step}: accuracy {metrics[Evaluator.Accuracy]:F4} loss {metrics[Evaluator.Loss]:F4}{(improved ? " (best)" : "")}"));
             },
         };
-        var (end, stopped) = loop.Run(position, options.Epochs);
+        var (end, stopped) = loop.Run(position, Math.Min(options.StopAtEpoch ?? options.Epochs, options.Epochs));
         if (stopped)
         {
             Save(lastDir, TrialCheckpoint.LastName, end, lastMetrics);
@@ -117,7 +117,8 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         }
 
         reporter.Flush();
-        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, null);
+        var paused = end.Epoch < options.Epochs ? $"paused after {end.Epoch} of {options.Epochs} epochs ({TrialEnv.StopAtEpoch}); resume from {lastDir}" : null;
+        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, paused);
     }
 
     private TrialResult Result(string status, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double? best, FineTunePlan plan, string lastDir, string bestDir, string? message) =>

@@ -74,6 +74,38 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AshaPromoteModePausesTrialsAtRungsAndResumesTheWinnersFromTheirCheckpoints()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        var job = SweepHarness.GridJob("promote", LrFactors, [0L, 1L, 2L], epochs: 9);
+        job.Spec.EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha, MinResource = 1, ReductionFactor = 3, Mode = EarlyStoppingMode.Promote };
+        await h.Client.CreateAsync(job);
+        job = await h.WaitForJobAsync("promote", SweepHarness.Finished);
+
+        var trials = await h.TrialsAsync("promote");
+        Assert.True(job.Status!.Phase == FineTuneJobPhase.Succeeded,
+            $"{SweepHarness.KubernetesJsonText(job.Status)}\n{string.Join("\n", trials.Select(t => $"{t.Metadata.Name} {SweepHarness.KubernetesJsonText(t.Spec)} {SweepHarness.KubernetesJsonText(t.Status)}"))}");
+        Assert.Equal(9, trials.Count);
+        // Rungs at 1 and 3 epochs of 9: 9 trials → 3 promoted to rung 1 → 1 trained to the full length; when the
+        // sweep ends the trials still paused at a rung are stopped (EarlyStopped).
+        var phases = string.Join(", ", trials.OrderBy(t => t.Spec.Index).Select(t => $"{t.Spec.Index}:{t.Status?.Phase}/{t.Status?.Reason}@{t.Status?.Epoch}"));
+        Assert.True(1 == trials.Count(t => t.Status?.Phase == TrialPhase.Succeeded), phases);
+        Assert.True(8 == trials.Count(t => t.Status is { Phase: TrialPhase.EarlyStopped }), phases);
+        var winner = trials.Single(t => t.Status?.Phase == TrialPhase.Succeeded);
+        Assert.Equal(9, winner.Status!.Epoch);
+        Assert.Equal(2, winner.Spec.Rung);
+        Assert.Equal(3, winner.Status.Attempts);
+        Assert.NotNull(winner.Spec.ResumeFrom);
+        var oracle = LrFactors.SelectMany(lr => new[] { 0L, 1L, 2L }.Select(fd => SweepHarness.Objective(lr, fd))).Max();
+        Assert.Equal(oracle, job.Status.BestTrial!.Objective!.Value, 9);
+        Assert.Equal(3, trials.Count(t => t.Status!.Epoch >= 3));
+        var events = await h.Client.ListAsync<Event>("default");
+        Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialPaused);
+        Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialResumed);
+    }
+
+    [Fact]
     public async Task AResultThatArrivesWhileTheOperatorIsDownIsRecoveredFromTheTerminationMessage()
     {
         await using var h = await SweepHarness.StartAsync();

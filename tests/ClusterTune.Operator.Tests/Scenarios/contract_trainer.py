@@ -2,7 +2,7 @@
 
 The objective is a known function of the parameters, so tests can compute the sweep's true best (the oracle):
 accuracy = 1 - |log10(lrFactor) + 1| / 4 - freezeDepth / 100. Per epoch it sleeps CT_FAKE_EPOCH_SECONDS (default 0),
-writes last/ (and best/), and stops on SIGTERM with status "stopped" and exit 143. CT_FAKE_HANG_ATTEMPT=n makes
+writes last/ (and best/), pauses at CT_STOP_AT_EPOCH, resumes from CT_RESUME_FROM, and stops on SIGTERM with status "stopped" and exit 143. CT_FAKE_HANG_ATTEMPT=n makes
 attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom|error|config exits like those failures.
 """
 import json, math, os, signal, sys, time
@@ -11,6 +11,7 @@ params = json.loads(os.environ["CT_PARAMS"])
 ckpt = os.environ["CT_CHECKPOINT_DIR"]
 result_path = os.environ.get("CT_TERMINATION_MESSAGE_PATH", "/dev/termination-log")
 epochs = int(os.environ.get("CT_EPOCHS", "3"))
+stop_at = min(int(os.environ.get("CT_STOP_AT_EPOCH") or epochs), epochs)
 per_epoch = float(os.environ.get("CT_FAKE_EPOCH_SECONDS", "0"))
 attempt = int(os.environ.get("CT_ATTEMPT", "1"))
 stopping = False
@@ -66,7 +67,7 @@ start = 0
 if os.environ.get("CT_RESUME_FROM"):
     with open(os.path.join(os.environ["CT_RESUME_FROM"], "model.safetensors")) as f:
         start = json.load(f)["epoch"]
-for epoch in range(start + 1, epochs + 1):
+for epoch in range(start + 1, stop_at + 1):
     deadline = time.time() + per_epoch
     while time.time() < deadline and not stopping:
         time.sleep(0.02)
@@ -75,4 +76,4 @@ for epoch in range(start + 1, epochs + 1):
         finish("stopped", epoch - 1, 143, "stop requested (SIGTERM)")
     save("last", epoch)
     save("best", epoch)
-finish("succeeded", epochs, 0)
+finish("succeeded", stop_at, 0, None if stop_at == epochs else f"paused after {stop_at} epochs")
