@@ -40,17 +40,30 @@ public sealed partial class OperatorHost : IAsyncDisposable
     private long _writesOfEndedTerms;
     private ApiActions? _api;
 
-    /// <summary>Creates the host; nothing runs until <see cref="StartWebAsync"/> and <see cref="RunAsync"/>.</summary>
-    public OperatorHost(KubernetesClient client, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <summary>
+    /// Creates the host and its Kubernetes client (every request counted in clustertune_operator_api_requests_total);
+    /// nothing runs until <see cref="StartWebAsync"/> and <see cref="RunAsync"/>.
+    /// </summary>
+    public OperatorHost(KubernetesClientOptions clientOptions, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
     {
-        _client = client;
         Options = options;
         _loggers = loggers;
         _logger = loggers.CreateLogger("clustertune.operator");
         _time = time ?? TimeProvider.System;
         Registry = new MetricRegistry();
         Metrics = new ClusterTuneMetrics(Registry);
+        var wrap = clientOptions.WrapHandler;
+        _client = new KubernetesClient(new KubernetesClientOptions
+        {
+            Server = clientOptions.Server, Namespace = clientOptions.Namespace, Token = clientOptions.Token, BasicAuth = clientOptions.BasicAuth,
+            ClientCertificate = clientOptions.ClientCertificate, CertificateAuthority = clientOptions.CertificateAuthority,
+            InsecureSkipTlsVerify = clientOptions.InsecureSkipTlsVerify, UserAgent = "clustertune-operator", FieldManager = clientOptions.FieldManager,
+            RequestTimeout = clientOptions.RequestTimeout, Retry = clientOptions.Retry, TimeProvider = time ?? clientOptions.TimeProvider,
+            Random = clientOptions.Random, Registry = clientOptions.Registry,
+            WrapHandler = inner => new ApiRequestMetrics(Metrics, wrap is null ? inner : wrap(inner)),
+        });
         _accumulator = new ObservationAccumulator(ObjectiveOf, _time);
+        Registry.AddCollectCallback(new WatchRestartMetrics(Metrics, () => _caches).Collect);
         Receiver = new OtlpMetricsReceiver(new LeaderCachesValidator(this), new AccumulatingTrialMetricsSink(_accumulator, () => _leading),
             new OtlpReceiverOptions(), observer: Metrics, logger: loggers.CreateLogger<OtlpMetricsReceiver>());
     }
@@ -195,6 +208,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
             await _web.StopAsync();
             await _web.DisposeAsync();
         }
+        _client.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads: controllers started")]

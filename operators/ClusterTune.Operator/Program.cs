@@ -26,8 +26,7 @@ if (flags.Help)
 
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
 var clientOptions = flags.Kubeconfig is { } kc ? KubeConfigLoader.LoadFromFiles([kc], flags.Context) : KubernetesClientOptions.FromEnvironment(flags.Context);
-using var client = new KubernetesClient(clientOptions);
-await using var host = new OperatorHost(client, flags.Options, loggers);
+await using var host = new OperatorHost(clientOptions, flags.Options, loggers);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();

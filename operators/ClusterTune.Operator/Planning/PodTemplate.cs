@@ -78,7 +78,7 @@ public static class PodTemplate
         Add(TrialEnv.Token, token);
         Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);
         Add(TrialEnv.OtlpHeaders, $"{TrialEnv.TokenHeader}={token}");
-        Add(TrialEnv.ResourceAttributes, ResourceAttributesValue(job, trial));
+        Add(TrialEnv.ResourceAttributes, ResourceAttributesValue(job, trial, attempt));
 
         var resources = trainer.Resources is { } r ? new K.ResourceRequirements
         {
@@ -148,11 +148,13 @@ public static class PodTemplate
         JsonSerializer.Serialize(new SortedDictionary<string, ParamValue>(parameters.ToDictionary(), StringComparer.Ordinal), ApiJson.Options);
 
     /// <summary>OTEL_RESOURCE_ATTRIBUTES: k8s.* from the downward API (expanded by the kubelet) plus clustertune.* and one clustertune.param.* per parameter.</summary>
-    public static string ResourceAttributesValue(FineTuneJob job, Trial trial)
+    public static string ResourceAttributesValue(FineTuneJob job, Trial trial, int attempt)
     {
         var pairs = new List<string>
         {
             $"{ResourceAttributes.ServiceName}={ResourceAttributes.TrainerServiceName}",
+            // Unique per running instance, as the semantic conventions ask: the pod's UID and the container.
+            $"{ResourceAttributes.ServiceInstanceId}=$({PodUidVar})/{ContainerName}",
             $"{ResourceAttributes.K8sNamespaceName}=$({PodNamespaceVar})",
             $"{ResourceAttributes.K8sPodName}=$({PodNameVar})",
             $"{ResourceAttributes.K8sPodUid}=$({PodUidVar})",
@@ -161,6 +163,7 @@ public static class PodTemplate
             $"{ResourceAttributes.JobName}={trial.Spec.JobName}",
             $"{ResourceAttributes.TrialName}={trial.Metadata.Name}",
             $"{ResourceAttributes.TrialIndex}={trial.Spec.Index.ToString(CultureInfo.InvariantCulture)}",
+            $"{ResourceAttributes.TrialAttempt}={attempt.ToString(CultureInfo.InvariantCulture)}",
         };
         foreach (var (k, v) in trial.Spec.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
             pairs.Add($"{ResourceAttributes.ParamPrefix}{k}={Uri.EscapeDataString(v.Kind == ParamValueKind.String ? v.Text! : v.ToString())}");

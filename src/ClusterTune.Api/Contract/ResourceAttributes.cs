@@ -13,6 +13,8 @@ public static class ResourceAttributes
     public const string JobName = "clustertune.job.name";
     public const string TrialName = "clustertune.trial.id";
     public const string TrialIndex = "clustertune.trial.index";
+    /// <summary>The pod attempt (1-based): tells a retried trainer's points from the first pod's.</summary>
+    public const string TrialAttempt = "clustertune.trial.attempt";
     /// <summary>Prefix of hyperparameter attributes: clustertune.param.&lt;name&gt;.</summary>
     public const string ParamPrefix = "clustertune.param.";
     public const string TrainerServiceName = "clustertune-trainer";

@@ -68,7 +68,7 @@ public sealed class LocalCluster : IAsyncDisposable
             PathMappings = [new PathMapping(CacheMountPath, cacheDir)],
         }, loggers.CreateLogger<ProcessNodeAgent>());
         server.PodLogProvider = agent.LogProvider;
-        var host = new OperatorHost(client, new OperatorOptions
+        var host = new OperatorHost(client.Options, new OperatorOptions
         {
             CheckpointRoot = Path.Combine(workDir, "checkpoints"),
             OtlpEndpoint = "",

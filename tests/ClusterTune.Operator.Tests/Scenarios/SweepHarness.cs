@@ -69,8 +69,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="wrap"/> sees its HTTP traffic.</summary>
     public async Task StartOperatorAsync(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
     {
-        var client = new KubernetesClient(new KubernetesClientOptions { Server = Server.BaseAddress, Namespace = "default", WrapHandler = wrap });
-        var host = new OperatorHost(client, new OperatorOptions
+        var host = new OperatorHost(new KubernetesClientOptions { Server = Server.BaseAddress, Namespace = "default", WrapHandler = wrap }, new OperatorOptions
         {
             CheckpointRoot = CheckpointRoot,
             OtlpEndpoint = "",

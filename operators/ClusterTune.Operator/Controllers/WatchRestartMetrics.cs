@@ -1,0 +1,41 @@
+using ClusterTune.Telemetry.Catalog;
+
+namespace ClusterTune.Operator.Controllers;
+
+/// <summary>
+/// Turns the informers' list and watch counts into clustertune_operator_watch_restarts_total at scrape time: every
+/// watch after an informer's first is a reconnect, every list after its first a relist (410 Gone or a failure).
+/// </summary>
+internal sealed class WatchRestartMetrics(ClusterTuneMetrics metrics, Func<OperatorCaches?> current)
+{
+    private readonly object _lock = new();
+    private OperatorCaches? _seen;
+    private readonly Dictionary<string, (long Lists, long Watches)> _last = [];
+
+    /// <summary>Adds what happened since the last scrape (a new leadership term starts counting afresh).</summary>
+    public void Collect()
+    {
+        var caches = current();
+        if (caches is null) return;
+        lock (_lock)
+        {
+            if (!ReferenceEquals(caches, _seen))
+            {
+                _seen = caches;
+                _last.Clear();
+            }
+
+            Add("finetunejobs", caches.Jobs.Lists, caches.Jobs.Watches);
+            Add("trials", caches.Trials.Lists, caches.Trials.Watches);
+            Add("pods", caches.Pods.Lists, caches.Pods.Watches);
+        }
+    }
+
+    private void Add(string resource, long lists, long watches)
+    {
+        var (l0, w0) = _last.GetValueOrDefault(resource, (1, 1));
+        if (lists > l0) metrics.WatchRestarts.WithLabels(resource, "relist").Inc(lists - l0);
+        if (watches > w0) metrics.WatchRestarts.WithLabels(resource, "reconnect").Inc(watches - w0);
+        _last[resource] = (Math.Max(l0, lists), Math.Max(w0, watches));
+    }
+}
