@@ -217,12 +217,14 @@ public sealed partial class OperatorHost : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: leadership ended ({Outcome})")]
     private static partial void LogLeadership(ILogger logger, string identity, string outcome);
 
-    // Validates against the current leader's caches; throws (→ 503 Retry-After) while this replica is not leading.
+    // Validates against the current leader's caches. Without them (not leading) it lets the points through to the
+    // sink, which refuses everything with 503 + Retry-After while not leading, so nothing unvalidated is stored.
+    // (_leading is set after _caches and cleared before it.)
     private sealed class LeaderCachesValidator(OperatorHost host) : ITrialTokenValidator
     {
         public ValueTask<TrialAuthorization> AuthorizeAsync(TrialKey trial, string? podName, string? token, CancellationToken cancellationToken) =>
             host._caches is { } caches
                 ? new PodTokenValidator(caches).AuthorizeAsync(trial, podName, token, cancellationToken)
-                : throw new InvalidOperationException("this operator replica is not the leader; retry");
+                : ValueTask.FromResult(TrialAuthorization.Accepted);
     }
 }

@@ -194,7 +194,7 @@ public static class TrialPlanner
         {
             case "Evicted":
                 return Retry(input, s, attempts, TrialReasons.Evicted, Why($"pod {pod.Metadata.Name} was evicted"), pod, events);
-            case "NodeLost" or "NodeShutdown" or "Terminated" or "NodeAffinity":
+            case "NodeLost" or "NodeShutdown" or "Terminated" or "NodeAffinity" or "NodeRestarted" or "ContainerStatusUnknown":
                 return Retry(input, s, attempts, TrialReasons.NodeLost, Why($"the node of pod {pod.Metadata.Name} was lost"), pod, events);
             case PodOutcome.OomKilled:
                 return input.Spec.RetryPolicy?.RetryOnOom == true

@@ -15,11 +15,12 @@ namespace ClusterTune.Cli.Commands;
 public static class RunCommand
 {
     public const string Usage = """
-        usage: ctune run <job.yaml> [--work-dir DIR] [--cache-dir DIR] [--cpus N] [--keep] [--timeout DURATION] [--verbose]
+        usage: ctune run <job.yaml> [--work-dir DIR] [--cache-dir DIR] [--cpus N] [--keep] [--resume] [--timeout DURATION] [--verbose]
           --work-dir   where the local cluster keeps its state, pod sandboxes and checkpoints (default $CT_CACHE/runs/<job>)
           --cache-dir  what /var/cache/clustertune means inside local trials (default $CT_CACHE or ~/.cache/clustertune)
           --cpus       CPU capacity of the local node (default: this machine's cores)
           --keep       keep the API server up after the sweep (kubectl get finetunejobs,trials,pods works; Ctrl-C ends)
+          --resume     continue the sweep stored in the work directory (after Ctrl-C or a crash) instead of starting afresh
           --timeout    give up after this long (Go duration, default 30m)
         """;
 
@@ -28,6 +29,7 @@ public static class RunCommand
     {
         string? file = null, workDir = null, cacheDir = null;
         var keep = false;
+        var resume = false;
         var verbose = false;
         var cpus = Environment.ProcessorCount;
         var timeout = TimeSpan.FromMinutes(30);
@@ -42,6 +44,7 @@ public static class RunCommand
                     case "--cache-dir": cacheDir = Next(); break;
                     case "--cpus": cpus = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--keep": keep = true; break;
+                    case "--resume": resume = true; break;
                     case "--verbose": verbose = true; break;
                     case "--timeout": timeout = Api.GoDuration.Parse(Next()); break;
                     case var a when a.StartsWith('-'): throw new ArgumentException($"unknown flag {a}");
@@ -83,7 +86,10 @@ public static class RunCommand
 
         var cache = cacheDir ?? Environment.GetEnvironmentVariable("CT_CACHE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
         workDir ??= Path.Combine(cache, "runs", job.Metadata.Name!);
-        if (Directory.Exists(workDir) && !keep) Directory.Delete(workDir, recursive: true);
+        // The API server's state (SQLite), pod sandboxes and checkpoints live in the work directory: a new run starts
+        // from nothing, --resume continues what is there (the operator is stateless; pods that were running are
+        // failed as NodeRestarted by the node agent and retried from their last checkpoint).
+        if (Directory.Exists(workDir) && !resume) Directory.Delete(workDir, recursive: true);
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -98,7 +104,7 @@ public static class RunCommand
         }
         catch (AlreadyExistsException)
         {
-            await @out.WriteLineAsync($"ctune: {job.Metadata.Name} already exists in {workDir}; following it");
+            await @out.WriteLineAsync($"ctune: resuming {job.Metadata.Name} from {workDir}");
         }
         catch (InvalidException e)
         {
@@ -114,6 +120,11 @@ public static class RunCommand
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             await err.WriteLineAsync($"ctune run: the sweep did not finish within --timeout {Api.GoDuration.Format(timeout)}");
+        }
+        catch (OperationCanceledException)
+        {
+            await err.WriteLineAsync($"ctune run: interrupted; the sweep's state is kept in {workDir}: `ctune run {file} --resume` continues it");
+            return 130;
         }
 
         await @out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ctune: finished in {clock.Elapsed.TotalSeconds:0} s; operator API writes: {cluster.Operator.Writes}"));
