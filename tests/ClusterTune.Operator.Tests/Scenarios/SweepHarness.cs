@@ -140,7 +140,9 @@ internal sealed class SweepHarness : IAsyncDisposable
             if (last is not null && done(last)) return last;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"job {name} did not reach the expected state; last status: {(last is null ? "gone" : KubernetesJsonText(last.Status))}");
+        var trials = string.Join("\n", (await TrialsAsync(name)).Select(t => $"  {t.Metadata.Name} spec {KubernetesJsonText(t.Spec)} status {KubernetesJsonText(t.Status)}"));
+        var pods = string.Join("\n", (await PodsAsync(name)).Select(p => $"  {p.Metadata.Name} {p.Status?.Phase} deleting={p.Metadata.DeletionTimestamp is not null}"));
+        throw new TimeoutException($"job {name} did not reach the expected state; last status: {(last is null ? "gone" : KubernetesJsonText(last.Status))}\ntrials:\n{trials}\npods:\n{pods}");
     }
 
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
