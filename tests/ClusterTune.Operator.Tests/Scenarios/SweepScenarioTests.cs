@@ -87,19 +87,24 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         Assert.True(job.Status!.Phase == FineTuneJobPhase.Succeeded,
             $"{SweepHarness.KubernetesJsonText(job.Status)}\n{string.Join("\n", trials.Select(t => $"{t.Metadata.Name} {SweepHarness.KubernetesJsonText(t.Spec)} {SweepHarness.KubernetesJsonText(t.Status)}"))}");
         Assert.Equal(9, trials.Count);
-        // Rungs at 1 and 3 epochs of 9: 9 trials → 3 promoted to rung 1 → 1 trained to the full length; when the
-        // sweep ends the trials still paused at a rung are stopped (EarlyStopped).
-        var phases = string.Join(", ", trials.OrderBy(t => t.Spec.Index).Select(t => $"{t.Spec.Index}:{t.Status?.Phase}/{t.Status?.Reason}@{t.Status?.Epoch}"));
-        Assert.True(1 == trials.Count(t => t.Status?.Phase == TrialPhase.Succeeded), phases);
-        Assert.True(8 == trials.Count(t => t.Status is { Phase: TrialPhase.EarlyStopped }), phases);
-        var winner = trials.Single(t => t.Status?.Phase == TrialPhase.Succeeded);
-        Assert.Equal(9, winner.Status!.Epoch);
-        Assert.Equal(2, winner.Spec.Rung);
-        Assert.Equal(3, winner.Status.Attempts);
-        Assert.NotNull(winner.Spec.ResumeFrom);
+        // Rungs at 1 and 3 epochs of 9, η = 3: asynchronous ASHA promotes the top third of each rung as results
+        // arrive, so at least 3 of 9 trials reach epoch 3 and at least one trains to the full length; the rest are
+        // stopped at their rung when the sweep ends.
+        var phases = string.Join(", ", trials.OrderBy(t => t.Spec.Index).Select(t => $"{t.Spec.Index}:{t.Status?.Phase}/{t.Status?.Reason}@{t.Status?.Epoch}x{t.Status?.Attempts}"));
+        var winners = trials.Where(t => t.Status?.Phase == TrialPhase.Succeeded).ToList();
+        Assert.True(winners.Count >= 1, phases);
+        Assert.True(trials.Count(t => t.Status!.Epoch >= 3) >= 3, phases);
+        Assert.True(trials.All(t => t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.EarlyStopped), phases);
+        Assert.All(winners, w =>
+        {
+            // One pod per rung: 1 epoch, then resumed to 3, then to 9, each time from the previous checkpoint.
+            Assert.Equal(9, w.Status!.Epoch);
+            Assert.Equal(2, w.Spec.Rung);
+            Assert.Equal(3, w.Status.Attempts);
+            Assert.NotNull(w.Spec.ResumeFrom);
+        });
         var oracle = LrFactors.SelectMany(lr => new[] { 0L, 1L, 2L }.Select(fd => SweepHarness.Objective(lr, fd))).Max();
         Assert.Equal(oracle, job.Status.BestTrial!.Objective!.Value, 9);
-        Assert.Equal(3, trials.Count(t => t.Status!.Epoch >= 3));
         var events = await h.Client.ListAsync<Event>("default");
         Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialPaused);
         Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialResumed);
