@@ -13,6 +13,14 @@ internal static class BuiltInResources
         yield return Core("secrets", "secret", "Secret", true, [], [], []);
         yield return Core("services", "service", "Service", true, ["svc"], ["all"], ["status"]);
         yield return Core("serviceaccounts", "serviceaccount", "ServiceAccount", true, ["sa"], [], []);
+        yield return Core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, ["pvc"], [], ["status"]);
+        // What an operator install applies (stored and served; no controller acts on them here).
+        yield return Grouped("apps", "deployments", "deployment", "Deployment", true, ["deploy"], ["status"]);
+        yield return Grouped("policy", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, ["pdb"], ["status"]);
+        yield return Grouped("rbac.authorization.k8s.io", "roles", "role", "Role", true, [], []);
+        yield return Grouped("rbac.authorization.k8s.io", "rolebindings", "rolebinding", "RoleBinding", true, [], []);
+        yield return Grouped("rbac.authorization.k8s.io", "clusterroles", "clusterrole", "ClusterRole", false, [], []);
+        yield return Grouped("rbac.authorization.k8s.io", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, [], []);
         yield return new ResourceType
         {
             Group = "",
@@ -46,6 +54,20 @@ internal static class BuiltInResources
             TracksGeneration = true,
         };
     }
+
+    private static ResourceType Grouped(string group, string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] sub) =>
+        new()
+        {
+            Group = group,
+            Version = "v1",
+            Plural = plural,
+            Singular = singular,
+            Kind = kind,
+            Namespaced = namespaced,
+            ShortNames = shortNames,
+            Subresources = sub,
+            TracksGeneration = sub.Length > 0,
+        };
 
     private static ResourceType Core(string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] categories, string[] sub) =>
         new()
