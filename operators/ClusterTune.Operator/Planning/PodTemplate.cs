@@ -73,7 +73,9 @@ public static class PodTemplate
         Add(TrialEnv.Epochs, fullLength.ToString(CultureInfo.InvariantCulture));
         Add(TrialEnv.StopAtEpoch, trial.Spec.Epochs is { } rung && rung < fullLength ? rung.ToString(CultureInfo.InvariantCulture) : "");
         Add(TrialEnv.BatchSize, trainer.BatchSize?.ToString(CultureInfo.InvariantCulture));
-        Add(TrialEnv.PretrainingLearningRate, trainer.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture));
+        // Only what the user wrote: otherwise the trainer takes the LR recorded in the base checkpoint's manifest,
+        // which a defaulted 0.001 would silently override.
+        Add(TrialEnv.PretrainingLearningRate, job.Spec.Trainer?.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "");
         Add(TrialEnv.Objective, spec.Objective?.Metric);
         Add(TrialEnv.Token, token);
         Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);

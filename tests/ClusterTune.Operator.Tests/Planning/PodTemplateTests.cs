@@ -42,6 +42,17 @@ public sealed class PodTemplateTests
         return (pod, pod.Spec!.Containers.Single().Env!.ToDictionary(e => e.Name));
     }
 
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData(0.002, "0.002")]
+    public void The_pretraining_lr_is_passed_only_when_the_job_sets_it_so_the_base_manifest_wins_otherwise(double? given, string expected)
+    {
+        var job = GpuJob();
+        job.Spec.Trainer.PretrainingLearningRate = given;
+        var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), TrialWithCheckpoint(), 1, "t", Options);
+        Assert.Equal(expected, pod.Spec!.Containers.Single().Env!.Single(e => e.Name == TrialEnv.PretrainingLearningRate).Value);
+    }
+
     [Fact]
     public void Env_has_every_contract_variable()
     {
