@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Config;
 using ClusterTune.Operator;
@@ -28,8 +29,10 @@ using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.Single
 var clientOptions = flags.Kubeconfig is { } kc ? KubeConfigLoader.LoadFromFiles([kc], flags.Context) : KubernetesClientOptions.FromEnvironment(flags.Context);
 await using var host = new OperatorHost(clientOptions, flags.Options, loggers);
 using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
+// SIGTERM (pod deletion, rollout) and SIGINT: stop the controllers and release the Lease, so a standby takes over
+// in about a second instead of waiting for the lease to expire; Main then returns normally.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; cts.Cancel(); });
 await host.StartWebAsync(flags.Listen, cts.Token);
 await host.RunAsync(cts.Token);
 return 0;
