@@ -107,8 +107,12 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var c = status.Trials ?? new TrialCounts();
         metrics.SetTrialPhases(ns, name, new Dictionary<string, int>
         {
-            [nameof(TrialPhase.Pending)] = c.Pending, [nameof(TrialPhase.Running)] = c.Running, [nameof(TrialPhase.Paused)] = c.Paused,
-            [nameof(TrialPhase.Succeeded)] = c.Succeeded, [nameof(TrialPhase.Failed)] = c.Failed, [nameof(TrialPhase.EarlyStopped)] = c.EarlyStopped,
+            [nameof(TrialPhase.Pending)] = c.Pending,
+            [nameof(TrialPhase.Running)] = c.Running,
+            [nameof(TrialPhase.Paused)] = c.Paused,
+            [nameof(TrialPhase.Succeeded)] = c.Succeeded,
+            [nameof(TrialPhase.Failed)] = c.Failed,
+            [nameof(TrialPhase.EarlyStopped)] = c.EarlyStopped,
         });
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         metrics.TrialsCreated.WithLabels(ns, name).Set(c.Total);

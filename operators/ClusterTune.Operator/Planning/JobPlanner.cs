@@ -170,8 +170,13 @@ public static class JobPlanner
         {
             s.BestTrial = new BestTrial
             {
-                Name = best.Name, Index = best.Index, Params = best.Params, Objective = best.Objective,
-                CheckpointUri = best.CheckpointUri, PromotedUri = result.PromotedUri, Sha256 = result.Sha256,
+                Name = best.Name,
+                Index = best.Index,
+                Params = best.Params,
+                Objective = best.Objective,
+                CheckpointUri = best.CheckpointUri,
+                PromotedUri = result.PromotedUri,
+                Sha256 = result.Sha256,
             };
             s.RetainedCheckpoints = result.Retained?.ToList() ?? s.RetainedCheckpoints;
             s.Conditions = Set(s.Conditions, ConditionTypes.CheckpointPromoted, true, ConditionReasons.Promoted, $"best checkpoint promoted to {result.PromotedUri}", generation, now);
@@ -309,8 +314,16 @@ public static class JobPlanner
 
     private static FineTuneJobStatus Copy(FineTuneJobStatus s) => new()
     {
-        ObservedGeneration = s.ObservedGeneration, Conditions = s.Conditions?.ToList(), Phase = s.Phase, Trials = s.Trials,
-        BestTrial = s.BestTrial, RetainedCheckpoints = s.RetainedCheckpoints, GpuSecondsUsed = s.GpuSecondsUsed,
-        GpuHoursRemaining = s.GpuHoursRemaining, StartTime = s.StartTime, CompletionTime = s.CompletionTime, Message = s.Message,
+        ObservedGeneration = s.ObservedGeneration,
+        Conditions = s.Conditions?.ToList(),
+        Phase = s.Phase,
+        Trials = s.Trials,
+        BestTrial = s.BestTrial,
+        RetainedCheckpoints = s.RetainedCheckpoints,
+        GpuSecondsUsed = s.GpuSecondsUsed,
+        GpuHoursRemaining = s.GpuHoursRemaining,
+        StartTime = s.StartTime,
+        CompletionTime = s.CompletionTime,
+        Message = s.Message,
     };
 }

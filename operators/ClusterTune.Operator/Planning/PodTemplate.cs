@@ -120,7 +120,11 @@ public static class PodTemplate
                 NodeSelector = trainer.NodeSelector,
                 Tolerations = trainer.Tolerations?.Select(t => new K.Toleration
                 {
-                    Key = t.Key, Operator = t.Operator, Value = t.Value, Effect = t.Effect, TolerationSeconds = t.TolerationSeconds,
+                    Key = t.Key,
+                    Operator = t.Operator,
+                    Value = t.Value,
+                    Effect = t.Effect,
+                    TolerationSeconds = t.TolerationSeconds,
                 }).ToList(),
                 PriorityClassName = trainer.PriorityClassName,
                 ServiceAccountName = trainer.ServiceAccountName,

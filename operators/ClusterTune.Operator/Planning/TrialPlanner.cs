@@ -77,49 +77,49 @@ public static class TrialPlanner
         switch (outcome.State)
         {
             case PodOutcomeState.Waiting or PodOutcomeState.Running:
-            {
-                if (deleting)
                 {
-                    var since = now - current.Metadata.DeletionTimestamp!.Value;
-                    var grace = TimeSpan.FromSeconds(current.Metadata.DeletionGracePeriodSeconds ?? 0);
-                    if (since > input.StuckTerminatingTimeout + grace)
+                    if (deleting)
                     {
-                        var s = With(old, x => { x.Reason = stopRequested ? x.Reason : TrialReasons.StuckTerminating; x.Message = $"pod {current.Metadata.Name} was Terminating for {since.TotalSeconds:0} s"; });
-                        return Plan(s, trial.Status, null, current.Metadata.Name, true, events, TimeSpan.FromSeconds(2));
+                        var since = now - current.Metadata.DeletionTimestamp!.Value;
+                        var grace = TimeSpan.FromSeconds(current.Metadata.DeletionGracePeriodSeconds ?? 0);
+                        if (since > input.StuckTerminatingTimeout + grace)
+                        {
+                            var s = With(old, x => { x.Reason = stopRequested ? x.Reason : TrialReasons.StuckTerminating; x.Message = $"pod {current.Metadata.Name} was Terminating for {since.TotalSeconds:0} s"; });
+                            return Plan(s, trial.Status, null, current.Metadata.Name, true, events, TimeSpan.FromSeconds(2));
+                        }
+                        return Plan(old, trial.Status, null, null, false, events, input.StuckTerminatingTimeout + grace - since);
                     }
-                    return Plan(old, trial.Status, null, null, false, events, input.StuckTerminatingTimeout + grace - since);
-                }
 
-                if (outcome.ImagePullFailed)
-                {
-                    var failed = End(old, TrialPhase.Failed, TrialReasons.ImagePullFailed, $"{outcome.Reason}: {outcome.Message}", now);
-                    events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, $"image of pod {current.Metadata.Name} cannot be pulled: {outcome.Message}", trial.Metadata.Name));
-                    return Plan(failed, trial.Status, null, current.Metadata.Name, false, events, null);
-                }
-
-                var s2 = old;
-                if (outcome.State == PodOutcomeState.Running && phase != TrialPhase.Running)
-                {
-                    s2 = With(old, x =>
+                    if (outcome.ImagePullFailed)
                     {
-                        x.Phase = TrialPhase.Running;
-                        x.StartTime ??= outcome.StartedAt ?? now;
-                        x.Reason = TrialReasons.PodRunning;
-                        x.Message = $"pod {current.Metadata.Name} is running (attempt {attempts})";
-                    });
-                    events.Add(new(EventTypes.Normal, EventReasons.TrialStarted, $"pod {current.Metadata.Name} started (attempt {attempts})", trial.Metadata.Name));
-                }
+                        var failed = End(old, TrialPhase.Failed, TrialReasons.ImagePullFailed, $"{outcome.Reason}: {outcome.Message}", now);
+                        events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, $"image of pod {current.Metadata.Name} cannot be pulled: {outcome.Message}", trial.Metadata.Name));
+                        return Plan(failed, trial.Status, null, current.Metadata.Name, false, events, null);
+                    }
 
-                var why = StopReason(input, s2, outcome, stopRequested, budget, maxResource, epoch);
-                if (why is { } w)
-                {
-                    var s3 = w.Reason is null ? s2 : With(s2, x => { x.Reason = w.Reason; x.Message = w.Message; });
-                    if (w.Event is { } ev) events.Add(ev with { TrialName = trial.Metadata.Name });
-                    return Plan(s3, trial.Status, null, current.Metadata.Name, false, events, input.StuckTerminatingTimeout);
-                }
+                    var s2 = old;
+                    if (outcome.State == PodOutcomeState.Running && phase != TrialPhase.Running)
+                    {
+                        s2 = With(old, x =>
+                        {
+                            x.Phase = TrialPhase.Running;
+                            x.StartTime ??= outcome.StartedAt ?? now;
+                            x.Reason = TrialReasons.PodRunning;
+                            x.Message = $"pod {current.Metadata.Name} is running (attempt {attempts})";
+                        });
+                        events.Add(new(EventTypes.Normal, EventReasons.TrialStarted, $"pod {current.Metadata.Name} started (attempt {attempts})", trial.Metadata.Name));
+                    }
 
-                return Plan(s2, trial.Status, null, null, false, events, NextCheck(input, s2, outcome));
-            }
+                    var why = StopReason(input, s2, outcome, stopRequested, budget, maxResource, epoch);
+                    if (why is { } w)
+                    {
+                        var s3 = w.Reason is null ? s2 : With(s2, x => { x.Reason = w.Reason; x.Message = w.Message; });
+                        if (w.Event is { } ev) events.Add(ev with { TrialName = trial.Metadata.Name });
+                        return Plan(s3, trial.Status, null, current.Metadata.Name, false, events, input.StuckTerminatingTimeout);
+                    }
+
+                    return Plan(s2, trial.Status, null, null, false, events, NextCheck(input, s2, outcome));
+                }
 
             default:
                 return Finish(input, old, attempts, current, outcome, stopRequested, budget, maxResource, events);

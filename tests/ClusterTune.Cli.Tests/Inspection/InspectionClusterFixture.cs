@@ -55,7 +55,9 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
             Trials = new TrialCounts { Pending = 1, Running = 1, Succeeded = 1, Failed = 1, Total = 4 },
             BestTrial = new BestTrial
             {
-                Name = "sweep-a-2", Index = 2, Objective = 0.91,
+                Name = "sweep-a-2",
+                Index = 2,
+                Objective = 0.91,
                 Params = new Dictionary<string, ParamValue> { ["freezeDepth"] = 2, ["lrFactor"] = 0.1, ["loraRank"] = 4 },
                 CheckpointUri = "file:///ckpt/default/sweep-a/sweep-a-2/best.safetensors",
                 PromotedUri = "file:///ckpt/default/sweep-a/best/model.safetensors",
@@ -82,20 +84,41 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
 
         await CreateTrialAsync(client, "sweep-a", 0, new TrialStatus
         {
-            Phase = TrialPhase.Pending, Attempts = 1, PodName = "sweep-a-0-1", Reason = TrialReasons.PodCreated, Message = "pod sweep-a-0-1 created (attempt 1)",
+            Phase = TrialPhase.Pending,
+            Attempts = 1,
+            PodName = "sweep-a-0-1",
+            Reason = TrialReasons.PodCreated,
+            Message = "pod sweep-a-0-1 created (attempt 1)",
         });
         await CreateTrialAsync(client, "sweep-a", 1, new TrialStatus
         {
-            Phase = TrialPhase.Running, Attempts = 1, PodName = "sweep-a-1-1", Epoch = 2, Objective = 0.86, Reason = TrialReasons.PodRunning,
-            StartTime = now.AddMinutes(-25), LastHeartbeat = now.AddMinutes(-15), Message = "pod sweep-a-1-1 is running (attempt 1)",
+            Phase = TrialPhase.Running,
+            Attempts = 1,
+            PodName = "sweep-a-1-1",
+            Epoch = 2,
+            Objective = 0.86,
+            Reason = TrialReasons.PodRunning,
+            StartTime = now.AddMinutes(-25),
+            LastHeartbeat = now.AddMinutes(-15),
+            Message = "pod sweep-a-1-1 is running (attempt 1)",
         });
         await CreateTrialAsync(client, "sweep-a", 2, new TrialStatus
         {
-            Phase = TrialPhase.Succeeded, Attempts = 1, PodName = "sweep-a-2-1", Epoch = 9, Objective = 0.91, Reason = TrialReasons.Completed, Message = "completed 9 epochs",
+            Phase = TrialPhase.Succeeded,
+            Attempts = 1,
+            PodName = "sweep-a-2-1",
+            Epoch = 9,
+            Objective = 0.91,
+            Reason = TrialReasons.Completed,
+            Message = "completed 9 epochs",
         });
         await CreateTrialAsync(client, "sweep-a", 3, new TrialStatus
         {
-            Phase = TrialPhase.Failed, Attempts = 1, PodName = "sweep-a-3-1", Epoch = 1, Reason = TrialReasons.OutOfMemory,
+            Phase = TrialPhase.Failed,
+            Attempts = 1,
+            PodName = "sweep-a-3-1",
+            Epoch = 1,
+            Reason = TrialReasons.OutOfMemory,
             Message = "pod sweep-a-3-1 was OOM-killed; raise trainer.resources.limits.memory or lower trainer.batchSize (retryPolicy.retryOnOom retries it unchanged)",
         });
 
@@ -106,7 +129,8 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         });
         await CreatePodAsync(client, "sweep-a-1-1", new PodStatus
         {
-            Phase = PodPhases.Running, StartTime = now.AddMinutes(-25),
+            Phase = PodPhases.Running,
+            StartTime = now.AddMinutes(-25),
             Conditions = [new PodCondition { Type = "PodScheduled", Status = "True" }],
             ContainerStatuses = [new ContainerStatus { Name = "trainer", Ready = true, State = new ContainerState { Running = new ContainerStateRunning { StartedAt = now.AddMinutes(-25) } } }],
         });
@@ -117,8 +141,12 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
             {
                 Metadata = new ObjectMeta { Name = $"sweep-a.{i:00}", Namespace = "default" },
                 InvolvedObject = new ObjectReference { ApiVersion = ApiGroup.ApiVersion, Kind = FineTuneJob.KindName, Name = "sweep-a", Namespace = "default" },
-                Type = EventTypes.Normal, Reason = EventReasons.TrialCreated, Message = $"job event #{i:00}",
-                FirstTimestamp = now.AddMinutes(-30 + i), LastTimestamp = now.AddMinutes(-30 + i), Count = 1,
+                Type = EventTypes.Normal,
+                Reason = EventReasons.TrialCreated,
+                Message = $"job event #{i:00}",
+                FirstTimestamp = now.AddMinutes(-30 + i),
+                LastTimestamp = now.AddMinutes(-30 + i),
+                Count = 1,
             });
         }
         // Same name, other kind: must not show under the job.
@@ -126,7 +154,10 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         {
             Metadata = new ObjectMeta { Name = "sweep-a.trial", Namespace = "default" },
             InvolvedObject = new ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "sweep-a", Namespace = "default" },
-            Type = EventTypes.Warning, Reason = "FailedScheduling", Message = "a pod that happens to be called sweep-a", LastTimestamp = now,
+            Type = EventTypes.Warning,
+            Reason = "FailedScheduling",
+            Message = "a pod that happens to be called sweep-a",
+            LastTimestamp = now,
         });
     }
 
@@ -137,7 +168,11 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
 
     private static Condition Condition(string type, bool value, string reason, string message, DateTimeOffset now) => new()
     {
-        Type = type, Status = value ? ConditionStatus.True : ConditionStatus.False, Reason = reason, Message = message, ObservedGeneration = 1,
+        Type = type,
+        Status = value ? ConditionStatus.True : ConditionStatus.False,
+        Reason = reason,
+        Message = message,
+        ObservedGeneration = 1,
         LastTransitionTime = now.AddMinutes(-20),
     };
 

@@ -51,8 +51,12 @@ internal static class Objects
 
     public static Condition Cond(string type, bool value, string reason, string message) => new()
     {
-        Type = type, Status = value ? ConditionStatus.True : ConditionStatus.False, Reason = reason, Message = message,
-        ObservedGeneration = 1, LastTransitionTime = Now.AddMinutes(-20),
+        Type = type,
+        Status = value ? ConditionStatus.True : ConditionStatus.False,
+        Reason = reason,
+        Message = message,
+        ObservedGeneration = 1,
+        LastTransitionTime = Now.AddMinutes(-20),
     };
 
     public static void SetCondition(FineTuneJob job, string type, bool value, string reason, string message) =>
@@ -67,12 +71,17 @@ internal static class Objects
         {
             Metadata = new ObjectMeta
             {
-                Name = name, Namespace = ns, CreationTimestamp = Now.AddMinutes(-25),
+                Name = name,
+                Namespace = ns,
+                CreationTimestamp = Now.AddMinutes(-25),
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job, [LabelKeys.Trial] = name, [LabelKeys.TrialIndex] = index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             },
             Spec = new TrialSpec
             {
-                JobName = job, Index = index, Epochs = 3, Rung = 0,
+                JobName = job,
+                Index = index,
+                Epochs = 3,
+                Rung = 0,
                 Params = new Dictionary<string, ParamValue> { ["freezeDepth"] = index % 3, ["lrFactor"] = 0.1, ["loraRank"] = 4 },
                 RetryPolicy = new Api.V1Alpha1.RetryPolicy { MaxAttempts = 3, HeartbeatTimeout = "10m" },
             },
@@ -87,7 +96,9 @@ internal static class Objects
         {
             Metadata = new ObjectMeta
             {
-                Name = name, Namespace = ns, CreationTimestamp = Now.AddMinutes(-20),
+                Name = name,
+                Namespace = ns,
+                CreationTimestamp = Now.AddMinutes(-20),
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job },
             },
             Spec = new PodSpec { Containers = [new Container { Name = "trainer", Image = "ghcr.io/clustertune/trainer:1.0" }], RestartPolicy = "Never" },
@@ -112,7 +123,12 @@ internal static class Objects
     {
         Metadata = new ObjectMeta { Name = $"{subject}.{Guid.NewGuid():N}", Namespace = ns },
         InvolvedObject = new ObjectReference { Kind = kind, Name = subject, Namespace = ns, ApiVersion = kind == "Pod" ? "v1" : ApiGroup.ApiVersion },
-        Reason = reason, Message = message, Type = type, FirstTimestamp = at, LastTimestamp = at, Count = 1,
+        Reason = reason,
+        Message = message,
+        Type = type,
+        FirstTimestamp = at,
+        LastTimestamp = at,
+        Count = 1,
         Source = new EventSource { Component = "clustertune-operator" },
     };
 }

@@ -50,25 +50,25 @@ internal static class Fixtures
     /// <summary>A trial as the job planner creates it, with an optional status.</summary>
     public static Trial Trial(int index, TrialStatus? status = null, int epochs = 3, bool? stop = null, int? rung = null,
         Dictionary<string, ParamValue>? parameters = null) => new()
-    {
-        Metadata = new ObjectMeta
         {
-            Name = ResourceNames.Trial(JobName, index),
-            Namespace = Ns,
-            Uid = $"trial-uid-{index}",
-            Labels = new() { [LabelKeys.Job] = JobName, [LabelKeys.Trial] = ResourceNames.Trial(JobName, index), [LabelKeys.TrialIndex] = $"{index}" },
-        },
-        Spec = new TrialSpec
-        {
-            JobName = JobName,
-            Index = index,
-            Params = parameters ?? new() { ["freezeDepth"] = 0, ["lrFactor"] = 0.1, ["loraRank"] = index * 4 },
-            Epochs = epochs,
-            Stop = stop,
-            Rung = rung,
-        },
-        Status = status,
-    };
+            Metadata = new ObjectMeta
+            {
+                Name = ResourceNames.Trial(JobName, index),
+                Namespace = Ns,
+                Uid = $"trial-uid-{index}",
+                Labels = new() { [LabelKeys.Job] = JobName, [LabelKeys.Trial] = ResourceNames.Trial(JobName, index), [LabelKeys.TrialIndex] = $"{index}" },
+            },
+            Spec = new TrialSpec
+            {
+                JobName = JobName,
+                Index = index,
+                Params = parameters ?? new() { ["freezeDepth"] = 0, ["lrFactor"] = 0.1, ["loraRank"] = index * 4 },
+                Epochs = epochs,
+                Stop = stop,
+                Rung = rung,
+            },
+            Status = status,
+        };
 
     public static TrialStatus Status(TrialPhase phase, int attempts = 1, double? objective = null, int? epoch = null, string? reason = null) => new()
     {

@@ -23,7 +23,9 @@ public sealed class SweepMappingTests
     {
         var status = phase is null ? null : new TrialStatus
         {
-            Phase = phase, Epoch = epoch, Objective = 0.8,
+            Phase = phase,
+            Epoch = epoch,
+            Objective = 0.8,
             Observations = [new Observation { Epoch = 1, Value = 0.7 }, new Observation { Epoch = 2, Value = 0.8 }],
         };
         var record = SweepMapping.ToRecord(Trial(4, status, epochs: epochs));
@@ -53,7 +55,12 @@ public sealed class SweepMappingTests
         });
         var p = SweepMapping.ToParams(new Dictionary<string, object>
         {
-            ["freezeDepth"] = 2.0, ["lrFactor"] = 1L, ["loraRank"] = 4L, ["amp"] = "true", ["optimizer"] = "sgd", ["dropout"] = 0.25,
+            ["freezeDepth"] = 2.0,
+            ["lrFactor"] = 1L,
+            ["loraRank"] = 4L,
+            ["amp"] = "true",
+            ["optimizer"] = "sgd",
+            ["dropout"] = 0.25,
         }, spec);
 
         Assert.Equal("""{"amp":true,"dropout":0.25,"freezeDepth":2,"loraRank":4,"lrFactor":1,"optimizer":"sgd"}""", PodTemplate.ParamsJson(p));

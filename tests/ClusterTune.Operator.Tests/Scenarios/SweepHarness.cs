@@ -102,30 +102,30 @@ internal sealed class SweepHarness : IAsyncDisposable
     /// <summary>A grid job over lrFactor × freezeDepth run by the contract trainer.</summary>
     public static FineTuneJob GridJob(string name, IEnumerable<double> lrFactors, IEnumerable<long> freezeDepths, int parallelism = 2,
         int epochs = 3, double epochSeconds = 0, params (string Name, string Value)[] env) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, Namespace = "default" },
-        Spec = new FineTuneJobSpec
         {
-            Model = new ModelSpec { BaseCheckpointUri = "/models/base" },
-            Dataset = new DatasetSpec { TrainUri = "/data/train" },
-            Trainer = new TrainerSpec
+            Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+            Spec = new FineTuneJobSpec
             {
-                Image = Image,
-                Epochs = epochs,
-                Env = [new EnvVar { Name = "CT_FAKE_EPOCH_SECONDS", Value = epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                Model = new ModelSpec { BaseCheckpointUri = "/models/base" },
+                Dataset = new DatasetSpec { TrainUri = "/data/train" },
+                Trainer = new TrainerSpec
+                {
+                    Image = Image,
+                    Epochs = epochs,
+                    Env = [new EnvVar { Name = "CT_FAKE_EPOCH_SECONDS", Value = epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                     .. env.Select(e => new EnvVar { Name = e.Name, Value = e.Value })],
+                },
+                SearchSpace = new SearchSpace
+                {
+                    LrFactor = new ParameterSpec { Type = ParameterType.Categorical, Values = lrFactors.Select(v => ParamValue.Of(v)).ToList() },
+                    FreezeDepth = new ParameterSpec { Type = ParameterType.Categorical, Values = freezeDepths.Select(v => ParamValue.Of(v)).ToList() },
+                    LoraRank = new ParameterSpec { Type = ParameterType.Categorical, Values = [ParamValue.Of(0L)] },
+                },
+                Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid, Seed = 3 },
+                Budget = new BudgetSpec { Parallelism = parallelism },
+                RetryPolicy = new RetryPolicy { MaxAttempts = 3 },
             },
-            SearchSpace = new SearchSpace
-            {
-                LrFactor = new ParameterSpec { Type = ParameterType.Categorical, Values = lrFactors.Select(v => ParamValue.Of(v)).ToList() },
-                FreezeDepth = new ParameterSpec { Type = ParameterType.Categorical, Values = freezeDepths.Select(v => ParamValue.Of(v)).ToList() },
-                LoraRank = new ParameterSpec { Type = ParameterType.Categorical, Values = [ParamValue.Of(0L)] },
-            },
-            Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid, Seed = 3 },
-            Budget = new BudgetSpec { Parallelism = parallelism },
-            RetryPolicy = new RetryPolicy { MaxAttempts = 3 },
-        },
-    };
+        };
 
     /// <summary>The contract trainer's objective (the oracle the sweep must find).</summary>
     public static double Objective(double lrFactor, long freezeDepth) => 1 - Math.Abs(Math.Log10(lrFactor) + 1) / 4 - freezeDepth / 100.0;
