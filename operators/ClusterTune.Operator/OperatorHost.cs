@@ -53,22 +53,10 @@ public sealed partial class OperatorHost : IAsyncDisposable
         Registry = new MetricRegistry();
         Metrics = new ClusterTuneMetrics(Registry);
         var wrap = clientOptions.WrapHandler;
-        _client = new KubernetesClient(new KubernetesClientOptions
+        _client = new KubernetesClient(clientOptions with
         {
-            Server = clientOptions.Server,
-            Namespace = clientOptions.Namespace,
-            Token = clientOptions.Token,
-            BasicAuth = clientOptions.BasicAuth,
-            ClientCertificate = clientOptions.ClientCertificate,
-            CertificateAuthority = clientOptions.CertificateAuthority,
-            InsecureSkipTlsVerify = clientOptions.InsecureSkipTlsVerify,
             UserAgent = "clustertune-operator",
-            FieldManager = clientOptions.FieldManager,
-            RequestTimeout = clientOptions.RequestTimeout,
-            Retry = clientOptions.Retry,
             TimeProvider = time ?? clientOptions.TimeProvider,
-            Random = clientOptions.Random,
-            Registry = clientOptions.Registry,
             WrapHandler = inner => new ApiRequestMetrics(Metrics, wrap is null ? inner : wrap(inner)),
         });
         _accumulator = new ObservationAccumulator(ObjectiveOf, _time);

@@ -5,7 +5,7 @@ using ClusterTune.Kubernetes.Retry;
 namespace ClusterTune.Kubernetes;
 
 /// <summary>How to reach and authenticate to an API server; build by hand, from kubeconfig or in-cluster.</summary>
-public sealed class KubernetesClientOptions
+public sealed record KubernetesClientOptions
 {
     /// <summary>The API server base address; http:// (the embedded server) and https:// both work.</summary>
     public required Uri Server { get; init; }
