@@ -4,7 +4,6 @@ using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Recording;
-using ClusterTune.Kubernetes.Serialization;
 using ClusterTune.Operator.Planning;
 
 namespace ClusterTune.Operator.Controllers;
@@ -96,7 +95,4 @@ public sealed class ApiActions(KubernetesClient client, EventRecorder recorder)
             await recorder.RecordAsync(target, e.Type, e.Reason, e.Message, ct);
         }
     }
-
-    /// <summary>A deep copy of an API object (cached objects are never mutated).</summary>
-    public static T Clone<T>(T obj) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
 }

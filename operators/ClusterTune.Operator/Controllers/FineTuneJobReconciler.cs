@@ -52,7 +52,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         {
             var trial = trials.FirstOrDefault(t => t.Metadata.Name == change.Name);
             if (trial is null) continue;
-            var after = ApiActions.Clone(trial);
+            var after = ApiCopy.Clone(trial);
             if (change.Stop is { } stop) after.Spec.Stop = stop;
             if (change.Epochs is { } epochs) after.Spec.Epochs = epochs;
             if (change.ResumeFrom is { } from) after.Spec.ResumeFrom = from;
@@ -64,18 +64,18 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var events = plan.Events.ToList();
         if (plan.PromoteBest)
         {
-            var result = checkpoints.Promote(job, FineTuneJobDefaults.Apply(job.Spec), trials);
+            var result = checkpoints.Promote(job, plan.Spec, trials);
             status = JobPlanner.WithPromotion(status, result, job.Metadata.Generation, now);
             events.Add(result.Succeeded
                 ? new PlannedEvent(EventTypes.Normal, EventReasons.CheckpointPromoted, $"best checkpoint of {status.BestTrial?.Name} promoted to {result.PromotedUri} (sha256 {result.Sha256})")
                 : new PlannedEvent(EventTypes.Warning, EventReasons.CheckpointPromotionFailed, result.Message ?? "promotion failed"));
         }
 
-        var after2 = ApiActions.Clone(job);
+        var after2 = ApiCopy.Clone(job);
         after2.Status = status;
         await api.PatchAsync(job, after2, status: true, ct);
         await api.RecordAsync(job, events, n => trials.FirstOrDefault(t => t.Metadata.Name == n), ct);
-        Publish(job, status, trials);
+        Publish(job, plan.Spec, status, trials);
         if (plan.PromoteBest && !Conditions.IsTrue(status.Conditions, ConditionTypes.CheckpointPromoted))
             return new ReconcileResult(TimeSpan.FromSeconds(10));
         return new ReconcileResult(plan.RequeueAfter);
@@ -97,7 +97,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         return ReconcileResult.Done;
     }
 
-    private void Publish(FineTuneJob job, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
+    private void Publish(FineTuneJob job, FineTuneJobSpec spec, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
     {
         if (metrics is null) return;
         var ns = job.Metadata.Namespace ?? "default";
@@ -114,7 +114,6 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             [nameof(TrialPhase.Failed)] = c.Failed,
             [nameof(TrialPhase.EarlyStopped)] = c.EarlyStopped,
         });
-        var spec = FineTuneJobDefaults.Apply(job.Spec);
         metrics.TrialsCreated.WithLabels(ns, name).Set(c.Total);
         metrics.TrialsMax.WithLabels(ns, name).Set(spec.Budget?.MaxTrials ?? 0);
         if (spec.Budget?.MaxTrials is > 0 and var max) metrics.BudgetUsed.WithLabels(ns, name).Set((double)c.Total / max);

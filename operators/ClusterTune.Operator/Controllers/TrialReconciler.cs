@@ -50,7 +50,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
 
     private static Trial WithStatus(Trial trial, TrialStatus status)
     {
-        var copy = ApiActions.Clone(trial);
+        var copy = ApiCopy.Clone(trial);
         copy.Status = status;
         return copy;
     }

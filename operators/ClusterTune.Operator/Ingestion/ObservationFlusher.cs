@@ -5,6 +5,8 @@ using ClusterTune.Telemetry.Catalog;
 using ClusterTune.Telemetry.Observations;
 using Microsoft.Extensions.Logging;
 
+using ClusterTune.Operator.Planning;
+
 namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
@@ -56,7 +58,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
         var job = caches.Jobs.Get(trial.Metadata.Namespace, trial.Spec.JobName);
         var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
-        var after = ApiActions.Clone(trial);
+        var after = ApiCopy.Clone(trial);
         var s = after.Status ??= new TrialStatus();
         s.Observations = TrialObservations.Merge(s.Observations, snapshot.ToObservations());
         if (snapshot.LatestEpoch is { } epoch && epoch >= (s.Epoch ?? 0)) s.Epoch = (int)Math.Min(epoch, int.MaxValue);

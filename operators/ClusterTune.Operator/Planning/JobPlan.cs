@@ -4,9 +4,11 @@ namespace ClusterTune.Operator.Planning;
 
 /// <summary>
 /// What one reconcile of a FineTuneJob should do: the status to write, Trials to create, Trial specs to change,
-/// Events to record, and whether the best checkpoint should now be promoted and the others pruned.
+/// Events to record, and whether the best checkpoint should now be promoted and the others pruned. <paramref name="Spec"/>
+/// is the job's spec with defaults applied, for the reconciler's own use of it.
 /// </summary>
 public sealed record JobPlan(
+    FineTuneJobSpec Spec,
     FineTuneJobStatus Status,
     IReadOnlyList<Trial> TrialsToCreate,
     IReadOnlyList<TrialSpecChange> TrialChanges,

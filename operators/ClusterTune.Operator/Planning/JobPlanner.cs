@@ -22,11 +22,12 @@ public static class JobPlanner
         var now = input.Now;
         var gen = job.Metadata.Generation;
         var old = job.Status ?? new FineTuneJobStatus();
-        var status = Copy(old);
+        var status = ApiCopy.Clone(old);
         status.ObservedGeneration = gen;
         var events = new List<PlannedEvent>();
         var conditions = old.Conditions;
 
+        var spec = FineTuneJobDefaults.Apply(job.Spec);
         var errors = FineTuneJobValidator.Validate(job);
         if (errors.Count > 0)
         {
@@ -39,10 +40,9 @@ public static class JobPlanner
             status.Phase = FineTuneJobPhase.Failed;
             status.Message = message;
             status.Trials ??= TrialCounts.Count(input.Trials.Select(PhaseOf));
-            return new JobPlan(status, [], [], events, PromoteBest: false);
+            return new JobPlan(spec, status, [], [], events, PromoteBest: false);
         }
 
-        var spec = FineTuneJobDefaults.Apply(job.Spec);
         var direction = spec.Objective!.Direction!.Value;
         conditions = Set(conditions, ConditionTypes.Validated, true, ConditionReasons.SpecValid, "the spec is valid", gen, now);
         // A spec fixed after SpecInvalid is no longer failed.
@@ -159,25 +159,17 @@ public static class JobPlanner
         TimeSpan? requeue = null;
         if (!terminal && (counts.Running + counts.Pending) > 0 && (spec.Trainer.Resources?.GpuCount() > 0 || spec.Budget.MaxDuration is not null))
             requeue = BudgetRecheck;
-        return new JobPlan(status, creates, changes, events, promote) { RequeueAfter = requeue };
+        return new JobPlan(spec, status, creates, changes, events, promote) { RequeueAfter = requeue };
     }
 
     /// <summary>The status after a promotion attempt: bestTrial.promotedUri/sha256 and the CheckpointPromoted condition.</summary>
     public static FineTuneJobStatus WithPromotion(FineTuneJobStatus status, PromotionResult result, long? generation, DateTimeOffset now)
     {
-        var s = Copy(status);
+        var s = ApiCopy.Clone(status);
         if (result.Succeeded && s.BestTrial is { } best)
         {
-            s.BestTrial = new BestTrial
-            {
-                Name = best.Name,
-                Index = best.Index,
-                Params = best.Params,
-                Objective = best.Objective,
-                CheckpointUri = best.CheckpointUri,
-                PromotedUri = result.PromotedUri,
-                Sha256 = result.Sha256,
-            };
+            best.PromotedUri = result.PromotedUri;
+            best.Sha256 = result.Sha256;
             s.RetainedCheckpoints = result.Retained?.ToList() ?? s.RetainedCheckpoints;
             s.Conditions = Set(s.Conditions, ConditionTypes.CheckpointPromoted, true, ConditionReasons.Promoted, $"best checkpoint promoted to {result.PromotedUri}", generation, now);
         }
@@ -311,19 +303,4 @@ public static class JobPlanner
 
     internal static string ParamsText(IReadOnlyDictionary<string, ParamValue> p) =>
         string.Join(", ", p.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-
-    private static FineTuneJobStatus Copy(FineTuneJobStatus s) => new()
-    {
-        ObservedGeneration = s.ObservedGeneration,
-        Conditions = s.Conditions?.ToList(),
-        Phase = s.Phase,
-        Trials = s.Trials,
-        BestTrial = s.BestTrial,
-        RetainedCheckpoints = s.RetainedCheckpoints,
-        GpuSecondsUsed = s.GpuSecondsUsed,
-        GpuHoursRemaining = s.GpuHoursRemaining,
-        StartTime = s.StartTime,
-        CompletionTime = s.CompletionTime,
-        Message = s.Message,
-    };
 }

@@ -3,6 +3,7 @@ using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes.Models;
+using static ClusterTune.Operator.Planning.ApiCopy;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -327,12 +328,4 @@ public static class TrialPlanner
             : desired;
 
     private static string Trim(string text) => text.Length <= 512 ? text : text[..512] + "…";
-
-    /// <summary>A copy of <paramref name="s"/> changed by <paramref name="change"/> (statuses read from the cache are never mutated).</summary>
-    internal static TrialStatus With(TrialStatus s, Action<TrialStatus> change)
-    {
-        var copy = System.Text.Json.JsonSerializer.Deserialize<TrialStatus>(System.Text.Json.JsonSerializer.Serialize(s, ApiJson.Options), ApiJson.Options)!;
-        change(copy);
-        return copy;
-    }
 }
