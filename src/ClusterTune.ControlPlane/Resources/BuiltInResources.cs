@@ -56,6 +56,13 @@ internal static class BuiltInResources
     }
 
     private static ResourceType Grouped(string group, string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] sub) =>
+        Typed(group, plural, singular, kind, namespaced, shortNames, [], sub, tracksGeneration: sub.Length > 0);
+
+    private static ResourceType Core(string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] categories, string[] sub) =>
+        Typed("", plural, singular, kind, namespaced, shortNames, categories, sub);
+
+    private static ResourceType Typed(string group, string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] categories, string[] sub,
+        bool tracksGeneration = false) =>
         new()
         {
             Group = group,
@@ -65,21 +72,8 @@ internal static class BuiltInResources
             Kind = kind,
             Namespaced = namespaced,
             ShortNames = shortNames,
-            Subresources = sub,
-            TracksGeneration = sub.Length > 0,
-        };
-
-    private static ResourceType Core(string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] categories, string[] sub) =>
-        new()
-        {
-            Group = "",
-            Version = "v1",
-            Plural = plural,
-            Singular = singular,
-            Kind = kind,
-            Namespaced = namespaced,
-            ShortNames = shortNames,
             Categories = categories,
             Subresources = sub,
+            TracksGeneration = tracksGeneration,
         };
 }
