@@ -84,7 +84,7 @@ public static class RunCommand
             return 2;
         }
 
-        var cache = cacheDir ?? Environment.GetEnvironmentVariable("CT_CACHE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+        var cache = cacheDir ?? LocalCluster.DefaultCacheDirectory;
         workDir ??= Path.Combine(cache, "runs", job.Metadata.Name!);
         // The API server's state (SQLite), pod sandboxes and checkpoints live in the work directory: a new run starts
         // from nothing, --resume continues what is there (the operator is stateless; pods that were running are

@@ -40,6 +40,11 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The kubeconfig that points kubectl and `ctune` at this cluster.</summary>
     public string KubeconfigPath => Path.Combine(WorkDirectory, "kubeconfig");
 
+    /// <summary>Where `make data pretrained` put the data sets and the base model: $CT_CACHE, else ~/.cache/clustertune.</summary>
+    public static string DefaultCacheDirectory =>
+        Environment.GetEnvironmentVariable("CT_CACHE") is { Length: > 0 } c ? c
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+
     /// <summary>The trainer shipped next to ctune (the Cli build copies the trainer's output to trainer/).</summary>
     public static string BundledTrainer => Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
 

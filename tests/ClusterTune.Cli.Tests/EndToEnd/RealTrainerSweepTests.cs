@@ -13,8 +13,7 @@ namespace ClusterTune.Cli.Tests.EndToEnd;
 /// </summary>
 public sealed class RealTrainerSweepTests
 {
-    private static readonly string Cache = Environment.GetEnvironmentVariable("CT_CACHE")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+    private static readonly string Cache = LocalCluster.DefaultCacheDirectory;
 
     [Fact]
     public async Task ATinySweepWithTheRealTrainerPromotesALoadableBestCheckpoint()

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using ClusterTune.Cli.Commands;
+using ClusterTune.Cli.Local;
 
 namespace ClusterTune.Cli.Tests.EndToEnd;
 
 /// <summary>`ctune run` as the README uses it: a bad job file fails fast naming the field; a good one ends with the best checkpoint.</summary>
 public sealed class RunCommandTests
 {
-    private static readonly string Cache = Environment.GetEnvironmentVariable("CT_CACHE")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+    private static readonly string Cache = LocalCluster.DefaultCacheDirectory;
 
     private const string Job = """
         apiVersion: clustertune.io/v1alpha1

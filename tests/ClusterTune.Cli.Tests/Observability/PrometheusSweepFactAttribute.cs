@@ -14,12 +14,10 @@ public sealed class PrometheusSweepFactAttribute : FactAttribute
     }
 
     /// <summary>$CT_CACHE or ~/.cache/clustertune.</summary>
-    public static string CacheDirectory =>
-        Environment.GetEnvironmentVariable("CT_CACHE") is { Length: > 0 } c ? c
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
+    public static string CacheDirectory => LocalCluster.DefaultCacheDirectory;
 
     /// <summary>Where LocalCluster looks for the trainer.</summary>
-    public static string TrainerPath => Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
+    public static string TrainerPath => LocalCluster.BundledTrainer;
 
     private static string? SkipReason()
     {
