@@ -53,6 +53,7 @@ public static class Program
     private static int RunOnce(Dictionary<string, string> o)
     {
         Torch.Torch.SetNumThreads(I(o, "threads"));
+        Torch.Torch.RetainFreedHostMemory();
         Torch.Torch.ManualSeed(0);
         var all = FashionMnist.Load(o["data"], train: true);
         var raw = all.Subset(Enumerable.Range(0, Math.Min(I(o, "limit"), all.Count)).ToArray());

@@ -67,6 +67,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ct_manual_seed(ulong seed);
     [LibraryImport(Lib)] internal static partial int ct_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int ct_get_num_threads();
+    [LibraryImport(Lib)] internal static partial int ct_set_malloc_thresholds(int mmapThreshold, int trimThreshold);
     [LibraryImport(Lib)] internal static partial int ct_set_num_interop_threads(int n);
     [LibraryImport(Lib)] internal static partial int ct_generator_new(ulong seed, out IntPtr result);
     [LibraryImport(Lib)] internal static partial void ct_generator_free(IntPtr g);

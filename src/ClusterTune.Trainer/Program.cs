@@ -55,6 +55,7 @@ public static class Program
         try
         {
             Torch.Torch.SetNumThreads(options.Threads);
+            Torch.Torch.RetainFreedHostMemory();
             using var reporter = new TrialReporter(options, TimeProvider.System, log);
             result = options.Command == TrialOptions.PretrainCommand
                 ? new Pretrainer(options, reporter, stop, log).Run()

@@ -2,12 +2,22 @@
 #include "shim.h"
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <malloc.h>
+#include <stdexcept>
 
 CT_EXPORT int ct_manual_seed(uint64_t seed) {
   CT_TRY torch::manual_seed(seed); CT_CATCH
 }
 CT_EXPORT int ct_set_num_threads(int n) {
   CT_TRY at::set_num_threads(n); CT_CATCH
+}
+// glibc malloc with fixed thresholds: blocks below mmap_threshold come from the heap and up to trim_threshold of free
+// heap top stays mapped. Used by training loops, whose activations are freed and reallocated every step.
+CT_EXPORT int ct_set_malloc_thresholds(int mmap_threshold, int trim_threshold) {
+  CT_TRY
+  if (mallopt(M_MMAP_THRESHOLD, mmap_threshold) != 1) throw std::runtime_error("mallopt(M_MMAP_THRESHOLD) refused the value");
+  if (mallopt(M_TRIM_THRESHOLD, trim_threshold) != 1) throw std::runtime_error("mallopt(M_TRIM_THRESHOLD) refused the value");
+  CT_CATCH
 }
 CT_EXPORT int ct_get_num_threads() { return at::get_num_threads(); }
 CT_EXPORT int ct_set_num_interop_threads(int n) {
