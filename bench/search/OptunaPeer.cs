@@ -31,6 +31,17 @@ internal static class OptunaPeer
         return stdout;
     }
 
+    /// <summary>Null when Debian's Python has Optuna, else what to do about it.</summary>
+    public static string? MissingOptuna()
+    {
+        var psi = new ProcessStartInfo(Python, ["-c", "import optuna"]) { RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? null
+            : $"{Python} cannot import optuna: `make bench-search` installs the Debian package python3-optuna (or run `apt-get install python3-optuna`); pass --skip-optuna to run ClusterTune's methods alone";
+    }
+
     public static List<RunResult> Run(BenchObjective obj, string pruner, int seeds, int budget)
     {
         var output = RunScript("--objective", obj.Name, "--pruner", pruner, "--budget", budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seeds", seeds.ToString(System.Globalization.CultureInfo.InvariantCulture));

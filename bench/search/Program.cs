@@ -27,6 +27,12 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+if (!skipOptuna && OptunaPeer.MissingOptuna() is { } missing)
+{
+    Console.Error.WriteLine($"bench-search: {missing}");
+    return 2;
+}
+
 var (points, diff) = OptunaPeer.CheckAgreement();
 Console.WriteLine($"objective agreement C# vs optuna_runner.py: {points} points, max |diff| = {diff:E2}");
 if (diff > 1e-9)
