@@ -50,6 +50,7 @@ Method[] methods =
     new("median+tpe", SamplerKind.Tpe, new EarlyStoppingConfig(EarlyStoppingKind.Median)),
     new("asha+random", SamplerKind.Random, asha),
     new("asha+tpe", SamplerKind.Tpe, asha),
+    new("asha+tpe sequential", SamplerKind.Tpe, asha, Workers: 1),
     new("asha-stop+tpe", SamplerKind.Tpe, asha with { Mode = AshaMode.Stop }),
     new("hyperband+tpe", SamplerKind.Tpe, asha with { Kind = EarlyStoppingKind.Hyperband }),
 ];

@@ -1,12 +1,13 @@
 namespace ClusterTune.Search.Bench;
 
 /// <summary>
-/// Drives <see cref="SweepPolicy"/> the way the operator does, with <c>Workers</c> parallel trial slots and one epoch
+/// Drives <see cref="SweepPolicy"/> the way the operator does, with the method's parallel trial slots and one epoch
 /// per tick: apply the decision (create, stop, pause, resume), advance every running trial by one epoch and report the
 /// value, until the trial-epoch budget is spent or the policy stops the sweep.
 /// </summary>
 internal static class SweepSimulator
 {
+    /// <summary>Default parallel trial slots.</summary>
     public const int Workers = 4;
 
     private sealed class SimTrial
@@ -37,7 +38,7 @@ internal static class SweepSimulator
                 Budget = kv.Value.Budget,
                 ResourceUsed = kv.Value.Done,
             }).ToList();
-            var d = policy.Decide(history, TimeSpan.Zero, 0, used >= budget ? 0 : Workers - running);
+            var d = policy.Decide(history, TimeSpan.Zero, 0, used >= budget ? 0 : m.Workers - running);
             foreach (var s in d.TrialsToStop)
             {
                 trials[s.Index].Status = s.Reason == TrialStopReason.NonFiniteObjective ? TrialStatus.Failed : TrialStatus.EarlyStopped;

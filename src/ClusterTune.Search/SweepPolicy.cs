@@ -77,13 +77,14 @@ public sealed class SweepPolicy
 
         var running = trials.Where(t => t.Status == TrialStatus.Running && !t.HasNonFinite).ToList();
         var es = config.EarlyStopping;
+        var trusted = asha?.TrustedFrom(trials) ?? [];
         if (es.Kind == EarlyStoppingKind.Median)
         {
             stops.AddRange(MedianStoppingRule.Stops(trials, running, es));
         }
         else if (asha is not null && es.Mode == AshaMode.Stop)
         {
-            stops.AddRange(asha.Stops(trials, running));
+            stops.AddRange(asha.Stops(trials, running, trusted));
         }
         else if (asha is not null)
         {
@@ -93,7 +94,7 @@ public sealed class SweepPolicy
         var free = Math.Max(0, capacity);
         if (asha is not null && es.Mode == AshaMode.Promote)
         {
-            resumes.AddRange(asha.Promotions(trials).Take(free));
+            resumes.AddRange(asha.Promotions(trials, trusted).Take(free));
             free -= resumes.Count;
         }
 
@@ -113,7 +114,7 @@ public sealed class SweepPolicy
 
             batch.Add(p);
             var bracket = asha?.BracketOf(index) ?? 0;
-            created.Add(new NewTrial(index, p, asha?.FirstBudget(bracket) ?? config.MaxResource, bracket));
+            created.Add(new NewTrial(index, p, asha?.FirstBudget(bracket, trusted) ?? config.MaxResource, bracket));
         }
 
         SweepStop? done = null;

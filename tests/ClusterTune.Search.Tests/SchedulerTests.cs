@@ -123,7 +123,7 @@ public sealed class SchedulerTests
         Assert.Empty(hb.Rungs(3));
         var counts = Enumerable.Range(0, 49).GroupBy(hb.BracketOf).OrderBy(g => g.Key).Select(g => g.Count());
         Assert.Equal([27, 12, 6, 4], counts);
-        Assert.Equal([1.0, 3, 9, 27], Enumerable.Range(0, 4).Select(hb.FirstBudget));
+        Assert.Equal([1.0, 3, 9, 27], Enumerable.Range(0, 4).Select(b => hb.FirstBudget(b, hb.TrustedFrom([]))));
     }
 
     [Fact]
@@ -131,7 +131,8 @@ public sealed class SchedulerTests
     {
         var policy = new SweepPolicy(XSpace, Kit.Config(es: AshaPromote with { Kind = EarlyStoppingKind.Hyperband }, maxResource: 27));
         var d = policy.Decide([], TimeSpan.Zero, 0, 49);
-        Assert.All(d.NewTrials, n => Assert.Equal(new AshaScheduler(AshaPromote with { Kind = EarlyStoppingKind.Hyperband }, 27).FirstBudget(n.Bracket), n.Budget));
+        var hb = new AshaScheduler(AshaPromote with { Kind = EarlyStoppingKind.Hyperband }, 27);
+        Assert.All(d.NewTrials, n => Assert.Equal(hb.FirstBudget(n.Bracket, hb.TrustedFrom([])), n.Budget));
         Assert.Equal(4, d.NewTrials.Select(n => n.Bracket).Distinct().Count());
     }
 
@@ -181,4 +182,52 @@ public sealed class SchedulerTests
             Assert.Contains(history, t => t.Status == TrialStatus.Paused);
         }
     }
+
+    // Misleading rungs. Trials that trained the full 9 epochs, with losses at rung 1, rung 3 and the end; "down" means
+    // the rung ranks them in the reverse order of their final losses (crossing learning curves).
+    private static List<TrialRecord> Curves(string shape, int n = 6) =>
+        Enumerable.Range(0, n).Select(i =>
+        {
+            double r1 = shape == "rung1-reversed" ? -i : i, r3 = shape == "rung3-reversed" ? -i : i;
+            return Kit.Trial(i, TrialStatus.Succeeded, (1, 100 + r1), (3, 50 + r3), (9, i)) with { Objective = i };
+        }).ToList();
+
+    [Theory]
+    [InlineData("agree", 6, 1.0)]           // every rung ranks like the final loss: new trials start at rung 1
+    [InlineData("rung1-reversed", 6, 3.0)]  // rung 1 misleads: start at rung 3
+    [InlineData("rung3-reversed", 6, 9.0)]  // rung 3 misleads, so rung 1 below it is not trusted either: full resource
+    [InlineData("rung1-reversed", 5, 1.0)]  // five trials at both levels: not judged yet
+    public void Asha_promote_starts_new_trials_at_the_lowest_trusted_rung(string shape, int n, double budget)
+    {
+        var d = Decide(AshaPromote, Curves(shape, n), capacity: 1);
+        Assert.Equal(budget, Assert.Single(d.NewTrials).Budget);
+    }
+
+    [Theory]
+    [InlineData("agree", true)]
+    [InlineData("rung1-reversed", false)]
+    public void Asha_promote_does_not_promote_from_a_misleading_rung(string shape, bool promoted)
+    {
+        // Three trials paused at rung 1; the best (loss 0 at rung 1, below every other) is in the top third.
+        var paused = Enumerable.Range(6, 3).Select(i => Kit.Trial(i, TrialStatus.Paused, (1, (i - 6) * 1000)) with { Budget = 1 });
+        var d = Decide(AshaPromote, [.. Curves(shape), .. paused], capacity: 1);
+        Assert.Equal(promoted ? [new TrialResume(6, 3)] : [], d.TrialsToResume);
+    }
+
+    [Theory]
+    [InlineData("agree", true)]
+    [InlineData("rung1-reversed", false)]
+    public void Asha_stop_mode_does_not_stop_on_a_misleading_rung(string shape, bool stopped)
+    {
+        var d = Decide(AshaStop, [.. Curves(shape), Kit.Trial(6, TrialStatus.Running, (1, 1000))]);
+        Assert.Equal(stopped, d.TrialsToStop.Any(s => s.Index == 6));
+    }
+
+    [Theory]
+    [InlineData(new double[] { 1, 2, 3 }, new double[] { 1, 2, 3 }, 1.0)]
+    [InlineData(new double[] { 1, 2, 3 }, new double[] { 3, 2, 1 }, -1.0)]
+    [InlineData(new double[] { 1, 1, 2 }, new double[] { 1, 2, 3 }, 2.0 / 3)]   // the tied pair counts as neither
+    [InlineData(new double[] { 1, 2, 3, 4 }, new double[] { 2, 1, 4, 3 }, 1.0 / 3)]
+    public void Kendall_tau(double[] x, double[] y, double tau) =>
+        Assert.Equal(tau, AshaScheduler.KendallTau([.. x.Zip(y)]), 12);
 }

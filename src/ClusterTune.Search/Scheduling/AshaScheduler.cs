@@ -8,14 +8,23 @@ namespace ClusterTune.Search.Scheduling;
 /// cycle giving each bracket about the same resource, as Hyperband does). Stop mode: a running trial whose loss at
 /// its highest rung is above the 1/Eta quantile of every loss recorded at that rung stops. Promote mode: trials
 /// train to their rung and pause; a paused trial in the top ⌊n/Eta⌋ of its rung resumes to the next rung.
+/// Misleading rungs (crossing learning curves): a rung whose losses rank trials no better than chance against the
+/// highest level that at least <see cref="MinRankPairs"/> trials reached (Kendall's τ ≤ 0 over the trials observed at
+/// both) is not trusted, nor is any rung below it: new trials start at the lowest trusted rung, and no trial is
+/// stopped or promoted on an untrusted rung. Every trial reports every epoch, so the pairs come from all trials
+/// that trained past both levels. Judged from the history at every decision, like everything else.
 /// </summary>
 internal sealed class AshaScheduler
 {
+    /// <summary>Trials observed at both a rung and a higher level before the rung's ranking is judged.</summary>
+    internal const int MinRankPairs = 6;
+
     private const double Eps = 1e-9;
     private readonly EarlyStoppingConfig cfg;
     private readonly double maxResource;
     private readonly double[][] rungs;
     private readonly int[] cycle;
+    private readonly double[] levelsHighestFirst;
 
     public AshaScheduler(EarlyStoppingConfig cfg, double maxResource)
     {
@@ -40,6 +49,8 @@ internal sealed class AshaScheduler
 
             rungs[b] = [.. list];
         }
+
+        levelsHighestFirst = [.. rungs.SelectMany(r => r).Append(maxResource).Distinct().OrderDescending()];
 
         // Hyperband's bracket sizes n_b = ceil((S+1)/(S-b+1)·eta^(S-b)) interleaved smoothly into one cycle.
         var weights = Enumerable.Range(0, brackets).Select(b => (int)Math.Ceiling((s + 1.0) / (s - b + 1) * Math.Pow(cfg.Eta, s - b))).ToArray();
@@ -69,16 +80,43 @@ internal sealed class AshaScheduler
 
     public int BracketOf(int index) => cycle[((index % cycle.Length) + cycle.Length) % cycle.Length];
 
-    /// <summary>Resource a new trial trains to: its first rung in promote mode, else the full resource.</summary>
-    public double FirstBudget(int bracket) => cfg.Mode == AshaMode.Promote && rungs[bracket].Length > 0 ? rungs[bracket][0] : maxResource;
+    /// <summary>Per bracket, the index of its lowest trusted rung (= its rung count when none is trusted).</summary>
+    public int[] TrustedFrom(IReadOnlyList<TrialView> trials)
+    {
+        var misleading = new Dictionary<double, bool>();
+        var first = new int[rungs.Length];
+        for (var b = 0; b < rungs.Length; b++)
+        {
+            for (var k = rungs[b].Length - 1; k >= 0; k--)
+            {
+                var r = rungs[b][k];
+                if (!misleading.TryGetValue(r, out var m))
+                {
+                    misleading[r] = m = Misleads(trials, r);
+                }
 
-    public IEnumerable<TrialStop> Stops(IReadOnlyList<TrialView> trials, IEnumerable<TrialView> running)
+                if (m)
+                {
+                    first[b] = k + 1;
+                    break;
+                }
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>Resource a new trial trains to: its lowest trusted rung in promote mode, else the full resource.</summary>
+    public double FirstBudget(int bracket, int[] trustedFrom) =>
+        cfg.Mode == AshaMode.Promote && trustedFrom[bracket] < rungs[bracket].Length ? rungs[bracket][trustedFrom[bracket]] : maxResource;
+
+    public IEnumerable<TrialStop> Stops(IReadOnlyList<TrialView> trials, IEnumerable<TrialView> running, int[] trustedFrom)
     {
         foreach (var t in running)
         {
             var b = BracketOf(t.Index);
             var k = HighestRung(t, b);
-            if (k < 0)
+            if (k < trustedFrom[b])
             {
                 continue;
             }
@@ -100,12 +138,12 @@ internal sealed class AshaScheduler
             .Select(t => new TrialPause(t.Index, t.Budget));
 
     /// <summary>Promote mode: paused trials to resume, highest rung first then best loss first.</summary>
-    public IEnumerable<TrialResume> Promotions(IReadOnlyList<TrialView> trials)
+    public IEnumerable<TrialResume> Promotions(IReadOnlyList<TrialView> trials, int[] trustedFrom)
     {
         var found = new List<(double Rung, double Loss, int Index, double Budget)>();
         for (var b = 0; b < rungs.Length; b++)
         {
-            for (var k = rungs[b].Length - 1; k >= 0; k--)
+            for (var k = rungs[b].Length - 1; k >= trustedFrom[b]; k--)
             {
                 var r = rungs[b][k];
                 var members = Members(trials, b, r).OrderBy(x => x.Loss).ThenBy(x => x.Trial.Index).ToList();
@@ -127,6 +165,46 @@ internal sealed class AshaScheduler
     public bool IsPausedAt(TrialView t, double rung) =>
         !t.IsFailed && t.Budget <= rung + Eps && t.Budget < maxResource - Eps &&
         (t.Status == TrialStatus.Paused || t.Status == TrialStatus.Succeeded);
+
+    /// <summary>True when the losses at <paramref name="rung"/> rank no better than chance (τ ≤ 0) against the highest
+    /// level that at least <see cref="MinRankPairs"/> trials reached after it.</summary>
+    private bool Misleads(IReadOnlyList<TrialView> trials, double rung)
+    {
+        foreach (var level in levelsHighestFirst.Where(l => l > rung + Eps))
+        {
+            var pairs = new List<(double AtRung, double AtLevel)>();
+            foreach (var t in trials)
+            {
+                if (!t.IsFailed && t.LossAtRung(level) is { } atLevel && t.LossAtRung(rung) is { } atRung)
+                {
+                    pairs.Add((atRung, atLevel));
+                }
+            }
+
+            if (pairs.Count >= MinRankPairs)
+            {
+                return KendallTau(pairs) <= 0;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Kendall's τ-a: (concordant − discordant pairs) / all pairs; ties count as neither.</summary>
+    internal static double KendallTau(IReadOnlyList<(double X, double Y)> points)
+    {
+        long score = 0;
+        for (var i = 0; i < points.Count; i++)
+        {
+            for (var j = i + 1; j < points.Count; j++)
+            {
+                score += Math.Sign(points[i].X - points[j].X) * Math.Sign(points[i].Y - points[j].Y);
+            }
+        }
+
+        var n = (long)points.Count;
+        return n < 2 ? 0 : score / (n * (n - 1) / 2.0);
+    }
 
     private int HighestRung(TrialView t, int b)
     {
