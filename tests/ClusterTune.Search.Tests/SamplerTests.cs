@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterTune.Search.Internal;
 using ClusterTune.Search.Sampling;
 using FsCheck;
@@ -139,6 +140,28 @@ public sealed class SamplerTests
         var tpe = seeds.Select(s => BestOf(SamplerKind.Tpe, s)).Order().ElementAt(2);
         var random = seeds.Select(s => BestOf(SamplerKind.Random, s)).Order().ElementAt(2);
         Assert.True(tpe < random, $"median best: tpe {tpe}, random {random}");
+    }
+
+    // Multi-fidelity ranking: trials that trained further rank first, whatever their values. Twelve trials near x = 80
+    // trained the full 9 epochs (loss 50, worse than any early value); forty near x = 20 stopped at epoch 1 with
+    // loss 1. The good density is the full-length trials, so suggestions go near 80, not to the cheap early values.
+    [Fact]
+    public void Tpe_with_early_stopping_ranks_trials_that_trained_further_first()
+    {
+        var space = SearchSpace.Create([ParameterSpec.Float("x", 0, 100)]);
+        var full = Enumerable.Range(0, 12).Select(i => new TrialRecord(i, Kit.P(("x", 78.0 + (i % 5))), TrialStatus.Succeeded)
+        {
+            Observations = [.. Enumerable.Range(1, 9).Select(s => new Observation(s, 60 - s))],
+            Objective = 50 + (i * 0.01),
+        });
+        var early = Enumerable.Range(12, 40).Select(i => new TrialRecord(i, Kit.P(("x", 15.0 + (i % 10))), TrialStatus.EarlyStopped)
+        {
+            Observations = [new Observation(1, 1 + (i * 0.01))],
+        });
+        var policy = new SweepPolicy(space, Kit.Config(SamplerKind.Tpe, es: new EarlyStoppingConfig(EarlyStoppingKind.Asha) { Mode = AshaMode.Stop }));
+        var d = policy.Decide([.. full, .. early], TimeSpan.Zero, 0, 8);
+        Assert.Equal(8, d.NewTrials.Count);
+        Assert.True(d.NewTrials.Count(n => Kit.D(n.Params, "x") > 50) >= 6, string.Join(", ", d.NewTrials.Select(n => Kit.D(n.Params, "x").ToString("F1", CultureInfo.InvariantCulture))));
     }
 
     [Fact]
