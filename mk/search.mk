@@ -1,6 +1,6 @@
 # Sweep algorithms (issue 3). `make bench-search`: ClusterTune's samplers and schedulers vs grid and Optuna at equal
-# trial-epoch budgets over 10 seeds. A bench, not a test: python3-optuna is installed here, not through APT_PACKAGES.
-SEARCH_BENCH_SEEDS ?= 10
+# trial-epoch budgets over 30 seeds. A bench, not a test: python3-optuna is installed here, not through APT_PACKAGES.
+SEARCH_BENCH_SEEDS ?= 30
 .PHONY: bench-search
 bench-search:
 	@scripts/apt-install python3-optuna

@@ -66,6 +66,7 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     // Optuna runs in its own process while the ClusterTune methods run here.
     var optunaHyperband = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "hyperband", seeds, budget));
     var optunaMedian = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "median", seeds, budget));
+    var optunaPlain = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "none", seeds, budget));
     var rows = new List<(string Name, List<RunResult> Runs)> { ("grid (full)", grid) };
     foreach (var m in methods)
     {
@@ -84,6 +85,7 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
 
     rows.Add(("optuna tpe+hyperband", optunaHyperband!.Result));
     rows.Add(("optuna tpe+median", optunaMedian!.Result));
+    rows.Add(("optuna tpe", optunaPlain!.Result));
 
     var sign = obj.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
     double Best(RunResult r) => r.Trace.Count == 0 ? double.NaN : sign * r.Trace.Min(t => sign * t.Value);
@@ -95,9 +97,9 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     Console.WriteLine();
     Console.WriteLine($"== {obj.Name} ({obj.Direction.ToString().ToLowerInvariant()}, {obj.MaxEpochs} epochs per trial, {seeds} seeds, {SweepSimulator.Workers} parallel trials for ClusterTune, Optuna sequential)");
     Console.WriteLine($"   grid: {grid[0].Trials} points, {gridEpochs} trial-epochs; every other method gets {budget} trial-epochs; level = grid best {(sign > 0 ? "+" : "−")} 0.5 (per seed)");
-    Console.WriteLine($"   ratio = median over seeds of trial-epochs until a full-length trial reaches the level (unreached = ∞) / grid's median ({gridReach:F0})");
-    Console.WriteLine($"   {"method",-22} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"median epochs to level",23} {"/ grid's",9}");
-    var summary = new Dictionary<string, (double Median, double Ratio)>();
+    Console.WriteLine($"   to level = median over seeds of trial-epochs until a full-length trial reaches the level (unreached = ∞); / grid's = over grid's median for it ({gridReach:F0}); / sweep = over grid's full sweep ({gridEpochs})");
+    Console.WriteLine($"   {"method",-22} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"to level",9} {"/ grid's",9} {"/ sweep",8}");
+    var summary = new Dictionary<string, (double Median, double Ratio, double SweepRatio)>();
     foreach (var (name, runs) in rows)
     {
         var bests = runs.Select(Best).Where(double.IsFinite).Order().ToArray();
@@ -105,20 +107,24 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
         var reached = reach.Count(double.IsFinite);
         var med = bests.Length > 0 ? Q(bests, 0.5) : double.NaN;
         var ratio = Q(reach, 0.5) / gridReach;
-        summary[name] = (med, ratio);
-        Console.WriteLine($"   {name,-22} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {Q(reach, 0.5),23:F0} {(double.IsFinite(ratio) ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "n/a"),9}");
+        var sweepRatio = Q(reach, 0.5) / gridEpochs;
+        summary[name] = (med, ratio, sweepRatio);
+        Console.WriteLine($"   {name,-22} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {Q(reach, 0.5),9:F0} {Percent(ratio),9} {Percent(sweepRatio),8}");
     }
 
     var at = summary["asha+tpe"];
-    var oh = summary["optuna tpe+hyperband"];
-    var om = summary["optuna tpe+median"];
+    var seq = summary["asha+tpe sequential"];
+    string[] peers = ["optuna tpe+hyperband", "optuna tpe+median", "optuna tpe"];
     bool Better(double a, double b) => sign * a <= sign * b;
-    Console.WriteLine($"   asha+tpe epochs to grid's level: {at.Ratio:P1} of grid's (target ≤ 20 %): {(at.Ratio <= 0.2 ? "met" : "NOT met")}");
-    Console.WriteLine($"   asha+tpe median best {at.Median:F4} vs optuna tpe+hyperband {oh.Median:F4}, tpe+median {om.Median:F4}: {(Better(at.Median, oh.Median) && Better(at.Median, om.Median) ? "at least as good as both" : "behind Optuna")}");
+    string Versus(double mine) => peers.All(p => Better(mine, summary[p].Median)) ? "at least as good as every Optuna configuration" : $"behind {string.Join(", ", peers.Where(p => !Better(mine, summary[p].Median)))}";
+    Console.WriteLine($"   asha+tpe epochs to grid's level: {Percent(at.Ratio)} of grid's epochs to that level, {Percent(at.SweepRatio)} of grid's full sweep (target ≤ 20 %)");
+    Console.WriteLine($"   median best at equal epochs vs Optuna ({string.Join(", ", peers.Select(p => $"{p[7..]} {summary[p].Median:F4}"))}): asha+tpe {at.Median:F4} {Versus(at.Median)}; sequential like Optuna {seq.Median:F4} {Versus(seq.Median)}");
     Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:F0} s)");
 }
 
 return 0;
+
+static string Percent(double ratio) => double.IsFinite(ratio) ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 
 static double Q(double[] sorted, double q)
 {

@@ -127,8 +127,10 @@ def run(objective, seed, budget, pruner_name):
     fn, direction, max_epochs, suggest = OBJECTIVES[objective]
     if pruner_name == "hyperband":
         pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs, reduction_factor=3)
-    else:
+    elif pruner_name == "median":
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
+    else:
+        pruner = optuna.pruners.NopPruner()
     # A fixed study name: HyperbandPruner assigns brackets by hashing it, so a random name makes runs irreproducible.
     study = optuna.create_study(study_name=f"bench-{objective}-{pruner_name}-{seed}", direction=direction,
                                 sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
@@ -166,7 +168,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--objective")
-    ap.add_argument("--pruner", choices=["hyperband", "median"])
+    ap.add_argument("--pruner", choices=["hyperband", "median", "none"])
     ap.add_argument("--budget", type=int)
     ap.add_argument("--seeds", type=int, default=10)
     a = ap.parse_args()
