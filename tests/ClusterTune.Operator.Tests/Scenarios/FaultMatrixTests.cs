@@ -48,7 +48,13 @@ public sealed class FaultMatrixTests
             h.Server.Faults.Reset();
         }
 
-        Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
+        if (job.Status!.Phase != FineTuneJobPhase.Succeeded)
+        {
+            var trialStates = (await h.TrialsAsync("faulty")).Select(t => $"{t.Metadata.Name}: {t.Status?.Phase} {t.Status?.Reason} {t.Status?.Message} (attempts {t.Status?.Attempts})");
+            var conditions = (job.Status.Conditions ?? []).Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}");
+            Assert.Fail($"job {job.Status.Phase}; conditions: {string.Join("; ", conditions)}; trials: {string.Join("; ", trialStates)}");
+        }
+
         Assert.Equal(6, job.Status.Trials!.Succeeded);
         Assert.Equal(6, job.Status.Trials.Total);
         var oracle = LrFactors.SelectMany(lr => FreezeDepths.Select(fd => SweepHarness.Objective(lr, fd))).Max();
