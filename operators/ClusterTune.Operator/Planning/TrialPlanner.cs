@@ -68,8 +68,11 @@ public static class TrialPlanner
                 return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
                     "stopped before its pod started", now), trial.Status, null, null, false, events, null);
             if (input.JobSuspended) return Plan(old, trial.Status, null, null, false, events, null);
+            // A pod not seen since we created it may only be late (a cache, or even a read, behind our own create):
+            // create the same attempt's pod again. If it exists the create is a no-op (409), if it was deleted before
+            // it started this replaces it; neither costs an attempt or makes a second pod.
             if (lostRunning)
-                return Retry(input, old, attempts, TrialReasons.PodDeleted, $"pod {old.PodName} was deleted before it started", null, events);
+                return Plan(old, trial.Status, attempts, null, false, events, TimeSpan.FromSeconds(2));
             return StartAttempt(input, old, attempts, events, resumed: false);
         }
 

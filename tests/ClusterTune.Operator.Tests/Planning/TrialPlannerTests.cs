@@ -142,6 +142,19 @@ public sealed class TrialPlannerTests
         }
     }
 
+    // Created, then not visible (the pod cache and even a live read can lag our own create, as under stale reads):
+    // the same attempt's pod is created again, which is a no-op when it exists; no new attempt, no second pod.
+    [Fact]
+    public void Pod_not_seen_since_its_create_is_created_again_under_the_same_attempt()
+    {
+        var trial = Trial(0, Status(TrialPhase.Pending, reason: TrialReasons.PodCreated));
+        var plan = PlanTrial(trial, Spec(), []);
+
+        Assert.Equal(1, plan.CreatePodAttempt);
+        Assert.Null(plan.Status);
+        Assert.Equal(TimeSpan.FromSeconds(2), plan.RequeueAfter);
+    }
+
     [Fact]
     public void Pod_vanished_while_running_is_retried_as_PodDeleted()
     {
