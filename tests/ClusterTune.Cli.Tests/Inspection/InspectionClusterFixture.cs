@@ -48,9 +48,9 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
             StartTime = now.AddMinutes(-30),
             Conditions =
             [
-                Condition(ConditionTypes.Validated, true, ConditionReasons.SpecValid, "the spec is valid", now),
-                Condition(ConditionTypes.Running, true, ConditionReasons.TrialsRunning, "2 trials active", now),
-                Condition(ConditionTypes.BudgetExhausted, false, ConditionReasons.WithinBudget, "within budget", now),
+                Objects.Cond(ConditionTypes.Validated, true, ConditionReasons.SpecValid, "the spec is valid", now),
+                Objects.Cond(ConditionTypes.Running, true, ConditionReasons.TrialsRunning, "2 trials active", now),
+                Objects.Cond(ConditionTypes.BudgetExhausted, false, ConditionReasons.WithinBudget, "within budget", now),
             ],
             Trials = new TrialCounts { Pending = 1, Running = 1, Succeeded = 1, Failed = 1, Total = 4 },
             BestTrial = new BestTrial
@@ -73,10 +73,10 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
             Phase = FineTuneJobPhase.Failed,
             Conditions =
             [
-                Condition(ConditionTypes.Validated, false, ConditionReasons.SpecInvalid,
+                Objects.Cond(ConditionTypes.Validated, false, ConditionReasons.SpecInvalid,
                     "spec.searchSpace.lrFactor.min: must be > 0 for log scale, got 0; set min to a positive value such as 0.001, or use scale: linear; " +
                     "spec.earlyStopping.minResource: only applies to asha or hyperband; set earlyStopping.type: asha or remove minResource", now),
-                Condition(ConditionTypes.Failed, true, ConditionReasons.SpecInvalid, "the spec is invalid; fix it and the sweep starts", now),
+                Objects.Cond(ConditionTypes.Failed, true, ConditionReasons.SpecInvalid, "the spec is invalid; fix it and the sweep starts", now),
             ],
             Trials = new TrialCounts(),
         });
@@ -165,16 +165,6 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
     {
         if (_server is not null) await _server.DisposeAsync();
     }
-
-    private static Condition Condition(string type, bool value, string reason, string message, DateTimeOffset now) => new()
-    {
-        Type = type,
-        Status = value ? ConditionStatus.True : ConditionStatus.False,
-        Reason = reason,
-        Message = message,
-        ObservedGeneration = 1,
-        LastTransitionTime = now.AddMinutes(-20),
-    };
 
     private static async Task CreateJobAsync(KubernetesClient client, string name, string ns, FineTuneJobStatus status)
     {

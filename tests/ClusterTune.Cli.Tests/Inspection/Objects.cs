@@ -49,14 +49,15 @@ internal static class Objects
         return job;
     }
 
-    public static Condition Cond(string type, bool value, string reason, string message) => new()
+    /// <summary>A condition that changed 20 minutes before <paramref name="now"/> (default <see cref="Now"/>).</summary>
+    public static Condition Cond(string type, bool value, string reason, string message, DateTimeOffset? now = null) => new()
     {
         Type = type,
         Status = value ? ConditionStatus.True : ConditionStatus.False,
         Reason = reason,
         Message = message,
         ObservedGeneration = 1,
-        LastTransitionTime = Now.AddMinutes(-20),
+        LastTransitionTime = (now ?? Now).AddMinutes(-20),
     };
 
     public static void SetCondition(FineTuneJob job, string type, bool value, string reason, string message) =>
