@@ -8,8 +8,6 @@ namespace ClusterTune.Cli.Commands;
 /// <summary>Reads a sweep's objects from one namespace: the job, its trials and pods (by label), and events by subject.</summary>
 internal sealed class SweepReader(KubernetesClient client, string ns)
 {
-    public string Namespace => ns;
-
     public Task<FineTuneJob?> TryGetJobAsync(string name, CancellationToken ct) => client.TryGetAsync<FineTuneJob>(name, ns, ct);
 
     public Task<Trial?> TryGetTrialAsync(string name, CancellationToken ct) => client.TryGetAsync<Trial>(name, ns, ct);

@@ -52,8 +52,4 @@ internal static class Text
             return spec;
         }
     }
-
-    /// <summary>Whether a name can be a Kubernetes object name (a DNS-1123 subdomain); catches typos and stray flags early.</summary>
-    public static bool IsObjectName(string name) =>
-        name.Length is > 0 and <= 253 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.') && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
 }

@@ -7,8 +7,6 @@ internal sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
-    public int RowCount => _rows.Count;
-
     public TextTable Add(params string[] cells)
     {
         if (cells.Length != headers.Length) throw new ArgumentException($"expected {headers.Length} cells, got {cells.Length}", nameof(cells));
