@@ -245,7 +245,7 @@ public static class TrialPlanner
     {
         var trial = input.Trial;
         // Each promotion adds one planned pod, so the failure allowance is per rung.
-        var allowed = (input.Spec.RetryPolicy?.MaxAttempts ?? FineTuneJobDefaults.MaxAttempts) + (trial.Spec.Rung ?? 0);
+        var allowed = FineTuneJobDefaults.AllowedAttempts(input.Spec, trial.Spec);
         if (attempts >= allowed)
         {
             var m = $"{message}; {attempts} attempt(s) used, retryPolicy.maxAttempts is {input.Spec.RetryPolicy?.MaxAttempts}";

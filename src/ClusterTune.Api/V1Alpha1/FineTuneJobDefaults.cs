@@ -40,6 +40,12 @@ public static class FineTuneJobDefaults
     /// <summary>Default loraRank: categorical 0 (full fine-tune), 4, 8.</summary>
     public static ParameterSpec LoraRank() => new() { Type = ParameterType.Categorical, Values = [0, 4, 8] };
 
+    /// <summary>Attempts a trial may use: the job's retryPolicy.maxAttempts plus one per ASHA promotion (rung).</summary>
+    public static int AllowedAttempts(FineTuneJobSpec spec, TrialSpec trial) => (spec.RetryPolicy?.MaxAttempts ?? MaxAttempts) + (trial.Rung ?? 0);
+
+    /// <summary>Epochs a trial trains to: its own budget, else the job's trainer.epochs.</summary>
+    public static int TrialEpochs(FineTuneJobSpec spec, TrialSpec trial) => trial.Epochs ?? spec.Trainer.Epochs ?? Epochs;
+
     /// <summary>Returns a copy of <paramref name="spec"/> with every absent field defaulted.</summary>
     public static FineTuneJobSpec Apply(FineTuneJobSpec spec)
     {

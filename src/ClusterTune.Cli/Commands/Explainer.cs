@@ -153,10 +153,9 @@ internal static partial class Explainer
         var name = trial.Metadata.Name ?? ResourceNames.Trial(trial.Spec.JobName, trial.Spec.Index);
         var phase = s.Phase ?? TrialPhase.Pending;
         var attempts = s.Attempts ?? 0;
-        var policy = trial.Spec.RetryPolicy ?? ctx.Spec.RetryPolicy;
-        var maxAttempts = (policy?.MaxAttempts ?? FineTuneJobDefaults.MaxAttempts) + (trial.Spec.Rung ?? 0);
+        var maxAttempts = FineTuneJobDefaults.AllowedAttempts(ctx.Spec, trial.Spec);
         var pod = s.PodName is { } podName ? ctx.Pods.FirstOrDefault(p => p.Metadata.Name == podName) : null;
-        var epochs = $"{s.Epoch ?? 0}/{trial.Spec.Epochs ?? ctx.Spec.Trainer.Epochs ?? FineTuneJobDefaults.Epochs}";
+        var epochs = $"{s.Epoch ?? 0}/{FineTuneJobDefaults.TrialEpochs(ctx.Spec, trial.Spec)}";
 
         switch (phase)
         {
@@ -171,7 +170,7 @@ internal static partial class Explainer
                     break;
                 }
 
-                if (HeartbeatTimeout(policy) is { } timeout && (s.LastHeartbeat ?? s.StartTime) is { } last && ctx.Now - last > timeout)
+                if (HeartbeatTimeout(ctx.Spec.RetryPolicy) is { } timeout && (s.LastHeartbeat ?? s.StartTime) is { } last && ctx.Now - last > timeout)
                 {
                     var since = s.LastHeartbeat is null ? "since it started" : "for";
                     lines.Add($"trial {name} is Running but has sent no metrics {since} {Text.Duration(ctx.Now - last)} (retryPolicy.heartbeatTimeout {GoDuration.Format(timeout)}): " +
@@ -326,7 +325,7 @@ internal static partial class Explainer
     {
         var s = trial.Status;
         var heartbeat = s?.LastHeartbeat is { } h ? $", last metric {Text.Duration(ctx.Now - h)} ago" : "";
-        return $"{trial.Metadata.Name} ({(s?.Phase ?? TrialPhase.Pending).ToString()}, epoch {s?.Epoch ?? 0}/{trial.Spec.Epochs ?? ctx.Spec.Trainer.Epochs ?? FineTuneJobDefaults.Epochs}{heartbeat})";
+        return $"{trial.Metadata.Name} ({(s?.Phase ?? TrialPhase.Pending).ToString()}, epoch {s?.Epoch ?? 0}/{FineTuneJobDefaults.TrialEpochs(ctx.Spec, trial.Spec)}{heartbeat})";
     }
 
     /// <summary>

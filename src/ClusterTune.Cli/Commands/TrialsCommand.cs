@@ -40,19 +40,17 @@ internal static class TrialsCommand
         var spec = Text.Defaulted(job.Spec);
         var metric = (spec.Objective?.Metric ?? FineTuneJobDefaults.ObjectiveMetric).ToUpperInvariant();
         var bestName = job.Status?.BestTrial?.Name;
-        var maxAttempts = spec.RetryPolicy?.MaxAttempts ?? FineTuneJobDefaults.MaxAttempts;
         var table = new TextTable("NAME", "PHASE", "EPOCH", metric, "PARAMS", "ATTEMPTS", "REASON");
         foreach (var t in trials.OrderBy(t => t.Spec.Index))
         {
             var s = t.Status;
-            var budget = t.Spec.Epochs ?? spec.Trainer.Epochs ?? FineTuneJobDefaults.Epochs;
             table.Add(
                 t.Metadata.Name == bestName ? $"{t.Metadata.Name} *" : t.Metadata.Name ?? "",
                 (s?.Phase ?? TrialPhase.Pending).ToString(),
-                $"{s?.Epoch ?? 0}/{budget}",
+                $"{s?.Epoch ?? 0}/{FineTuneJobDefaults.TrialEpochs(spec, t.Spec)}",
                 Text.Number(s?.Objective),
                 Text.Params(t.Spec.Params),
-                $"{s?.Attempts ?? 0}/{(t.Spec.RetryPolicy?.MaxAttempts ?? maxAttempts) + (t.Spec.Rung ?? 0)}",
+                $"{s?.Attempts ?? 0}/{FineTuneJobDefaults.AllowedAttempts(spec, t.Spec)}",
                 s?.Reason ?? "");
         }
         var text = table.Render();
