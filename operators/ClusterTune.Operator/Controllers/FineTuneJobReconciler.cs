@@ -71,8 +71,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
                 : new PlannedEvent(EventTypes.Warning, EventReasons.CheckpointPromotionFailed, result.Message ?? "promotion failed"));
         }
 
-        var after2 = ApiCopy.Clone(job);
-        after2.Status = status;
+        var after2 = ApiCopy.With(job, j => j.Status = status);
         await api.PatchAsync(job, after2, status: true, ct);
         await api.RecordAsync(job, events, n => trials.FirstOrDefault(t => t.Metadata.Name == n), ct);
         Publish(job, plan.Spec, status, trials);

@@ -33,26 +33,17 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
         }
 
         var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options.StuckTerminatingTimeout));
+        var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
-        {
-            var withStatus = plan.Status is null ? trial : WithStatus(trial, plan.Status);
-            await api.CreateAsync(PodTemplate.Build(job, spec, withStatus, attempt, newToken(), options), ct);
-        }
+            await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options), ct);
 
         if (plan.DeletePod is { } victim)
             await api.DeleteAsync<Pod>(victim, trial.Metadata.Namespace, plan.ForceDelete ? 0 : null, ct);
 
-        if (plan.Status is { } status)
-            await api.PatchAsync(trial, WithStatus(trial, status), status: true, ct);
+        if (plan.Status is not null)
+            await api.PatchAsync(trial, after, status: true, ct);
         await api.RecordAsync(trial, plan.Events, _ => trial, ct);
         return new ReconcileResult(plan.RequeueAfter);
-    }
-
-    private static Trial WithStatus(Trial trial, TrialStatus status)
-    {
-        var copy = ApiCopy.Clone(trial);
-        copy.Status = status;
-        return copy;
     }
 
     private static string? Owner(Trial trial) => trial.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
