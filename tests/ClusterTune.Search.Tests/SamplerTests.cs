@@ -164,6 +164,36 @@ public sealed class SamplerTests
         Assert.True(d.NewTrials.Count(n => Kit.D(n.Params, "x") > 50) >= 6, string.Join(", ", d.NewTrials.Select(n => Kit.D(n.Params, "x").ToString("F1", CultureInfo.InvariantCulture))));
     }
 
+    // The ranking by resource stops at the level the good set can fill. Two trials near x = 80 were promoted early and
+    // trained all 9 epochs (loss 5 at epoch 3, 4 at the end); thirty near x = 20 reached epoch 3 with loss 1; twenty
+    // near x = 50 stopped at epoch 1. The good set has ⌈0.1·52⌉ = 6 places and only two trials reached 9, so trials
+    // are compared at epoch 3, where x ≈ 20 is better: suggestions go there, not to the two lucky early promotions.
+    [Fact]
+    public void Tpe_compares_trials_at_the_highest_level_the_good_set_can_fill()
+    {
+        var space = SearchSpace.Create([ParameterSpec.Float("x", 0, 100)]);
+        var lucky = Enumerable.Range(0, 2).Select(i => new TrialRecord(i, Kit.P(("x", 79.0 + i)), TrialStatus.Succeeded)
+        {
+            Observations = [.. Enumerable.Range(1, 9).Select(s => new Observation(s, s < 3 ? 6 : s < 9 ? 5 : 4))],
+            Objective = 4,
+        });
+        var rung3 = Enumerable.Range(2, 30).Select(i => new TrialRecord(i, Kit.P(("x", 15.0 + (i % 10))), TrialStatus.Paused)
+        {
+            Observations = [new Observation(1, 2 + (i * 0.01)), new Observation(2, 1.5), new Observation(3, 1 + (i * 0.01))],
+            Budget = 3,
+        });
+        var rung1 = Enumerable.Range(32, 20).Select(i => new TrialRecord(i, Kit.P(("x", 45.0 + (i % 10))), TrialStatus.Paused)
+        {
+            Observations = [new Observation(1, 3 + (i * 0.01))],
+            Budget = 1,
+        });
+        var policy = new SweepPolicy(space, Kit.Config(SamplerKind.Tpe, es: new EarlyStoppingConfig(EarlyStoppingKind.Asha) { Mode = AshaMode.Stop }));
+        var d = policy.Decide([.. lucky, .. rung3, .. rung1], TimeSpan.Zero, 0, 8);
+        Assert.Equal(8, d.NewTrials.Count);
+        var xs = d.NewTrials.Select(n => Kit.D(n.Params, "x")).ToList();
+        Assert.True(xs.Count(x => x < 35) >= 7, string.Join(", ", xs.Select(x => x.ToString("F1", CultureInfo.InvariantCulture))));
+    }
+
     [Fact]
     public void Tpe_parallel_suggestions_differ_constant_liar()
     {
