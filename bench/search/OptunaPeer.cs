@@ -42,9 +42,10 @@ internal static class OptunaPeer
             : $"{Python} cannot import optuna: `make bench-search` installs the Debian package python3-optuna (or run `apt-get install python3-optuna`); pass --skip-optuna to run ClusterTune's methods alone";
     }
 
-    public static List<RunResult> Run(BenchObjective obj, string pruner, int seeds, int budget)
+    public static List<RunResult> Run(BenchObjective obj, string pruner, int seeds, int budget, int workers)
     {
-        var output = RunScript("--objective", obj.Name, "--pruner", pruner, "--budget", budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seeds", seeds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        static string S(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var output = RunScript("--objective", obj.Name, "--pruner", pruner, "--budget", S(budget), "--seeds", S(seeds), "--workers", S(workers));
         var results = new List<RunResult>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -7,6 +7,7 @@ using ClusterTune.Search.Bench;
 // equal trial-epoch budgets over several seeds. Not a test: it prints figures and ratios measured in this run.
 var seeds = 10;
 var only = new HashSet<string>(StringComparer.Ordinal);
+var onlyMethods = new HashSet<string>(StringComparer.Ordinal);
 var skipOptuna = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,10 +21,11 @@ for (var i = 0; i < args.Length; i++)
     }
     else if (args[i] == "--objectives" && i + 1 < args.Length)
     {
-        foreach (var o in args[++i].Split(','))
-        {
-            only.Add(o);
-        }
+        only.UnionWith(args[++i].Split(','));
+    }
+    else if (args[i] == "--methods" && i + 1 < args.Length)
+    {
+        onlyMethods.UnionWith(args[++i].Split(','));
     }
 }
 
@@ -63,29 +65,22 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     var grid = Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, gridCfg, s, int.MaxValue)).ToList();
     var gridEpochs = grid[0].Epochs;
     var budget = Math.Min(obj.Budget, gridEpochs);
-    // Optuna runs in its own process while the ClusterTune methods run here.
-    var optunaHyperband = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "hyperband", seeds, budget));
-    var optunaMedian = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "median", seeds, budget));
-    var optunaPlain = skipOptuna ? null : Task.Run(() => OptunaPeer.Run(obj, "none", seeds, budget));
+    // Optuna runs in its own processes while the ClusterTune methods run here: sequentially (one trial at a time), and
+    // with the named pruners also as 4 workers sharing the study, ClusterTune's parallelism.
+    (string Name, string Pruner, int Workers)[] peers =
+    [
+        ("optuna tpe+hyperband", "hyperband", 1), ("optuna tpe+median", "median", 1), ("optuna tpe", "none", 1),
+        ($"optuna tpe+hyperband ×{SweepSimulator.Workers}", "hyperband", SweepSimulator.Workers),
+        ($"optuna tpe+median ×{SweepSimulator.Workers}", "median", SweepSimulator.Workers),
+    ];
+    var optuna = skipOptuna ? [] : peers.Select(p => (p.Name, p.Workers, Runs: Task.Run(() => OptunaPeer.Run(obj, p.Pruner, seeds, budget, p.Workers)))).ToList();
     var rows = new List<(string Name, List<RunResult> Runs)> { ("grid (full)", grid) };
-    foreach (var m in methods)
+    foreach (var m in methods.Where(m => onlyMethods.Count == 0 || onlyMethods.Contains(m.Name)))
     {
         rows.Add((m.Name, Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, m, s, budget)).ToList()));
     }
 
-    if (skipOptuna)
-    {
-        foreach (var r in rows)
-        {
-            Console.WriteLine($"{r.Name}: {string.Join(' ', r.Runs.Select(x => x.Trace.Count == 0 ? double.NaN : x.Trace.Max(t => obj.Direction == ObjectiveDirection.Maximize ? t.Value : -t.Value)).Select(v => v.ToString("F3", CultureInfo.InvariantCulture)))}");
-        }
-
-        continue;
-    }
-
-    rows.Add(("optuna tpe+hyperband", optunaHyperband!.Result));
-    rows.Add(("optuna tpe+median", optunaMedian!.Result));
-    rows.Add(("optuna tpe", optunaPlain!.Result));
+    rows.AddRange(optuna.Select(o => (o.Name, o.Runs.Result)));
 
     var sign = obj.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
     double Best(RunResult r) => r.Trace.Count == 0 ? double.NaN : sign * r.Trace.Min(t => sign * t.Value);
@@ -95,10 +90,10 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     var gridReach = Q(grid.Select((g, i) => (double)Reach(g, levels[i])!.Value).Order().ToArray(), 0.5);
 
     Console.WriteLine();
-    Console.WriteLine($"== {obj.Name} ({obj.Direction.ToString().ToLowerInvariant()}, {obj.MaxEpochs} epochs per trial, {seeds} seeds, {SweepSimulator.Workers} parallel trials for ClusterTune, Optuna sequential)");
+    Console.WriteLine($"== {obj.Name} ({obj.Direction.ToString().ToLowerInvariant()}, {obj.MaxEpochs} epochs per trial, {seeds} seeds, {SweepSimulator.Workers} parallel trials for ClusterTune unless said, Optuna sequential unless ×{SweepSimulator.Workers})");
     Console.WriteLine($"   grid: {grid[0].Trials} points, {gridEpochs} trial-epochs; every other method gets {budget} trial-epochs; level = grid best {(sign > 0 ? "+" : "−")} 0.5 (per seed)");
     Console.WriteLine($"   to level = median over seeds of trial-epochs until a full-length trial reaches the level (unreached = ∞); / grid's = over grid's median for it ({gridReach:F0}); / sweep = over grid's full sweep ({gridEpochs})");
-    Console.WriteLine($"   {"method",-22} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"to level",9} {"/ grid's",9} {"/ sweep",8}");
+    Console.WriteLine($"   {"method",-24} {"median best",12} {"IQR",21} {"epochs",7} {"trials",7} {"reached",8} {"to level",9} {"/ grid's",9} {"/ sweep",8}");
     var summary = new Dictionary<string, (double Median, double Ratio, double SweepRatio)>();
     foreach (var (name, runs) in rows)
     {
@@ -109,16 +104,30 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
         var ratio = Q(reach, 0.5) / gridReach;
         var sweepRatio = Q(reach, 0.5) / gridEpochs;
         summary[name] = (med, ratio, sweepRatio);
-        Console.WriteLine($"   {name,-22} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {Q(reach, 0.5),9:F0} {Percent(ratio),9} {Percent(sweepRatio),8}");
+        Console.WriteLine($"   {name,-24} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {Q(reach, 0.5),9:F0} {Percent(ratio),9} {Percent(sweepRatio),8}");
     }
 
-    var at = summary["asha+tpe"];
-    var seq = summary["asha+tpe sequential"];
-    string[] peers = ["optuna tpe+hyperband", "optuna tpe+median", "optuna tpe"];
-    bool Better(double a, double b) => sign * a <= sign * b;
-    string Versus(double mine) => peers.All(p => Better(mine, summary[p].Median)) ? "at least as good as every Optuna configuration" : $"behind {string.Join(", ", peers.Where(p => !Better(mine, summary[p].Median)))}";
+    if (!summary.TryGetValue("asha+tpe", out var at))
+    {
+        continue;
+    }
+
     Console.WriteLine($"   asha+tpe epochs to grid's level: {Percent(at.Ratio)} of grid's epochs to that level, {Percent(at.SweepRatio)} of grid's full sweep (target ≤ 20 %)");
-    Console.WriteLine($"   median best at equal epochs vs Optuna ({string.Join(", ", peers.Select(p => $"{p[7..]} {summary[p].Median:F4}"))}): asha+tpe {at.Median:F4} {Versus(at.Median)}; sequential like Optuna {seq.Median:F4} {Versus(seq.Median)}");
+    if (optuna.Count > 0)
+    {
+        var sequential = optuna.Where(o => o.Workers == 1).Select(o => o.Name).ToArray();
+        var parallel = optuna.Where(o => o.Workers > 1).Select(o => o.Name).ToArray();
+        bool Better(double a, double b) => sign * a <= sign * b;
+        string Versus(double mine, string[] them) => $"vs {string.Join(", ", them.Select(p => $"{p[7..]} {summary[p].Median:F4}"))}: " +
+            (them.All(p => Better(mine, summary[p].Median)) ? "at least as good as each" : $"behind {string.Join(", ", them.Where(p => !Better(mine, summary[p].Median)))}");
+        Console.WriteLine($"   median best at equal epochs, asha+tpe ×{SweepSimulator.Workers} {at.Median:F4} {Versus(at.Median, parallel)}");
+        Console.WriteLine($"   asha+tpe ×{SweepSimulator.Workers} {at.Median:F4} against sequential Optuna {Versus(at.Median, sequential)}");
+        if (summary.TryGetValue("asha+tpe sequential", out var seq))
+        {
+            Console.WriteLine($"   asha+tpe sequential {seq.Median:F4} {Versus(seq.Median, sequential)}");
+        }
+    }
+
     Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:F0} s)");
 }
 

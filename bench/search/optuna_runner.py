@@ -121,9 +121,15 @@ def check():
     print(json.dumps(pts))
 
 
-def run(objective, seed, budget, pruner_name):
+def run(objective, seed, budget, pruner_name, workers=1):
+    """Runs `workers` trials at a time, as one study shared by that many workers (n_jobs or a shared storage): each
+    tick every running trial trains one epoch, reports it and may be pruned, and free slots ask for new trials at
+    the start of the next tick, as ClusterTune's bench simulator does. With more than one worker the sampler uses
+    Optuna's constant liar (running trials count as bad), its setting for parallel optimisation."""
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    import warnings
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     fn, direction, max_epochs, suggest = OBJECTIVES[objective]
     if pruner_name == "hyperband":
         pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs, reduction_factor=3)
@@ -131,36 +137,41 @@ def run(objective, seed, budget, pruner_name):
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
     else:
         pruner = optuna.pruners.NopPruner()
+    sampler = optuna.samplers.TPESampler(seed=seed, constant_liar=True) if workers > 1 else optuna.samplers.TPESampler(seed=seed)
     # A fixed study name: HyperbandPruner assigns brackets by hashing it, so a random name makes runs irreproducible.
     study = optuna.create_study(study_name=f"bench-{objective}-{pruner_name}-{seed}", direction=direction,
-                                sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+                                sampler=sampler, pruner=pruner)
     used = 0
     trace = []  # (trial-epochs used when a full-length trial finished, its final value)
     trials = 0
-    while used < budget:
-        trial = study.ask()
-        trials += 1
-        p = suggest(trial)
-        value = None
-        pruned = False
-        for epoch in range(1, max_epochs + 1):
+    running = []  # [trial, params, epochs done]
+    while True:
+        while len(running) < workers and used < budget:
+            trial = study.ask()
+            trials += 1
+            running.append([trial, suggest(trial), 0])
+        if not running:
+            break
+        for slot in list(running):
             if used >= budget:
                 break
+            trial, p, done = slot
             used += 1
-            value = fn(p, epoch, seed, max_epochs)
-            if epoch == max_epochs:
-                break
-            trial.report(value, epoch)
+            done = slot[2] = done + 1
+            value = fn(p, done, seed, max_epochs)
+            if done == max_epochs:
+                study.tell(trial, value)
+                trace.append([used, value])
+                running.remove(slot)
+                continue
+            trial.report(value, done)
             if trial.should_prune():
-                pruned = True
-                break
-        if pruned:
-            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-        elif epoch == max_epochs and value is not None and used <= budget:
-            study.tell(trial, value)
-            trace.append([used, value])
-        else:
-            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                running.remove(slot)
+        if used >= budget:
+            for trial, _, _ in running:
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            break
     return {"seed": seed, "epochs": used, "trials": trials, "trace": trace}
 
 
@@ -171,12 +182,13 @@ def main():
     ap.add_argument("--pruner", choices=["hyperband", "median", "none"])
     ap.add_argument("--budget", type=int)
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=1)
     a = ap.parse_args()
     if a.check:
         check()
         return
     for seed in range(a.seeds):
-        print(json.dumps(run(a.objective, seed, a.budget, a.pruner)), flush=True)
+        print(json.dumps(run(a.objective, seed, a.budget, a.pruner, a.workers)), flush=True)
 
 
 if __name__ == "__main__":
