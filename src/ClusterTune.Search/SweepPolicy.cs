@@ -174,9 +174,9 @@ public sealed class SweepPolicy
     {
         var s = config.Stop;
         var failed = trials.Count(t => t.IsFailed) + failingNow;
-        if (s.MaxFailedTrials is { } mf && failed >= mf)
+        if (s.MaxFailedTrials is { } mf && failed > mf)
         {
-            return new SweepStop(SweepStopReason.MaxFailedTrialsReached, $"{failed} trials failed (maxFailedTrials {mf})");
+            return new SweepStop(SweepStopReason.MaxFailedTrialsReached, $"{failed} trials failed, more than maxFailedTrials {mf}");
         }
 
         if (s.MaxDuration is { } md && elapsed >= md)
@@ -249,7 +249,7 @@ public sealed class SweepPolicy
 
         var s = c.Stop;
         Check(s.MaxTrials is null or >= 1, "budget.maxTrials", "must be ≥ 1 or unset");
-        Check(s.MaxFailedTrials is null or >= 1, "budget.maxFailedTrials", "must be ≥ 1 or unset");
+        Check(s.MaxFailedTrials is null or >= 0, "budget.maxFailedTrials", "must be ≥ 0 or unset");
         Check(s.NotImprovingTrials is null or >= 1, "stop.notImprovingTrials", "must be ≥ 1 or unset");
         Check(s.ImprovementFraction is >= 0 and < 1, "stop.improvementFraction", "a fraction such as 0.01 (1 %)");
         Check(s.MaxGpuHours is null or > 0, "budget.maxGpuHours", "must be > 0 or unset");

@@ -47,8 +47,7 @@ public static class SweepMapping
             Target = spec.Objective!.Target,
             NotImprovingTrials = budget.NotImprovingTrials,
             MaxTrials = budget.MaxTrials,
-            // The API fails the sweep on *more* failed trials than maxFailedTrials (0 allowed); the search library stops at that many (≥ 1).
-            MaxFailedTrials = budget.MaxFailedTrials + 1,
+            MaxFailedTrials = budget.MaxFailedTrials,
             MaxDuration = budget.MaxDuration is { } d ? ClusterTune.Api.GoDuration.Parse(d) : null,
             MaxGpuHours = budget.MaxGpuHours,
         };

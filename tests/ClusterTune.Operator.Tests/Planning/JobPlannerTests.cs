@@ -174,6 +174,7 @@ public sealed class JobPlannerTests
         }
         Assert.Equal("True", cond!.Status);
         Assert.Equal(ConditionReasons.MaxFailedTrialsReached, cond.Reason);
+        Assert.Contains($"{failed} trials failed, more than maxFailedTrials {maxFailed}", cond.Message); // the user's number, not a shifted one
         Assert.Equal(FineTuneJobPhase.Failed, plan.Status.Phase);
         Assert.Empty(plan.TrialsToCreate);
         var stop = Assert.Single(plan.TrialChanges);

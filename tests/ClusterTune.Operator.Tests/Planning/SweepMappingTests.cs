@@ -136,7 +136,7 @@ public sealed class SweepMappingTests
         Assert.Equal(S.ObjectiveDirection.Minimize, c.Direction);
         Assert.Equal(0.1, c.Stop.Target);
         Assert.Equal(20, c.Stop.MaxTrials);
-        Assert.Equal(3, c.Stop.MaxFailedTrials); // the sweep fails on more than 2
+        Assert.Equal(2, c.Stop.MaxFailedTrials); // the sweep fails on more than 2, in the API and in the library
         Assert.Equal(TimeSpan.FromMinutes(90), c.Stop.MaxDuration);
         Assert.Equal(5, c.Stop.NotImprovingTrials);
         Assert.Equal(4, c.Stop.MaxGpuHours);
