@@ -1,4 +1,5 @@
 using ClusterTune.Api.Schema;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Api.Tests;
 

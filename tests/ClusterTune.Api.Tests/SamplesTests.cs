@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Api.Tests;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Cli.Tests.Observability;
 
@@ -10,7 +11,7 @@ namespace ClusterTune.Cli.Tests.Observability;
 internal static partial class Dashboards
 {
     /// <summary>The repository root (the directory holding ClusterTune.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     /// <summary>charts/clustertune/dashboards.</summary>
     public static string Directory => Path.Combine(RepoRoot, "charts", "clustertune", "dashboards");
@@ -67,14 +68,6 @@ internal static partial class Dashboards
     /// <summary>The metric names (clustertune_*) an expression uses.</summary>
     public static IEnumerable<string> MetricNames(string expr) => MetricName().Matches(expr).Select(m => m.Value).Distinct(StringComparer.Ordinal);
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ClusterTune.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"no ClusterTune.sln above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex(@"^\s*label_values\(\s*(?<expr>.+?)\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*\)\s*$")]
     private static partial Regex LabelValues();

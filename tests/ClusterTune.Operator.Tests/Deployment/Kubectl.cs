@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Operator.Tests.Deployment;
 
@@ -10,7 +11,7 @@ internal static class Kubectl
             .Select(d => System.IO.Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
 
     /// <summary>The repository root (the directory holding ClusterTune.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     /// <summary>Runs kubectl with <paramref name="args"/> (stdin optional); returns the exit code, stdout and stderr.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args, string? stdin = null)
@@ -34,14 +35,5 @@ internal static class Kubectl
             throw new TimeoutException($"kubectl {string.Join(' ', psi.ArgumentList)} did not finish in 60 s");
         }
         return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ClusterTune.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"no ClusterTune.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -18,7 +18,7 @@ public sealed class OperatorProcessTests : IClassFixture<EmbeddedApiServerFixtur
     [Fact]
     public async Task TheOperatorTakesTheLeaseAndReleasesItOnSigterm()
     {
-        var dll = Path.Combine(RepoRoot(), "operators", "ClusterTune.Operator", "bin", "Release", "net10.0", "ClusterTune.Operator.dll");
+        var dll = RepoPaths.Combine("operators", "ClusterTune.Operator", "bin", "Release", "net10.0", "ClusterTune.Operator.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution in Release (make build)");
         var kubeconfig = _fixture.WriteKubeconfig();
         using var client = new KubernetesClient(new KubernetesClientOptions { Server = _fixture.BaseAddress, Namespace = "default" });
@@ -54,12 +54,6 @@ public sealed class OperatorProcessTests : IClassFixture<EmbeddedApiServerFixtur
         }
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ClusterTune.sln"))) return dir.FullName;
-        throw new InvalidOperationException("ClusterTune.sln not found");
-    }
 
     private static class Signals
     {

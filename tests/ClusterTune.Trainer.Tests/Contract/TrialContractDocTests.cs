@@ -1,5 +1,6 @@
 using System.Reflection;
 using ClusterTune.Api.Contract;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Trainer.Tests.Contract;
 
@@ -27,18 +28,5 @@ public sealed class TrialContractDocTests
     [Theory]
     [MemberData(nameof(CatalogNames))]
     public void TheTrialContractDocumentNamesEveryCatalogEntry(string name) =>
-        Assert.Contains(name, File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "trial-contract.md")));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ClusterTune.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ClusterTune.sln above {AppContext.BaseDirectory}");
-    }
+        Assert.Contains(name, File.ReadAllText(RepoPaths.Combine("docs", "trial-contract.md")));
 }

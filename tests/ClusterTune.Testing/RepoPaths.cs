@@ -1,7 +1,7 @@
-namespace ClusterTune.Api.Tests;
+namespace ClusterTune.Testing;
 
 /// <summary>Locates files of the checkout (the directory holding ClusterTune.sln).</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
