@@ -12,34 +12,27 @@ internal static class OptunaPeer
 
     public static string RunScript(params string[] args)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Script);
-        foreach (var a in args)
+        var (exit, stdout, stderr) = Python3([Script, .. args]);
+        if (exit != 0)
         {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"optuna_runner.py {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}");
+            throw new InvalidOperationException($"optuna_runner.py {string.Join(' ', args)} exited {exit}: {stderr}");
         }
 
         return stdout;
     }
 
     /// <summary>Null when Debian's Python has Optuna, else what to do about it.</summary>
-    public static string? MissingOptuna()
+    public static string? MissingOptuna() => Python3(["-c", "import optuna"]).Exit == 0 ? null
+        : $"{Python} cannot import optuna: `make bench-search` installs the Debian package python3-optuna (or run `apt-get install python3-optuna`); pass --skip-optuna to run ClusterTune's methods alone";
+
+    private static (int Exit, string Stdout, string Stderr) Python3(string[] args)
     {
-        var psi = new ProcessStartInfo(Python, ["-c", "import optuna"]) { RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(Python, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
-        p.StandardError.ReadToEnd();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        return p.ExitCode == 0 ? null
-            : $"{Python} cannot import optuna: `make bench-search` installs the Debian package python3-optuna (or run `apt-get install python3-optuna`); pass --skip-optuna to run ClusterTune's methods alone";
+        return (p.ExitCode, stdout, stderr.Result);
     }
 
     public static List<RunResult> Run(BenchObjective obj, string pruner, int seeds, int budget, int workers)
