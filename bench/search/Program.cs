@@ -5,7 +5,7 @@ using ClusterTune.Search.Bench;
 
 // `make bench-search`: sweep efficiency of ClusterTune's samplers and schedulers against grid search and Optuna at
 // equal trial-epoch budgets over several seeds. Not a test: it prints figures and ratios measured in this run.
-var seeds = 10;
+var seeds = 30; // as `make bench-search` (SEARCH_BENCH_SEEDS)
 var only = new HashSet<string>(StringComparer.Ordinal);
 var onlyMethods = new HashSet<string>(StringComparer.Ordinal);
 var skipOptuna = false;
