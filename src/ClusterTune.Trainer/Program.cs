@@ -1,9 +1,10 @@
+using System.Runtime.InteropServices;
 using ClusterTune.Api.Contract;
-using ClusterTune.Torch;
 using ClusterTune.Trainer.Contract;
 using ClusterTune.Trainer.Reporting;
 using ClusterTune.Trainer.Training;
 using ClusterTune.Trainer.Runtime;
+using ClusterTune.Trainer.Torch;
 
 namespace ClusterTune.Trainer;
 
@@ -54,12 +55,13 @@ public static class Program
         int exitCode;
         try
         {
-            Torch.Torch.SetNumThreads(options.Threads);
-            Torch.Torch.RetainFreedHostMemory();
-            using var reporter = new TrialReporter(options, TimeProvider.System, log);
+            TorchRuntime.RetainFreedHostMemory(Environment.GetEnvironmentVariable);
+            var device = TorchRuntime.Start(options.Threads, options.Device);
+            log.WriteLine($"device: {device} ({TrialEnv.Device}={options.Device}, {options.Threads} thread(s), TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version})");
+            using var reporter = new TrialReporter(options, TimeProvider.System, log, device.ToString());
             result = options.Command == TrialOptions.PretrainCommand
-                ? new Pretrainer(options, reporter, stop, log).Run()
-                : new TrialRunner(options, reporter, stop, log).Run();
+                ? new Pretrainer(options, device, reporter, stop, log).Run()
+                : new TrialRunner(options, device, reporter, stop, log).Run();
             exitCode = result.Status switch
             {
                 TrialResult.Succeeded => ExitCodes.Succeeded,
@@ -73,7 +75,7 @@ public static class Program
             result = Failed(e.Message);
             exitCode = ExitCodes.Usage;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or TorchException or TrainingDivergedException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ExternalException or TrainingDivergedException or ArgumentException or UnauthorizedAccessException)
         {
             log.WriteLine($"error: {e}");
             result = Failed($"{e.GetType().Name}: {e.Message}");

@@ -7,4 +7,6 @@ public static class MetricAttributes
     public const string Split = "split";
     public const string SplitTrain = "train";
     public const string SplitEval = "eval";
+    /// <summary>Compute device a trainer runs on ("cpu", "cuda:0"), on step-duration and parameter-count points.</summary>
+    public const string Device = "device";
 }

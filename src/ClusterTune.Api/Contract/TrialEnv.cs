@@ -39,4 +39,11 @@ public static class TrialEnv
     public const string ModelArchitecture = "CT_MODEL_ARCHITECTURE";
     /// <summary>Attempt number of this pod (1-based), so trainers can tell a retry from a first run.</summary>
     public const string Attempt = "CT_ATTEMPT";
+    /// <summary>
+    /// Compute device: auto (CUDA when the trainer's runtime reports one), cpu, cuda or cuda:N. The operator sets cuda
+    /// for pods that request nvidia.com/gpu; unset means auto.
+    /// </summary>
+    public const string Device = "CT_DEVICE";
+    /// <summary>The value of <see cref="Device"/> for pods that request nvidia.com/gpu.</summary>
+    public const string DeviceCuda = "cuda";
 }

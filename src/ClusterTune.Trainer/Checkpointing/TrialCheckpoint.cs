@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using ClusterTune.Torch;
-using ClusterTune.Torch.Checkpoints;
-using ClusterTune.Torch.Modules;
 using ClusterTune.Trainer.Lora;
+using ClusterTune.Trainer.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ClusterTune.Trainer.Checkpointing;
 
@@ -11,13 +12,15 @@ namespace ClusterTune.Trainer.Checkpointing;
 /// The trainer's checkpoint directory (written atomically by <see cref="Checkpoint.Save"/>):
 /// model.safetensors = merged weights under the plain architecture's names (a base model for the next fine-tune),
 /// adapter.safetensors = the trainable tensors alone (LoRA A/B, biases, head) when r &gt; 0,
-/// training.safetensors = every module tensor unmerged plus the RNG state, optimizer.safetensors = AdamW state,
-/// manifest.json = architecture, params, metrics, step/epoch and the resume position in <see cref="ResumeKeys"/>.
+/// training.safetensors = every module tensor unmerged plus the RNG state, optimizer.bin = AdamW state in
+/// TorchSharp's own format, manifest.json = architecture, params, metrics, step/epoch and the resume position in
+/// <see cref="ResumeKeys"/>.
 /// </summary>
 public static class TrialCheckpoint
 {
     public const string AdapterFile = "adapter.safetensors";
     public const string TrainingFile = "training.safetensors";
+    public const string OptimizerFile = "optimizer.bin";
     public const string RngTensor = "__rng.global";
     public const string LastName = "last";
     public const string BestName = "best";
@@ -40,57 +43,52 @@ public static class TrialCheckpoint
         public const string Dataset = "dataset";
     }
 
-    /// <summary>Writes a checkpoint of <paramref name="model"/> (and <paramref name="optimizerState"/>) into <paramref name="directory"/>.</summary>
-    public static CheckpointManifest Save(string directory, Module model, CheckpointManifest manifest, IReadOnlyDictionary<string, Tensor>? optimizerState)
+    /// <summary>Writes a checkpoint of <paramref name="model"/> (and <paramref name="optimizer"/>) into <paramref name="directory"/>.</summary>
+    public static CheckpointManifest Save(string directory, ReferenceCnn model, CheckpointManifest manifest, OptimizerHelper? optimizer)
     {
-        var unmerged = model.StateDict();
-        var merged = MergedStateDict(model, out var owned);
-        try
+        using var scope = NewDisposeScope();
+        var files = new List<Checkpoint.FileWriter> { Checkpoint.Tensors(Checkpoint.WeightsFile, MergedStateDict(model)) };
+        if (optimizer is not null)
         {
-            var training = new List<KeyValuePair<string, Tensor>>(unmerged);
-            using var rng = Torch.Torch.GetRngState();
-            training.Add(new(RngTensor, rng));
-            var extra = new Dictionary<string, IEnumerable<KeyValuePair<string, Tensor>>> { [TrainingFile] = training };
-            if (model.NamedModules().Any(m => m.Module is LoraAdapter))
+            var training = new Dictionary<string, Tensor>(model.state_dict(), StringComparer.Ordinal) { [RngTensor] = torch.get_rng_state() };
+            files.Add(Checkpoint.Tensors(TrainingFile, training));
+            files.Add(new Checkpoint.FileWriter(OptimizerFile, path =>
             {
-                extra[AdapterFile] = model.NamedParameters().Where(p => p.Parameter.RequiresGrad)
-                    .Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)).ToList();
-            }
+                using var writer = new BinaryWriter(File.Create(path));
+                optimizer.save_state_dict(writer);
+            }));
+        }
 
-            return Checkpoint.Save(directory, merged, manifest, optimizerState, extra);
-        }
-        finally
+        if (model.Knobs.LoraRank > 0)
         {
-            foreach (var t in owned)
-            {
-                t.Dispose();
-            }
+            files.Add(Checkpoint.Tensors(AdapterFile, model.named_parameters().Where(p => p.parameter.requires_grad)
+                .Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter))));
         }
+
+        return Checkpoint.Save(directory, manifest, files);
     }
 
-    /// <summary>Weights with every LoRA adapter merged into its base weight, under the base layer's names.</summary>
-    public static Dictionary<string, Tensor> MergedStateDict(Module model, out List<Tensor> owned)
+    /// <summary>Weights with every LoRA adapter merged into its base weight, under the base layer's names (tracked by the current dispose scope).</summary>
+    public static Dictionary<string, Tensor> MergedStateDict(ReferenceCnn model)
     {
-        owned = [];
-        var adapters = model.NamedModules().Where(m => m.Module is LoraAdapter).ToDictionary(m => m.Name, m => (LoraAdapter)m.Module);
+        var adapters = model.Layers().Where(l => l.Layer.Rank > 0).ToDictionary(l => l.Name, l => l.Layer);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (name, tensor) in model.StateDict())
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in model.state_dict())
         {
             var dot = name.LastIndexOf('.');
             var owner = dot < 0 ? "" : name[..dot];
             var leaf = name[(dot + 1)..];
             if (adapters.TryGetValue(owner, out var adapter))
             {
-                if (leaf is LoraAdapter.AName or LoraAdapter.BName)
+                if (leaf is LoraLayer.AName or LoraLayer.BName)
                 {
                     continue;
                 }
 
-                if (leaf == "weight")
+                if (leaf == LoraLayer.WeightName)
                 {
-                    var mergedWeight = DisposeScope.Keep(adapter.MergedWeight());
-                    owned.Add(mergedWeight);
-                    result[name] = mergedWeight;
+                    result[name] = adapter.EffectiveWeight();
                     continue;
                 }
             }
@@ -101,26 +99,70 @@ public static class TrialCheckpoint
         return result;
     }
 
-    /// <summary>Restores module tensors and the global RNG state written by <see cref="Save"/>.</summary>
-    public static void LoadTrainingState(string directory, Module model)
+    /// <summary>
+    /// Copies <paramref name="tensors"/> into the module's parameters whose names <paramref name="include"/> accepts;
+    /// every such parameter must be present with the same shape, and no tensor may be left over, or the error names
+    /// the tensor and <paramref name="source"/>.
+    /// </summary>
+    public static void CopyInto(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, Func<string, bool> include, string source)
     {
-        var state = Checkpoint.LoadFile(directory, TrainingFile, verifyHash: true, keepDType: true)
+        using var noGrad = no_grad();
+        var expected = module.state_dict().Where(kv => include(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var extra = tensors.Keys.Where(include).Except(expected.Keys).ToList();
+        if (extra.Count > 0)
+        {
+            throw new InvalidDataException($"{source}: holds tensors this model does not have ({string.Join(", ", extra.Take(5))}); not a {ReferenceCnn.Architecture} checkpoint of this shape");
+        }
+
+        foreach (var (name, target) in expected)
+        {
+            if (!tensors.TryGetValue(name, out var value))
+            {
+                throw new InvalidDataException($"{source}: lacks tensor '{name}'; not a {ReferenceCnn.Architecture} checkpoint of this shape");
+            }
+
+            if (!value.shape.SequenceEqual(target.shape))
+            {
+                throw new InvalidDataException($"{source}: tensor '{name}' has shape [{string.Join(", ", value.shape)}] but the model needs [{string.Join(", ", target.shape)}]");
+            }
+
+            target.copy_(value);
+        }
+    }
+
+    /// <summary>Restores module tensors, the global RNG state and the optimizer written by <see cref="Save"/>.</summary>
+    public static void LoadTrainingState(string directory, ReferenceCnn model, OptimizerHelper optimizer)
+    {
+        var state = Checkpoint.LoadTensors(directory, TrainingFile, keepDType: true)
             ?? throw new FileNotFoundException($"{Path.Combine(directory, TrainingFile)} not found: '{directory}' is not a resumable trainer checkpoint", Path.Combine(directory, TrainingFile));
         try
         {
             if (state.Remove(RngTensor, out var rng))
             {
-                Torch.Torch.SetRngState(rng);
+                torch.set_rng_state(rng);
                 rng.Dispose();
             }
 
-            model.LoadStateDict(state);
+            CopyInto(model, state, _ => true, Path.Combine(directory, TrainingFile));
         }
         finally
         {
             foreach (var t in state.Values)
             {
                 t.Dispose();
+            }
+        }
+
+        if (Checkpoint.VerifiedFile(directory, OptimizerFile) is { } path)
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            try
+            {
+                optimizer.load_state_dict(reader);
+            }
+            catch (Exception e) when (e is not IOException and not UnauthorizedAccessException and not OutOfMemoryException)
+            {
+                throw new InvalidDataException($"{path}: optimizer state does not match this run's parameter groups ({e.Message}); resume with the same params", e);
             }
         }
     }

@@ -63,6 +63,9 @@ public sealed record TrialOptions
 
     public int Threads { get; init; } = 1;
 
+    /// <summary>CT_DEVICE as given: auto, cpu, cuda or cuda:N (resolved by Torch.DeviceSelection).</summary>
+    public string Device { get; init; } = "auto";
+
     public int LabelsPerClass { get; init; } = 30;
 
     public int TrainLimit { get; init; }
@@ -102,6 +105,7 @@ public sealed record TrialOptions
         ("--attempt", TrialEnv.Attempt, "attempt number of this pod (1-based)"),
         ("--seed", TrainerEnv.Seed, "seed of init, sampling and data order"),
         ("--threads", TrainerEnv.Threads, "libtorch threads"),
+        ("--device", TrialEnv.Device, "auto (CUDA when available), cpu, cuda or cuda:N"),
         ("--labels-per-class", TrialEnv.LabelsPerClass, "few-label sample size per class"),
         ("--train-limit", TrainerEnv.TrainLimit, "use at most N training examples (0 = all)"),
         ("--eval-limit", TrainerEnv.EvalLimit, "evaluate on at most N examples (0 = all)"),
@@ -175,6 +179,7 @@ public sealed record TrialOptions
             Attempt = Int(Get(TrialEnv.Attempt), TrialEnv.Attempt, 1, min: 1),
             Seed = parameters.Seed ?? Int(Get(TrainerEnv.Seed), TrainerEnv.Seed, 0, min: 0),
             Threads = Int(Get(TrainerEnv.Threads), TrainerEnv.Threads, 1, min: 1),
+            Device = Get(TrialEnv.Device) is { Length: > 0 } device ? device : "auto",
             LabelsPerClass = parameters.LabelsPerClass ?? Int(Get(TrialEnv.LabelsPerClass), TrialEnv.LabelsPerClass, 30, min: 1),
             TrainLimit = Int(Get(TrainerEnv.TrainLimit), TrainerEnv.TrainLimit, 0, min: 0),
             EvalLimit = Int(Get(TrainerEnv.EvalLimit), TrainerEnv.EvalLimit, 0, min: 0),

@@ -1,25 +1,31 @@
-using ClusterTune.Torch;
-using ClusterTune.Torch.Modules;
+using ClusterTune.Trainer.Lora;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Models;
 
 /// <summary>3×3 convolution ("conv", padding 1), ReLU, optional 2×2 max pooling.</summary>
-internal sealed class ConvBlock : Module
+internal sealed class ConvBlock : nn.Module<Tensor, Tensor>
 {
     private readonly bool _pool;
+    [ComponentName(Name = ReferenceCnn.ConvName)]
+    private readonly LoraLayer _conv;
 
-    public ConvBlock(long inChannels, long outChannels, bool pool, Generator generator)
+    public ConvBlock(long inChannels, long outChannels, bool pool, int loraRank, double loraAlpha, Device? device)
+        : base(nameof(ConvBlock))
     {
         _pool = pool;
-        RegisterModule(ReferenceCnn.ConvName, new Conv2d(inChannels, outChannels, 3, padding: 1, generator: generator));
+        _conv = LoraLayer.Conv(inChannels, outChannels, 3, padding: 1, loraRank, loraAlpha, device);
+        RegisterComponents();
     }
 
-    public Module Conv => NamedChildren().Single().Module;
+    public LoraLayer Conv => _conv;
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var conv = Conv.Forward(input);
-        var activated = conv.Relu();
+        using var conv = Conv.forward(input);
+        var activated = F.relu(conv);
         if (!_pool)
         {
             return activated;
@@ -27,7 +33,7 @@ internal sealed class ConvBlock : Module
 
         using (activated)
         {
-            return Functional.MaxPool2d(activated, (2, 2));
+            return F.max_pool2d(activated, 2);
         }
     }
 }

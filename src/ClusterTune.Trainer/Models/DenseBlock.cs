@@ -1,20 +1,29 @@
-using ClusterTune.Torch;
-using ClusterTune.Torch.Modules;
+using ClusterTune.Trainer.Lora;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Models;
 
 /// <summary>Flatten, fully connected layer ("fc"), ReLU.</summary>
-internal sealed class DenseBlock : Module
+internal sealed class DenseBlock : nn.Module<Tensor, Tensor>
 {
-    public DenseBlock(long inFeatures, long outFeatures, Generator generator) =>
-        RegisterModule(ReferenceCnn.FcName, new Linear(inFeatures, outFeatures, generator: generator));
+    [ComponentName(Name = ReferenceCnn.FcName)]
+    private readonly LoraLayer _fc;
 
-    public Module Fc => NamedChildren().Single().Module;
-
-    public override Tensor Forward(Tensor input)
+    public DenseBlock(long inFeatures, long outFeatures, int loraRank, double loraAlpha, Device? device)
+        : base(nameof(DenseBlock))
     {
-        using var flat = input.Flatten(1);
-        using var fc = Fc.Forward(flat);
-        return fc.Relu();
+        _fc = LoraLayer.Linear(inFeatures, outFeatures, loraRank, loraAlpha, device);
+        RegisterComponents();
+    }
+
+    public LoraLayer Fc => _fc;
+
+    public override Tensor forward(Tensor input)
+    {
+        using var flat = input.flatten(1);
+        using var fc = Fc.forward(flat);
+        return F.relu(fc);
     }
 }

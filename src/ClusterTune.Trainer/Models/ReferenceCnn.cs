@@ -1,15 +1,18 @@
-using ClusterTune.Torch;
-using ClusterTune.Torch.Modules;
+using ClusterTune.Trainer.Lora;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ClusterTune.Trainer.Models;
 
 /// <summary>
 /// The reference workload's small CNN for 28×28 grey images: "stem" (conv 1→16, pool), four blocks
 /// "blocks.0".."blocks.3" (conv 16→32; conv 32→32 + pool; conv 32→64 + pool; fc 576→128) and a "head"
-/// (fc 128→classes). freezeDepth k freezes the stem and blocks 0..k-1 (design guide §5b); no normalization layers,
-/// so a frozen block is fully frozen (no running statistics that would drift).
+/// (fc 128→classes). Parameter names follow PyTorch's state-dict naming. No normalization layers, so a frozen block
+/// is fully frozen (no running statistics that would drift). LoRA adapters are built in from the knobs, since a
+/// TorchSharp module cannot swap a child after construction.
 /// </summary>
-public sealed class ReferenceCnn : Module
+public sealed class ReferenceCnn : nn.Module<Tensor, Tensor>
 {
     /// <summary>Architecture name recorded in checkpoint manifests.</summary>
     public const string Architecture = "clustertune-cnn-v1";
@@ -22,32 +25,41 @@ public sealed class ReferenceCnn : Module
     public const int Width = 16;
     public const int HiddenFeatures = 128;
 
-    public ReferenceCnn(int classCount, Generator generator)
+    // Registered by RegisterComponents under their ComponentName (TorchSharp's reflection over fields).
+    [ComponentName(Name = StemName)]
+    private readonly ConvBlock _stem;
+    [ComponentName(Name = BlocksName)]
+    private readonly Sequential _blocks;
+    [ComponentName(Name = HeadName)]
+    private readonly LoraLayer _head;
+
+    /// <summary>
+    /// Builds the network for <paramref name="classCount"/> classes with the adapters <paramref name="knobs"/> ask
+    /// for, directly on <paramref name="device"/> (default CPU).
+    /// </summary>
+    public ReferenceCnn(int classCount, FineTuneKnobs? knobs = null, Device? device = null)
+        : base(nameof(ReferenceCnn))
     {
+        Knobs = knobs ?? FineTuneKnobs.None;
+        var frozen = FrozenPrefixes(Knobs.FreezeDepth);
+        int Rank(string unit, string kind) =>
+            Knobs.LoraRank > 0 && !frozen.Contains(unit + ".") && Knobs.LoraTargets.Contains(kind) ? Knobs.LoraRank : 0;
+        string Block(int i) => $"{BlocksName}.{i}";
+        const string conv = LoraLayer.ConvKind;
         ClassCount = classCount;
-        Stem = RegisterModule(StemName, new ConvBlock(1, Width, pool: true, generator));
-        Blocks = RegisterModule(BlocksName, new Sequential(
-            new ConvBlock(Width, 2 * Width, pool: false, generator),
-            new ConvBlock(2 * Width, 2 * Width, pool: true, generator),
-            new ConvBlock(2 * Width, 4 * Width, pool: true, generator),
-            new DenseBlock(4 * Width * 3 * 3, HiddenFeatures, generator)));
-        RegisterModule(HeadName, new Linear(HiddenFeatures, classCount, generator: generator));
+        _stem = new ConvBlock(1, Width, pool: true, Rank(StemName, conv), Knobs.Alpha, device);
+        _blocks = nn.Sequential(
+            new ConvBlock(Width, 2 * Width, pool: false, Rank(Block(0), conv), Knobs.Alpha, device),
+            new ConvBlock(2 * Width, 2 * Width, pool: true, Rank(Block(1), conv), Knobs.Alpha, device),
+            new ConvBlock(2 * Width, 4 * Width, pool: true, Rank(Block(2), conv), Knobs.Alpha, device),
+            new DenseBlock(4 * Width * 3 * 3, HiddenFeatures, Rank(Block(3), LoraLayer.LinearKind), Knobs.Alpha, device));
+        _head = LoraLayer.Linear(HiddenFeatures, classCount, device: device);
+        RegisterComponents();
     }
 
     public int ClassCount { get; }
 
-    internal Module Stem { get; }
-
-    internal Sequential Blocks { get; }
-
-    public Module Head => NamedChildren().Single(c => c.Name == HeadName).Module;
-
-    /// <summary>Replaces the task head by a freshly initialised one for <paramref name="classCount"/> classes.</summary>
-    public void ReplaceHead(int classCount, Generator generator)
-    {
-        var old = ReplaceChild(HeadName, new Linear(HiddenFeatures, classCount, generator: generator));
-        old.Dispose();
-    }
+    public FineTuneKnobs Knobs { get; }
 
     /// <summary>Names of the parameter-name prefixes frozen by freezeDepth k, in network order.</summary>
     public static IReadOnlyList<string> FrozenPrefixes(int freezeDepth)
@@ -71,14 +83,14 @@ public sealed class ReferenceCnn : Module
         return prefixes;
     }
 
-    /// <summary>The block modules in order (for LoRA wrapping of the unfrozen ones).</summary>
-    internal IEnumerable<(int Index, Module Block)> BlockModules() =>
-        Enumerable.Range(0, Blocks.Count).Select(i => (i, Blocks[i]));
+    /// <summary>Every conv/linear layer with its module path (e.g. "blocks.1.conv").</summary>
+    public IEnumerable<(string Name, LoraLayer Layer)> Layers() =>
+        named_modules().Where(m => m.module is LoraLayer).Select(m => (m.name, (LoraLayer)m.module));
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var stem = Stem.Forward(input);
-        using var features = Blocks.Forward(stem);
-        return Head.Forward(features);
+        using var stem = _stem.forward(input);
+        using var features = _blocks.forward(stem);
+        return _head.forward(features);
     }
 }

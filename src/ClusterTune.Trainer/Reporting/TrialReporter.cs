@@ -31,9 +31,12 @@ public sealed class TrialReporter : IDisposable
     private readonly Histogram<double> _stepDuration;
     private readonly Gauge<long> _trainable;
     private readonly Counter<long> _checkpoints;
+    private readonly KeyValuePair<string, string>[] _deviceAttributes;
 
-    public TrialReporter(TrialOptions options, TimeProvider time, TextWriter diagnostics)
+    /// <param name="device">The compute device (e.g. "cpu", "cuda:0"), an attribute of step-duration and parameter-count points.</param>
+    public TrialReporter(TrialOptions options, TimeProvider time, TextWriter diagnostics, string device = "cpu")
     {
+        _deviceAttributes = [new(MetricAttributes.Device, device)];
         // A private meter instance per reporter so two trainers in one test process never share instruments.
         _meter = new Meter(MeterName, typeof(TrialReporter).Assembly.GetName().Version?.ToString());
         _loss = _meter.CreateGauge<double>(MetricNames.TrainLoss, "1", "Training loss of the last step");
@@ -75,10 +78,10 @@ public sealed class TrialReporter : IDisposable
         _step.Record(step);
         _epoch.Record(epoch);
         _learningRate.Record(learningRate);
-        _stepDuration.Record(seconds);
+        _stepDuration.Record(seconds, Tags(_deviceAttributes));
         _log.Append(MetricNames.TrainLoss, loss, step, epoch, TrainSplit);
         _log.Append(MetricNames.TrainLearningRate, learningRate, step, epoch, NoAttributes);
-        _log.Append(MetricNames.TrainStepDuration, seconds, step, epoch, NoAttributes);
+        _log.Append(MetricNames.TrainStepDuration, seconds, step, epoch, _deviceAttributes);
     }
 
     /// <summary>Records evaluation metrics (accuracy, loss, ...) at an epoch end and pushes everything out now.</summary>
@@ -100,8 +103,8 @@ public sealed class TrialReporter : IDisposable
 
     public void TrainableParameters(long count, double fraction, long step, int epoch)
     {
-        _trainable.Record(count);
-        _log.Append(MetricNames.TrainableParameters, count, step, epoch, [new("fraction", fraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture))]);
+        _trainable.Record(count, Tags(_deviceAttributes));
+        _log.Append(MetricNames.TrainableParameters, count, step, epoch, [new("fraction", fraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), .. _deviceAttributes]);
     }
 
     public void CheckpointSaved(string kind, long step, int epoch)

@@ -1,6 +1,6 @@
-using ClusterTune.Torch;
-using ClusterTune.Torch.Modules;
 using ClusterTune.Trainer.Data;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Training;
 
@@ -10,27 +10,27 @@ public static class Evaluator
     public const string Accuracy = "accuracy";
     public const string Loss = "loss";
 
-    public static Dictionary<string, double> Evaluate(Module model, ImageDataset data, int batchSize = 500)
+    public static Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, Device device, int batchSize = 500)
     {
-        var wasTraining = model.Training;
-        model.Eval();
-        var batches = new Batches(data, batchSize);
+        var wasTraining = model.training;
+        model.eval();
+        var batches = new Batches(data, batchSize, device);
         var indices = Enumerable.Range(0, data.Count).ToArray();
         double lossSum = 0;
         long correct = 0;
-        using (Torch.Torch.NoGrad())
+        using (no_grad())
         {
             for (var start = 0; start < data.Count; start += batchSize)
             {
-                using var scope = Torch.Torch.NewDisposeScope();
+                using var scope = NewDisposeScope();
                 var (inputs, labels) = batches.Make(indices.AsSpan(start, Math.Min(batchSize, data.Count - start)));
-                var logits = model.Forward(inputs);
-                lossSum += Functional.CrossEntropy(logits, labels, reduction: Reduction.Sum).Item();
-                correct += (long)logits.ArgMax(1).Eq(labels).Sum().Item();
+                var logits = model.forward(inputs);
+                lossSum += F.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(labels).sum().item<long>();
             }
         }
 
-        model.Train(wasTraining);
+        model.train(wasTraining);
         var n = Math.Max(1, data.Count);
         return new Dictionary<string, double> { [Accuracy] = (double)correct / n, [Loss] = lossSum / n };
     }

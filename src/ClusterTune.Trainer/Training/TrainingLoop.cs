@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using ClusterTune.Torch;
-using ClusterTune.Torch.Modules;
-using ClusterTune.Torch.Optim;
 using ClusterTune.Trainer.Data;
 using ClusterTune.Trainer.Reporting;
 using ClusterTune.Trainer.Runtime;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Training;
 
@@ -14,11 +13,12 @@ namespace ClusterTune.Trainer.Training;
 /// after every step so SIGTERM never interrupts a step half-way.
 /// </summary>
 internal sealed class TrainingLoop(
-    Module model,
-    AdamW optimizer,
+    nn.Module<Tensor, Tensor> model,
+    GroupedAdamW optimizer,
     LrSchedule schedule,
     ImageDataset train,
     ImageDataset eval,
+    Device device,
     int batchSize,
     int seed,
     TrialReporter reporter,
@@ -31,11 +31,11 @@ internal sealed class TrainingLoop(
     /// <summary>Runs until <paramref name="epochs"/> are done or a stop is requested; returns the final position.</summary>
     public (LoopPosition Position, bool Stopped) Run(LoopPosition start, int epochs)
     {
-        var batches = new Batches(train, batchSize);
+        var batches = new Batches(train, batchSize, device);
         var perEpoch = BatchOrder.BatchesPerEpoch(train.Count, batchSize);
         var step = start.Step;
         var clock = new Stopwatch();
-        model.Train();
+        model.train();
         for (var epoch = start.Epoch; epoch < epochs; epoch++)
         {
             var order = BatchOrder.Permutation(train.Count, seed, epoch);
@@ -47,30 +47,29 @@ internal sealed class TrainingLoop(
                 }
 
                 clock.Restart();
-                var lrFactor = schedule.Factor(step);
-                optimizer.SetLrFactor(lrFactor);
+                optimizer.SetLrFactor(schedule.Factor(step));
                 double loss;
-                using (Torch.Torch.NewDisposeScope())
+                using (NewDisposeScope())
                 {
                     var span = order.AsSpan(b * batchSize, Math.Min(batchSize, train.Count - (b * batchSize)));
                     var (inputs, labels) = batches.Make(span);
-                    var logits = model.Forward(inputs);
-                    var lossTensor = Functional.CrossEntropy(logits, labels);
-                    optimizer.ZeroGrad();
-                    lossTensor.Backward();
-                    optimizer.Step();
-                    loss = lossTensor.Item();
+                    var logits = model.forward(inputs);
+                    var lossTensor = F.cross_entropy(logits, labels);
+                    optimizer.Optimizer.zero_grad();
+                    lossTensor.backward();
+                    optimizer.Optimizer.step();
+                    loss = lossTensor.item<float>();
                 }
 
                 step++;
-                reporter.TrainStep(step, epoch, loss, optimizer.GetLr(0), clock.Elapsed.TotalSeconds);
+                reporter.TrainStep(step, epoch, loss, optimizer.Lr(0), clock.Elapsed.TotalSeconds);
                 if (!double.IsFinite(loss))
                 {
                     throw new TrainingDivergedException($"training loss became {loss} at step {step} (epoch {epoch}); lower lrFactor/headLrFactor");
                 }
             }
 
-            var metrics = Evaluator.Evaluate(model, eval);
+            var metrics = Evaluator.Evaluate(model, eval, device);
             EpochEnded(new LoopPosition(step, epoch + 1, 0), metrics);
         }
 

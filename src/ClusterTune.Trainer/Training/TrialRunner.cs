@@ -1,14 +1,13 @@
 using System.Globalization;
 using ClusterTune.Api.Contract;
-using ClusterTune.Torch;
-using ClusterTune.Torch.Checkpoints;
-using ClusterTune.Torch.Optim;
 using ClusterTune.Trainer.Checkpointing;
 using ClusterTune.Trainer.Contract;
 using ClusterTune.Trainer.Data;
 using ClusterTune.Trainer.Models;
 using ClusterTune.Trainer.Reporting;
 using ClusterTune.Trainer.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
 using Keys = ClusterTune.Trainer.Checkpointing.TrialCheckpoint.ResumeKeys;
 
 namespace ClusterTune.Trainer.Training;
@@ -17,7 +16,7 @@ namespace ClusterTune.Trainer.Training;
 /// The `train` command: few-label MNIST fine-tuning of a base checkpoint (or from scratch) with the trial's
 /// freezeDepth / lrFactor / loraRank, last and best checkpoints every epoch, exact resume from CT_RESUME_FROM.
 /// </summary>
-public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, StopSignal stop, TextWriter log)
+public sealed class TrialRunner(TrialOptions options, Device device, TrialReporter reporter, StopSignal stop, TextWriter log)
 {
     public const string AdaptedGroup = "adapted";
     public const string HeadGroup = "head";
@@ -27,22 +26,18 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         var p = options.Parameters;
         var data = TrialData.FewLabelMnist(options);
         log.WriteLine($"train: {data.Description}: {data.Train.Count} train / {data.Eval.Count} eval examples");
-        Torch.Torch.ManualSeed((ulong)options.Seed);
-        using var generator = new Generator((ulong)options.Seed);
-        var (model, baseLr) = BuildModel(data.Train.ClassCount, generator);
+        torch.manual_seed(options.Seed);
+        var knobs = new FineTuneKnobs(p.FreezeDepth, p.LoraRank, p.LoraAlpha, p.LoraTargets);
+        var (model, baseLr) = BuildModel(data.Train.ClassCount, knobs);
         using var _ = model;
-        var plan = FineTuneSetup.Apply(model, p.FreezeDepth, p.LoraRank, p.LoraAlpha, p.LoraTargets, generator);
+        var plan = FineTuneSetup.Apply(model);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train: freezeDepth={p.FreezeDepth} loraRank={p.LoraRank} lrFactor={p.LrFactor} headLrFactor={p.HeadLrFactor} base LR={baseLr}; trainable {plan.TrainableParameters}/{plan.TotalParameters} ({plan.TrainableFraction:P2})"));
-        var groups = new List<ParamGroup>();
-        if (plan.Adapted.Count > 0)
-        {
-            groups.Add(new ParamGroup(plan.Adapted.Select(a => a.Parameter).ToList(), baseLr * p.LrFactor, p.WeightDecay, AdaptedGroup));
-        }
-
-        groups.Add(new ParamGroup(plan.Head.Select(a => a.Parameter).ToList(), baseLr * p.HeadLrFactor, p.WeightDecay, HeadGroup));
-        using var optimizer = new AdamW(groups);
-        var trainable = plan.Adapted.Concat(plan.Head).ToList();
+        using var optimizer = new GroupedAdamW(
+            [
+                (AdaptedGroup, plan.Adapted.Select(a => a.Parameter).ToList(), baseLr * p.LrFactor),
+                (HeadGroup, plan.Head.Select(a => a.Parameter).ToList(), baseLr * p.HeadLrFactor),
+            ], p.WeightDecay);
         var perEpoch = BatchOrder.BatchesPerEpoch(data.Train.Count, options.BatchSize);
         var total = (long)perEpoch * options.Epochs;
         var schedule = new LrSchedule(LrDecay.Cosine, (long)Math.Round(total * p.WarmupFraction), total);
@@ -53,7 +48,7 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
         if (options.ResumeFrom is { } resume)
         {
-            var manifest = Resume(resume, model, optimizer, trainable);
+            var manifest = Resume(resume, model, optimizer.Optimizer);
             position = new LoopPosition(manifest.Step, manifest.Epoch, TrialCheckpoint.ExtraInt(manifest, Keys.BatchInEpoch));
             bestObjective = TrialCheckpoint.ExtraDouble(manifest, Keys.BestObjective);
             bestEpoch = TrialCheckpoint.ExtraInt(manifest, Keys.BestEpoch);
@@ -67,23 +62,11 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
 
         void Save(string dir, string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics)
         {
-            var optimizerState = optimizer.StateDict(trainable);
-            try
-            {
-                TrialCheckpoint.Save(dir, model, Manifest(kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizerState);
-            }
-            finally
-            {
-                foreach (var t in optimizerState.Values)
-                {
-                    t.Dispose();
-                }
-            }
-
+            TrialCheckpoint.Save(dir, model, Manifest(kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizer.Optimizer);
             reporter.CheckpointSaved(kind, at.Step, at.Epoch);
         }
 
-        var loop = new TrainingLoop(model, optimizer, schedule, data.Train, data.Eval, options.BatchSize, options.Seed, reporter, stop, options.MaxSteps)
+        var loop = new TrainingLoop(model, optimizer, schedule, data.Train, data.Eval, device, options.BatchSize, options.Seed, reporter, stop, options.MaxSteps)
         {
             EpochEnded = (at, metrics) =>
             {
@@ -125,11 +108,11 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         new(status, best, metrics, at.Epoch, at.Step, Directory.Exists(bestDir) ? bestDir : null, Directory.Exists(lastDir) ? lastDir : null,
             plan.TrainableParameters, plan.TrainableFraction, message);
 
-    private (ReferenceCnn Model, double BaseLr) BuildModel(int classCount, Generator generator)
+    private (ReferenceCnn Model, double BaseLr) BuildModel(int classCount, FineTuneKnobs knobs)
     {
         if (options.ModelPath is not { } modelPath)
         {
-            return (new ReferenceCnn(classCount, generator), options.PretrainingLearningRate ?? options.LearningRate);
+            return (new ReferenceCnn(classCount, knobs, device), options.PretrainingLearningRate ?? options.LearningRate);
         }
 
         var manifest = Checkpoint.ReadManifest(modelPath);
@@ -137,17 +120,17 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         var baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
             ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
         var weights = Checkpoint.LoadWeights(modelPath);
+        var model = new ReferenceCnn(classCount, knobs, device);
         try
         {
-            if (!weights.TryGetValue($"{ReferenceCnn.HeadName}.weight", out var head))
-            {
-                throw new InvalidDataException($"{modelPath}: weights lack '{ReferenceCnn.HeadName}.weight'; not a {ReferenceCnn.Architecture} checkpoint");
-            }
-
-            var model = new ReferenceCnn((int)head.Shape[0], generator);
-            model.LoadStateDict(weights);
-            model.ReplaceHead(classCount, generator);
+            // The task head is new (design guide §5b: replace the old softmax layer), adapters start fresh.
+            TrialCheckpoint.CopyInto(model, weights, IsBaseWeight, Path.Combine(modelPath, Checkpoint.WeightsFile));
             return (model, baseLr);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
         finally
         {
@@ -158,6 +141,11 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         }
     }
 
+    private static bool IsBaseWeight(string name) =>
+        !name.StartsWith(ReferenceCnn.HeadName + ".", StringComparison.Ordinal)
+        && !name.EndsWith("." + Lora.LoraLayer.AName, StringComparison.Ordinal)
+        && !name.EndsWith("." + Lora.LoraLayer.BName, StringComparison.Ordinal);
+
     private void CheckArchitecture(CheckpointManifest manifest, string path)
     {
         if (manifest.Architecture != ReferenceCnn.Architecture || (options.ModelArchitecture is { } expected && expected != manifest.Architecture))
@@ -167,7 +155,7 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
         }
     }
 
-    private CheckpointManifest Resume(string path, ReferenceCnn model, AdamW optimizer, IReadOnlyList<(string Name, Tensor Parameter)> trainable)
+    private CheckpointManifest Resume(string path, ReferenceCnn model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var manifest = Checkpoint.ReadManifest(path);
         CheckArchitecture(manifest, path);
@@ -186,23 +174,7 @@ public sealed class TrialRunner(TrialOptions options, TrialReporter reporter, St
             }
         }
 
-        TrialCheckpoint.LoadTrainingState(path, model);
-        var state = Checkpoint.LoadOptimizerState(path);
-        if (state is not null)
-        {
-            try
-            {
-                optimizer.LoadStateDict(trainable, state);
-            }
-            finally
-            {
-                foreach (var t in state.Values)
-                {
-                    t.Dispose();
-                }
-            }
-        }
-
+        TrialCheckpoint.LoadTrainingState(path, model, optimizer);
         return manifest;
     }
 

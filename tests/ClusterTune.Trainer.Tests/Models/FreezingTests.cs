@@ -1,6 +1,8 @@
-using ClusterTune.Torch;
-using ClusterTune.Torch.Optim;
 using ClusterTune.Trainer.Models;
+using ClusterTune.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Tests.Models;
 
@@ -21,47 +23,43 @@ public sealed class FreezingTests
     [InlineData(4, 8, "conv,linear", 1_290, 107_690)]
     public void TrainableCountsAndFrozenParametersFollowTheKnobs(int freezeDepth, int rank, string targets, long trainable, long total)
     {
-        using var generator = new Generator(5);
-        using var model = new ReferenceCnn(10, generator);
-        var plan = FineTuneSetup.Apply(model, freezeDepth, rank, rank, targets.Split(','), generator);
+        torch.manual_seed(5);
+        using var model = new ReferenceCnn(10, new FineTuneKnobs(freezeDepth, rank, rank, targets.Split(',')));
+        var plan = FineTuneSetup.Apply(model);
         Assert.Equal(trainable, plan.TrainableParameters);
         Assert.Equal(total, plan.TotalParameters);
         Assert.Equal((double)trainable / total, plan.TrainableFraction, 12);
         Assert.All(plan.Head, h => Assert.StartsWith("head.", h.Name));
-        Assert.Equal(trainable, plan.Adapted.Concat(plan.Head).Sum(p => p.Parameter.NumElements));
+        Assert.Equal(trainable, plan.Trainable.Sum(p => p.Parameter.numel()));
 
         var frozenPrefixes = ReferenceCnn.FrozenPrefixes(freezeDepth);
-        Assert.All(model.NamedParameters().Where(p => frozenPrefixes.Any(p.Name.StartsWith)), p => Assert.False(p.Parameter.RequiresGrad, p.Name));
+        var parameters = model.named_parameters().ToList();
+        Assert.All(parameters.Where(p => frozenPrefixes.Any(p.name.StartsWith)), p => Assert.False(p.parameter.requires_grad, p.name));
         if (rank > 0)
         {
-            Assert.All(model.NamedParameters().Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal) && !p.Name.StartsWith("head.", StringComparison.Ordinal)),
-                p => Assert.False(p.Parameter.RequiresGrad, p.Name));
+            Assert.All(parameters.Where(p => p.name.EndsWith(".weight", StringComparison.Ordinal) && !p.name.StartsWith("head.", StringComparison.Ordinal)),
+                p => Assert.False(p.parameter.requires_grad, p.name));
         }
 
-        var before = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.ToArray<float>());
-        var groups = new List<ParamGroup> { new(plan.Head.Select(h => h.Parameter).ToList(), 1e-2, 0.01, "head") };
-        if (plan.Adapted.Count > 0)
-        {
-            groups.Add(new ParamGroup(plan.Adapted.Select(h => h.Parameter).ToList(), 1e-2, 0.01, "adapted"));
-        }
-
-        using var optimizer = new AdamW(groups);
-        model.Train();
+        var before = parameters.ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        using var optimizer = new GroupedAdamW(
+            [("head", plan.Head.Select(h => h.Parameter).ToList(), 1e-2), ("adapted", plan.Adapted.Select(h => h.Parameter).ToList(), 1e-2)], 0.01);
+        model.train();
         for (var step = 0; step < 3; step++)
         {
-            using var scope = Torch.Torch.NewDisposeScope();
-            var input = Tensor.Randn([16, 1, 28, 28], generator);
-            var labels = Tensor.RandInt(0, 10, [16], generator);
-            var loss = Functional.CrossEntropy(model.Forward(input), labels);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
+            using var scope = NewDisposeScope();
+            var input = randn(16, 1, 28, 28);
+            var labels = randint(0, 10, [16]);
+            var loss = F.cross_entropy(model.forward(input), labels);
+            optimizer.Optimizer.zero_grad();
+            loss.backward();
+            optimizer.Optimizer.step();
         }
 
-        foreach (var (name, p) in model.NamedParameters())
+        foreach (var (name, p) in model.named_parameters())
         {
-            var after = p.ToArray<float>();
-            if (p.RequiresGrad)
+            var after = p.data<float>().ToArray();
+            if (p.requires_grad)
             {
                 Assert.NotEqual(before[name], after);
             }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ClusterTune.Api.Contract;
-using ClusterTune.Torch.Checkpoints;
 using ClusterTune.Trainer.Checkpointing;
 using ClusterTune.Trainer.Reporting;
 using ClusterTune.Trainer.Runtime;

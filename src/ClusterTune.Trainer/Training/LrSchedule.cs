@@ -1,8 +1,10 @@
-namespace ClusterTune.Torch.Optim;
+namespace ClusterTune.Trainer.Training;
 
 /// <summary>
 /// Linear warm-up then constant, linear or cosine decay to MinFactor, as a pure function of the step (the same
 /// shape as Hugging Face's get_*_schedule_with_warmup): factor(0) = 0 with warm-up, 1 at the end of warm-up.
+/// Kept (rather than a TorchSharp LR scheduler) because a pure function of the global step makes resume exact
+/// without scheduler state in the checkpoint.
 /// </summary>
 public sealed record LrSchedule(LrDecay Decay, long WarmupSteps, long TotalSteps, double MinFactor = 0)
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ClusterTune.Torch.Checkpoints;
+namespace ClusterTune.Trainer.Checkpointing;
 
 /// <summary>
 /// manifest.json of a checkpoint directory: what the weights are (architecture, hyperparameters), how good they are

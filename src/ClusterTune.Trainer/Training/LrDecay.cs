@@ -1,4 +1,4 @@
-namespace ClusterTune.Torch.Optim;
+namespace ClusterTune.Trainer.Training;
 
 /// <summary>Shape of the learning rate after warm-up.</summary>
 public enum LrDecay

@@ -1,0 +1,55 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ClusterTune.Trainer.Training;
+
+/// <summary>
+/// TorchSharp's AdamW over named parameter groups, each with its base learning rate, so a schedule can set every
+/// group to base × factor at each step (design guide §5b: adapted weights at lrFactor, the new head at headLrFactor).
+/// </summary>
+public sealed class GroupedAdamW : IDisposable
+{
+    private readonly double[] _baseLrs;
+
+    /// <summary>One group per entry (empty groups are left out); decoupled weight decay as in PyTorch's AdamW.</summary>
+    public GroupedAdamW(IReadOnlyList<(string Name, IReadOnlyList<Parameter> Parameters, double Lr)> groups, double weightDecay)
+    {
+        var used = groups.Where(g => g.Parameters.Count > 0).ToList();
+        if (used.Count == 0)
+        {
+            throw new ArgumentException("AdamW needs at least one trainable parameter", nameof(groups));
+        }
+
+        foreach (var (name, _, lr) in used)
+        {
+            if (!(lr >= 0) || !double.IsFinite(lr))
+            {
+                throw new ArgumentOutOfRangeException(nameof(groups), $"group '{name}' has learning rate {lr}; it must be a finite number >= 0");
+            }
+        }
+
+        Names = used.Select(g => g.Name).ToArray();
+        _baseLrs = used.Select(g => g.Lr).ToArray();
+        Optimizer = optim.AdamW(used.Select(g => new AdamW.ParamGroup(g.Parameters, lr: g.Lr, weight_decay: weightDecay)));
+    }
+
+    public AdamW Optimizer { get; }
+
+    /// <summary>Group names in optimizer order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Sets every group's learning rate to its base rate × factor (a schedule's value for this step).</summary>
+    public void SetLrFactor(double factor)
+    {
+        var i = 0;
+        foreach (var group in Optimizer.ParamGroups)
+        {
+            group.LearningRate = _baseLrs[i++] * factor;
+        }
+    }
+
+    /// <summary>The current learning rate of group <paramref name="index"/>.</summary>
+    public double Lr(int index) => Optimizer.ParamGroups.ElementAt(index).LearningRate;
+
+    public void Dispose() => Optimizer.Dispose();
+}
