@@ -81,6 +81,12 @@ public static class PodTemplate
         Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);
         Add(TrialEnv.OtlpHeaders, $"{TrialEnv.TokenHeader}={token}");
         Add(TrialEnv.ResourceAttributes, ResourceAttributesValue(job, trial, attempt));
+        // A pod that requests GPUs must train on one: with "auto" a trainer image without CUDA would fall back to the
+        // CPU silently, holding a GPU it never uses. A CT_DEVICE the user set in trainer.env wins.
+        if (trainer.Resources?.GpuCount() > 0 && !env.Any(e => e.Name == TrialEnv.Device))
+        {
+            Add(TrialEnv.Device, TrialEnv.DeviceCuda);
+        }
 
         var resources = trainer.Resources is { } r ? new K.ResourceRequirements
         {

@@ -66,6 +66,24 @@ public sealed class PodTemplateTests
         Assert.Equal("2", env["CT_THREADS"].Value); // the user's own variables are kept
     }
 
+    // A GPU pod trains on CUDA unless the user chose a device; a CPU pod leaves the trainer's default (auto).
+    [Theory]
+    [InlineData(1, null, "cuda")]
+    [InlineData(0, null, null)]
+    [InlineData(1, "cuda:1", "cuda:1")]
+    [InlineData(0, "cpu", "cpu")]
+    public void A_pod_that_requests_gpus_gets_the_cuda_device(int gpus, string? userDevice, string? expected)
+    {
+        var job = Job(s =>
+        {
+            s.Trainer.Resources = gpus > 0 ? new ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } } : null;
+            s.Trainer.Env = userDevice is null ? null : [new EnvVar { Name = TrialEnv.Device, Value = userDevice }];
+        });
+        var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), TrialWithCheckpoint(), 1, "t", Options);
+        var devices = pod.Spec!.Containers.Single().Env!.Where(e => e.Name == TrialEnv.Device).Select(e => e.Value).ToList();
+        Assert.Equal(expected is null ? [] : [expected], devices);
+    }
+
     [Fact]
     public void Env_values()
     {

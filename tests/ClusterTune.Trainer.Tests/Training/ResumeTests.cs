@@ -89,6 +89,9 @@ public sealed class ResumeTests
             Assert.False(File.Exists(Path.Combine(result.LastCheckpoint!, TrialCheckpoint.AdapterFile))); // r = 0: no adapter file
             var lines = File.ReadAllLines(Path.Combine(options.CheckpointDir, MetricsLog.FileName)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
             Assert.Equal(10, lines.Count(l => l.GetProperty("name").GetString() == MetricNames.TrainLoss));
+            var durations = lines.Where(l => l.GetProperty("name").GetString() == MetricNames.TrainStepDuration).ToList();
+            Assert.Equal(10, durations.Count);
+            Assert.All(durations, d => Assert.Equal("cpu", d.GetProperty("attributes").GetProperty(MetricAttributes.Device).GetString()));
             var evals = lines.Where(l => l.GetProperty("name").GetString() == MetricNames.EvalMetric && l.GetProperty("attributes").GetProperty("metric").GetString() == "accuracy").ToList();
             Assert.Equal([1, 2], evals.Select(e => e.GetProperty("epoch").GetInt32()));
             Assert.Equal(result.Metrics["accuracy"], evals[^1].GetProperty("value").GetDouble());
