@@ -1,6 +1,6 @@
 # ClusterTune: build, test, demo, benches. Each area adds its own targets in mk/<area>.mk:
 #   APT_PACKAGES += <debian packages it needs>     (installed by `make deps`)
-#   DEPS += <targets that prepare the machine>      (native shim, data cache; run by `make deps`)
+#   DEPS += <targets that prepare the machine>      (data cache, base model; run by `make deps`)
 #   BUILD_PREREQS += <targets needed before dotnet build>
 SHELL := /bin/bash
 .DEFAULT_GOAL := help

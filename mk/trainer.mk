@@ -3,6 +3,8 @@
 # (all 60 000 training images, 3 epochs, batch 64, LR 2e-3, 1 thread: about 80 s; ~90.9 % Fashion-MNIST test
 # accuracy, a base worth transferring from). The recipe is stamped next to the checkpoint: a base made with other
 # flags (an older recipe) is trained again.
+# python3 runs scripts/elf-weaken-version during the build (GLIBCXX_3.4.32 of libLibTorchSharp.so, docs/trainer.md).
+APT_PACKAGES += python3
 CT_MODELS ?= $(CT_CACHE)/models
 CT_PRETRAINED_RUN := $(CT_MODELS)/clustertune-cnn-fashion
 # The demo's base model (CT_MODEL_URI): a checkpoint directory with model.safetensors and manifest.json.

@@ -29,8 +29,6 @@ public sealed class PrometheusSweepFactAttribute : FactAttribute
             return $"no base model in {CacheDirectory}/models/clustertune-cnn-fashion/base: run `make pretrained` (or set CT_CACHE)";
         if (!File.Exists(TrainerPath))
             return $"the trainer ({LocalCluster.TrainerImage}) is not at {TrainerPath}: build tests/ClusterTune.Cli.Tests, whose build copies it there";
-        if (!File.Exists(Path.Combine(Path.GetDirectoryName(TrainerPath)!, "libcttorch.so")) && Environment.GetEnvironmentVariable("CT_TORCH_SHIM") is null)
-            return "the trainer's libtorch shim libcttorch.so is not built: run `make native`, then rebuild the tests";
         return null;
     }
 }
