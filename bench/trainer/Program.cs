@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ClusterTune.Torch;
-using ClusterTune.Torch.Optim;
 using ClusterTune.Trainer.Data;
 using ClusterTune.Trainer.Models;
+using ClusterTune.Trainer.Torch;
+using ClusterTune.Trainer.Training;
+using TorchSharp;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Bench.Trainer;
 
@@ -49,40 +51,35 @@ public static class Program
 
     private static int I(Dictionary<string, string> o, string k) => int.Parse(o[k], CultureInfo.InvariantCulture);
 
-    /// <summary>One measured run of the C# loop; prints the same JSON line as peer.py.</summary>
+    /// <summary>One measured run of the trainer's step (TrainingLoop's body); prints the same JSON line as peer.py.</summary>
     private static int RunOnce(Dictionary<string, string> o)
     {
-        Torch.Torch.SetNumThreads(I(o, "threads"));
-        Torch.Torch.RetainFreedHostMemory();
-        Torch.Torch.ManualSeed(0);
+        TorchRuntime.RetainFreedHostMemory(Environment.GetEnvironmentVariable);
+        var device = TorchRuntime.Start(I(o, "threads"), DeviceSelection.Cpu);
+        torch.manual_seed(0);
         var all = FashionMnist.Load(o["data"], train: true);
         var raw = all.Subset(Enumerable.Range(0, Math.Min(I(o, "limit"), all.Count)).ToArray());
         var (mean, std) = raw.PixelStatistics();
         var data = raw.Normalized(mean, std);
-        using var generator = new Generator(0);
-        using var model = new ReferenceCnn(10, generator);
         var rank = I(o, "lora-rank");
-        var plan = FineTuneSetup.Apply(model, I(o, "freeze-depth"), rank, Math.Max(rank, 1), ["conv", "linear"], generator);
+        using var model = new ReferenceCnn(10, new FineTuneKnobs(I(o, "freeze-depth"), rank, Math.Max(rank, 1), ["conv", "linear"]), device);
+        var plan = FineTuneSetup.Apply(model);
         const double BaseLr = 1e-3;
-        var groups = new List<ParamGroup>();
-        if (plan.Adapted.Count > 0)
-        {
-            groups.Add(new ParamGroup(plan.Adapted.Select(p => p.Parameter).ToList(), BaseLr, 0.01, "adapted"));
-        }
-
-        groups.Add(new ParamGroup(plan.Head.Select(p => p.Parameter).ToList(), BaseLr, 0.01, "head"));
-        using var optimizer = new AdamW(groups);
+        using var optimizer = new GroupedAdamW(
+            [
+                ("adapted", plan.Adapted.Select(p => p.Parameter).ToList(), BaseLr),
+                ("head", plan.Head.Select(p => p.Parameter).ToList(), BaseLr),
+            ], 0.01);
         int warmupSteps = I(o, "warmup"), steps = I(o, "steps"), batch = I(o, "batch"), rssEvery = I(o, "rss-every");
         var total = warmupSteps + steps;
         var schedule = new LrSchedule(LrDecay.Cosine, Math.Max(1, total / 10), total);
-        var pixels = new float[batch * data.ImageSize];
-        var labels = new long[batch];
+        var batches = new Batches(data, batch, device);
         var order = BatchOrder.Permutation(data.Count, 0, 0);
         var epoch = 0;
         var pos = 0;
         var rss = new List<double>();
         var managed = new List<double>();
-        model.Train();
+        model.train();
 
         void Step(int i)
         {
@@ -92,17 +89,16 @@ public static class Program
                 pos = 0;
             }
 
-            data.Gather(order.AsSpan(pos, batch), pixels, labels);
+            var span = order.AsSpan(pos, batch);
             pos += batch;
             optimizer.SetLrFactor(schedule.Factor(i));
-            using var scope = Torch.Torch.NewDisposeScope();
-            var x = Tensor.FromSpan<float>(pixels, [batch, 1, 28, 28]);
-            var y = Tensor.FromSpan<long>(labels, [batch]);
-            var loss = Functional.CrossEntropy(model.Forward(x), y);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
-            _ = loss.Item();
+            using var scope = torch.NewDisposeScope();
+            var (x, y) = batches.Make(span);
+            var loss = F.cross_entropy(model.forward(x), y);
+            optimizer.Optimizer.zero_grad();
+            loss.backward();
+            optimizer.Optimizer.step();
+            _ = loss.item<float>();
         }
 
         for (var i = 0; i < warmupSteps; i++)
