@@ -1,6 +1,6 @@
 # The trainer program (ClusterTune.Trainer): the pretrained base model of the reference workload and the bench.
 # `make pretrained` trains clustertune-cnn-v1 on Fashion-MNIST once into $(CT_PRETRAINED)
-# (all 60 000 training images, 3 epochs, batch 64, LR 2e-3, 1 thread: about 80 s; ~90.9 % Fashion-MNIST test
+# (all 60 000 training images, 3 epochs, batch 64, LR 2e-3, 1 thread: about 45 s; 90.4 % Fashion-MNIST test
 # accuracy, a base worth transferring from). The recipe is stamped next to the checkpoint: a base made with other
 # flags (an older recipe) is trained again.
 # python3 runs scripts/elf-weaken-version during the build (GLIBCXX_3.4.32 of libLibTorchSharp.so, docs/trainer.md).
