@@ -448,8 +448,16 @@ public sealed class NodeAgentTests
     {
         await using var h = await NodeAgentHarness.StartAsync();
         var marker = Path.Combine(h.Data, "term-shutdown");
-        await h.CreateAsync(NodeAgentHarness.ShellPod("busy", $"trap 'echo bye > {marker}; exit 143' TERM; while :; do sleep 0.05; done"));
+        var trapped = Path.Combine(h.Data, "trap-installed");
+        await h.CreateAsync(NodeAgentHarness.ShellPod("busy", $"trap 'echo bye > {marker}; exit 143' TERM; touch {trapped}; while :; do sleep 0.05; done"));
         await h.WaitForPhaseAsync("busy", PodPhases.Running);
+        // Running means the process started, not that the shell has read its trap line yet: a SIGTERM before that
+        // kills it without the marker (seen once under a loaded CI run).
+        for (var waited = 0; !File.Exists(trapped); waited += 20)
+        {
+            Assert.True(waited < 10_000, "the pod's shell did not install its TERM trap within 10 s");
+            await Task.Delay(20);
+        }
 
         await h.StopAgentAsync();
 
