@@ -127,10 +127,11 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// The path of one file of the checkpoint after checking its SHA-256 against the manifest (when the manifest
-    /// lists it), or null when the file is absent.
+    /// The path of one file of the checkpoint after checking its SHA-256 against <paramref name="manifest"/> (read
+    /// once by the caller with <see cref="ReadManifest"/>; a file it does not list is not checked), or null when the
+    /// file is absent.
     /// </summary>
-    public static string? VerifiedFile(string directory, string file)
+    public static string? VerifiedFile(string directory, CheckpointManifest manifest, string file)
     {
         var path = Path.Combine(directory, file);
         if (!File.Exists(path))
@@ -138,7 +139,7 @@ public static class Checkpoint
             return null;
         }
 
-        if (ReadManifest(directory).Files.TryGetValue(file, out var expected))
+        if (manifest.Files.TryGetValue(file, out var expected))
         {
             var actual = Sha256(path);
             if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
@@ -154,9 +155,9 @@ public static class Checkpoint
     /// Reads one safetensors file of the checkpoint (null if absent) after verifying it. Floating-point tensors become
     /// float32 unless <paramref name="keepDType"/> (Hugging Face weights are often F16/BF16). The caller owns them.
     /// </summary>
-    public static Dictionary<string, Tensor>? LoadTensors(string directory, string file, bool keepDType = false)
+    public static Dictionary<string, Tensor>? LoadTensors(string directory, CheckpointManifest manifest, string file, bool keepDType = false)
     {
-        if (VerifiedFile(directory, file) is not { } path)
+        if (VerifiedFile(directory, manifest, file) is not { } path)
         {
             return null;
         }
@@ -189,8 +190,8 @@ public static class Checkpoint
     }
 
     /// <summary>Reads the weights (as float32), verifying their SHA-256 against the manifest.</summary>
-    public static Dictionary<string, Tensor> LoadWeights(string directory) =>
-        LoadTensors(directory, WeightsFile) ?? throw new FileNotFoundException($"{Path.Combine(directory, WeightsFile)}: weights not found", Path.Combine(directory, WeightsFile));
+    public static Dictionary<string, Tensor> LoadWeights(string directory, CheckpointManifest manifest) =>
+        LoadTensors(directory, manifest, WeightsFile) ?? throw new FileNotFoundException($"{Path.Combine(directory, WeightsFile)}: weights not found", Path.Combine(directory, WeightsFile));
 
     /// <summary>Lowercase hex SHA-256 of a file.</summary>
     public static string Sha256(string path)

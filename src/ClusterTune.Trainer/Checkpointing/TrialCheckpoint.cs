@@ -131,9 +131,9 @@ public static class TrialCheckpoint
     }
 
     /// <summary>Restores module tensors, the global RNG state and the optimizer written by <see cref="Save"/>.</summary>
-    public static void LoadTrainingState(string directory, ReferenceCnn model, OptimizerHelper optimizer)
+    public static void LoadTrainingState(string directory, CheckpointManifest manifest, ReferenceCnn model, OptimizerHelper optimizer)
     {
-        var state = Checkpoint.LoadTensors(directory, TrainingFile, keepDType: true)
+        var state = Checkpoint.LoadTensors(directory, manifest, TrainingFile, keepDType: true)
             ?? throw new FileNotFoundException($"{Path.Combine(directory, TrainingFile)} not found: '{directory}' is not a resumable trainer checkpoint", Path.Combine(directory, TrainingFile));
         try
         {
@@ -153,7 +153,7 @@ public static class TrialCheckpoint
             }
         }
 
-        if (Checkpoint.VerifiedFile(directory, OptimizerFile) is { } path)
+        if (Checkpoint.VerifiedFile(directory, manifest, OptimizerFile) is { } path)
         {
             using var reader = new BinaryReader(File.OpenRead(path));
             try

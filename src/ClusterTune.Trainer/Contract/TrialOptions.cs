@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterTune.Api.Contract;
+using ClusterTune.Trainer.Torch;
 
 namespace ClusterTune.Trainer.Contract;
 
@@ -64,7 +65,7 @@ public sealed record TrialOptions
     public int Threads { get; init; } = 1;
 
     /// <summary>CT_DEVICE as given: auto, cpu, cuda or cuda:N (resolved by Torch.DeviceSelection).</summary>
-    public string Device { get; init; } = "auto";
+    public string Device { get; init; } = DeviceSelection.Auto;
 
     public int LabelsPerClass { get; init; } = 30;
 
@@ -179,7 +180,7 @@ public sealed record TrialOptions
             Attempt = Int(Get(TrialEnv.Attempt), TrialEnv.Attempt, 1, min: 1),
             Seed = parameters.Seed ?? Int(Get(TrainerEnv.Seed), TrainerEnv.Seed, 0, min: 0),
             Threads = Int(Get(TrainerEnv.Threads), TrainerEnv.Threads, 1, min: 1),
-            Device = Get(TrialEnv.Device) is { Length: > 0 } device ? device : "auto",
+            Device = Get(TrialEnv.Device) is { Length: > 0 } device ? device : DeviceSelection.Auto,
             LabelsPerClass = parameters.LabelsPerClass ?? Int(Get(TrialEnv.LabelsPerClass), TrialEnv.LabelsPerClass, 30, min: 1),
             TrainLimit = Int(Get(TrainerEnv.TrainLimit), TrainerEnv.TrainLimit, 0, min: 0),
             EvalLimit = Int(Get(TrainerEnv.EvalLimit), TrainerEnv.EvalLimit, 0, min: 0),

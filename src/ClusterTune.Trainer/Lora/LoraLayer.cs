@@ -39,7 +39,6 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
         : base(kind)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
-        Kind = kind;
         _weightShape = weightShape;
         _padding = padding;
         var fanIn = weightShape.Skip(1).Aggregate(1L, (a, b) => a * b);
@@ -57,9 +56,6 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
 
         RegisterComponents();
     }
-
-    /// <summary><see cref="ConvKind"/> or <see cref="LinearKind"/>: what a LoRA target list names.</summary>
-    public string Kind { get; }
 
     /// <summary>Adapter rank; 0 = a plain layer.</summary>
     public int Rank { get; }

@@ -28,15 +28,11 @@ public sealed class GroupedAdamW : IDisposable
             }
         }
 
-        Names = used.Select(g => g.Name).ToArray();
         _baseLrs = used.Select(g => g.Lr).ToArray();
         Optimizer = optim.AdamW(used.Select(g => new AdamW.ParamGroup(g.Parameters, lr: g.Lr, weight_decay: weightDecay)));
     }
 
     public AdamW Optimizer { get; }
-
-    /// <summary>Group names in optimizer order.</summary>
-    public IReadOnlyList<string> Names { get; }
 
     /// <summary>Sets every group's learning rate to its base rate × factor (a schedule's value for this step).</summary>
     public void SetLrFactor(double factor)

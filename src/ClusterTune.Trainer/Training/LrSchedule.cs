@@ -20,7 +20,4 @@ public sealed record LrSchedule(LrDecay Decay, long WarmupSteps, long TotalSteps
         var shape = Decay == LrDecay.Cosine ? 0.5 * (1 + Math.Cos(Math.PI * progress)) : 1 - progress;
         return MinFactor + (1 - MinFactor) * shape;
     }
-
-    /// <summary>baseLr × Factor(step).</summary>
-    public double LrAt(double baseLr, long step) => baseLr * Factor(step);
 }

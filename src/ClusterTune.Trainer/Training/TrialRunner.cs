@@ -119,7 +119,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         CheckArchitecture(manifest, modelPath);
         var baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
             ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
-        var weights = Checkpoint.LoadWeights(modelPath);
+        var weights = Checkpoint.LoadWeights(modelPath, manifest);
         var model = new ReferenceCnn(classCount, knobs, device);
         try
         {
@@ -174,7 +174,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
             }
         }
 
-        TrialCheckpoint.LoadTrainingState(path, model, optimizer);
+        TrialCheckpoint.LoadTrainingState(path, manifest, model, optimizer);
         return manifest;
     }
 

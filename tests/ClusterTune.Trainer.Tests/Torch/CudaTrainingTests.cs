@@ -26,7 +26,7 @@ public sealed class CudaTrainingTests
             var durations = File.ReadLines(Path.Combine(options.CheckpointDir, MetricsLog.FileName))
                 .Where(l => l.Contains(MetricNames.TrainStepDuration, StringComparison.Ordinal)).ToList();
             Assert.All(durations, l => Assert.Contains("\"device\":\"cuda:0\"", l));
-            var weights = Checkpoint.LoadWeights(result.LastCheckpoint!); // saved from the GPU, read on the CPU
+            var weights = Checkpoint.LoadWeights(result.LastCheckpoint!, Checkpoint.ReadManifest(result.LastCheckpoint!)); // saved from the GPU, read on the CPU
             Assert.All(weights.Values, t => Assert.Equal(TorchSharp.DeviceType.CPU, t.device_type));
             foreach (var t in weights.Values)
             {

@@ -51,7 +51,7 @@ public sealed class SigtermTests
             var manifest = Checkpoint.ReadManifest(result.LastCheckpoint!);
             Assert.Equal(result.Step, manifest.Step);
             Assert.True(manifest.Step >= 10, $"stopped at step {manifest.Step}, before the first epoch ended"); // signalled after epoch 1 (10 steps)
-            var weights = Checkpoint.LoadWeights(result.LastCheckpoint!);
+            var weights = Checkpoint.LoadWeights(result.LastCheckpoint!, manifest);
             Assert.Contains("head.weight", weights.Keys);
             Assert.DoesNotContain(weights.Keys, k => k.Contains("lora", StringComparison.Ordinal));
             foreach (var t in weights.Values)
