@@ -78,6 +78,30 @@ public sealed class LeaderElectionTests(EmbeddedServerFixture fx) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_replica_stopped_while_waiting_for_the_lease_returns_cancelled_without_working()
+    {
+        var ns = await fx.NewNamespaceAsync("elect-wait");
+        using var ca = fx.NewClient(ns);
+        using var cb = fx.NewClient(ns);
+        var a = new LeaderElector(ca, Options(ns, "a"));
+        var b = new LeaderElector(cb, Options(ns, "b"));
+        var wa = new Work();
+        var wb = new Work();
+        using var stopA = new CancellationTokenSource();
+        using var stopB = new CancellationTokenSource();
+        var ra = a.RunUntilLeadershipLostAsync(wa.RunAsync, stopA.Token);
+        await Eventually.TrueAsync(() => a.IsLeader, "a to lead");
+        var rb = b.RunUntilLeadershipLostAsync(wb.RunAsync, stopB.Token);
+        await Task.Delay(700); // b is in its acquire loop: two retry periods against a held lease
+
+        await stopB.CancelAsync();
+        Assert.Equal(LeadershipOutcome.Cancelled, await rb.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(wb.StartedAt);
+        await stopA.CancelAsync();
+        Assert.Equal(LeadershipOutcome.Cancelled, await ra.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_leader_whose_renewals_fail_stops_working_before_the_successor_starts()
     {
         var ns = await fx.NewNamespaceAsync("partition");

@@ -52,20 +52,28 @@ public sealed partial class LeaderElector
     {
         var time = _o.TimeProvider;
         DateTimeOffset lastRenew;
-        // Acquire.
-        while (true)
+        // Acquire. A caller that stops while this replica is still waiting gets Cancelled, as after leading: stopping
+        // is an expected outcome (SIGTERM during start-up used to crash the operator with TaskCanceledException).
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var start = time.GetUtcNow();
-            if (await TryAcquireOrRenewSafeAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                lastRenew = start;
-                break;
+                cancellationToken.ThrowIfCancellationRequested();
+                var start = time.GetUtcNow();
+                if (await TryAcquireOrRenewSafeAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    lastRenew = start;
+                    break;
+                }
+                double r;
+                lock (_o.Random)
+                    r = _o.Random.NextDouble();
+                await Task.Delay(_o.RetryPeriod * (1 + _o.JitterFactor * r), time, cancellationToken).ConfigureAwait(false);
             }
-            double r;
-            lock (_o.Random)
-                r = _o.Random.NextDouble();
-            await Task.Delay(_o.RetryPeriod * (1 + _o.JitterFactor * r), time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return LeadershipOutcome.Cancelled;
         }
 
         _isLeader = true;
