@@ -1,12 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using k8s;
 
 namespace ClusterTune.Api;
 
-/// <summary>The one JSON configuration for Kubernetes objects, shared by the client, the operator and the CLI.</summary>
+/// <summary>
+/// The JSON settings for Kubernetes objects where code needs <see cref="JsonSerializer"/> itself (JsonNode trees,
+/// streams): KubernetesClient's own rules (k8s.KubernetesJson: camelCase, nulls omitted, enums as strings, RFC 3339
+/// times) plus strict numbers. Whatever KubernetesClient sends or reads uses its settings, which agree with these.
+/// </summary>
 public static class ApiJson
 {
-    /// <summary>camelCase names, nulls omitted, enums as strings, RFC 3339 UTC times; read-only after first use.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
     private static JsonSerializerOptions Create()
@@ -20,7 +24,8 @@ public static class ApiJson
             Converters =
             {
                 new JsonStringEnumConverter(),
-                new Rfc3339TimeConverter(),
+                new KubernetesJson.KubernetesDateTimeConverter(),
+                new KubernetesJson.KubernetesDateTimeOffsetConverter(),
             },
         };
         o.MakeReadOnly(populateMissingResolver: true);

@@ -5,8 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ClusterTune.Api.Contract;
-using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Api.Schema;
 
@@ -131,11 +131,11 @@ public static class CrdGenerator
         else if (t == typeof(int)) s = new JsonObject { ["type"] = "integer", ["format"] = "int32" };
         else if (t == typeof(long)) s = new JsonObject { ["type"] = "integer", ["format"] = "int64" };
         else if (t == typeof(double)) s = new JsonObject { ["type"] = "number" };
-        else if (t == typeof(DateTimeOffset)) s = new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+        else if (t == typeof(DateTimeOffset) || t == typeof(DateTime)) s = new JsonObject { ["type"] = "string", ["format"] = "date-time" };
         else if (t == typeof(ParamValue))
             // A JSON scalar of any type: structural schemas allow an untyped node only with preserve-unknown-fields.
             s = new JsonObject { ["x-kubernetes-preserve-unknown-fields"] = true };
-        else if (t == typeof(Quantity))
+        else if (t == typeof(ResourceQuantity))
             s = new JsonObject
             {
                 ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "integer" }, new JsonObject { ["type"] = "string" }),
@@ -143,25 +143,26 @@ public static class CrdGenerator
                 ["x-kubernetes-int-or-string"] = true,
             };
         else if (t.IsEnum) s = new JsonObject { ["type"] = "string", ["enum"] = Array(EnumNames(t)) };
-        else if (t == typeof(Condition)) s = ConditionSchema();
-        else if (t == typeof(ObjectMeta)) s = new JsonObject { ["type"] = "object" };
-        else if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        else if (t == typeof(V1Condition)) s = ConditionSchema();
+        else if (t == typeof(V1ObjectMeta)) s = new JsonObject { ["type"] = "object" };
+        else if (t.IsGenericType && t.GetGenericTypeDefinition() is var g && (g == typeof(Dictionary<,>) || g == typeof(IDictionary<,>)))
         {
             if (t.GetGenericArguments()[0] != typeof(string))
                 throw new NotSupportedException($"Map keys must be strings ({property?.Name}).");
             s = new JsonObject { ["type"] = "object", ["additionalProperties"] = Schema(t.GetGenericArguments()[1], null) };
         }
-        else if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>))
+        else if (t.IsGenericType && t.GetGenericTypeDefinition() is var l && (l == typeof(List<>) || l == typeof(IList<>)))
         {
             var item = t.GetGenericArguments()[0];
             s = new JsonObject { ["type"] = "array", ["items"] = Schema(item, null) };
-            if (item == typeof(Condition))
+            if (item == typeof(V1Condition))
             {
                 s["x-kubernetes-list-map-keys"] = new JsonArray("type");
                 s["x-kubernetes-list-type"] = "map";
             }
         }
-        else if (t.IsClass && t.Namespace?.StartsWith("ClusterTune.Api", StringComparison.Ordinal) == true) s = ObjectSchema(t);
+        else if (t.IsClass && (t.Namespace?.StartsWith("ClusterTune.Api", StringComparison.Ordinal) == true || t.Namespace == "k8s.Models"))
+            s = ObjectSchema(t);
         else throw new NotSupportedException($"No OpenAPI mapping for {t.FullName} ({property?.DeclaringType?.Name}.{property?.Name}).");
 
         if (property is not null) ApplyAttributes(s, property);
@@ -175,6 +176,9 @@ public static class CrdGenerator
         foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (p.GetIndexParameters().Length > 0 || p.GetCustomAttribute<JsonIgnoreAttribute>() is not null || p.GetMethod is null || p.SetMethod is null)
+                continue;
+            // k8s.Models' reserved-word renames (NamespaceProperty, ...) carry their JSON name; skip nothing else.
+            if (p.DeclaringType?.Namespace == "k8s.Models" && p.GetCustomAttribute<JsonPropertyNameAttribute>() is null)
                 continue;
             var name = JsonName(p);
             props[name] = Schema(p.PropertyType, p);

@@ -1,6 +1,7 @@
 using ClusterTune.Api.Contract;
-using ClusterTune.Api.Meta;
 using ClusterTune.Api.Schema;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Api.V1Alpha1;
 
@@ -13,7 +14,8 @@ namespace ClusterTune.Api.V1Alpha1;
 [PrinterColumn(4, "GPU-Hours-Left", "number", ".status.gpuHoursRemaining", Priority = 1, Description = "GPU-hours left of spec.budget.maxGpuHours")]
 [PrinterColumn(5, "Best-Trial", "string", ".status.bestTrial.name", Priority = 1)]
 [PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
-public sealed class FineTuneJob : IKubernetesObject
+[KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = KindName, PluralName = Plural)]
+public sealed class FineTuneJob : IKubernetesObject<V1ObjectMeta>, ISpec<FineTuneJobSpec>, IStatus<FineTuneJobStatus?>
 {
     public const string KindName = "FineTuneJob";
     public const string Plural = "finetunejobs";
@@ -22,7 +24,7 @@ public sealed class FineTuneJob : IKubernetesObject
 
     public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
     public string Kind { get; set; } = KindName;
-    public ObjectMeta Metadata { get; set; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
     [RequiredField]
     public FineTuneJobSpec Spec { get; set; } = new();
     public FineTuneJobStatus? Status { get; set; }

@@ -1,13 +1,14 @@
 using ClusterTune.Api.Contract;
-using ClusterTune.Api.Meta;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Api.V1Alpha1;
 
 /// <summary>The list form of <see cref="FineTuneJob"/> (what a LIST returns).</summary>
-public sealed class FineTuneJobList
+public sealed class FineTuneJobList : IKubernetesObject<V1ListMeta>, IItems<FineTuneJob>
 {
     public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
     public string Kind { get; set; } = FineTuneJob.KindName + "List";
-    public ListMeta Metadata { get; set; } = new();
-    public List<FineTuneJob> Items { get; set; } = [];
+    public V1ListMeta Metadata { get; set; } = new();
+    public IList<FineTuneJob> Items { get; set; } = [];
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using ClusterTune.Api.Meta;
 using ClusterTune.Api.Schema;
+using k8s.Models;
 
 namespace ClusterTune.Api.V1Alpha1;
 
@@ -12,7 +12,7 @@ public sealed class FineTuneJobStatus
 
     [MaxItems(16)]
     [Description("Standard conditions: Validated, Running, Complete, Failed, Suspended, BudgetExhausted, CheckpointPromoted.")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 
     [Description("Pending, Running, Suspended, Succeeded or Failed; the conditions carry the detail.")]
     public FineTuneJobPhase? Phase { get; set; }

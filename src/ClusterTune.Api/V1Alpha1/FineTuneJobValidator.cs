@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterTune.Api.Contract;
@@ -96,19 +97,20 @@ public static partial class FineTuneJobValidator
                 e.Add(new($"{ep}.name", $"'{env.Name}' is defined twice", "keep one definition"));
             if (env.Value is not null && env.ValueFrom is not null)
                 e.Add(new(ep, "sets both value and valueFrom", "keep one of them"));
-            if (env.ValueFrom is { } from && (from.SecretKeyRef is null) == (from.ConfigMapKeyRef is null))
-                e.Add(new($"{ep}.valueFrom", "must set exactly one of secretKeyRef and configMapKeyRef", "keep one reference"));
+            if (env.ValueFrom is { } from &&
+                new object?[] { from.SecretKeyRef, from.ConfigMapKeyRef, from.FieldRef, from.ResourceFieldRef, from.FileKeyRef }.Count(x => x is not null) != 1)
+                e.Add(new($"{ep}.valueFrom", "must set exactly one of secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef and fileKeyRef", "keep one reference"));
         }
 
         if (t.Resources is { } r)
         {
             ValidateQuantities($"{p}.resources.requests", r.Requests, e);
             ValidateQuantities($"{p}.resources.limits", r.Limits, e);
-            Quantity req = default, lim = default;
-            var hasReq = r.Requests?.TryGetValue(ResourceRequirements.NvidiaGpu, out req) == true;
-            var hasLim = r.Limits?.TryGetValue(ResourceRequirements.NvidiaGpu, out lim) == true;
-            if (hasReq && hasLim && req.Value != lim.Value)
-                e.Add(new($"{p}.resources.requests[{ResourceRequirements.NvidiaGpu}]", $"is {req.Value} but the limit is {lim.Value}; extended resources cannot be overcommitted",
+            ResourceQuantity? req = null, lim = null;
+            var hasReq = r.Requests?.TryGetValue(Gpus.NvidiaGpu, out req) == true;
+            var hasLim = r.Limits?.TryGetValue(Gpus.NvidiaGpu, out lim) == true;
+            if (hasReq && hasLim && req != lim)
+                e.Add(new($"{p}.resources.requests[{Gpus.NvidiaGpu}]", $"is {req} but the limit is {lim}; extended resources cannot be overcommitted",
                     "set requests equal to limits, or set only limits"));
         }
 
@@ -116,11 +118,11 @@ public static partial class FineTuneJobValidator
         {
             var tol = t.Tolerations![i];
             var tp = $"{p}.tolerations[{i}]";
-            if (tol.Operator is not (null or "" or "Equal" or "Exists"))
-                e.Add(new($"{tp}.operator", $"'{tol.Operator}' is not Equal or Exists", "use Equal (key and value must match) or Exists (any value)"));
-            if (tol.Operator == "Exists" && !string.IsNullOrEmpty(tol.Value))
+            if (tol.OperatorProperty is not (null or "" or "Equal" or "Exists"))
+                e.Add(new($"{tp}.operator", $"'{tol.OperatorProperty}' is not Equal or Exists", "use Equal (key and value must match) or Exists (any value)"));
+            if (tol.OperatorProperty == "Exists" && !string.IsNullOrEmpty(tol.Value))
                 e.Add(new($"{tp}.value", "must be empty when operator is Exists", "remove value, or use operator Equal"));
-            if (string.IsNullOrEmpty(tol.Key) && tol.Operator != "Exists")
+            if (string.IsNullOrEmpty(tol.Key) && tol.OperatorProperty != "Exists")
                 e.Add(new($"{tp}.key", "is empty, which only operator Exists allows (it tolerates every taint)", "set the taint key, e.g. nvidia.com/gpu, or set operator: Exists"));
             if (tol.Effect is not (null or "" or "NoSchedule" or "PreferNoSchedule" or "NoExecute"))
                 e.Add(new($"{tp}.effect", $"'{tol.Effect}' is not NoSchedule, PreferNoSchedule or NoExecute", "use one of those, or leave it empty to match every effect"));
@@ -129,15 +131,19 @@ public static partial class FineTuneJobValidator
         }
     }
 
-    private static void ValidateQuantities(string path, Dictionary<string, Quantity>? quantities, List<FieldError> e)
+    // Malformed quantities never get here: ResourceQuantity refuses them while the object is decoded, and the CRD's
+    // pattern makes the API server refuse them first.
+    private static void ValidateQuantities(string path, IDictionary<string, ResourceQuantity>? quantities, List<FieldError> e)
     {
         if (quantities is null) return;
         foreach (var (name, q) in quantities.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            if (!q.IsWellFormed())
-                e.Add(new($"{path}[{name}]", $"'{q.Value}' is not a resource quantity", "write e.g. 2, 500m (CPU) or 4Gi (memory)"));
-            else if (name == ResourceRequirements.NvidiaGpu && (!q.TryGetInteger(out var n) || n < 0))
-                e.Add(new($"{path}[{name}]", $"'{q.Value}' is not a whole number of GPUs", "request whole GPUs, e.g. 1"));
+            if (q is null)
+                e.Add(new($"{path}[{name}]", "is null", "write a quantity, e.g. 2, 500m (CPU) or 4Gi (memory)"));
+            else if (name == Gpus.NvidiaGpu && !Gpus.IsWhole(q, out _))
+                e.Add(new($"{path}[{name}]", $"'{q}' is not a whole number of GPUs", "request whole GPUs, e.g. 1"));
+            else if (q.ToDecimal() < 0)
+                e.Add(new($"{path}[{name}]", $"'{q}' is negative", "request a positive amount"));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ClusterTune.Api.Schema;
+using k8s.Models;
 
 namespace ClusterTune.Api.V1Alpha1;
 
@@ -16,16 +17,16 @@ public sealed class TrainerSpec
     public List<string>? Args { get; set; }
 
     [Description("Extra environment variables; the trial-contract variables the operator sets (CT_PARAMS, CT_EPOCHS, OTEL_RESOURCE_ATTRIBUTES, ...) are not allowed.")]
-    public List<EnvVar>? Env { get; set; }
+    public List<V1EnvVar>? Env { get; set; }
 
     [Description("Compute resources per trial pod; GPUs as nvidia.com/gpu (an integer, requests equal to limits).")]
-    public ResourceRequirements? Resources { get; set; }
+    public V1ResourceRequirements? Resources { get; set; }
 
     [Description("Node labels a trial pod must match.")]
     public Dictionary<string, string>? NodeSelector { get; set; }
 
     [Description("Tolerations for tainted (e.g. GPU) nodes.")]
-    public List<Toleration>? Tolerations { get; set; }
+    public List<V1Toleration>? Tolerations { get; set; }
 
     [Description("PriorityClass of trial pods.")]
     public string? PriorityClassName { get; set; }

@@ -1,6 +1,7 @@
 using ClusterTune.Api.Contract;
-using ClusterTune.Api.Meta;
 using ClusterTune.Api.Schema;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Api.V1Alpha1;
 
@@ -13,7 +14,8 @@ namespace ClusterTune.Api.V1Alpha1;
 [PrinterColumn(4, "Attempts", "integer", ".status.attempts")]
 [PrinterColumn(5, "Reason", "string", ".status.reason", Priority = 1)]
 [PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
-public sealed class Trial : IKubernetesObject
+[KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = KindName, PluralName = Plural)]
+public sealed class Trial : IKubernetesObject<V1ObjectMeta>, ISpec<TrialSpec>, IStatus<TrialStatus?>
 {
     public const string KindName = "Trial";
     public const string Plural = "trials";
@@ -22,7 +24,7 @@ public sealed class Trial : IKubernetesObject
 
     public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
     public string Kind { get; set; } = KindName;
-    public ObjectMeta Metadata { get; set; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
     [RequiredField]
     public TrialSpec Spec { get; set; } = new();
     public TrialStatus? Status { get; set; }

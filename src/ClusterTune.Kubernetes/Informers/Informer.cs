@@ -1,7 +1,9 @@
-using ClusterTune.Api.Meta;
-using ClusterTune.Kubernetes.Models;
+using System.Text.Json;
 using ClusterTune.Kubernetes.Queue;
 using ClusterTune.Kubernetes.Retry;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,12 +13,13 @@ namespace ClusterTune.Kubernetes.Informers;
 /// A list+watch cache (client-go's Reflector + Indexer): lists, then watches from the list's resourceVersion;
 /// re-watches from the last seen version when a stream ends or drops; relists on 410/ERROR and diffs the cache
 /// (emitting deletes missed while disconnected). Indexed by owner UID and by label. Cached objects are shared:
-/// never mutate them.
+/// never mutate them. Each object is decoded on its own: one that does not fit <typeparamref name="T"/> is left out
+/// of the cache and reported through <see cref="OnUndecodable"/>, and the others keep flowing.
 /// </summary>
 public sealed partial class Informer<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly InformerOptions _options;
     private readonly ILogger _log;
     private readonly object _gate = new();
@@ -24,12 +27,14 @@ public sealed partial class Informer<T>
     private readonly Dictionary<string, HashSet<string>> _byOwner = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), HashSet<string>> _byLabel = new();
     private readonly List<InformerHandler<T>> _handlers = new();
+    private readonly Dictionary<string, string> _undecodable = new(StringComparer.Ordinal); // key → resourceVersion reported
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _resourceVersion;
+    private bool _expired;
     private long _relists;
     private long _watches;
 
-    public Informer(KubernetesClient client, InformerOptions? options = null, ILogger? logger = null)
+    public Informer(IKubernetes client, InformerOptions? options = null, ILogger? logger = null)
     {
         _client = client;
         _options = options ?? new InformerOptions();
@@ -61,6 +66,19 @@ public sealed partial class Informer<T>
         {
             lock (_gate)
                 return _items.Count;
+        }
+    }
+
+    /// <summary>Called once per undecodable object version (on the informer's loop; keep it short).</summary>
+    public Action<UndecodableObject>? OnUndecodable { get; set; }
+
+    /// <summary>Objects currently left out of the cache because they could not be decoded.</summary>
+    public int UndecodableCount
+    {
+        get
+        {
+            lock (_gate)
+                return _undecodable.Count;
         }
     }
 
@@ -126,6 +144,7 @@ public sealed partial class Informer<T>
                 if (outcome == WatchOutcome.Expired)
                 {
                     needList = true;
+                    _expired = true;
                     continue;
                 }
                 if (outcome == WatchOutcome.Progress || time.GetUtcNow() - started > TimeSpan.FromSeconds(1))
@@ -140,13 +159,16 @@ public sealed partial class Informer<T>
             {
                 break;
             }
-            catch (GoneException)
+            catch (Exception e) when (e.IsGone())
             {
                 LogExpired(_log, typeof(T).Name);
                 needList = true;
+                _expired = true;
             }
             catch (Exception e)
             {
+                // Whatever failed, the next list must not trust a version the server may no longer serve as-is.
+                needList |= e is not HttpOperationException || !e.IsGone();
                 var delay = backoff.Next();
                 LogRetry(_log, typeof(T).Name, delay.TotalMilliseconds, e.Message);
                 try
@@ -174,45 +196,44 @@ public sealed partial class Informer<T>
         lock (_options.Random)
             r = _options.Random.NextDouble();
         var timeout = (int)Math.Max(1, _options.MinWatchTimeout.TotalSeconds * (1 + r));
-        var watch = new WatchOptions
-        {
-            ResourceVersion = LastResourceVersion,
-            AllowWatchBookmarks = true,
-            TimeoutSeconds = timeout,
-            LabelSelector = _options.LabelSelector,
-            FieldSelector = _options.FieldSelector,
-        };
         Interlocked.Increment(ref _watches);
         var outcome = WatchOutcome.Idle;
-        await foreach (var ev in _client.WatchAsync<T>(_options.Namespace, watch, ct).ConfigureAwait(false))
+        try
         {
-            switch (ev.Type)
+            await foreach (var (type, raw) in _client.WatchRawAsync<T>(_options.Namespace, LastResourceVersion, _options.LabelSelector,
+                               _options.FieldSelector, timeout, ct).ConfigureAwait(false))
             {
-                case WatchEventType.Added:
-                case WatchEventType.Modified:
-                    Upsert(ev.Object!);
-                    break;
-                case WatchEventType.Deleted:
-                    Remove(ev.Object!);
-                    break;
-                case WatchEventType.Bookmark:
-                    if (ev.Object?.Metadata.ResourceVersion is { Length: > 0 } rv)
-                    {
-                        lock (_gate)
-                            _resourceVersion = rv;
-                    }
-                    break;
-                case WatchEventType.Error:
-                    if (ev.IsExpired)
-                    {
-                        LogExpired(_log, typeof(T).Name);
-                        return WatchOutcome.Expired;
-                    }
-                    // Any other in-stream error: the stream is unusable; relist to be safe.
-                    LogWatchError(_log, typeof(T).Name, ev.Error?.Code ?? 0, ev.Error?.Message);
-                    return WatchOutcome.Expired;
+                switch (type)
+                {
+                    case WatchEventType.Added:
+                    case WatchEventType.Modified:
+                        if (Decode(raw) is { } obj)
+                            Upsert(obj);
+                        else
+                            Remove(raw, deleted: false);
+                        break;
+                    case WatchEventType.Deleted:
+                        Remove(raw, deleted: true);
+                        break;
+                    case WatchEventType.Bookmark:
+                        if (ResourceVersionOf(raw) is { Length: > 0 } rv)
+                        {
+                            lock (_gate)
+                                _resourceVersion = rv;
+                        }
+                        break;
+                }
+                outcome = WatchOutcome.Progress;
             }
-            outcome = WatchOutcome.Progress;
+        }
+        catch (KubernetesException e)
+        {
+            // An ERROR event in the stream: 410 Expired, or anything else that leaves the stream unusable.
+            if (e.Status?.Code == 410)
+                LogExpired(_log, typeof(T).Name);
+            else
+                LogWatchError(_log, typeof(T).Name, e.Status?.Code ?? 0, e.Status?.Message ?? e.Message);
+            return WatchOutcome.Expired;
         }
         return outcome;
     }
@@ -220,31 +241,118 @@ public sealed partial class Informer<T>
     private async Task ListAndReplaceAsync(CancellationToken ct)
     {
         Interlocked.Increment(ref _relists);
-        // First list may be served from the watch cache (RV "0"); later ones are "not older than" what we saw.
-        var rv = LastResourceVersion ?? "0";
-        var opts = new ListOptions
-        {
-            LabelSelector = _options.LabelSelector,
-            FieldSelector = _options.FieldSelector,
-            Limit = _options.PageSize > 0 ? _options.PageSize : null,
-            ResourceVersion = rv,
-        };
-        KubernetesList<T> list;
+        // The first list may come from the watch cache ("0"). After an expired watch the list must be a consistent
+        // read (no resourceVersion), as client-go does: on a real server a list at the old version with a limit is
+        // an exact read from etcd history, which returns the stale snapshot whose watch expires again at once.
+        // After other failures "not older than" the last version is fine, unpaged so the watch cache serves it.
+        string? rv;
+        int? limit;
+        if (_resourceVersion is null) (rv, limit) = ("0", Limit);
+        else if (_expired) (rv, limit) = (null, Limit);
+        else (rv, limit) = (LastResourceVersion, null);
+        var items = new List<JsonElement>();
+        string? listRv;
         try
         {
-            list = await _client.ListAllAsync<T>(_options.Namespace, opts, ct).ConfigureAwait(false);
+            listRv = await ListAllRawAsync(items, rv, limit, ct).ConfigureAwait(false);
         }
-        catch (KubernetesApiException e) when (e is GoneException || e.HasCause(StatusReasons.ResourceVersionTooLarge))
+        catch (HttpOperationException e) when (rv is not null && (e.IsGone() || e.HasCause("ResourceVersionTooLarge")))
         {
-            // As client-go: an expired or too-new version falls back to a consistent read.
-            list = await _client.ListAllAsync<T>(_options.Namespace, opts with { ResourceVersion = null }, ct).ConfigureAwait(false);
+            items.Clear();
+            listRv = await ListAllRawAsync(items, null, Limit, ct).ConfigureAwait(false);
         }
-        Replace(list.Items, list.Metadata.ResourceVersion);
+        _expired = false;
+        Replace(items, listRv);
         _synced.TrySetResult();
     }
 
-    private void Replace(List<T> items, string? listRv)
+    private int? Limit => _options.PageSize > 0 ? _options.PageSize : null;
+
+    private async Task<string?> ListAllRawAsync(List<JsonElement> into, string? rv, int? limit, CancellationToken ct)
     {
+        string? next = null;
+        string? listRv;
+        do
+        {
+            // Pages after the first are read from the first page's snapshot; the continue token carries it.
+            var page = await _client.ListRawAsync<T>(_options.Namespace, _options.LabelSelector, _options.FieldSelector, limit, next,
+                next is null ? rv : null, ct).ConfigureAwait(false);
+            into.AddRange(page.Items);
+            listRv = page.ResourceVersion;
+            next = page.Continue;
+        }
+        while (!string.IsNullOrEmpty(next));
+        return listRv;
+    }
+
+    /// <summary>The typed object, or null after reporting it as undecodable.</summary>
+    private T? Decode(JsonElement raw)
+    {
+        try
+        {
+            var obj = KubernetesJson.Deserialize<T>(raw);
+            if (obj?.Metadata?.Name is { Length: > 0 })
+            {
+                lock (_gate)
+                    _undecodable.Remove(ObjectKey.Of(obj));
+                return obj;
+            }
+            Report(raw, "the object has no metadata.name");
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException)
+        {
+            Report(raw, e.Message);
+        }
+        return null;
+    }
+
+    private void Report(JsonElement raw, string error)
+    {
+        var meta = MetadataOf(raw);
+        var key = ObjectKey.Of(meta?.NamespaceProperty, meta?.Name ?? "");
+        var rv = meta?.ResourceVersion ?? "";
+        lock (_gate)
+        {
+            if (_undecodable.TryGetValue(key, out var seen) && seen == rv)
+                return;
+            _undecodable[key] = rv;
+        }
+        var resource = ApiResource.Of<T>();
+        var reference = new V1ObjectReference
+        {
+            ApiVersion = resource.ApiVersion,
+            Kind = resource.Kind,
+            Name = meta?.Name,
+            NamespaceProperty = meta?.NamespaceProperty,
+            Uid = meta?.Uid,
+            ResourceVersion = meta?.ResourceVersion,
+        };
+        LogUndecodable(_log, resource.Kind, key, error);
+        Dispatch(() => OnUndecodable?.Invoke(new UndecodableObject(key, reference, error)));
+    }
+
+    private static V1ObjectMeta? MetadataOf(JsonElement raw)
+    {
+        try
+        {
+            return raw.TryGetProperty("metadata", out var m) ? KubernetesJson.Deserialize<V1ObjectMeta>(m) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ResourceVersionOf(JsonElement raw) => MetadataOf(raw)?.ResourceVersion;
+
+    private void Replace(List<JsonElement> rawItems, string? listRv)
+    {
+        var items = new List<T>();
+        foreach (var raw in rawItems)
+        {
+            if (Decode(raw) is { } obj)
+                items.Add(obj);
+        }
         var adds = new List<T>();
         var updates = new List<(T Old, T New)>();
         var deletes = new List<T>();
@@ -266,6 +374,9 @@ public sealed partial class Informer<T>
                 _items[key] = item;
                 Index(key, item);
             }
+            var listed = rawItems.Select(r => MetadataOf(r) is { } m ? ObjectKey.Of(m.NamespaceProperty, m.Name ?? "") : "").ToHashSet(StringComparer.Ordinal);
+            foreach (var key in _undecodable.Keys.Where(k => !listed.Contains(k)).ToList())
+                _undecodable.Remove(key); // gone from the server
             foreach (var key in _items.Keys.Where(k => !seen.Contains(k)).ToList())
             {
                 deletes.Add(_items[key]);
@@ -308,20 +419,27 @@ public sealed partial class Informer<T>
         }
     }
 
-    private void Remove(T obj)
+    /// <summary>A deletion, or an update to a version that cannot be decoded: either way the key leaves the cache.</summary>
+    private void Remove(JsonElement raw, bool deleted)
     {
-        var key = ObjectKey.Of(obj);
+        var meta = MetadataOf(raw);
+        var key = ObjectKey.Of(meta?.NamespaceProperty, meta?.Name ?? "");
+        T? old;
         InformerHandler<T>[] handlers;
         lock (_gate)
         {
-            if (_items.Remove(key, out var old))
+            if (deleted)
+                _undecodable.Remove(key);
+            if (_items.Remove(key, out old))
                 Unindex(key, old);
-            if (obj.Metadata.ResourceVersion is { Length: > 0 } rv)
+            if (meta?.ResourceVersion is { Length: > 0 } rv)
                 _resourceVersion = rv;
             handlers = _handlers.ToArray();
         }
+        if (old is null)
+            return;
         foreach (var h in handlers)
-            Dispatch(() => h.OnDelete?.Invoke(obj));
+            Dispatch(() => h.OnDelete?.Invoke(old));
     }
 
     private void Dispatch(Action a)
@@ -396,6 +514,9 @@ public sealed partial class Informer<T>
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} informer: retrying in {DelayMs:0} ms after: {Error}")]
     private static partial void LogRetry(ILogger logger, string kind, double delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} informer: {Key} cannot be decoded and is left out of the cache: {Error}")]
+    private static partial void LogUndecodable(ILogger logger, string kind, string key, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} informer: an event handler failed")]
     private static partial void LogHandlerFailed(ILogger logger, string kind, Exception exception);

@@ -1,11 +1,12 @@
-using ClusterTune.Api.Meta;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Kubernetes.Informers;
 
 /// <summary>The cache key of an object: "namespace/name", or "name" for cluster-scoped objects.</summary>
 public static class ObjectKey
 {
-    public static string Of(IKubernetesObject obj) => Of(obj.Metadata.Namespace, obj.Metadata.Name ?? "");
+    public static string Of(IMetadata<V1ObjectMeta> obj) => Of(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? "");
 
     public static string Of(string? @namespace, string name) =>
         string.IsNullOrEmpty(@namespace) ? name : @namespace + "/" + name;

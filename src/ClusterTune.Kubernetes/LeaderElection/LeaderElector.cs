@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using ClusterTune.Api.Meta;
-using ClusterTune.Kubernetes.Models;
 using ClusterTune.Kubernetes.Patching;
-using ClusterTune.Kubernetes.Serialization;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,15 +16,15 @@ namespace ClusterTune.Kubernetes.LeaderElection;
 /// </summary>
 public sealed partial class LeaderElector
 {
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly LeaderElectionOptions _o;
     private readonly ILogger _log;
-    private LeaseSpec? _observed;
+    private V1LeaseSpec? _observed;
     private string? _observedRv;
     private DateTimeOffset _observedTime;
     private volatile bool _isLeader;
 
-    public LeaderElector(KubernetesClient client, LeaderElectionOptions options, ILogger? logger = null)
+    public LeaderElector(IKubernetes client, LeaderElectionOptions options, ILogger? logger = null)
     {
         options.Validate();
         _client = client;
@@ -59,10 +59,12 @@ public sealed partial class LeaderElector
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var start = time.GetUtcNow();
-                if (await TryAcquireOrRenewSafeAsync(cancellationToken).ConfigureAwait(false))
+                if (await TryAcquireOrRenewSafeAsync(cancellationToken).ConfigureAwait(false) is { } written)
                 {
-                    lastRenew = start;
+                    // The renew deadline runs from when the winning write was sent, not from when this attempt began:
+                    // an attempt that spent long reading during an API outage must not eat the deadline (the lease
+                    // used to be dropped 2 s after being reacquired).
+                    lastRenew = written;
                     break;
                 }
                 double r;
@@ -136,7 +138,7 @@ public sealed partial class LeaderElector
         return outcome;
     }
 
-    /// <summary>Renews until success (returns the start time of the successful attempt) or RenewDeadline (null).</summary>
+    /// <summary>Renews until success (returns when the successful write was sent) or RenewDeadline (null).</summary>
     private async Task<DateTimeOffset?> RenewUntilDeadlineAsync(DateTimeOffset lastRenew, CancellationToken ct)
     {
         var time = _o.TimeProvider;
@@ -150,8 +152,8 @@ public sealed partial class LeaderElector
             // A hanging request must not carry us past the deadline.
             using var attempt = new CancellationTokenSource(left, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, attempt.Token);
-            if (await TryAcquireOrRenewSafeAsync(linked.Token).ConfigureAwait(false))
-                return now;
+            if (await TryAcquireOrRenewSafeAsync(linked.Token).ConfigureAwait(false) is { } written)
+                return written;
             left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
                 break;
@@ -168,7 +170,7 @@ public sealed partial class LeaderElector
         return null;
     }
 
-    private async Task<bool> TryAcquireOrRenewSafeAsync(CancellationToken ct)
+    private async Task<DateTimeOffset?> TryAcquireOrRenewSafeAsync(CancellationToken ct)
     {
         try
         {
@@ -176,76 +178,77 @@ public sealed partial class LeaderElector
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return false;
+            return null;
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return null;
         }
-        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException or IOException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or TimeoutException or IOException)
         {
-            LogAttemptFailed(_log, _o.Identity, e.Message);
-            return false;
+            LogAttemptFailed(_log, _o.Identity, e.Describe());
+            return null;
         }
     }
 
-    /// <summary>One step of client-go's tryAcquireOrRenew.</summary>
-    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken ct)
+    /// <summary>One step of client-go's tryAcquireOrRenew; returns when the winning write was sent, or null.</summary>
+    private async Task<DateTimeOffset?> TryAcquireOrRenewAsync(CancellationToken ct)
     {
-        var now = _o.TimeProvider.GetUtcNow();
+        var time = _o.TimeProvider;
         var duration = (int)Math.Ceiling(_o.LeaseDuration.TotalSeconds);
-        var lease = await _client.TryGetAsync<Lease>(_o.LeaseName, _o.LeaseNamespace, ct).ConfigureAwait(false);
+        var lease = await _client.TryGetAsync<V1Lease>(_o.LeaseName, _o.LeaseNamespace, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
         if (lease is null)
         {
-            var created = new Lease
+            var created = new V1Lease
             {
-                Metadata = new ObjectMeta { Name = _o.LeaseName, Namespace = _o.LeaseNamespace },
-                Spec = new LeaseSpec
+                Metadata = new V1ObjectMeta { Name = _o.LeaseName, NamespaceProperty = _o.LeaseNamespace },
+                Spec = new V1LeaseSpec
                 {
                     HolderIdentity = _o.Identity,
                     LeaseDurationSeconds = duration,
-                    AcquireTime = now,
-                    RenewTime = now,
+                    AcquireTime = now.UtcDateTime,
+                    RenewTime = now.UtcDateTime,
                     LeaseTransitions = 0,
                 },
             };
             try
             {
                 var result = await _client.CreateAsync(created, ct).ConfigureAwait(false);
-                Observe(result, now);
-                return true;
+                Observe(result, time.GetUtcNow());
+                return now;
             }
-            catch (AlreadyExistsException)
+            catch (HttpOperationException e) when (e.IsAlreadyExists())
             {
-                return false;
+                return null;
             }
         }
 
-        var record = lease.Spec ?? new LeaseSpec();
+        var record = lease.Spec ?? new V1LeaseSpec();
         Observe(lease, now);
         var holder = record.HolderIdentity;
         var iHold = holder == _o.Identity;
         var validFor = TimeSpan.FromSeconds(record.LeaseDurationSeconds ?? duration);
         if (!string.IsNullOrEmpty(holder) && !iHold && _observedTime + validFor > now)
-            return false;
+            return null;
 
-        var spec = new LeaseSpec
+        var spec = new V1LeaseSpec
         {
             HolderIdentity = _o.Identity,
             LeaseDurationSeconds = duration,
-            AcquireTime = iHold ? record.AcquireTime ?? now : now,
-            RenewTime = now,
+            AcquireTime = iHold ? record.AcquireTime ?? now.UtcDateTime : now.UtcDateTime,
+            RenewTime = now.UtcDateTime,
             LeaseTransitions = iHold ? record.LeaseTransitions ?? 0 : (record.LeaseTransitions ?? 0) + 1,
         };
         try
         {
-            var updated = await _client.MergePatchAsync<Lease>(_o.LeaseName, SpecPatch(spec, lease.Metadata.ResourceVersion!), _o.LeaseNamespace, ct).ConfigureAwait(false);
-            Observe(updated, now);
-            return true;
+            var updated = await _client.MergePatchAsync<V1Lease>(_o.LeaseName, SpecPatch(spec, lease.Metadata.ResourceVersion!), _o.LeaseNamespace, ct).ConfigureAwait(false);
+            Observe(updated, time.GetUtcNow());
+            return now;
         }
-        catch (ConflictException)
+        catch (HttpOperationException e) when (e.IsConflict())
         {
-            return false;
+            return null;
         }
     }
 
@@ -255,34 +258,34 @@ public sealed partial class LeaderElector
         if (_observed?.HolderIdentity != _o.Identity || _observedRv is null)
             return;
         var now = _o.TimeProvider.GetUtcNow();
-        var spec = new LeaseSpec
+        var spec = new V1LeaseSpec
         {
             HolderIdentity = "",
             LeaseDurationSeconds = 1,
-            AcquireTime = now,
-            RenewTime = now,
+            AcquireTime = now.UtcDateTime,
+            RenewTime = now.UtcDateTime,
             LeaseTransitions = _observed.LeaseTransitions,
         };
         try
         {
             using var cts = new CancellationTokenSource(_o.RenewDeadline, _o.TimeProvider);
-            var updated = await _client.MergePatchAsync<Lease>(_o.LeaseName, SpecPatch(spec, _observedRv), _o.LeaseNamespace, cts.Token).ConfigureAwait(false);
+            var updated = await _client.MergePatchAsync<V1Lease>(_o.LeaseName, SpecPatch(spec, _observedRv), _o.LeaseNamespace, cts.Token).ConfigureAwait(false);
             Observe(updated, now);
             LogReleased(_log, _o.Identity);
         }
-        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or TimeoutException or OperationCanceledException)
         {
             // Best effort: the lease then simply expires after LeaseDuration.
-            LogAttemptFailed(_log, _o.Identity, e.Message);
+            LogAttemptFailed(_log, _o.Identity, e.Describe());
         }
     }
 
-    private static JsonObject SpecPatch(LeaseSpec spec, string resourceVersion) =>
-        MergePatch.WithResourceVersion(new JsonObject { ["spec"] = KubernetesJson.ToNode(spec) }, resourceVersion);
+    private static JsonObject SpecPatch(V1LeaseSpec spec, string resourceVersion) =>
+        MergePatch.WithResourceVersion(new JsonObject { ["spec"] = PatchJson.ToNode(spec) }, resourceVersion);
 
-    private void Observe(Lease lease, DateTimeOffset now)
+    private void Observe(V1Lease lease, DateTimeOffset now)
     {
-        var spec = lease.Spec ?? new LeaseSpec();
+        var spec = lease.Spec ?? new V1LeaseSpec();
         var changed = _observed is null
             || _observed.HolderIdentity != spec.HolderIdentity
             || _observed.RenewTime != spec.RenewTime

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ClusterTune.Kubernetes.Serialization;
 
 namespace ClusterTune.Kubernetes.Patching;
 
@@ -9,11 +8,11 @@ public sealed class JsonPatch
     private readonly JsonArray _ops = new();
 
     /// <summary>Fails the whole patch unless the value at <paramref name="path"/> equals <paramref name="value"/>.</summary>
-    public JsonPatch Test<T>(string path, T value) => Op("test", path, KubernetesJson.ToNode(value));
+    public JsonPatch Test<T>(string path, T value) => Op("test", path, PatchJson.ToNode(value));
 
-    public JsonPatch Add<T>(string path, T value) => Op("add", path, KubernetesJson.ToNode(value));
+    public JsonPatch Add<T>(string path, T value) => Op("add", path, PatchJson.ToNode(value));
 
-    public JsonPatch Replace<T>(string path, T value) => Op("replace", path, KubernetesJson.ToNode(value));
+    public JsonPatch Replace<T>(string path, T value) => Op("replace", path, PatchJson.ToNode(value));
 
     public JsonPatch Remove(string path) => Op("remove", path, null, withValue: false);
 

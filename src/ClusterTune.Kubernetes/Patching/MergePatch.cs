@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ClusterTune.Kubernetes.Serialization;
 
 namespace ClusterTune.Kubernetes.Patching;
 
@@ -8,7 +7,7 @@ public static class MergePatch
 {
     /// <summary>The smallest merge patch that turns <paramref name="original"/> into <paramref name="modified"/>.</summary>
     public static JsonObject Diff<T>(T original, T modified) =>
-        Diff(KubernetesJson.ToNode(original).AsObject(), KubernetesJson.ToNode(modified).AsObject());
+        Diff(PatchJson.ToNode(original)!.AsObject(), PatchJson.ToNode(modified)!.AsObject());
 
     /// <summary>The smallest merge patch that turns one JSON object into another.</summary>
     public static JsonObject Diff(JsonObject original, JsonObject modified)
@@ -52,7 +51,7 @@ public static class MergePatch
 
     /// <summary>A patch setting the whole status stanza: {"status": status}.</summary>
     public static JsonObject ForStatus<TStatus>(TStatus status) =>
-        new() { ["status"] = KubernetesJson.ToNode(status) };
+        new() { ["status"] = PatchJson.ToNode(status) };
 
     /// <summary>Applies a merge patch to a document (RFC 7386 semantics), returning a new tree.</summary>
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)

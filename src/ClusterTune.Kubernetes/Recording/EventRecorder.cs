@@ -1,6 +1,6 @@
 using System.Globalization;
-using ClusterTune.Api.Meta;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,14 +13,14 @@ namespace ClusterTune.Kubernetes.Recording;
 public sealed partial class EventRecorder
 {
     private const int MaxMessageLength = 1024;
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly string _component;
     private readonly string? _instance;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private long _lastNanos;
 
-    public EventRecorder(KubernetesClient client, string component, string? instance = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public EventRecorder(IKubernetes client, string component, string? instance = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         if (string.IsNullOrWhiteSpace(component))
             throw new ArgumentException("An event recorder needs a component name, e.g. \"clustertune-operator\".", nameof(component));
@@ -32,29 +32,33 @@ public sealed partial class EventRecorder
     }
 
     /// <summary>Records a "Normal" or "Warning" event with a CamelCase reason; returns false if the write failed.</summary>
-    public async Task<bool> RecordAsync(IKubernetesObject involved, string type, string reason, string message, CancellationToken cancellationToken = default)
+    public Task<bool> RecordAsync(IKubernetesObject<V1ObjectMeta> involved, string type, string reason, string message, CancellationToken cancellationToken = default) =>
+        RecordAsync(new V1ObjectReference
+        {
+            ApiVersion = involved.ApiVersion,
+            Kind = involved.Kind,
+            Name = involved.Metadata.Name,
+            NamespaceProperty = involved.Metadata.NamespaceProperty,
+            Uid = involved.Metadata.Uid,
+            ResourceVersion = involved.Metadata.ResourceVersion,
+        }, type, reason, message, cancellationToken);
+
+    /// <summary>Records an event about an object known only by reference (e.g. one that cannot be decoded).</summary>
+    public async Task<bool> RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken = default)
     {
         if (type is not ("Normal" or "Warning"))
             throw new ArgumentException($"Event type must be \"Normal\" or \"Warning\", got \"{type}\".", nameof(type));
         var now = _time.GetUtcNow();
-        var ev = new Event
+        var ev = new Corev1Event
         {
-            Metadata = new ObjectMeta { Name = EventName(involved.Metadata.Name ?? "unnamed", now), Namespace = involved.Metadata.Namespace ?? "default" },
-            InvolvedObject = new ObjectReference
-            {
-                ApiVersion = involved.ApiVersion,
-                Kind = involved.Kind,
-                Name = involved.Metadata.Name,
-                Namespace = involved.Metadata.Namespace,
-                Uid = involved.Metadata.Uid,
-                ResourceVersion = involved.Metadata.ResourceVersion,
-            },
+            Metadata = new V1ObjectMeta { Name = EventName(involved.Name ?? "unnamed", now), NamespaceProperty = involved.NamespaceProperty ?? "default" },
+            InvolvedObject = involved,
             Type = type,
             Reason = reason,
             Message = message.Length <= MaxMessageLength ? message : message[..(MaxMessageLength - 1)] + "…",
-            Source = new EventSource { Component = _component, Host = _instance },
-            FirstTimestamp = now,
-            LastTimestamp = now,
+            Source = new V1EventSource { Component = _component, Host = _instance },
+            FirstTimestamp = now.UtcDateTime,
+            LastTimestamp = now.UtcDateTime,
             Count = 1,
             ReportingComponent = _component,
             ReportingInstance = _instance,
@@ -64,9 +68,9 @@ public sealed partial class EventRecorder
             await _client.CreateAsync(ev, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or TimeoutException)
         {
-            LogDropped(_log, reason, involved.Metadata.Name, e.Message);
+            LogDropped(_log, reason, involved.Name, e.Describe());
             return false;
         }
     }

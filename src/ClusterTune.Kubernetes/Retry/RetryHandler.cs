@@ -1,0 +1,90 @@
+using System.Net;
+
+namespace ClusterTune.Kubernetes.Retry;
+
+/// <summary>
+/// KubernetesClient sends each request once; this handler in its pipeline adds <see cref="RetryPolicy"/>: a
+/// per-attempt timeout (never on watches, which stay open by design) and retries with backoff, honouring
+/// Retry-After. POST and JSON-patch writes count as non-idempotent; everything else is safe to repeat.
+/// </summary>
+public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, TimeProvider? time = null, Random? random = null) : DelegatingHandler
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Random _random = random ?? Random.Shared;
+    private long _attempts;
+
+    /// <summary>Attempts sent so far (the first try of each request plus its retries).</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var watch = request.RequestUri?.Query.Contains("watch=true", StringComparison.OrdinalIgnoreCase) == true;
+        var idempotent = request.Method != HttpMethod.Post &&
+                         request.Content?.Headers.ContentType?.MediaType != "application/json-patch+json";
+        // The body must be re-sendable: buffer it once.
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        var contentHeaders = request.Content?.Headers.ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt > 0 && body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                foreach (var (k, v) in contentHeaders!)
+                    request.Content.Headers.TryAddWithoutValidation(k, v);
+            }
+            else if (body is not null)
+            {
+                var first = new ByteArrayContent(body);
+                foreach (var (k, v) in contentHeaders!)
+                    first.Headers.TryAddWithoutValidation(k, v);
+                request.Content = first;
+            }
+
+            HttpResponseMessage? response = null;
+            Failure failure;
+            Exception? error = null;
+            using (var timer = watch ? new CancellationTokenSource() : new CancellationTokenSource(requestTimeout, _time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token))
+            {
+                Interlocked.Increment(ref _attempts);
+                try
+                {
+                    response = await base.SendAsync(request, linked.Token).ConfigureAwait(false);
+                    failure = Failure.HttpStatus;
+                }
+                catch (HttpRequestException e) when (!ct.IsCancellationRequested)
+                {
+                    failure = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                        ? Failure.NotSent
+                        : Failure.MaybeProcessed;
+                    error = e;
+                }
+                catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+                {
+                    failure = Failure.MaybeProcessed;
+                    error = new TimeoutException(
+                        $"{request.Method} {request.RequestUri?.AbsolutePath}: no response within {requestTimeout.TotalSeconds:0.#} s", e);
+                }
+            }
+
+            if (response is { IsSuccessStatusCode: true })
+                return response;
+            var status = response is null ? 0 : (int)response.StatusCode;
+            var retryAfter = response?.Headers.TryGetValues("Retry-After", out var values) == true
+                ? RetryAfter.Parse(values.FirstOrDefault(), _time.GetUtcNow())
+                : null;
+            double jitter;
+            lock (_random)
+                jitter = _random.NextDouble();
+            var decision = RetryPolicy.Decide(options, attempt, failure, status, retryAfter, idempotent, jitter);
+            if (!decision.Retry)
+            {
+                if (response is not null)
+                    return response; // KubernetesClient turns it into HttpOperationException with the Status body
+                throw error!;
+            }
+            response?.Dispose();
+            await Task.Delay(decision.Delay, _time, ct).ConfigureAwait(false);
+        }
+    }
+}
