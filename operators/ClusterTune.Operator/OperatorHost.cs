@@ -1,6 +1,9 @@
+using k8s;
+using k8s.Models;
 using System.Security.Cryptography;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Controllers;
 using ClusterTune.Kubernetes.Informers;
 using ClusterTune.Kubernetes.LeaderElection;
 using ClusterTune.Kubernetes.Queue;
@@ -29,7 +32,7 @@ namespace ClusterTune.Operator;
 /// </summary>
 public sealed partial class OperatorHost : IAsyncDisposable
 {
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -44,7 +47,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
     /// Creates the host and its Kubernetes client (every request counted in clustertune_operator_api_requests_total);
     /// nothing runs until <see cref="StartWebAsync"/> and <see cref="RunAsync"/>.
     /// </summary>
-    public OperatorHost(KubernetesClientOptions clientOptions, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="extraHandlers">Handlers between the retry handler and the network, e.g. fault injection in tests.</param>
+    public OperatorHost(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers, TimeProvider? time = null,
+        params DelegatingHandler[] extraHandlers)
     {
         Options = options;
         _loggers = loggers;
@@ -52,13 +57,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         Registry = new MetricRegistry();
         Metrics = new ClusterTuneMetrics(Registry);
-        var wrap = clientOptions.WrapHandler;
-        _client = new KubernetesClient(clientOptions with
-        {
-            UserAgent = "clustertune-operator",
-            TimeProvider = time ?? clientOptions.TimeProvider,
-            WrapHandler = inner => new ApiRequestMetrics(Metrics, wrap is null ? inner : wrap(inner)),
-        });
+        config.UserAgent = "clustertune-operator";
+        _client = KubeConnection.Create(config, time: _time, extraHandlers: [new ApiRequestMetrics(Metrics), .. extraHandlers]);
         _accumulator = new ObservationAccumulator(ObjectiveOf, _time);
         Registry.AddCollectCallback(new WatchRestartMetrics(Metrics, () => _caches).Collect);
         Receiver = new OtlpMetricsReceiver(new LeaderCachesValidator(this), new AccumulatingTrialMetricsSink(_accumulator, () => _leading),
@@ -144,9 +144,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
         using var trialQueue = new WorkQueue<string>(timeProvider: _time);
         caches.Jobs.EnqueueTo(jobQueue);
         caches.Trials.EnqueueTo(trialQueue);
-        caches.Trials.EnqueueTo(jobQueue, t => ObjectKey.Of(t.Metadata.Namespace, t.Spec.JobName));
+        caches.Trials.EnqueueTo(jobQueue, t => ObjectKey.Of(t.Metadata.NamespaceProperty, t.Spec.JobName));
         caches.Pods.EnqueueTo(trialQueue, p => p.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == Trial.KindName) is { } o
-            ? ObjectKey.Of(p.Metadata.Namespace, o.Name) : null);
+            ? ObjectKey.Of(p.Metadata.NamespaceProperty, o.Name) : null);
         var informers = caches.RunAsync(ct);
         try
         {
@@ -155,14 +155,15 @@ public sealed partial class OperatorHost : IAsyncDisposable
             _api = api;
             var jobs = new FineTuneJobReconciler(caches, api, new CheckpointManager(Options.CheckpointRoot, _time), Options, _time, Metrics);
             var trials = new TrialReconciler(caches, api, Options, _time, NewToken);
+            var controllerMetrics = new ControllerMetrics(Metrics);
             var flusher = new ObservationFlusher(_accumulator, caches, api, _time, trialQueue.Add, _loggers.CreateLogger("clustertune.observations"), Metrics);
             _leading = true;
             Metrics.Leader.WithLabels(Options.Identity).Set(1);
             Metrics.LeaderTransitions.WithLabels().Inc();
             LogLeading(_logger, Options.Identity);
             await Task.WhenAll(
-                new ControllerLoop("finetunejob", jobQueue, jobs.ReconcileAsync, _loggers.CreateLogger("clustertune.finetunejob"), Metrics).RunAsync(Options.Workers, ct),
-                new ControllerLoop("trial", trialQueue, trials.ReconcileAsync, _loggers.CreateLogger("clustertune.trial"), Metrics).RunAsync(Options.Workers, ct),
+                new ControllerLoop("finetunejob", jobQueue, jobs.ReconcileAsync, _loggers.CreateLogger("clustertune.finetunejob"), controllerMetrics).RunAsync(Options.Workers, ct),
+                new ControllerLoop("trial", trialQueue, trials.ReconcileAsync, _loggers.CreateLogger("clustertune.trial"), controllerMetrics).RunAsync(Options.Workers, ct),
                 flusher.RunAsync(Options.ObservationFlushInterval, ct).ContinueWith(_ => { }, TaskScheduler.Default));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

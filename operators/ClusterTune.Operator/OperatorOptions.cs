@@ -1,3 +1,4 @@
+using k8s.Models;
 namespace ClusterTune.Operator;
 
 /// <summary>Settings of the operator process (command-line flags of ClusterTune.Operator, or set by `ctune run`).</summary>

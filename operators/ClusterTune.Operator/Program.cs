@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Config;
 using ClusterTune.Operator;
 using Microsoft.Extensions.Logging;
 
@@ -26,8 +25,7 @@ if (flags.Help)
 }
 
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
-var clientOptions = flags.Kubeconfig is { } kc ? KubeConfigLoader.LoadFromFiles([kc], flags.Context) : KubernetesClientOptions.FromEnvironment(flags.Context);
-await using var host = new OperatorHost(clientOptions, flags.Options, loggers);
+await using var host = new OperatorHost(KubeConnection.FromEnvironment(flags.Context, flags.Kubeconfig), flags.Options, loggers);
 using var cts = new CancellationTokenSource();
 // SIGTERM (pod deletion, rollout) and SIGINT: stop the controllers and release the Lease, so a standby takes over
 // in about a second instead of waiting for the lease to expire; Main then returns normally.

@@ -123,6 +123,11 @@ public static class KubernetesObjects
         where T : IKubernetesObject<V1ObjectMeta> =>
         client.PatchAsync<T>(name, @namespace, new V1Patch(patch, V1Patch.PatchType.MergePatch), status: true, ct);
 
+    /// <summary>RFC 6902 JSON patch of the object; a test op makes it compare-and-swap (a failed test gives 422).</summary>
+    public static Task<T> JsonPatchAsync<T>(this IKubernetes client, string name, Patching.JsonPatch patch, string? @namespace, CancellationToken ct = default)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        client.PatchAsync<T>(name, @namespace, new V1Patch(patch.ToString(), V1Patch.PatchType.JsonPatch), status: false, ct);
+
     /// <summary>PUT of a whole object; only for types modelled completely (a partial model would drop fields).</summary>
     public static async Task<T> ReplaceAsync<T>(this IKubernetes client, T obj, bool status = false, CancellationToken ct = default)
         where T : IKubernetesObject<V1ObjectMeta>

@@ -17,7 +17,7 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         Metadata = new ObjectMeta
         {
             Name = name,
-            Namespace = ns,
+            NamespaceProperty = ns,
             Labels = new() { ["clustertune.io/job"] = job },
             OwnerReferences = ownerUid is null ? null :
                 [new OwnerReference { ApiVersion = "clustertune.io/v1alpha1", Kind = "Trial", Name = "t", Uid = ownerUid, Controller = true }],
@@ -27,7 +27,7 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
 
     private static InformerOptions Options(string ns) => new()
     {
-        Namespace = ns,
+        NamespaceProperty = ns,
         PageSize = 2,
         MinWatchTimeout = TimeSpan.FromSeconds(30),
         InitialBackoff = TimeSpan.FromMilliseconds(50),

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ClusterTune.Api;
@@ -38,7 +39,7 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
             {
                 var temp = $"{target}.tmp-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
                 CopyDirectory(source, temp);
-                var provenance = new Provenance(job.Metadata.Namespace ?? "default", job.Metadata.Name!, best.Metadata.Name!, best.Spec.Index,
+                var provenance = new Provenance(job.Metadata.NamespaceProperty ?? "default", job.Metadata.Name!, best.Metadata.Name!, best.Spec.Index,
                     best.Spec.Params.ToDictionary(p => p.Key, p => p.Value.ToObject()), spec.Objective.Metric!, best.Status.Objective!.Value,
                     best.Status.Metrics ?? [], uri ?? source, sha, time.GetUtcNow());
                 File.WriteAllText(Path.Combine(temp, ProvenanceFile), JsonSerializer.Serialize(provenance, ProvenanceJson));

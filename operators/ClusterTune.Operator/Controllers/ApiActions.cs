@@ -1,7 +1,9 @@
+using k8s.Autorest;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Operator.Planning;
@@ -13,7 +15,7 @@ namespace ClusterTune.Operator.Controllers;
 /// merge patches carrying the resourceVersion read (409 = re-read and re-plan), deletes that treat 404 as done.
 /// Counts every write so the writes per trial can be measured.
 /// </summary>
-public sealed class ApiActions(KubernetesClient client, EventRecorder recorder)
+public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
 {
     private long _writes;
 
@@ -21,10 +23,10 @@ public sealed class ApiActions(KubernetesClient client, EventRecorder recorder)
     public long Writes => Interlocked.Read(ref _writes);
 
     /// <summary>The client, for reads that must bypass the informer cache.</summary>
-    public KubernetesClient Client => client;
+    public IKubernetes Client => client;
 
     /// <summary>Creates <paramref name="obj"/>; false when it already existed (deterministic names make that "done").</summary>
-    public async Task<bool> CreateAsync<T>(T obj, CancellationToken ct) where T : class, IKubernetesObject
+    public async Task<bool> CreateAsync<T>(T obj, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Interlocked.Increment(ref _writes);
         try
@@ -32,14 +34,14 @@ public sealed class ApiActions(KubernetesClient client, EventRecorder recorder)
             await client.CreateAsync(obj, ct);
             return true;
         }
-        catch (AlreadyExistsException)
+        catch (HttpOperationException e) when (e.IsAlreadyExists())
         {
             return false;
         }
     }
 
     /// <summary>Writes the smallest merge patch from <paramref name="before"/> to <paramref name="after"/>, guarded by the resourceVersion read.</summary>
-    public async Task PatchAsync<T>(T before, T after, bool status, CancellationToken ct) where T : class, IKubernetesObject
+    public async Task PatchAsync<T>(T before, T after, bool status, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var patch = MergePatch.Diff(before, after);
         patch.Remove("metadata");
@@ -47,47 +49,47 @@ public sealed class ApiActions(KubernetesClient client, EventRecorder recorder)
         MergePatch.WithResourceVersion(patch, before.Metadata.ResourceVersion!);
         Interlocked.Increment(ref _writes);
         if (status)
-            await client.PatchStatusAsync<T>(before.Metadata.Name!, patch, before.Metadata.Namespace, ct);
+            await client.PatchStatusAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
         else
-            await client.MergePatchAsync<T>(before.Metadata.Name!, patch, before.Metadata.Namespace, ct);
+            await client.MergePatchAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
     }
 
     /// <summary>A raw merge patch (metadata changes such as finalizers), guarded by the object's resourceVersion.</summary>
-    public async Task MergePatchAsync<T>(T obj, JsonObject patch, CancellationToken ct) where T : class, IKubernetesObject
+    public async Task MergePatchAsync<T>(T obj, JsonObject patch, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         MergePatch.WithResourceVersion(patch, obj.Metadata.ResourceVersion!);
         Interlocked.Increment(ref _writes);
-        await client.MergePatchAsync<T>(obj.Metadata.Name!, patch, obj.Metadata.Namespace, ct);
+        await client.MergePatchAsync<T>(obj.Metadata.Name!, patch, obj.Metadata.NamespaceProperty, ct);
     }
 
     /// <summary>Removes a finalizer with a JSON patch that tests the list first (fails with 422 if it moved).</summary>
-    public async Task RemoveFinalizerAsync<T>(T obj, string finalizer, CancellationToken ct) where T : class, IKubernetesObject
+    public async Task RemoveFinalizerAsync<T>(T obj, string finalizer, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var list = obj.Metadata.Finalizers ?? [];
         var i = list.IndexOf(finalizer);
         if (i < 0) return;
         Interlocked.Increment(ref _writes);
         await client.JsonPatchAsync<T>(obj.Metadata.Name!, new JsonPatch().Test($"/metadata/finalizers/{i}", finalizer).Remove($"/metadata/finalizers/{i}"),
-            obj.Metadata.Namespace, cancellationToken: ct);
+            obj.Metadata.NamespaceProperty, ct);
     }
 
     /// <summary>Deletes an object; false when it was already gone.</summary>
-    public async Task<bool> DeleteAsync<T>(string name, string? @namespace, long? gracePeriodSeconds, CancellationToken ct) where T : class, IKubernetesObject
+    public async Task<bool> DeleteAsync<T>(string name, string? @namespace, long? gracePeriodSeconds, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         Interlocked.Increment(ref _writes);
         try
         {
-            await client.DeleteAsync<T>(name, @namespace, new DeleteOptions { GracePeriodSeconds = gracePeriodSeconds, PropagationPolicy = PropagationPolicies.Background }, ct);
+            await client.DeleteAsync<T>(name, @namespace, new V1DeleteOptions { GracePeriodSeconds = gracePeriodSeconds, PropagationPolicy = PropagationPolicies.Background }, ct);
             return true;
         }
-        catch (NotFoundException)
+        catch (HttpOperationException e) when (e.IsNotFound())
         {
             return false;
         }
     }
 
     /// <summary>Records planned events on the job or on a trial (best effort: a lost event never fails a reconcile).</summary>
-    public async Task RecordAsync(IKubernetesObject job, IReadOnlyList<PlannedEvent> events, Func<string, IKubernetesObject?> trialByName, CancellationToken ct)
+    public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> job, IReadOnlyList<PlannedEvent> events, Func<string, IKubernetesObject<V1ObjectMeta>?> trialByName, CancellationToken ct)
     {
         foreach (var e in events)
         {

@@ -7,7 +7,7 @@ namespace ClusterTune.Operator.Controllers;
 /// Counts every request the operator's Kubernetes client sends (clustertune_operator_api_requests_total by verb,
 /// resource and status code; "error" when no answer came), so throttling and conflicts show on the health dashboard.
 /// </summary>
-public sealed class ApiRequestMetrics(ClusterTuneMetrics metrics, HttpMessageHandler inner) : DelegatingHandler(inner)
+public sealed class ApiRequestMetrics(ClusterTuneMetrics metrics) : DelegatingHandler
 {
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

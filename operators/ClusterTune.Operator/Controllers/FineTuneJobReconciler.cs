@@ -1,12 +1,16 @@
+using ClusterTune.Kubernetes;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes.Informers;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Operator.Checkpoints;
 using ClusterTune.Operator.Planning;
 using ClusterTune.Telemetry.Catalog;
+
+using ClusterTune.Kubernetes.Controllers;
 
 namespace ClusterTune.Operator.Controllers;
 
@@ -85,9 +89,9 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup)) return ReconcileResult.Done;
         var pods = caches.PodsOf(job);
         foreach (var p in pods.Where(p => p.Metadata.DeletionTimestamp is null))
-            await api.DeleteAsync<Pod>(p.Metadata.Name!, p.Metadata.Namespace, null, ct);
+            await api.DeleteAsync<V1Pod>(p.Metadata.Name!, p.Metadata.NamespaceProperty, null, ct);
         // Pods still terminating get their grace period (trainers checkpoint); the finalizer waits for them.
-        var live = await api.Client.ListAsync<Pod>(job.Metadata.Namespace, new Kubernetes.ListOptions { LabelSelector = $"{LabelKeys.Job}={job.Metadata.Name}" }, ct);
+        var live = await api.Client.ListAsync<V1Pod>(job.Metadata.NamespaceProperty, labelSelector: $"{LabelKeys.Job}={job.Metadata.Name}", ct: ct);
         if (live.Items.Count > 0) return new ReconcileResult(TimeSpan.FromSeconds(1));
         var what = checkpoints.DeleteForJob(job, FineTuneJobDefaults.Apply(job.Spec));
         await api.RecordAsync(job, [new PlannedEvent(EventTypes.Normal, EventReasons.CheckpointsDeleted, what),
@@ -99,7 +103,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
     private void Publish(FineTuneJob job, FineTuneJobSpec spec, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
     {
         if (metrics is null) return;
-        var ns = job.Metadata.Namespace ?? "default";
+        var ns = job.Metadata.NamespaceProperty ?? "default";
         var name = job.Metadata.Name!;
         foreach (var t in trials)
             metrics.SetTrialInfo(new Telemetry.TrialKey(ns, name, t.Metadata.Name!), t.Spec.Params.ToDictionary(p => p.Key, p => p.Value.Kind == ParamValueKind.String ? p.Value.Text! : p.Value.ToString()));
@@ -122,6 +126,6 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
     }
 
     /// <summary>Seconds a pod's container has been running (0 unless it is running now).</summary>
-    internal static double RunningSeconds(Pod pod, DateTimeOffset now) =>
+    internal static double RunningSeconds(V1Pod pod, DateTimeOffset now) =>
         PodOutcome.Of(pod) is { State: PodOutcomeState.Running, StartedAt: { } started } && now > started ? (now - started).TotalSeconds : 0;
 }

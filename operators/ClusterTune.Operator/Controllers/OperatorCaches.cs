@@ -2,7 +2,8 @@ using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Informers;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTune.Operator.Controllers;
@@ -11,11 +12,11 @@ namespace ClusterTune.Operator.Controllers;
 public sealed class OperatorCaches
 {
     /// <summary>Creates the informers (not started: see <see cref="RunAsync"/>).</summary>
-    public OperatorCaches(KubernetesClient client, string? watchNamespace, TimeProvider time, ILoggerFactory loggers)
+    public OperatorCaches(IKubernetes client, string? watchNamespace, TimeProvider time, ILoggerFactory loggers)
     {
         Jobs = new Informer<FineTuneJob>(client, new InformerOptions { Namespace = watchNamespace, TimeProvider = time }, loggers.CreateLogger("informer.finetunejobs"));
         Trials = new Informer<Trial>(client, new InformerOptions { Namespace = watchNamespace, TimeProvider = time }, loggers.CreateLogger("informer.trials"));
-        Pods = new Informer<Pod>(client, new InformerOptions
+        Pods = new Informer<V1Pod>(client, new InformerOptions
         {
             Namespace = watchNamespace,
             LabelSelector = $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue}",
@@ -25,15 +26,15 @@ public sealed class OperatorCaches
 
     public Informer<FineTuneJob> Jobs { get; }
     public Informer<Trial> Trials { get; }
-    public Informer<Pod> Pods { get; }
+    public Informer<V1Pod> Pods { get; }
 
     /// <summary>The trials a job owns (by its label and its UID, so a re-created job never adopts old trials).</summary>
     public IReadOnlyList<Trial> TrialsOf(FineTuneJob job) =>
-        Trials.ListByOwner(job.Metadata.Uid!).Where(t => t.Metadata.Namespace == job.Metadata.Namespace).ToList();
+        Trials.ListByOwner(job.Metadata.Uid!).Where(t => t.Metadata.NamespaceProperty == job.Metadata.NamespaceProperty).ToList();
 
     /// <summary>The pods of a job (every attempt of every trial).</summary>
-    public IReadOnlyList<Pod> PodsOf(FineTuneJob job) =>
-        Pods.ListByLabel(LabelKeys.Job, job.Metadata.Name!).Where(p => p.Metadata.Namespace == job.Metadata.Namespace).ToList();
+    public IReadOnlyList<V1Pod> PodsOf(FineTuneJob job) =>
+        Pods.ListByLabel(LabelKeys.Job, job.Metadata.Name!).Where(p => p.Metadata.NamespaceProperty == job.Metadata.NamespaceProperty).ToList();
 
     /// <summary>Runs the three informers until cancelled.</summary>
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(Jobs.RunAsync(ct), Trials.RunAsync(ct), Pods.RunAsync(ct));

@@ -1,7 +1,11 @@
+using ClusterTune.Kubernetes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Operator.Planning;
+
+using ClusterTune.Kubernetes.Controllers;
 
 namespace ClusterTune.Operator.Controllers;
 
@@ -16,7 +20,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
     {
         var trial = caches.Trials.Get(key);
         if (trial is null) return ReconcileResult.Done;
-        var job = caches.Jobs.Get(trial.Metadata.Namespace, trial.Spec.JobName);
+        var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
         if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial)) return ReconcileResult.Done;
         if (FineTuneJobValidator.Validate(job).Count > 0) return ReconcileResult.Done;
@@ -28,7 +32,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
         // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost.
         if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
         {
-            var live = await api.Client.TryGetAsync<Pod>(current, trial.Metadata.Namespace, ct);
+            var live = await api.Client.TryGetAsync<V1Pod>(current, trial.Metadata.NamespaceProperty, ct);
             if (live is not null) pods.Add(live);
         }
 
@@ -38,7 +42,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
             await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options), ct);
 
         if (plan.DeletePod is { } victim)
-            await api.DeleteAsync<Pod>(victim, trial.Metadata.Namespace, plan.ForceDelete ? 0 : null, ct);
+            await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);
 
         if (plan.Status is not null)
             await api.PatchAsync(trial, after, status: true, ct);

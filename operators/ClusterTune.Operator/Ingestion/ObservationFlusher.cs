@@ -1,3 +1,5 @@
+using k8s.Models;
+using k8s.Autorest;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Controllers;
@@ -38,14 +40,14 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
             {
                 await WriteAsync(snapshot, ct);
             }
-            catch (ConflictException)
+            catch (HttpOperationException e) when (e.IsConflict())
             {
                 // The trial moved on under us; its next change (or a re-read now) carries these observations again.
                 await WriteAsync(snapshot, ct, reread: true);
             }
-            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or TimeoutException)
             {
-                LogFlushFailed(logger, snapshot.Trial.ToString(), e.Message);
+                LogFlushFailed(logger, snapshot.Trial.ToString(), e.Describe());
             }
         }
     }
@@ -56,7 +58,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
             ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
             : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
         if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
-        var job = caches.Jobs.Get(trial.Metadata.Namespace, trial.Spec.JobName);
+        var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
         var after = ApiCopy.Clone(trial);
         var s = after.Status ??= new TrialStatus();

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Security.Cryptography;
 using System.Text;
 using ClusterTune.Api.Contract;

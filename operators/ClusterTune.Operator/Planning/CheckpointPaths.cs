@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
 
 namespace ClusterTune.Operator.Planning;
@@ -10,7 +11,7 @@ public static class CheckpointPaths
 
     /// <summary>The job's directory: &lt;root&gt;/&lt;namespace&gt;/&lt;job&gt;.</summary>
     public static string JobDirectory(FineTuneJob job, FineTuneJobSpec spec, string defaultRoot) =>
-        Path.Combine(StorageRoot(spec, defaultRoot), job.Metadata.Namespace ?? "default", job.Metadata.Name!);
+        Path.Combine(StorageRoot(spec, defaultRoot), job.Metadata.NamespaceProperty ?? "default", job.Metadata.Name!);
 
     /// <summary>A trial's CT_CHECKPOINT_DIR: &lt;job dir&gt;/trials/&lt;trial&gt; (kept across attempts, so retries resume).</summary>
     public static string TrialDirectory(FineTuneJob job, FineTuneJobSpec spec, string defaultRoot, string trialName) =>

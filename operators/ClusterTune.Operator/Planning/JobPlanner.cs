@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
@@ -191,7 +192,7 @@ public static class JobPlanner
         }
     }
 
-    private static List<Condition> Finish(List<Condition>? conditions, S.SweepStop stop, bool haveBest, long? gen, DateTimeOffset now, List<PlannedEvent> events)
+    private static List<V1Condition> Finish(List<V1Condition>? conditions, S.SweepStop stop, bool haveBest, long? gen, DateTimeOffset now, List<PlannedEvent> events)
     {
         var reason = stop.Reason switch
         {
@@ -236,10 +237,10 @@ public static class JobPlanner
         var staged = spec.EarlyStopping!.Type is EarlyStoppingType.Asha or EarlyStoppingType.Hyperband;
         return new Trial
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = name,
-                Namespace = job.Metadata.Namespace,
+                NamespaceProperty = job.Metadata.NamespaceProperty,
                 Labels = new Dictionary<string, string>
                 {
                     [LabelKeys.Job] = job.Metadata.Name!,
@@ -263,7 +264,7 @@ public static class JobPlanner
     }
 
     /// <summary>The controller ownerReference of an object the job owns.</summary>
-    public static OwnerReference Owner(FineTuneJob job) => new()
+    public static V1OwnerReference Owner(FineTuneJob job) => new()
     {
         ApiVersion = job.ApiVersion,
         Kind = FineTuneJob.KindName,
@@ -291,8 +292,8 @@ public static class JobPlanner
 
     private static TrialPhase PhaseOf(Trial t) => t.Status?.Phase ?? TrialPhase.Pending;
 
-    private static List<Condition> Set(List<Condition>? conditions, string type, bool value, string reason, string message, long? gen, DateTimeOffset now) =>
-        Conditions.Set(conditions, new Condition { Type = type, Status = value ? "True" : "False", Reason = reason, Message = message, ObservedGeneration = gen }, now);
+    private static List<V1Condition> Set(List<V1Condition>? conditions, string type, bool value, string reason, string message, long? gen, DateTimeOffset now) =>
+        Conditions.Set(conditions, new V1Condition { Type = type, Status = value ? "True" : "False", Reason = reason, Message = message, ObservedGeneration = gen }, now);
 
     private static string Summary(TrialCounts c, BestTrial? best, string metric, FineTuneJobPhase? phase) =>
         string.Create(CultureInfo.InvariantCulture,

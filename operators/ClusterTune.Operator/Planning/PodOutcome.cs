@@ -1,7 +1,9 @@
+using ClusterTune.Kubernetes;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -30,7 +32,7 @@ public sealed record PodOutcome(
     public bool ImagePullFailed => State == PodOutcomeState.Waiting && Reason is not null && ImagePullReasons.Contains(Reason);
 
     /// <summary>Reads the outcome of a pod's first container (trial pods have one).</summary>
-    public static PodOutcome Of(Pod pod)
+    public static PodOutcome Of(V1Pod pod)
     {
         var status = pod.Status;
         var cs = status?.ContainerStatuses?.FirstOrDefault();

@@ -1,10 +1,10 @@
+using k8s.Models;
 using System.Globalization;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
-using K = ClusterTune.Kubernetes.Models;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -24,34 +24,22 @@ public static class PodTemplate
     private const string NodeNameVar = "CT_NODE_NAME";
 
     /// <summary>The pod of attempt <paramref name="attempt"/> of <paramref name="trial"/>.</summary>
-    public static K.Pod Build(FineTuneJob job, FineTuneJobSpec spec, Trial trial, int attempt, string token, OperatorOptions options)
+    public static V1Pod Build(FineTuneJob job, FineTuneJobSpec spec, Trial trial, int attempt, string token, OperatorOptions options)
     {
         var name = ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, attempt);
         var trainer = spec.Trainer;
         var root = CheckpointPaths.StorageRoot(spec, options.CheckpointRoot);
         var checkpointDir = CheckpointPaths.TrialDirectory(job, spec, options.CheckpointRoot, trial.Metadata.Name!);
         var resumeFrom = trial.Status?.LastCheckpointUri ?? trial.Spec.ResumeFrom;
-        var env = new List<K.EnvVar>();
-        foreach (var e in trainer.Env ?? [])
-        {
-            env.Add(new K.EnvVar
-            {
-                Name = e.Name,
-                Value = e.Value,
-                ValueFrom = e.ValueFrom is null ? null : new K.EnvVarSource
-                {
-                    SecretKeyRef = e.ValueFrom.SecretKeyRef is { } s ? new K.KeyRef { Name = s.Name, Key = s.Key, Optional = s.Optional } : null,
-                    ConfigMapKeyRef = e.ValueFrom.ConfigMapKeyRef is { } c ? new K.KeyRef { Name = c.Name, Key = c.Key, Optional = c.Optional } : null,
-                },
-            });
-        }
+        // The job's own core/v1 fields go into the pod as they are (the API types are k8s.Models, no copies).
+        var env = new List<V1EnvVar>(trainer.Env ?? []);
 
         void Add(string key, string? value)
         {
-            if (value is not null) env.Add(new K.EnvVar { Name = key, Value = value });
+            if (value is not null) env.Add(new V1EnvVar { Name = key, Value = value });
         }
 
-        void Field(string key, string path) => env.Add(new K.EnvVar { Name = key, ValueFrom = new K.EnvVarSource { FieldRef = new K.ObjectFieldSelector { FieldPath = path } } });
+        void Field(string key, string path) => env.Add(new V1EnvVar { Name = key, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = path } } });
 
         Field(PodNameVar, "metadata.name");
         Field(PodUidVar, "metadata.uid");
@@ -88,21 +76,17 @@ public static class PodTemplate
             Add(TrialEnv.Device, TrialEnv.DeviceCuda);
         }
 
-        var resources = trainer.Resources is { } r ? new K.ResourceRequirements
-        {
-            Requests = r.Requests?.ToDictionary(kv => kv.Key, kv => kv.Value.Value),
-            Limits = r.Limits?.ToDictionary(kv => kv.Key, kv => kv.Value.Value),
-        } : null;
+        var resources = trainer.Resources;
         var volume = options.CheckpointClaim is { } claim
-            ? new K.Volume { Name = CheckpointVolume, PersistentVolumeClaim = new K.PersistentVolumeClaimVolumeSource { ClaimName = claim } }
-            : new K.Volume { Name = CheckpointVolume, HostPath = new K.HostPathVolumeSource { Path = root, Type = "DirectoryOrCreate" } };
+            ? new V1Volume { Name = CheckpointVolume, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim } }
+            : new V1Volume { Name = CheckpointVolume, HostPath = new V1HostPathVolumeSource { Path = root, Type = "DirectoryOrCreate" } };
 
-        return new K.Pod
+        return new V1Pod
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = name,
-                Namespace = trial.Metadata.Namespace,
+                NamespaceProperty = trial.Metadata.NamespaceProperty,
                 Labels = new Dictionary<string, string>
                 {
                     [LabelKeys.Job] = trial.Spec.JobName,
@@ -113,32 +97,25 @@ public static class PodTemplate
                 },
                 OwnerReferences =
                 [
-                    new OwnerReference
+                    new V1OwnerReference
                     {
                         ApiVersion = trial.ApiVersion, Kind = Trial.KindName, Name = trial.Metadata.Name!, Uid = trial.Metadata.Uid!,
                         Controller = true, BlockOwnerDeletion = true,
                     },
                 ],
             },
-            Spec = new K.PodSpec
+            Spec = new V1PodSpec
             {
                 RestartPolicy = "Never",
                 NodeSelector = trainer.NodeSelector,
-                Tolerations = trainer.Tolerations?.Select(t => new K.Toleration
-                {
-                    Key = t.Key,
-                    Operator = t.Operator,
-                    Value = t.Value,
-                    Effect = t.Effect,
-                    TolerationSeconds = t.TolerationSeconds,
-                }).ToList(),
+                Tolerations = trainer.Tolerations,
                 PriorityClassName = trainer.PriorityClassName,
                 ServiceAccountName = trainer.ServiceAccountName,
                 TerminationGracePeriodSeconds = options.TerminationGracePeriodSeconds,
                 Volumes = [volume],
                 Containers =
                 [
-                    new K.Container
+                    new V1Container
                     {
                         Name = ContainerName,
                         Image = trainer.Image,
@@ -146,7 +123,7 @@ public static class PodTemplate
                         Args = trainer.Args,
                         Env = env,
                         Resources = resources,
-                        VolumeMounts = [new K.VolumeMount { Name = CheckpointVolume, MountPath = root }],
+                        VolumeMounts = [new V1VolumeMount { Name = CheckpointVolume, MountPath = root }],
                         TerminationMessagePath = TrialEnv.DefaultTerminationMessagePath,
                         TerminationMessagePolicy = "FallbackToLogsOnError",
                     },

@@ -1,5 +1,6 @@
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -16,6 +17,6 @@ public sealed record TrialPlanInput(
     FineTuneJobSpec Spec,
     bool JobEnded,
     bool JobSuspended,
-    IReadOnlyList<Pod> Pods,
+    IReadOnlyList<V1Pod> Pods,
     DateTimeOffset Now,
     TimeSpan StuckTerminatingTimeout);

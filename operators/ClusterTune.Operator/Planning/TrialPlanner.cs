@@ -2,7 +2,8 @@ using System.Globalization;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using static ClusterTune.Operator.Planning.ApiCopy;
 
 namespace ClusterTune.Operator.Planning;
@@ -58,7 +59,7 @@ public static class TrialPlanner
             // terminated status is seen: finish it as the SIGTERMed pod it was, so the deletion's purpose decides.
             if (old.PodName is not null && phase == TrialPhase.Running && !stopRequested
                 && (old.Reason is TrialReasons.DeadlineExceeded or TrialReasons.HeartbeatTimeout or TrialReasons.StuckTerminating || (budget < maxResource && epoch >= budget)))
-                return Finish(input, old, attempts, new Pod { Metadata = new ClusterTune.Api.Meta.ObjectMeta { Name = old.PodName } },
+                return Finish(input, old, attempts, new V1Pod { Metadata = new V1ObjectMeta { Name = old.PodName } },
                     new PodOutcome(PodOutcomeState.Failed, PodOutcome.StoppedExitCode, null, $"pod {old.PodName} was deleted", null, null, null),
                     stopRequested, budget, maxResource, events);
             var lostRunning = old.PodName is not null && phase is TrialPhase.Running or TrialPhase.Pending;
@@ -130,7 +131,7 @@ public static class TrialPlanner
         }
     }
 
-    private static TrialPlan Finish(TrialPlanInput input, TrialStatus old, int attempts, Pod pod, PodOutcome outcome, bool stopRequested,
+    private static TrialPlan Finish(TrialPlanInput input, TrialStatus old, int attempts, V1Pod pod, PodOutcome outcome, bool stopRequested,
         int budget, int maxResource, List<PlannedEvent> events)
     {
         var trial = input.Trial;
@@ -241,7 +242,7 @@ public static class TrialPlanner
         return Plan(s, trial.Status, next, null, false, events, null);
     }
 
-    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, Pod? pod, List<PlannedEvent> events)
+    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, V1Pod? pod, List<PlannedEvent> events)
     {
         var trial = input.Trial;
         // Each promotion adds one planned pod, so the failure allowance is per rung.

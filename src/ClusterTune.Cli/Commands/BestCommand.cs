@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Meta;

@@ -1,54 +1,56 @@
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Config;
+using k8s;
+using k8s.Exceptions;
 
 namespace ClusterTune.Cli.Commands;
 
 /// <summary>A client for the cluster the kubeconfig flags select, and the namespace to inspect.</summary>
 internal sealed class ClusterConnection : IDisposable
 {
-    private ClusterConnection(KubernetesClient client, string ns)
+    private readonly k8s.Kubernetes _client;
+
+    private ClusterConnection(k8s.Kubernetes client, string ns)
     {
-        Client = client;
+        _client = client;
         Namespace = ns;
     }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client => _client;
 
     /// <summary>-n/--namespace, else the context's namespace, else "default".</summary>
     public string Namespace { get; }
 
     /// <summary>The API server URL, for error messages.</summary>
-    public Uri Server => Client.Options.Server;
+    public Uri Server => _client.BaseUri;
 
     /// <summary>
-    /// Loads --kubeconfig (or $KUBECONFIG / ~/.kube/config) with --context; throws <see cref="UsageException"/> that
-    /// names the flag and the fix when the file or the context is wrong.
+    /// Loads --kubeconfig (or $KUBECONFIG / ~/.kube/config) with --context through KubernetesClient; throws
+    /// <see cref="UsageException"/> that names the flag and the fix when the file or the context is wrong.
     /// </summary>
     public static ClusterConnection Open(CommandArgs args, Func<string, string?>? getEnv = null)
     {
-        KubernetesClientOptions options;
+        getEnv ??= Environment.GetEnvironmentVariable;
+        var path = args.Kubeconfig
+                   ?? getEnv("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
+                   ?? Path.Combine(getEnv("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        var flag = args.Kubeconfig is not null ? "--kubeconfig" : "$KUBECONFIG or ~/.kube/config";
+        if (!File.Exists(path))
+            throw new UsageException($"{flag}: '{path}' does not exist; pass the path of a kubeconfig file with --kubeconfig");
+        KubernetesClientConfiguration config;
         try
         {
-            if (args.Kubeconfig is { } path)
-            {
-                if (!File.Exists(path))
-                    throw new UsageException($"--kubeconfig: '{path}' does not exist; pass the path of a kubeconfig file");
-                options = KubeConfigLoader.LoadFromFiles([path], args.Context);
-            }
-            else
-            {
-                options = KubeConfigLoader.LoadDefault(args.Context, getEnv);
-            }
+            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: args.Context);
         }
-        catch (InvalidOperationException e)
+        catch (KubeConfigException e)
         {
-            var flag = args.Context is not null && e.Message.Contains("context", StringComparison.Ordinal) ? "--context" : "--kubeconfig";
-            throw new UsageException($"{flag}: {e.Message}");
+            var which = args.Context is not null && e.Message.Contains("context", StringComparison.OrdinalIgnoreCase) ? "--context" : "--kubeconfig";
+            throw new UsageException($"{which}: {e.Message} (in {path})");
         }
 
-        return new ClusterConnection(new KubernetesClient(options), args.Namespace ?? options.Namespace);
+        config.UserAgent = "ctune";
+        return new ClusterConnection(KubeConnection.Create(config), args.Namespace ?? config.Namespace ?? "default");
     }
 
     /// <inheritdoc />
-    public void Dispose() => Client.Dispose();
+    public void Dispose() => _client.Dispose();
 }

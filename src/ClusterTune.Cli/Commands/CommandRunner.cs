@@ -1,3 +1,4 @@
+using k8s.Autorest;
 using System.Net;
 using ClusterTune.Kubernetes;
 
@@ -37,9 +38,9 @@ internal static class CommandRunner
                 await err.WriteLineAsync($"ctune {command}: {e.Message}\n{usage}");
                 return 2;
             }
-            catch (KubernetesApiException e) when (e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            catch (HttpOperationException e) when (e.StatusCode() is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                await err.WriteLineAsync($"ctune {command}: the API server {connection.Server} refused the request ({(int)e.StatusCode}): {e.Message}; check the user of the kubeconfig context (--context) and its RBAC permissions for finetunejobs, trials, pods, pods/log and events in namespace {connection.Namespace}");
+                await err.WriteLineAsync($"ctune {command}: the API server {connection.Server} refused the request: {e.Describe()}; check the user of the kubeconfig context (--context) and its RBAC permissions for finetunejobs, trials, pods, pods/log and events in namespace {connection.Namespace}");
                 return 1;
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException)
@@ -47,7 +48,7 @@ internal static class CommandRunner
                 await err.WriteLineAsync($"ctune {command}: cannot reach the API server {connection.Server}: {e.Message}; check --kubeconfig and --context point at a running cluster");
                 return 1;
             }
-            catch (KubernetesApiException e) when (e.StatusCode == HttpStatusCode.NotFound && e.Message.Contains("the server could not find the requested resource", StringComparison.OrdinalIgnoreCase))
+            catch (HttpOperationException e) when (e.IsNotFound() && e.Status()?.Details?.Name is null)
             {
                 await err.WriteLineAsync($"ctune {command}: the cluster at {connection.Server} does not serve the clustertune.io API: install the ClusterTune CRDs (charts/clustertune/crds)");
                 return 1;

@@ -1,5 +1,7 @@
+using ClusterTune.Kubernetes;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Commands;
 
@@ -44,7 +46,7 @@ internal static class ExplainCommand
             var jobName = job.Metadata.Name!;
             IReadOnlyList<Trial> trials = only is null ? await reader.TrialsAsync(jobName, ct) : [only];
             var pods = (await reader.PodsAsync(jobName, ct)).Where(p => trials.Any(t => t.Status?.PodName == p.Metadata.Name)).ToList();
-            var events = new List<Event>(await reader.EventsAsync(FineTuneJob.KindName, jobName, ct));
+            var events = new List<Corev1Event>(await reader.EventsAsync(FineTuneJob.KindName, jobName, ct));
             if (only is not null)
             {
                 events.AddRange(await reader.EventsAsync(Trial.KindName, name, ct));

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 using ClusterTune.Api;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Commands;
 
@@ -32,11 +33,11 @@ internal static partial class Explainer
     /// The explanation, one finding per line (indented lines detail the one above). Pass the job's trials (or just the
     /// one trial being explained), their pods, and the events of the job, trials and pods.
     /// </summary>
-    public static IReadOnlyList<string> Explain(FineTuneJob job, IReadOnlyList<Trial> trials, IReadOnlyList<Pod> pods, IReadOnlyList<Event> events, DateTimeOffset now)
+    public static IReadOnlyList<string> Explain(FineTuneJob job, IReadOnlyList<Trial> trials, IReadOnlyList<V1Pod> pods, IReadOnlyList<Corev1Event> events, DateTimeOffset now)
     {
         var lines = new List<string>();
         var name = job.Metadata.Name ?? "?";
-        var ns = job.Metadata.Namespace ?? "default";
+        var ns = job.Metadata.NamespaceProperty ?? "default";
         var status = job.Status;
         var conditions = status?.Conditions;
         var spec = Text.Defaulted(job.Spec);
@@ -212,7 +213,7 @@ internal static partial class Explainer
         return lines;
     }
 
-    private static IEnumerable<string> ExplainPending(Trial trial, string name, TrialStatus s, Pod? pod, TrialContext ctx)
+    private static IEnumerable<string> ExplainPending(Trial trial, string name, TrialStatus s, V1Pod? pod, TrialContext ctx)
     {
         if (s.PodName is null)
         {
@@ -261,7 +262,7 @@ internal static partial class Explainer
             yield return $"trial {name} is Pending: pod {podName} on node {pod.Spec?.NodeName} has waited {Text.Duration(ctx.Now - started)} to start ({other}{(waiting.Message is { } wm ? $": {wm}" : "")})";
     }
 
-    private static string? FailureHint(Trial trial, string name, TrialStatus s, Pod? pod, TrialContext ctx)
+    private static string? FailureHint(Trial trial, string name, TrialStatus s, V1Pod? pod, TrialContext ctx)
     {
         var spec = ctx.Spec;
         var attempt = s.Attempts is > 0 and var a ? $" --attempt {a}" : "";
@@ -291,8 +292,8 @@ internal static partial class Explainer
     private static IEnumerable<string> SchedulingHints(string message, FineTuneJobSpec spec)
     {
         var gpus = spec.Trainer.Resources?.GpuCount() ?? 0;
-        if (message.Contains(Api.V1Alpha1.ResourceRequirements.NvidiaGpu, StringComparison.Ordinal))
-            yield return $"no node has {(gpus > 0 ? $"{gpus} " : "")}free {Api.V1Alpha1.ResourceRequirements.NvidiaGpu} for it: request fewer GPUs in spec.trainer.resources, lower spec.budget.parallelism " +
+        if (message.Contains(Gpus.NvidiaGpu, StringComparison.Ordinal))
+            yield return $"no node has {(gpus > 0 ? $"{gpus} " : "")}free {Gpus.NvidiaGpu} for it: request fewer GPUs in spec.trainer.resources, lower spec.budget.parallelism " +
                          $"(now {spec.Budget?.Parallelism ?? FineTuneJobDefaults.Parallelism}) so fewer trials compete, or add GPU nodes";
         if (message.Contains("Insufficient cpu", StringComparison.OrdinalIgnoreCase) || message.Contains("Insufficient memory", StringComparison.OrdinalIgnoreCase))
             yield return $"the nodes lack CPU or memory for it: lower spec.trainer.resources requests, lower spec.budget.parallelism (now {spec.Budget?.Parallelism ?? FineTuneJobDefaults.Parallelism}), or add nodes";
@@ -355,7 +356,7 @@ internal static partial class Explainer
         return retried?.Message is { } m ? $": the previous attempt ended with {m}" : "";
     }
 
-    private static string? LatestMessage(IReadOnlyList<Event> events, string kind, string? name, string reason) =>
+    private static string? LatestMessage(IReadOnlyList<Corev1Event> events, string kind, string? name, string reason) =>
         events.Where(e => e.InvolvedObject.Kind == kind && e.InvolvedObject.Name == name && e.Reason == reason)
             .OrderBy(SweepReader.EventTime).LastOrDefault()?.Message;
 
@@ -371,10 +372,10 @@ internal static partial class Explainer
         GoDuration.TryParse(policy?.HeartbeatTimeout ?? FineTuneJobDefaults.HeartbeatTimeout, out var t) && t > TimeSpan.Zero ? t : null;
 
     private static string Memory(FineTuneJobSpec spec) =>
-        spec.Trainer.Resources?.Limits?.TryGetValue("memory", out var m) == true ? m.Value
-        : spec.Trainer.Resources?.Requests?.TryGetValue("memory", out var r) == true ? $"unset; request {r.Value}" : "unset";
+        spec.Trainer.Resources?.Limits?.TryGetValue("memory", out var m) == true ? m.ToString()
+        : spec.Trainer.Resources?.Requests?.TryGetValue("memory", out var r) == true ? $"unset; request {r}" : "unset";
 
-    private static string ImageOf(Pod? pod, FineTuneJobSpec spec) => pod?.Spec?.Containers.FirstOrDefault()?.Image ?? spec.Trainer.Image;
+    private static string ImageOf(V1Pod? pod, FineTuneJobSpec spec) => pod?.Spec?.Containers.FirstOrDefault()?.Image ?? spec.Trainer.Image;
 
-    private sealed record TrialContext(FineTuneJobSpec Spec, IReadOnlyList<Pod> Pods, IReadOnlyList<Event> Events, DateTimeOffset Now, bool Ended, bool Suspended);
+    private sealed record TrialContext(FineTuneJobSpec Spec, IReadOnlyList<V1Pod> Pods, IReadOnlyList<Corev1Event> Events, DateTimeOffset Now, bool Ended, bool Suspended);
 }

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using k8s.Autorest;
 using System.Net;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
@@ -55,16 +58,10 @@ internal static class LogsCommand
                 return 1;
             }
 
-            var options = new PodLogOptions { Container = PodTemplate.ContainerName, TailLines = tail, Follow = follow };
             try
             {
-                if (!follow)
-                {
-                    await @out.WriteAsync(await c.Client.ReadPodLogAsync(pod, c.Namespace, options, ct));
-                    return 0;
-                }
-
-                await using var stream = await c.Client.StreamPodLogAsync(pod, c.Namespace, options, ct);
+                await using var stream = await c.Client.CoreV1.ReadNamespacedPodLogAsync(pod, c.Namespace, container: PodTemplate.ContainerName,
+                    follow: follow, tailLines: tail, cancellationToken: ct);
                 using var reader = new StreamReader(stream);
                 var buffer = new char[8192];
                 int read;
@@ -75,14 +72,14 @@ internal static class LogsCommand
                 }
                 return 0;
             }
-            catch (NotFoundException)
+            catch (HttpOperationException e) when (e.IsNotFound())
             {
                 await err.WriteLineAsync($"ctune logs: pod {pod} of trial {name} no longer exists (pods are deleted with their trial or by cleanup); its logs are gone");
                 return 1;
             }
-            catch (KubernetesApiException e) when (e.StatusCode == HttpStatusCode.BadRequest)
+            catch (HttpOperationException e) when (e.StatusCode() == HttpStatusCode.BadRequest)
             {
-                await err.WriteLineAsync($"ctune logs: no logs for pod {pod} of trial {name}: {e.Message}");
+                await err.WriteLineAsync($"ctune logs: no logs for pod {pod} of trial {name}: {e.Status()?.Message ?? e.Describe()}");
                 return 1;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested && follow)

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using k8s.Autorest;
 using System.Diagnostics;
 using System.Globalization;
 using ClusterTune.Api.Meta;
@@ -75,7 +78,7 @@ public static class RunCommand
             return 2;
         }
 
-        job.Metadata.Namespace ??= "default";
+        job.Metadata.NamespaceProperty ??= "default";
         var errors = FineTuneJobValidator.Validate(job);
         if (errors.Count > 0)
         {
@@ -102,20 +105,20 @@ public static class RunCommand
         {
             await cluster.Client.CreateAsync(job, deadline.Token);
         }
-        catch (AlreadyExistsException)
+        catch (HttpOperationException e) when (e.IsAlreadyExists())
         {
             await @out.WriteLineAsync($"ctune: resuming {job.Metadata.Name} from {workDir}");
         }
-        catch (InvalidException e)
+        catch (HttpOperationException e) when (e.IsInvalid())
         {
-            await err.WriteLineAsync($"ctune run: the API server rejected {file}: {e.Message}");
+            await err.WriteLineAsync($"ctune run: the API server rejected {file}: {e.Describe()}");
             return 2;
         }
 
         FineTuneJob? final = null;
         try
         {
-            final = await FollowAsync(cluster.Client, job.Metadata.Name!, job.Metadata.Namespace, @out, deadline.Token);
+            final = await FollowAsync(cluster.Client, job.Metadata.Name!, job.Metadata.NamespaceProperty, @out, deadline.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -145,13 +148,13 @@ public static class RunCommand
     }
 
     /// <summary>Prints progress whenever the sweep changes, until it is Succeeded or Failed; returns the final job.</summary>
-    public static async Task<FineTuneJob> FollowAsync(KubernetesClient client, string name, string? ns, TextWriter @out, CancellationToken ct)
+    public static async Task<FineTuneJob> FollowAsync(IKubernetes client, string name, string? ns, TextWriter @out, CancellationToken ct)
     {
         var last = "";
         while (true)
         {
             var job = await client.GetAsync<FineTuneJob>(name, ns, ct);
-            var trials = (await client.ListAsync<Trial>(ns, new ListOptions { LabelSelector = $"{Api.Contract.LabelKeys.Job}={name}" }, ct)).Items;
+            var trials = (await client.ListAsync<Trial>(ns, labelSelector: $"{Api.Contract.LabelKeys.Job}={name}", ct: ct)).Items.ToList();
             var table = ProgressTable.Render(job, trials);
             if (table != last)
             {

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using ClusterTune.Api;
 using ClusterTune.Api.V1Alpha1;
@@ -43,7 +44,7 @@ internal static class StatusCommand
                 return 1;
             }
 
-            IReadOnlyList<Kubernetes.Models.Event> jobEvents = events == 0 ? [] : await reader.EventsAsync(FineTuneJob.KindName, name, ct);
+            IReadOnlyList<Corev1Event> jobEvents = events == 0 ? [] : await reader.EventsAsync(FineTuneJob.KindName, name, ct);
             await @out.WriteLineAsync(RenderJob(job, jobEvents.TakeLast(events).ToList(), now));
             return job.Status?.Phase == FineTuneJobPhase.Failed ? 1 : 0;
         });
@@ -62,14 +63,14 @@ internal static class StatusCommand
     }
 
     /// <summary>The detailed view of one job.</summary>
-    public static string RenderJob(FineTuneJob job, IReadOnlyList<Kubernetes.Models.Event> events, DateTimeOffset now)
+    public static string RenderJob(FineTuneJob job, IReadOnlyList<Corev1Event> events, DateTimeOffset now)
     {
         var s = job.Status;
         var spec = Text.Defaulted(job.Spec);
         var lines = new List<string>
         {
             $"Name:        {job.Metadata.Name}",
-            $"Namespace:   {job.Metadata.Namespace}",
+            $"Namespace:   {job.Metadata.NamespaceProperty}",
             $"Phase:       {s?.Phase?.ToString() ?? "Pending (no status yet: is the operator running?)"}",
         };
         if (s?.Message is { Length: > 0 } message) lines.Add($"Message:     {message}");

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using ClusterTune.Api.V1Alpha1;
 

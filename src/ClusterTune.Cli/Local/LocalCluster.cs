@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using ClusterTune.Api.Schema;
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.NodeAgent;
@@ -22,7 +24,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
 
-    private LocalCluster(EmbeddedApiServer server, KubernetesClient client, ProcessNodeAgent agent, OperatorHost host, string workDir)
+    private LocalCluster(EmbeddedApiServer server, IKubernetes client, ProcessNodeAgent agent, OperatorHost host, string workDir)
     {
         Server = server;
         Client = client;
@@ -32,7 +34,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     public EmbeddedApiServer Server { get; }
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
     public ProcessNodeAgent Agent { get; }
     public OperatorHost Operator { get; }
     public string WorkDirectory { get; }
@@ -59,7 +61,7 @@ public sealed class LocalCluster : IAsyncDisposable
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
             server.InstallCrds(yaml);
         server.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
-        var client = new KubernetesClient(new KubernetesClientOptions { Server = server.BaseAddress, Namespace = "default" });
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
         trainer ??= BundledTrainer;
         if (!File.Exists(trainer))
             throw new FileNotFoundException($"the trainer program {trainer} is missing; build it with `make build` (or pass its path)", trainer);
@@ -73,7 +75,7 @@ public sealed class LocalCluster : IAsyncDisposable
             PathMappings = [new PathMapping(CacheMountPath, cacheDir)],
         }, loggers.CreateLogger<ProcessNodeAgent>());
         server.PodLogProvider = agent.LogProvider;
-        var host = new OperatorHost(client.Options, new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(server.BaseAddress), new OperatorOptions
         {
             CheckpointRoot = Path.Combine(workDir, "checkpoints"),
             OtlpEndpoint = "",

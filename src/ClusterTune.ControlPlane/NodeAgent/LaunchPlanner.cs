@@ -1,5 +1,6 @@
 using ClusterTune.Api.Contract;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.NodeAgent;
 
@@ -8,7 +9,7 @@ internal static class LaunchPlanner
 {
     /// <summary>Plans the launch, or explains (as a kubelet would) why the container cannot start.</summary>
     public static (LaunchPlan? Plan, LaunchFailure? Failure) Plan(
-        Pod pod, NodeAgentOptions options, Sandbox sandbox, IReadOnlyDictionary<string, string> agentEnvironment, string? visibleGpus)
+        V1Pod pod, NodeAgentOptions options, Sandbox sandbox, IReadOnlyDictionary<string, string> agentEnvironment, string? visibleGpus)
     {
         var container = pod.Spec!.Containers[0];
         var paths = Mappings(pod, container, options, sandbox);
@@ -99,7 +100,7 @@ internal static class LaunchPlanner
     }
 
     /// <summary>The pod's volumes, then its termination message file, then the agent's mappings.</summary>
-    private static PathMapper Mappings(Pod pod, Container container, NodeAgentOptions options, Sandbox sandbox)
+    private static PathMapper Mappings(V1Pod pod, V1Container container, NodeAgentOptions options, Sandbox sandbox)
     {
         var paths = new PathMapper();
         var volumes = (pod.Spec!.Volumes ?? []).ToDictionary(v => v.Name, StringComparer.Ordinal);
@@ -171,19 +172,19 @@ internal static class LaunchPlanner
         return options.ImageCommands.TryGetValue(bare, out var untagged) ? untagged : null;
     }
 
-    private static string? FieldValue(Pod pod, string fieldPath, NodeAgentOptions options)
+    private static string? FieldValue(V1Pod pod, string fieldPath, NodeAgentOptions options)
     {
         var m = pod.Metadata;
         return fieldPath switch
         {
             "metadata.name" => m.Name,
-            "metadata.namespace" => m.Namespace,
+            "metadata.namespace" => m.NamespaceProperty,
             "metadata.uid" => m.Uid,
             "spec.nodeName" => pod.Spec?.NodeName ?? options.NodeName,
             "spec.serviceAccountName" => pod.Spec?.ServiceAccountName ?? "default",
             "status.podIP" or "status.hostIP" => options.HostIP,
-            _ when Bracketed(fieldPath, "metadata.labels") is { } key => m.Labels?.GetValueOrDefault(key) ?? "",
-            _ when Bracketed(fieldPath, "metadata.annotations") is { } key => m.Annotations?.GetValueOrDefault(key) ?? "",
+            _ when Bracketed(fieldPath, "metadata.labels") is { } key => (m.Labels?.TryGetValue(key, out var l) == true ? l : ""),
+            _ when Bracketed(fieldPath, "metadata.annotations") is { } key => (m.Annotations?.TryGetValue(key, out var a) == true ? a : ""),
             _ => null,
         };
     }

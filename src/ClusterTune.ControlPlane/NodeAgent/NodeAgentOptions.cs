@@ -1,4 +1,5 @@
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.NodeAgent;
 
@@ -27,7 +28,7 @@ public sealed class NodeAgentOptions
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Node taints set at registration (none by default); pods need matching tolerations.</summary>
-    public IReadOnlyList<Taint> Taints { get; init; } = [];
+    public IReadOnlyList<V1Taint> Taints { get; init; } = [];
 
     /// <summary>Image to local command, used when a container has no <c>command</c> (the container's args are appended).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ImageCommands { get; init; } = new Dictionary<string, IReadOnlyList<string>>();

@@ -1,3 +1,4 @@
+using k8s.Models;
 namespace ClusterTune.ControlPlane.NodeAgent;
 
 /// <summary>The reasons the node agent writes into pod and container status, as a kubelet and scheduler would.</summary>

@@ -1,4 +1,5 @@
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.NodeAgent;
 
@@ -6,17 +7,16 @@ namespace ClusterTune.ControlPlane.NodeAgent;
 internal static class PodFit
 {
     /// <summary>A pod's summed requests per accounted resource; a container's limit stands in for a missing request, as the API server defaults it.</summary>
-    public static Dictionary<string, decimal> Requests(Pod pod)
+    public static Dictionary<string, decimal> Requests(V1Pod pod)
     {
         var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var c in pod.Spec?.Containers ?? [])
         {
             foreach (var resource in ResourceNames.Accounted)
             {
-                var text = c.Resources?.Requests?.GetValueOrDefault(resource) ?? c.Resources?.Limits?.GetValueOrDefault(resource);
-                if (text is not null && ResourceQuantity.TryParse(text, out var q))
+                if ((Get(c.Resources?.Requests, resource) ?? Get(c.Resources?.Limits, resource)) is { } q)
                 {
-                    total[resource] = total.GetValueOrDefault(resource) + q;
+                    total[resource] = total.GetValueOrDefault(resource) + q.ToDecimal();
                 }
             }
         }
@@ -29,14 +29,14 @@ internal static class PodFit
     /// on the node); otherwise the PodScheduled=False message. Filters run in kube-scheduler's order and the first
     /// failing one explains the node.
     /// </summary>
-    public static string? Check(Pod pod, NodeView node, IReadOnlyDictionary<string, decimal> used, int podsUsed)
+    public static string? Check(V1Pod pod, NodeView node, IReadOnlyDictionary<string, decimal> used, int podsUsed)
     {
         if (node.Unschedulable)
         {
             return Message("1 node(s) were unschedulable");
         }
 
-        foreach (var (key, value) in pod.Spec?.NodeSelector ?? [])
+        foreach (var (key, value) in pod.Spec?.NodeSelector ?? new Dictionary<string, string>())
         {
             if (!node.Labels.TryGetValue(key, out var actual) || actual != value)
             {
@@ -70,7 +70,7 @@ internal static class PodFit
     }
 
     /// <summary>core/v1 Toleration.ToleratesTaint: empty effect matches all effects, Exists with an empty key matches all keys.</summary>
-    public static bool Tolerates(Toleration t, Taint taint)
+    public static bool Tolerates(V1Toleration t, V1Taint taint)
     {
         if (!string.IsNullOrEmpty(t.Effect) && t.Effect != taint.Effect)
         {
@@ -82,7 +82,7 @@ internal static class PodFit
             return false;
         }
 
-        return t.Operator switch
+        return t.OperatorProperty switch
         {
             "Exists" => true,
             null or "" or "Equal" => !string.IsNullOrEmpty(t.Key) && (t.Value ?? "") == (taint.Value ?? ""),
@@ -91,4 +91,7 @@ internal static class PodFit
     }
 
     private static string Message(string reasons) => $"0/1 nodes are available: {reasons}.";
+
+    private static ResourceQuantity? Get(IDictionary<string, ResourceQuantity>? quantities, string name) =>
+        quantities is not null && quantities.TryGetValue(name, out var q) ? q : null;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.NodeAgent;
 
@@ -14,16 +15,16 @@ internal sealed class PodRun : IDisposable
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private readonly Process _process;
-    private readonly TaskCompletionSource<ContainerStateTerminated> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<V1ContainerStateTerminated> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _grouped;
     private ITimer? _killTimer;
     private DateTimeOffset _killAt = DateTimeOffset.MaxValue;
     private bool _sentTerm;
     private bool _sentKill;
 
-    private PodRun(Pod pod, Sandbox sandbox, string container, Process process, bool grouped, TimeProvider time, IReadOnlyList<int> gpus)
+    private PodRun(V1Pod pod, Sandbox sandbox, string container, Process process, bool grouped, TimeProvider time, IReadOnlyList<int> gpus)
     {
-        Key = $"{pod.Metadata.Namespace}/{pod.Metadata.Name}";
+        Key = $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
         Uid = pod.Metadata.Uid ?? "";
         Sandbox = sandbox;
         Container = container;
@@ -63,10 +64,10 @@ internal sealed class PodRun : IDisposable
     public bool StoppedForShutdown { get; set; }
 
     /// <summary>Completes with the terminated state once the process has exited and its group has been reaped.</summary>
-    public Task<ContainerStateTerminated> Exited => _exited.Task;
+    public Task<V1ContainerStateTerminated> Exited => _exited.Task;
 
     /// <summary>The terminated state, or null while running.</summary>
-    public ContainerStateTerminated? Result => _exited.Task.IsCompletedSuccessfully ? _exited.Task.Result : null;
+    public V1ContainerStateTerminated? Result => _exited.Task.IsCompletedSuccessfully ? _exited.Task.Result : null;
 
     public bool Stopping
     {
@@ -78,7 +79,7 @@ internal sealed class PodRun : IDisposable
     }
 
     /// <summary>Starts the process; throws (Win32Exception, IOException) when it cannot be started at all.</summary>
-    public static PodRun Start(Pod pod, LaunchPlan plan, Sandbox sandbox, TimeProvider time, IReadOnlyList<int> gpus, Action<PodRun> onExit)
+    public static PodRun Start(V1Pod pod, LaunchPlan plan, Sandbox sandbox, TimeProvider time, IReadOnlyList<int> gpus, Action<PodRun> onExit)
     {
         var container = pod.Spec!.Containers[0].Name;
         sandbox.Create(container);
@@ -187,7 +188,7 @@ internal sealed class PodRun : IDisposable
         }
 
         var log = Sandbox.LogPath(Container);
-        var terminated = new ContainerStateTerminated
+        var terminated = new V1ContainerStateTerminated
         {
             ExitCode = exitCode,
             Reason = exitCode switch
@@ -198,8 +199,8 @@ internal sealed class PodRun : IDisposable
                 _ => NodeAgentReasons.Error,
             },
             Message = TerminationMessage.Read(Sandbox.TerminationLog, log, exitCode, TerminationMessagePolicy),
-            StartedAt = StartedAt,
-            FinishedAt = finished,
+            StartedAt = StartedAt.UtcDateTime,
+            FinishedAt = finished.UtcDateTime,
             ContainerID = ContainerId,
         };
         _exited.TrySetResult(terminated);

@@ -1,3 +1,4 @@
+using k8s.Autorest;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
@@ -6,12 +7,12 @@ using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane.Logs;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Informers;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Queue;
 using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Kubernetes.Retry;
-using ClusterTune.Kubernetes.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +32,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     // How long a pod we bound counts against the node before the watch shows it bound (the scheduler's assume cache).
     private static readonly TimeSpan AssumeTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly NodeAgentOptions _options;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
@@ -47,13 +48,13 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     private readonly object _lifecycle = new();
     private bool _isDisposed;
     private NodeView _node;
-    private Informer<Pod>? _bound;
-    private Informer<Pod>? _unbound;
+    private Informer<V1Pod>? _bound;
+    private Informer<V1Pod>? _unbound;
     private WorkQueue<string>? _queue;
     private Task? _running;
 
     /// <summary>Creates an agent; nothing talks to the API until <see cref="RunAsync"/>.</summary>
-    public ProcessNodeAgent(KubernetesClient client, NodeAgentOptions options, ILogger<ProcessNodeAgent>? logger = null, TimeProvider? time = null)
+    public ProcessNodeAgent(IKubernetes client, NodeAgentOptions options, ILogger<ProcessNodeAgent>? logger = null, TimeProvider? time = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -70,8 +71,8 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
         _allocatable = new Dictionary<string, decimal>(StringComparer.Ordinal)
         {
-            [ResourceNames.Cpu] = ResourceQuantity.Parse(ResourceNames.Cpu, options.Cpu),
-            [ResourceNames.Memory] = ResourceQuantity.Parse(ResourceNames.Memory, options.Memory),
+            [ResourceNames.Cpu] = Quantity(ResourceNames.Cpu, options.Cpu),
+            [ResourceNames.Memory] = Quantity(ResourceNames.Memory, options.Memory),
             [ResourceNames.Gpu] = Math.Max(0, options.Gpus),
         };
         _gpuInUse = new bool[Math.Max(0, options.Gpus)];
@@ -115,10 +116,10 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
                 return;
             }
 
-            _bound = new Informer<Pod>(_client, new InformerOptions { FieldSelector = $"spec.nodeName={_options.NodeName}", TimeProvider = _time }, _log);
-            _unbound = new Informer<Pod>(_client, new InformerOptions { FieldSelector = "spec.nodeName=", TimeProvider = _time }, _log);
+            _bound = new Informer<V1Pod>(_client, new InformerOptions { FieldSelector = $"spec.nodeName={_options.NodeName}", TimeProvider = _time }, _log);
+            _unbound = new Informer<V1Pod>(_client, new InformerOptions { FieldSelector = "spec.nodeName=", TimeProvider = _time }, _log);
             _unbound.EnqueueTo(queue);
-            _bound.AddHandler(new InformerHandler<Pod>(
+            _bound.AddHandler(new InformerHandler<V1Pod>(
                 OnAdd: p => queue.Add(ObjectKey.Of(p)),
                 OnUpdate: (old, p) =>
                 {
@@ -213,9 +214,21 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         return labels;
     }
 
-    private Dictionary<string, string> Resources()
+    private static decimal Quantity(string resource, string text)
     {
-        var list = new Dictionary<string, string>(StringComparer.Ordinal)
+        try
+        {
+            return new ResourceQuantity(text).ToDecimal();
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"invalid quantity \"{text}\" for {resource}: {e.Message}", e);
+        }
+    }
+
+    private Dictionary<string, ResourceQuantity> Resources()
+    {
+        var list = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
         {
             [ResourceNames.Cpu] = _options.Cpu,
             [ResourceNames.Memory] = _options.Memory,
@@ -259,25 +272,25 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     private async Task RegisterAsync(CancellationToken ct)
     {
         var labels = Labels();
-        var node = new Node
+        var node = new V1Node
         {
-            Metadata = new ObjectMeta { Name = _options.NodeName, Labels = labels },
-            Spec = _options.Taints.Count > 0 ? new NodeSpec { Taints = [.. _options.Taints] } : null,
+            Metadata = new V1ObjectMeta { Name = _options.NodeName, Labels = labels },
+            Spec = _options.Taints.Count > 0 ? new V1NodeSpec { Taints = [.. _options.Taints] } : null,
         };
         try
         {
             await _client.CreateAsync(node, ct).ConfigureAwait(false);
         }
-        catch (AlreadyExistsException)
+        catch (HttpOperationException e) when (e.IsAlreadyExists())
         {
             // Taints are only ours to set when configured: an admin's `kubectl taint` must survive a restart.
-            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = KubernetesJson.ToNode(labels) } };
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = JsonNode.Parse(KubernetesJson.Serialize(labels)) } };
             if (_options.Taints.Count > 0)
             {
-                patch["spec"] = new JsonObject { ["taints"] = KubernetesJson.ToNode(_options.Taints) };
+                patch["spec"] = new JsonObject { ["taints"] = JsonNode.Parse(KubernetesJson.Serialize(_options.Taints)) };
             }
 
-            await _client.MergePatchAsync<Node>(_options.NodeName, patch, null, ct).ConfigureAwait(false);
+            await _client.MergePatchAsync<V1Node>(_options.NodeName, patch, null, ct).ConfigureAwait(false);
         }
 
         await PostNodeStatusAsync(ct).ConfigureAwait(false);
@@ -287,31 +300,31 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     private async Task PostNodeStatusAsync(CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var current = await _client.GetAsync<Node>(_options.NodeName, null, ct).ConfigureAwait(false);
+        var current = await _client.GetAsync<V1Node>(_options.NodeName, null, ct).ConfigureAwait(false);
         var ready = current.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
         var resources = Resources();
-        var status = new NodeStatus
+        var status = new V1NodeStatus
         {
             Capacity = resources,
             Allocatable = resources,
-            Addresses = [new NodeAddress { Type = "InternalIP", Address = _options.HostIP }, new NodeAddress { Type = "Hostname", Address = _options.NodeName }],
+            Addresses = [new V1NodeAddress { Type = "InternalIP", Address = _options.HostIP }, new V1NodeAddress { Type = "Hostname", Address = _options.NodeName }],
             Conditions =
             [
-                new NodeCondition
+                new V1NodeCondition
                 {
                     Type = "Ready",
                     Status = "True",
                     Reason = "KubeletReady",
                     Message = "clustertune process node agent is posting ready status",
-                    LastHeartbeatTime = now,
-                    LastTransitionTime = ready?.Status == "True" ? ready.LastTransitionTime ?? now : now,
+                    LastHeartbeatTime = now.UtcDateTime,
+                    LastTransitionTime = ready?.Status == "True" ? ready.LastTransitionTime ?? now.UtcDateTime : now.UtcDateTime,
                 },
             ],
         };
-        var updated = await _client.PatchStatusAsync<Node>(_options.NodeName, MergePatch.ForStatus(status), null, ct).ConfigureAwait(false);
+        var updated = await _client.PatchStatusAsync<V1Node>(_options.NodeName, MergePatch.ForStatus(status), null, ct).ConfigureAwait(false);
         var view = new NodeView(
-            updated.Metadata.Labels ?? Labels(),
-            updated.Spec?.Taints ?? [],
+            updated.Metadata.Labels?.ToDictionary() ?? Labels(),
+            updated.Spec?.Taints?.ToList() ?? [],
             updated.Spec?.Unschedulable == true,
             _allocatable,
             _options.MaxPods);
@@ -322,7 +335,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
             EnqueuePending();
         }
 
-        static string Describe(Taint t) => $"{t.Key}={t.Value}:{t.Effect}";
+        static string Describe(V1Taint t) => $"{t.Key}={t.Value}:{t.Effect}";
     }
 
     private async Task HeartbeatAsync(CancellationToken ct)
@@ -334,7 +347,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
             {
                 await PostNodeStatusAsync(ct).ConfigureAwait(false);
             }
-            catch (NotFoundException)
+            catch (HttpOperationException e) when (e.IsNotFound())
             {
                 // Someone deleted the Node: register it again, as a kubelet does.
                 await RegisterUntilDoneAsync(ct).ConfigureAwait(false);
@@ -438,7 +451,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         }
     }
 
-    private async Task SyncBoundAsync(string key, Pod pod, PodRun? run, CancellationToken ct)
+    private async Task SyncBoundAsync(string key, V1Pod pod, PodRun? run, CancellationToken ct)
     {
         var deleting = pod.Metadata.DeletionTimestamp is not null;
         var phase = pod.Status?.Phase;
@@ -450,7 +463,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
                 // Never started here (or started by an earlier agent): nothing to wait for but an orphan.
                 PodRun.KillOrphan(sandbox);
                 await FinalizeDeleteAsync(pod, ct).ConfigureAwait(false);
-                _logs.Unregister(pod.Metadata.Namespace ?? "", pod.Metadata.Name ?? "", pod.Metadata.Uid ?? "");
+                _logs.Unregister(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name ?? "", pod.Metadata.Uid ?? "");
                 sandbox.Delete();
                 return;
             }
@@ -512,7 +525,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         }
     }
 
-    private async Task<PodRun?> StartAsync(string key, Pod pod, Sandbox sandbox, CancellationToken ct)
+    private async Task<PodRun?> StartAsync(string key, V1Pod pod, Sandbox sandbox, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var wantedGpus = (int)PodFit.Requests(pod).GetValueOrDefault(ResourceNames.Gpu);
@@ -549,7 +562,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         }
 
         _runs[key] = run;
-        _logs.Register(pod.Metadata.Namespace ?? "", pod.Metadata.Name ?? "",
+        _logs.Register(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name ?? "",
             new ProcessLogProvider.LogSource(run.Uid, run.Container, sandbox.LogPath(run.Container), run.Exited));
         LogStartedPod(_log, key, run.Pid, string.Join(' ', plan!.Command));
         Record(pod, "Normal", "Started", $"Started container {run.Container} as process {run.Pid}");
@@ -580,24 +593,24 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     }
 
     /// <summary>A pod whose status (or sandbox) shows a start we have no process for: an earlier agent started it.</summary>
-    private static bool StartedBefore(Pod pod, Sandbox sandbox) =>
+    private static bool StartedBefore(V1Pod pod, Sandbox sandbox) =>
         pod.Status?.Phase == PodPhases.Running ||
         (pod.Status?.ContainerStatuses ?? []).Any(s => s.State?.Running is not null || s.State?.Terminated is not null) ||
         PodRun.WasStarted(sandbox);
 
-    private void ServeOldLog(Pod pod, Sandbox sandbox)
+    private void ServeOldLog(V1Pod pod, Sandbox sandbox)
     {
         var container = pod.Spec?.Containers.FirstOrDefault()?.Name;
         if (container is not null && File.Exists(sandbox.LogPath(container)))
         {
-            _logs.Register(pod.Metadata.Namespace ?? "", pod.Metadata.Name ?? "",
+            _logs.Register(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name ?? "",
                 new ProcessLogProvider.LogSource(pod.Metadata.Uid ?? "", container, sandbox.LogPath(container), Task.CompletedTask));
         }
     }
 
     // ------------------------------------------------------------------ scheduling
 
-    private async Task ScheduleAsync(string key, Pod pod, CancellationToken ct)
+    private async Task ScheduleAsync(string key, V1Pod pod, CancellationToken ct)
     {
         if (!_options.SchedulePods || pod.Metadata.DeletionTimestamp is not null || PodPhases.IsTerminal(pod.Status?.Phase) ||
             pod.Spec?.SchedulerName is not (null or "" or "default-scheduler"))
@@ -615,9 +628,15 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
             {
                 try
                 {
-                    await _client.BindPodAsync(pod.Metadata.Name!, pod.Metadata.Namespace!, _options.NodeName, ct).ConfigureAwait(false);
+                    var binding = new V1Binding
+                    {
+                        Metadata = new V1ObjectMeta { Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty, Uid = pod.Metadata.Uid },
+                        Target = new V1ObjectReference { ApiVersion = "v1", Kind = "Node", Name = _options.NodeName },
+                    };
+                    await _client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty,
+                        fieldManager: KubernetesObjects.FieldManager, cancellationToken: ct).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is ConflictException or NotFoundException)
+                catch (HttpOperationException e) when (e.IsConflict() || e.IsAlreadyExists() || e.IsNotFound())
                 {
                     // Already bound (a retried bind, or another scheduler) or gone: nothing left to do.
                     return;
@@ -721,42 +740,42 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
     // ------------------------------------------------------------------ API writes
 
     /// <summary>Merge-patches pod status, carrying the uid so a real API server refuses it for a recreated pod of the same name.</summary>
-    private async Task PatchPodStatusAsync(Pod pod, PodStatus status, CancellationToken ct)
+    private async Task PatchPodStatusAsync(V1Pod pod, V1PodStatus status, CancellationToken ct)
     {
         var patch = MergePatch.ForStatus(status);
         patch["metadata"] = new JsonObject { ["uid"] = pod.Metadata.Uid };
         try
         {
-            await _client.PatchStatusAsync<Pod>(pod.Metadata.Name!, patch, pod.Metadata.Namespace, ct).ConfigureAwait(false);
+            await _client.PatchStatusAsync<V1Pod>(pod.Metadata.Name!, patch, pod.Metadata.NamespaceProperty, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NotFoundException or ConflictException)
+        catch (HttpOperationException e) when (e.IsNotFound() || e.IsConflict())
         {
             // Gone, or replaced by a new pod with this name: that pod gets its own reconcile.
         }
     }
 
     /// <summary>The kubelet's last word on a deleted pod: DELETE with gracePeriodSeconds=0, only for this incarnation.</summary>
-    private async Task FinalizeDeleteAsync(Pod pod, CancellationToken ct)
+    private async Task FinalizeDeleteAsync(V1Pod pod, CancellationToken ct)
     {
         try
         {
-            await _client.DeleteAsync<Pod>(pod.Metadata.Name!, pod.Metadata.Namespace, new DeleteOptions
+            await _client.DeleteAsync<V1Pod>(pod.Metadata.Name!, pod.Metadata.NamespaceProperty, new V1DeleteOptions
             {
                 GracePeriodSeconds = 0,
-                Preconditions = new Preconditions { Uid = pod.Metadata.Uid },
+                Preconditions = new V1Preconditions { Uid = pod.Metadata.Uid },
             }, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NotFoundException or ConflictException)
+        catch (HttpOperationException e) when (e.IsNotFound() || e.IsConflict())
         {
             // Already gone, or the name now belongs to another pod.
         }
     }
 
-    private void Record(Pod pod, string type, string reason, string message) =>
+    private void Record(V1Pod pod, string type, string reason, string message) =>
         _ = _events.RecordAsync(pod, type, reason, message, _disposed.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 
     private static bool IsTransient(Exception e) =>
-        e is KubernetesApiException or HttpRequestException or TimeoutException or IOException or TaskCanceledException;
+        e is HttpOperationException or HttpRequestException or TimeoutException or IOException or TaskCanceledException;
 
     // ------------------------------------------------------------------ shutdown
 
@@ -788,7 +807,7 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         await Task.WhenAll(live.Where(r => r.Result is not null).Select(async run =>
         {
             var (ns, name) = ObjectKey.Split(run.Key);
-            var pod = _bound?.Get(run.Key) ?? new Pod { Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = run.Uid }, Spec = new PodSpec() };
+            var pod = _bound?.Get(run.Key) ?? new V1Pod { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Uid = run.Uid }, Spec = new V1PodSpec() };
             try
             {
                 await PatchPodStatusAsync(pod, PodStatuses.Finished(pod, run, run.Result!, _options.HostIP, _time.GetUtcNow()), budget.Token).ConfigureAwait(false);

@@ -1,11 +1,12 @@
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.NodeAgent;
 
 /// <summary>A pod's directory on the node: <c>&lt;WorkRoot&gt;/pods/&lt;ns&gt;_&lt;name&gt;_&lt;uid&gt;/</c>.</summary>
 internal sealed class Sandbox
 {
-    public Sandbox(string workRoot, Pod pod)
+    public Sandbox(string workRoot, V1Pod pod)
     {
         var m = pod.Metadata;
         Root = Path.Combine(Path.GetFullPath(workRoot), "pods", $"{m.Namespace}_{m.Name}_{m.Uid}");

@@ -73,7 +73,7 @@ internal static class Objects
             Metadata = new ObjectMeta
             {
                 Name = name,
-                Namespace = ns,
+                NamespaceProperty = ns,
                 CreationTimestamp = Now.AddMinutes(-25),
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job, [LabelKeys.Trial] = name, [LabelKeys.TrialIndex] = index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             },
@@ -98,7 +98,7 @@ internal static class Objects
             Metadata = new ObjectMeta
             {
                 Name = name,
-                Namespace = ns,
+                NamespaceProperty = ns,
                 CreationTimestamp = Now.AddMinutes(-20),
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job },
             },

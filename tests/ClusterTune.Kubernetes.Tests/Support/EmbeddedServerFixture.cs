@@ -28,7 +28,7 @@ public sealed class EmbeddedServerFixture : IAsyncLifetime
         new(new KubernetesClientOptions
         {
             Server = Server.BaseAddress,
-            Namespace = @namespace,
+            NamespaceProperty = @namespace,
             WrapHandler = wrap,
             Random = new Random(7),
             Retry = new RetryOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(500) },

@@ -54,7 +54,7 @@ internal static class Fixtures
             Metadata = new ObjectMeta
             {
                 Name = ResourceNames.Trial(JobName, index),
-                Namespace = Ns,
+                NamespaceProperty = Ns,
                 Uid = $"trial-uid-{index}",
                 Labels = new() { [LabelKeys.Job] = JobName, [LabelKeys.Trial] = ResourceNames.Trial(JobName, index), [LabelKeys.TrialIndex] = $"{index}" },
             },
