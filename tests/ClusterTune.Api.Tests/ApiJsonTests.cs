@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
@@ -87,14 +88,14 @@ public sealed class ApiJsonTests
     {
         // Enum and scalar converters sit on the types, so a caller with other camelCase options agrees on them.
         var other = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-        var spec = new ParameterSpec { Type = ParameterType.Categorical, Values = [1, "a"], Condition = new ParameterCondition { Parameter = "p", In = [true] } };
+        var spec = new ParameterSpec { Type = ParameterType.Categorical, Values = [1, "a"], V1Condition = new ParameterCondition { Parameter = "p", In = [true] } };
         Assert.Equal(JsonSerializer.Serialize(spec, ApiJson.Options), JsonSerializer.Serialize(spec, other));
     }
 
     [Fact]
     public void Conditions_serialize_in_metav1_shape()
     {
-        var c = new Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.False, Reason = ConditionReasons.SpecInvalid, Message = "m", ObservedGeneration = 4, LastTransitionTime = DateTimeOffset.UnixEpoch };
+        var c = new V1Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.False, Reason = ConditionReasons.SpecInvalid, Message = "m", ObservedGeneration = 4, LastTransitionTime = DateTimeOffset.UnixEpoch };
         var node = JsonSerializer.SerializeToNode(c, ApiJson.Options)!.AsObject();
         Assert.Equal(["type", "status", "observedGeneration", "lastTransitionTime", "reason", "message"], node.Select(kv => kv.Key));
         Assert.Equal("1970-01-01T00:00:00Z", node["lastTransitionTime"]!.GetValue<string>());

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 
@@ -8,7 +9,7 @@ public sealed class ConditionsTests
     private static readonly DateTimeOffset T0 = DateTimeOffset.UnixEpoch;
     private static readonly DateTimeOffset T1 = T0.AddMinutes(5);
 
-    private static Condition Running(string status, string reason, long gen = 1) =>
+    private static V1Condition Running(string status, string reason, long gen = 1) =>
         new() { Type = ConditionTypes.Running, Status = status, Reason = reason, Message = reason, ObservedGeneration = gen };
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class ConditionsTests
     [Fact]
     public void Status_change_moves_the_transition_time_and_leaves_other_types_alone()
     {
-        var list = Conditions.Set(null, new Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.True, Reason = ConditionReasons.SpecValid }, T0);
+        var list = Conditions.Set(null, new V1Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.True, Reason = ConditionReasons.SpecValid }, T0);
         list = Conditions.Set(list, Running(ConditionStatus.True, ConditionReasons.TrialsRunning), T0);
         var before = list.ToList();
         list = Conditions.Set(list, Running(ConditionStatus.False, ConditionReasons.Finished), T1);

@@ -1,3 +1,4 @@
+using k8s.Models;
 namespace ClusterTune.Api.Tests;
 
 public sealed class GoDurationTests

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 
@@ -15,7 +16,7 @@ internal static class TestJobs
 
     public static FineTuneJob Minimal() => new()
     {
-        Metadata = new ObjectMeta { Name = "sweep", Namespace = "default" },
+        Metadata = new V1ObjectMeta { Name = "sweep", V1Namespace = "default" },
         Spec = new FineTuneJobSpec
         {
             Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors" },
@@ -26,7 +27,7 @@ internal static class TestJobs
 
     public static FineTuneJob Full() => new()
     {
-        Metadata = new ObjectMeta { Name = "sweep", Namespace = "default", Uid = "u-1", Generation = 3 },
+        Metadata = new V1ObjectMeta { Name = "sweep", V1Namespace = "default", Uid = "u-1", Generation = 3 },
         Spec = new FineTuneJobSpec
         {
             Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors", Architecture = "small-cnn" },
@@ -36,14 +37,14 @@ internal static class TestJobs
                 Image = "clustertune/trainer:dev",
                 Command = ["ctune-trainer"],
                 Args = ["--log", "info"],
-                Env = [new EnvVar { Name = "HF_HOME", Value = "/cache" }, new EnvVar { Name = "TOKEN", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = "s", Key = "k" } } }],
-                Resources = new ResourceRequirements
+                Env = [new V1EnvVar { Name = "HF_HOME", Value = "/cache" }, new V1EnvVar { Name = "TOKEN", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "s", Key = "k" } } }],
+                Resources = new V1ResourceRequirements
                 {
                     Requests = new() { ["cpu"] = "500m", ["memory"] = "2Gi" },
                     Limits = new() { ["memory"] = "4Gi", [ResourceRequirements.NvidiaGpu] = 1 },
                 },
                 NodeSelector = new() { ["accelerator"] = "a100" },
-                Tolerations = [new Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }],
+                Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }],
                 PriorityClassName = "batch-low",
                 ServiceAccountName = "trainer",
                 Epochs = 9,
@@ -57,10 +58,10 @@ internal static class TestJobs
                 LoraRank = new ParameterSpec { Type = ParameterType.Categorical, Values = [0, 4, 8] },
                 Parameters = new()
                 {
-                    ["loraAlpha"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [8, 16], Condition = new ParameterCondition { Parameter = "loraRank", In = [4, 8] } },
+                    ["loraAlpha"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [8, 16], V1Condition = new ParameterCondition { Parameter = "loraRank", In = [4, 8] } },
                     ["optimizer"] = new ParameterSpec { Type = ParameterType.Categorical, Values = ["adamw", "sgd"] },
                     ["dropout"] = new ParameterSpec { Type = ParameterType.Float, Min = 0, Max = 0.5, Step = 0.1 },
-                    ["amp"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [true, false], Condition = new ParameterCondition { Parameter = "optimizer", EqualTo = "adamw" } },
+                    ["amp"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [true, false], V1Condition = new ParameterCondition { Parameter = "optimizer", EqualTo = "adamw" } },
                 },
                 Constraints = new SearchConstraints { MaxTrainableParamsFraction = 0.5 },
             },

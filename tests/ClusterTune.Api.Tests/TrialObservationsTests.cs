@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
 
 namespace ClusterTune.Api.Tests;

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 
@@ -28,8 +29,8 @@ public sealed class ValidationTests
     /// <summary>Each row: a name, a way to break the minimal job, the field path the first error must name.</summary>
     public static TheoryData<string, Action<FineTuneJob>, string> Malformed() => new()
     {
-        { "bad job name", j => j.Metadata = new ObjectMeta { Name = "My_Sweep" }, "metadata.name" },
-        { "name too long", j => j.Metadata = new ObjectMeta { Name = new string('a', 64) }, "metadata.name" },
+        { "bad job name", j => j.Metadata = new V1ObjectMeta { Name = "My_Sweep" }, "metadata.name" },
+        { "name too long", j => j.Metadata = new V1ObjectMeta { Name = new string('a', 64) }, "metadata.name" },
         { "no checkpoint", j => j.Spec.Model.BaseCheckpointUri = "", "spec.model.baseCheckpointUri" },
         { "no train data", j => j.Spec.Dataset.TrainUri = " ", "spec.dataset.trainUri" },
         { "labelsPerClass 0", j => j.Spec.Dataset.LabelsPerClass = 0, "spec.dataset.labelsPerClass" },
@@ -39,18 +40,18 @@ public sealed class ValidationTests
         { "lr negative", j => j.Spec.Trainer.PretrainingLearningRate = -1, "spec.trainer.pretrainingLearningRate" },
         { "lr NaN", j => j.Spec.Trainer.PretrainingLearningRate = double.NaN, "spec.trainer.pretrainingLearningRate" },
         { "empty command", j => j.Spec.Trainer.Command = [], "spec.trainer.command" },
-        { "reserved env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "CT_PARAMS", Value = "{}" }], "spec.trainer.env[0].name" },
-        { "otel env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "CT_THREADS", Value = "1" }, new EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", Value = "x" }], "spec.trainer.env[1].name" },
-        { "attempt env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "CT_ATTEMPT", Value = "1" }], "spec.trainer.env[0].name" },
-        { "duplicate env", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", Value = "1" }, new EnvVar { Name = "A", Value = "2" }], "spec.trainer.env[1].name" },
-        { "value and valueFrom", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", Value = "1", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = "s", Key = "k" } } }], "spec.trainer.env[0]" },
-        { "empty valueFrom", j => j.Spec.Trainer.Env = [new EnvVar { Name = "A", ValueFrom = new EnvVarSource() }], "spec.trainer.env[0].valueFrom" },
-        { "bad quantity", j => j.Spec.Trainer.Resources = new ResourceRequirements { Limits = new() { ["memory"] = "4 GB" } }, "spec.trainer.resources.limits[memory]" },
-        { "fractional gpu", j => j.Spec.Trainer.Resources = new ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = "0.5" } }, "spec.trainer.resources.limits[nvidia.com/gpu]" },
-        { "gpu overcommit", j => j.Spec.Trainer.Resources = new ResourceRequirements { Requests = new() { [ResourceRequirements.NvidiaGpu] = 1 }, Limits = new() { [ResourceRequirements.NvidiaGpu] = 2 } }, "spec.trainer.resources.requests[nvidia.com/gpu]" },
-        { "toleration operator", j => j.Spec.Trainer.Tolerations = [new Toleration { Key = "k", Operator = "In" }], "spec.trainer.tolerations[0].operator" },
-        { "toleration exists with value", j => j.Spec.Trainer.Tolerations = [new Toleration { Key = "k", Operator = "Exists", Value = "v" }], "spec.trainer.tolerations[0].value" },
-        { "toleration seconds without NoExecute", j => j.Spec.Trainer.Tolerations = [new Toleration { Key = "k", Value = "v", Effect = "NoSchedule", TolerationSeconds = 5 }], "spec.trainer.tolerations[0].tolerationSeconds" },
+        { "reserved env", j => j.Spec.Trainer.Env = [new V1EnvVar { Name = "CT_PARAMS", Value = "{}" }], "spec.trainer.env[0].name" },
+        { "otel env", j => j.Spec.Trainer.Env = [new V1EnvVar { Name = "CT_THREADS", Value = "1" }, new V1EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", Value = "x" }], "spec.trainer.env[1].name" },
+        { "attempt env", j => j.Spec.Trainer.Env = [new V1EnvVar { Name = "CT_ATTEMPT", Value = "1" }], "spec.trainer.env[0].name" },
+        { "duplicate env", j => j.Spec.Trainer.Env = [new V1EnvVar { Name = "A", Value = "1" }, new V1EnvVar { Name = "A", Value = "2" }], "spec.trainer.env[1].name" },
+        { "value and valueFrom", j => j.Spec.Trainer.Env = [new V1EnvVar { Name = "A", Value = "1", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "s", Key = "k" } } }], "spec.trainer.env[0]" },
+        { "empty valueFrom", j => j.Spec.Trainer.Env = [new V1EnvVar { Name = "A", ValueFrom = new V1EnvVarSource() }], "spec.trainer.env[0].valueFrom" },
+        { "bad quantity", j => j.Spec.Trainer.Resources = new V1ResourceRequirements { Limits = new() { ["memory"] = "4 GB" } }, "spec.trainer.resources.limits[memory]" },
+        { "fractional gpu", j => j.Spec.Trainer.Resources = new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = "0.5" } }, "spec.trainer.resources.limits[nvidia.com/gpu]" },
+        { "gpu overcommit", j => j.Spec.Trainer.Resources = new V1ResourceRequirements { Requests = new() { [ResourceRequirements.NvidiaGpu] = 1 }, Limits = new() { [ResourceRequirements.NvidiaGpu] = 2 } }, "spec.trainer.resources.requests[nvidia.com/gpu]" },
+        { "toleration operator", j => j.Spec.Trainer.Tolerations = [new V1Toleration { Key = "k", Operator = "In" }], "spec.trainer.tolerations[0].operator" },
+        { "toleration exists with value", j => j.Spec.Trainer.Tolerations = [new V1Toleration { Key = "k", Operator = "Exists", Value = "v" }], "spec.trainer.tolerations[0].value" },
+        { "toleration seconds without NoExecute", j => j.Spec.Trainer.Tolerations = [new V1Toleration { Key = "k", Value = "v", Effect = "NoSchedule", TolerationSeconds = 5 }], "spec.trainer.tolerations[0].tolerationSeconds" },
         { "log scale min 0", j => j.Spec.SearchSpace = new SearchSpace { LrFactor = Float(0, 1, ParameterScale.Log) }, "spec.searchSpace.lrFactor.min" },
         { "min above max", j => j.Spec.SearchSpace = new SearchSpace { LrFactor = Float(0.5, 0.1) }, "spec.searchSpace.lrFactor.max" },
         { "missing max", j => j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["dropout"] = new ParameterSpec { Type = ParameterType.Float, Min = 0 } } }, "spec.searchSpace.parameters.dropout.max" },
@@ -144,7 +145,7 @@ public sealed class ValidationTests
         Assert.Contains("OTEL_RESOURCE_ATTRIBUTES", FineTuneJobValidator.ReservedEnvNames);
         Assert.DoesNotContain("/dev/termination-log", FineTuneJobValidator.ReservedEnvNames);
         Assert.DoesNotContain("x-clustertune-token", FineTuneJobValidator.ReservedEnvNames);
-        Assert.Empty(FineTuneJobValidator.Validate(TestJobs.Minimal().With(s => s.Trainer.Env = [new EnvVar { Name = "CT_THREADS", Value = "1" }, new EnvVar { Name = "OTEL_METRIC_EXPORT_INTERVAL", Value = "500" }])));
+        Assert.Empty(FineTuneJobValidator.Validate(TestJobs.Minimal().With(s => s.Trainer.Env = [new V1EnvVar { Name = "CT_THREADS", Value = "1" }, new V1EnvVar { Name = "OTEL_METRIC_EXPORT_INTERVAL", Value = "500" }])));
     }
 
     [Fact]

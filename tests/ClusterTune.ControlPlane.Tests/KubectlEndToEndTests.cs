@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Logs;
@@ -135,7 +136,7 @@ public sealed class KubectlEndToEndTests : ServerHarness
         Server.PodLogProvider = logs;
         var pod = WriteFile("pod.yaml", """
             apiVersion: v1
-            kind: Pod
+            kind: V1Pod
             metadata:
               name: trainer-0
             spec:

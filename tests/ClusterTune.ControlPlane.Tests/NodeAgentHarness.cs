@@ -1,7 +1,8 @@
 using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Testing;
 
 namespace ClusterTune.ControlPlane.Tests;
@@ -16,7 +17,7 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
     private NodeAgentHarness(EmbeddedApiServerFixture fixture)
     {
         Fixture = fixture;
-        Client = new KubernetesClient(new KubernetesClientOptions { Server = fixture.BaseAddress, Namespace = "default" });
+        Client = new IKubernetes(new KubernetesClientOptions { Server = fixture.BaseAddress, V1Namespace = "default" });
         Dir = fixture.TempDirectory;
         Data = Directory.CreateDirectory(Path.Combine(Dir, "data")).FullName;
         Models = Directory.CreateDirectory(Path.Combine(Dir, "models")).FullName;
@@ -24,7 +25,7 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
 
     public EmbeddedApiServerFixture Fixture { get; }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public ProcessNodeAgent? Agent { get; private set; }
 
@@ -67,7 +68,7 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
         Fixture.Server.PodLogProvider = Agent.LogProvider;
         _cts = new CancellationTokenSource();
         _run = Agent.RunAsync(_cts.Token);
-        await WaitUntilAsync(async () => await Client.TryGetAsync<Node>(Node) is { Status.Conditions: { Count: > 0 } }, "node registered");
+        await WaitUntilAsync(async () => await Client.TryGetAsync<V1Node>(V1Node) is { Status.Conditions: { Count: > 0 } }, "node registered");
     }
 
     public async Task StopAgentAsync()
@@ -85,49 +86,49 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
         _run = null;
     }
 
-    public static Pod ShellPod(string name, string script, Action<Pod>? configure = null)
+    public static V1Pod ShellPod(string name, string script, Action<V1Pod>? configure = null)
     {
-        var pod = new Pod
+        var pod = new V1Pod
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = "default" },
-            Spec = new PodSpec
+            Metadata = new V1ObjectMeta { Name = name, V1Namespace = "default" },
+            Spec = new V1PodSpec
             {
                 RestartPolicy = "Never",
-                Containers = [new Container { Name = "main", Image = "busybox:1", Command = ["/bin/sh", "-c", script] }],
+                Containers = [new V1Container { Name = "main", Image = "busybox:1", Command = ["/bin/sh", "-c", script] }],
             },
         };
         configure?.Invoke(pod);
         return pod;
     }
 
-    public Task<Pod> CreateAsync(Pod pod) => Client.CreateAsync(pod);
+    public Task<V1Pod> CreateAsync(V1Pod pod) => Client.CreateAsync(pod);
 
-    public Task<Pod> GetAsync(string name) => Client.GetAsync<Pod>(name, "default");
+    public Task<V1Pod> GetAsync(string name) => Client.GetAsync<V1Pod>(name, "default");
 
     /// <summary>Polls until the pod satisfies <paramref name="condition"/>; fails with the last status seen.</summary>
-    public async Task<Pod> WaitForPodAsync(string name, Func<Pod, bool> condition, string what, double seconds = 10)
+    public async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition, string what, double seconds = 10)
     {
-        Pod? last = null;
+        V1Pod? last = null;
         await WaitUntilAsync(async () =>
         {
-            last = await Client.TryGetAsync<Pod>(name, "default");
+            last = await Client.TryGetAsync<V1Pod>(name, "default");
             return last is not null && condition(last);
         }, $"pod {name}: {what}", seconds, () => last is null ? "absent" : Kubernetes.Serialization.KubernetesJson.Serialize(last.Status));
         return last!;
     }
 
-    public Task<Pod> WaitForPhaseAsync(string name, string phase, double seconds = 10) =>
+    public Task<V1Pod> WaitForPhaseAsync(string name, string phase, double seconds = 10) =>
         WaitForPodAsync(name, p => p.Status?.Phase == phase, $"phase {phase}", seconds);
 
     public async Task WaitForGoneAsync(string name, double seconds = 10) =>
-        await WaitUntilAsync(async () => await Client.TryGetAsync<Pod>(name, "default") is null, $"pod {name} gone", seconds);
+        await WaitUntilAsync(async () => await Client.TryGetAsync<V1Pod>(name, "default") is null, $"pod {name} gone", seconds);
 
     /// <summary>Collects a pod's watch events from <paramref name="resourceVersion"/> until it is DELETED (the final status lives only briefly before that).</summary>
-    public Task<List<WatchEvent<Pod>>> WatchUntilDeletedAsync(string name, string? resourceVersion, double seconds = 10) => Task.Run(async () =>
+    public Task<List<WatchEvent<V1Pod>>> WatchUntilDeletedAsync(string name, string? resourceVersion, double seconds = 10) => Task.Run(async () =>
     {
-        var events = new List<WatchEvent<Pod>>();
+        var events = new List<WatchEvent<V1Pod>>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await foreach (var ev in Client.WatchAsync<Pod>("default", new WatchOptions { ResourceVersion = resourceVersion, FieldSelector = $"metadata.name={name}" }, cts.Token))
+        await foreach (var ev in Client.WatchAsync<V1Pod>("default", new WatchOptions { ResourceVersion = resourceVersion, FieldSelector = $"metadata.name={name}" }, cts.Token))
         {
             events.Add(ev);
             if (ev.Type == WatchEventType.Deleted)

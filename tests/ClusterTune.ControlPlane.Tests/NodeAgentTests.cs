@@ -2,7 +2,8 @@ using System.Diagnostics;
 using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.Tests;
 
@@ -13,7 +14,7 @@ public sealed class NodeAgentTests
     public async Task Node_is_registered_ready_with_capacity_including_gpus()
     {
         await using var h = await NodeAgentHarness.StartAsync();
-        var node = await h.Client.GetAsync<Node>(NodeAgentHarness.Node);
+        var node = await h.Client.GetAsync<V1Node>(NodeAgentHarness.Node);
 
         Assert.Equal(NodeAgentHarness.Node, node.Metadata.Labels!["kubernetes.io/hostname"]);
         Assert.Equal("linux", node.Metadata.Labels["kubernetes.io/os"]);
@@ -32,11 +33,11 @@ public sealed class NodeAgentTests
     public async Task Gpu_capacity_is_absent_without_gpus_and_a_second_agent_start_is_fine()
     {
         await using var h = await NodeAgentHarness.StartAsync(startAgent: false);
-        await h.Client.CreateAsync(new Node { Metadata = new ObjectMeta { Name = NodeAgentHarness.Node, Labels = new() { ["team"] = "a" } } });
+        await h.Client.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = NodeAgentHarness.Node, Labels = new() { ["team"] = "a" } } });
         var options = h.Options();
         await h.StartAgentAsync(new NodeAgentOptions { NodeName = options.NodeName, WorkRoot = options.WorkRoot, Labels = new Dictionary<string, string> { ["zone"] = "z1" } });
 
-        var node = await h.Client.GetAsync<Node>(NodeAgentHarness.Node);
+        var node = await h.Client.GetAsync<V1Node>(NodeAgentHarness.Node);
         Assert.False(node.Status!.Capacity!.ContainsKey("nvidia.com/gpu"));
         Assert.Equal("8Gi", node.Status.Capacity["memory"]);
         Assert.Equal("a", node.Metadata.Labels!["team"]);
@@ -122,11 +123,11 @@ public sealed class NodeAgentTests
         {
             NodeName = options.NodeName,
             WorkRoot = options.WorkRoot,
-            Taints = [new Taint { Key = "clustertune.io/trials", Value = "only", Effect = "NoSchedule" }],
+            Taints = [new V1Taint { Key = "clustertune.io/trials", Value = "only", Effect = "NoSchedule" }],
         });
         await h.CreateAsync(NodeAgentHarness.ShellPod("intolerant", "exit 0"));
         await h.CreateAsync(NodeAgentHarness.ShellPod("tolerant", "exit 0",
-            p => p.Spec!.Tolerations = [new Toleration { Key = "clustertune.io/trials", Operator = "Exists", Effect = "NoSchedule" }]));
+            p => p.Spec!.Tolerations = [new V1Toleration { Key = "clustertune.io/trials", Operator = "Exists", Effect = "NoSchedule" }]));
         await h.CreateAsync(NodeAgentHarness.ShellPod("custom", "exit 0", p => p.Spec!.SchedulerName = "volcano"));
 
         await h.WaitForPhaseAsync("tolerant", PodPhases.Succeeded);
@@ -150,38 +151,38 @@ public sealed class NodeAgentTests
             echo scratch > /scratch-is-not-mapped-in-the-script 2>/dev/null || true
             """;
         Environment.SetEnvironmentVariable("AGENT_SECRET", "must-not-leak");
-        var pod = new Pod
+        var pod = new V1Pod
         {
-            Metadata = new ObjectMeta { Name = "env", Namespace = "default" },
-            Spec = new PodSpec
+            Metadata = new V1ObjectMeta { Name = "env", V1Namespace = "default" },
+            Spec = new V1PodSpec
             {
                 RestartPolicy = "Never",
                 Volumes =
                 [
-                    new Volume { Name = "data", HostPath = new HostPathVolumeSource { Path = h.Data } },
-                    new Volume { Name = "scratch", EmptyDir = new EmptyDirVolumeSource() },
+                    new V1Volume { Name = "data", HostPath = new V1HostPathVolumeSource { Path = h.Data } },
+                    new V1Volume { Name = "scratch", EmptyDir = new V1EmptyDirVolumeSource() },
                 ],
                 Containers =
                 [
-                    new Container
+                    new V1Container
                     {
                         Name = "main",
                         Image = "local/shell:1.0",
                         Args = [script, "sh", "--out=/scratch/out.txt"],
                         WorkingDir = "/data",
-                        Resources = new ResourceRequirements { Limits = new() { ["nvidia.com/gpu"] = "1" } },
-                        VolumeMounts = [new VolumeMount { Name = "data", MountPath = "/data" }, new VolumeMount { Name = "scratch", MountPath = "/scratch" }],
+                        Resources = new V1ResourceRequirements { Limits = new() { ["nvidia.com/gpu"] = "1" } },
+                        VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }, new V1VolumeMount { Name = "scratch", MountPath = "/scratch" }],
                         Env =
                         [
-                            new EnvVar { Name = "POD_NAME", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "metadata.name" } } },
-                            new EnvVar { Name = "POD_NS", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
-                            new EnvVar { Name = "POD_UID", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "metadata.uid" } } },
-                            new EnvVar { Name = "NODE", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "spec.nodeName" } } },
-                            new EnvVar { Name = "POD_IP", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "status.podIP" } } },
-                            new EnvVar { Name = "PLAIN", Value = "hello world" },
-                            new EnvVar { Name = "EXPANDED", Value = "$(PLAIN)!" },
-                            new EnvVar { Name = "CT_DATA_URI", Value = "file:///data/mnist" },
-                            new EnvVar { Name = "MODEL", Value = "/models/resnet/weights.bin" },
+                            new V1EnvVar { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+                            new V1EnvVar { Name = "POD_NS", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
+                            new V1EnvVar { Name = "POD_UID", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.uid" } } },
+                            new V1EnvVar { Name = "NODE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.nodeName" } } },
+                            new V1EnvVar { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } },
+                            new V1EnvVar { Name = "PLAIN", Value = "hello world" },
+                            new V1EnvVar { Name = "EXPANDED", Value = "$(PLAIN)!" },
+                            new V1EnvVar { Name = "CT_DATA_URI", Value = "file:///data/mnist" },
+                            new V1EnvVar { Name = "MODEL", Value = "/models/resnet/weights.bin" },
                         ],
                     },
                 ],
@@ -247,7 +248,7 @@ public sealed class NodeAgentTests
 
         var watch = h.WatchUntilDeletedAsync("graceful", running.Metadata.ResourceVersion);
         var clock = Stopwatch.StartNew();
-        var deleting = await h.Client.DeleteAsync<Pod>("graceful", "default");
+        var deleting = await h.Client.DeleteAsync<V1Pod>("graceful", "default");
         Assert.NotNull(deleting!.Metadata.DeletionTimestamp); // graceful: the agent has to finish it
 
         await NodeAgentHarness.WaitForFileAsync(marker, 5);
@@ -274,7 +275,7 @@ public sealed class NodeAgentTests
         var watch = h.WatchUntilDeletedAsync("stubborn", running.Metadata.ResourceVersion);
 
         var clock = Stopwatch.StartNew();
-        await h.Client.DeleteAsync<Pod>("stubborn", "default", new DeleteOptions { GracePeriodSeconds = 1 });
+        await h.Client.DeleteAsync<V1Pod>("stubborn", "default", new V1DeleteOptions { GracePeriodSeconds = 1 });
         var events = await watch.WaitAsync(TimeSpan.FromSeconds(10));
         var failed = events.Last(e => e.Type == WatchEventType.Modified).Object!;
         Assert.Equal(PodPhases.Failed, failed.Status!.Phase);
@@ -295,7 +296,7 @@ public sealed class NodeAgentTests
         var child = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(Alive(child));
 
-        await h.Client.DeleteAsync<Pod>("parent", "default", new DeleteOptions { GracePeriodSeconds = 2 });
+        await h.Client.DeleteAsync<V1Pod>("parent", "default", new V1DeleteOptions { GracePeriodSeconds = 2 });
         await h.WaitForGoneAsync("parent", 5);
         await NodeAgentHarness.WaitUntilAsync(() => Task.FromResult(!Alive(child)), "child process gone", 5);
 
@@ -321,7 +322,7 @@ public sealed class NodeAgentTests
         // Bound by someone else while no agent runs, then deleted: the apiserver waits for the node to confirm.
         await h.CreateAsync(NodeAgentHarness.ShellPod("never", "exit 0"));
         await h.Client.BindPodAsync("never", "default", NodeAgentHarness.Node);
-        await h.Client.DeleteAsync<Pod>("never", "default");
+        await h.Client.DeleteAsync<V1Pod>("never", "default");
         Assert.NotNull((await h.GetAsync("never")).Metadata.DeletionTimestamp);
 
         await h.StartAgentAsync();
@@ -333,13 +334,13 @@ public sealed class NodeAgentTests
     {
         await using var h = await NodeAgentHarness.StartAsync();
         await h.CreateAsync(NodeAgentHarness.ShellPod("big-cpu", "exit 0",
-            p => p.Spec!.Containers[0].Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "4", ["memory"] = "1Gi" } }));
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new() { ["cpu"] = "4", ["memory"] = "1Gi" } }));
         await h.CreateAsync(NodeAgentHarness.ShellPod("big-gpu", "exit 0",
-            p => p.Spec!.Containers[0].Resources = new ResourceRequirements { Limits = new() { ["nvidia.com/gpu"] = "2" } }));
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Limits = new() { ["nvidia.com/gpu"] = "2" } }));
         await h.CreateAsync(NodeAgentHarness.ShellPod("elsewhere", "exit 0",
             p => p.Spec!.NodeSelector = new() { ["disktype"] = "ssd" }));
 
-        static bool Unschedulable(Pod p) => p.Status?.Conditions?.Any(c => c is { Type: "PodScheduled", Status: "False", Reason: NodeAgentReasons.Unschedulable }) == true;
+        static bool Unschedulable(V1Pod p) => p.Status?.Conditions?.Any(c => c is { Type: "PodScheduled", Status: "False", Reason: NodeAgentReasons.Unschedulable }) == true;
         var cpu = await h.WaitForPodAsync("big-cpu", Unschedulable, "unschedulable");
         var gpu = await h.WaitForPodAsync("big-gpu", Unschedulable, "unschedulable");
         var elsewhere = await h.WaitForPodAsync("elsewhere", Unschedulable, "unschedulable");
@@ -365,7 +366,7 @@ public sealed class NodeAgentTests
     {
         await using var h = await NodeAgentHarness.StartAsync();
         var release = Path.Combine(h.Data, "release-first");
-        static void Cpu(Pod p) => p.Spec!.Containers[0].Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "1500m" } };
+        static void Cpu(V1Pod p) => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new() { ["cpu"] = "1500m" } };
         await h.CreateAsync(NodeAgentHarness.ShellPod("first", $"while [ ! -e '{release}' ]; do sleep 0.02; done", Cpu));
         await h.WaitForPhaseAsync("first", PodPhases.Running);
         await h.CreateAsync(NodeAgentHarness.ShellPod("second", "exit 0", Cpu));
@@ -384,15 +385,15 @@ public sealed class NodeAgentTests
         var release = Path.Combine(h.Data, "release-burst");
         var names = Enumerable.Range(0, 6).Select(i => $"burst-{i}").ToList();
         await Task.WhenAll(names.Select(n => h.CreateAsync(NodeAgentHarness.ShellPod(n, $"while [ ! -e '{release}' ]; do sleep 0.02; done",
-            p => p.Spec!.Containers[0].Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "1" } }))));
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new() { ["cpu"] = "1" } }))));
 
         await NodeAgentHarness.WaitUntilAsync(async () =>
         {
-            var pods = (await h.Client.ListAsync<Pod>("default")).Items;
+            var pods = (await h.Client.ListAsync<V1Pod>("default")).Items;
             return pods.Count(p => p.Status?.Phase == PodPhases.Running) == 2 &&
                    pods.Count(p => p.Status?.Conditions?.Any(c => c.Reason == NodeAgentReasons.Unschedulable) == true) == 4;
         }, "2 running, 4 unschedulable");
-        Assert.Equal(2, (await h.Client.ListAsync<Pod>("default")).Items.Count(p => p.Spec?.NodeName is not null));
+        Assert.Equal(2, (await h.Client.ListAsync<V1Pod>("default")).Items.Count(p => p.Spec?.NodeName is not null));
 
         await File.WriteAllTextAsync(release, "go");
         foreach (var n in names)
@@ -405,10 +406,10 @@ public sealed class NodeAgentTests
     public async Task An_image_without_a_local_command_fails_with_a_clear_reason()
     {
         await using var h = await NodeAgentHarness.StartAsync();
-        await h.CreateAsync(new Pod
+        await h.CreateAsync(new V1Pod
         {
-            Metadata = new ObjectMeta { Name = "noimage", Namespace = "default" },
-            Spec = new PodSpec { RestartPolicy = "Never", Containers = [new Container { Name = "main", Image = "example.com/trainer:2" }] },
+            Metadata = new V1ObjectMeta { Name = "noimage", V1Namespace = "default" },
+            Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "main", Image = "example.com/trainer:2" }] },
         });
         await h.CreateAsync(NodeAgentHarness.ShellPod("noexe", "exit 0", p => p.Spec!.Containers[0].Command = ["no-such-binary-here"]));
 
@@ -433,7 +434,7 @@ public sealed class NodeAgentTests
         await h.CreateAsync(NodeAgentHarness.ShellPod("orphan", $"echo x >> {ran}"));
         await h.Client.BindPodAsync("orphan", "default", NodeAgentHarness.Node);
         // What an earlier agent left behind: the pod reported Running.
-        await h.Client.PatchStatusAsync<Pod>("orphan", System.Text.Json.Nodes.JsonNode.Parse(
+        await h.Client.PatchStatusAsync<V1Pod>("orphan", System.Text.Json.Nodes.JsonNode.Parse(
             """{"status":{"phase":"Running","containerStatuses":[{"name":"main","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2024-01-01T00:00:00Z"}}}]}}""")!, "default");
 
         await h.StartAgentAsync();

@@ -1,4 +1,5 @@
-using ClusterTune.Api.Meta;
+using k8s.Models;
+using k8s.Autorest;
 using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes.Patching;
@@ -18,7 +19,7 @@ public sealed class CustomResourceIntegrationTests(EmbeddedServerFixture fx) : I
 
     private static Trial NewTrial(string ns) => new()
     {
-        Metadata = new ObjectMeta { Name = "sweep-a-0", Namespace = ns },
+        Metadata = new V1ObjectMeta { Name = "sweep-a-0", NamespaceProperty = ns },
         Spec = new TrialSpec { JobName = "sweep-a", Index = 0, Params = new() { ["loraRank"] = ParamValue.Of(8L) } },
     };
 
@@ -37,10 +38,10 @@ public sealed class CustomResourceIntegrationTests(EmbeddedServerFixture fx) : I
         Assert.True(replaced.Spec.Stop);
 
         created.Spec.Epochs = 3; // still carries the old resourceVersion
-        await Assert.ThrowsAsync<ConflictException>(() => c.ReplaceAsync(created));
+        Assert.True((await Assert.ThrowsAsync<HttpOperationException>(() => c.ReplaceAsync(created))).IsConflict());
 
         var status = await c.PatchStatusAsync<Trial>("sweep-a-0", MergePatch.WithResourceVersion(
-            MergePatch.ForStatus(new TrialStatus { Phase = TrialPhase.Running, Attempts = 1 }), replaced.Metadata.ResourceVersion!));
+            MergePatch.ForStatus(new TrialStatus { Phase = TrialPhase.Running, Attempts = 1 }), replaced.Metadata.ResourceVersion!), ns);
         Assert.Equal(TrialPhase.Running, status.Status!.Phase);
         Assert.Equal(2, status.Metadata.Generation); // status writes do not bump generation
 
@@ -49,7 +50,8 @@ public sealed class CustomResourceIntegrationTests(EmbeddedServerFixture fx) : I
         var invalid = NewTrial(ns);
         invalid.Metadata.Name = "sweep-a-1";
         invalid.Spec.Index = -1;
-        var e = await Assert.ThrowsAsync<InvalidException>(() => c.CreateAsync(invalid));
-        Assert.Contains(e.Causes, cause => cause.Field?.Contains("index") == true);
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => c.CreateAsync(invalid));
+        Assert.True(e.IsInvalid());
+        Assert.Contains(e.Status()!.Details.Causes, cause => cause.Field?.Contains("index") == true);
     }
 }

@@ -1,5 +1,5 @@
-using ClusterTune.Api.Meta;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Kubernetes.Tests.Support;
 
@@ -12,20 +12,20 @@ public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture
     {
         var ns = await fx.NewNamespaceAsync("events");
         using var c = fx.NewClient(ns);
-        var pod = await c.CreateAsync(new Pod { Metadata = new ObjectMeta { Name = "p", Namespace = ns }, Spec = new PodSpec { Containers = { new Container { Name = "c", Image = "i" } } } });
+        var pod = await c.CreateAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = ns }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "i" }] } });
         var time = new ManualTimeProvider();
         var recorder = new EventRecorder(c, "clustertune-operator", "replica-1", time);
         Assert.True(await recorder.RecordAsync(pod, "Normal", "TrialStarted", "trial sweep-a-0 started"));
         Assert.True(await recorder.RecordAsync(pod, "Warning", "TrialFailed", new string('x', 5000)));
 
-        var events = (await c.ListAsync<Event>(ns)).Items.OrderBy(e => e.Metadata.Name).ToList();
+        var events = (await c.ListAsync<Corev1Event>(ns)).Items.OrderBy(e => e.Metadata.Name).ToList();
         Assert.Equal(2, events.Count);
         Assert.All(events, e => Assert.StartsWith("p.", e.Metadata.Name));
         Assert.NotEqual(events[0].Metadata.Name, events[1].Metadata.Name);
         var started = events.Single(e => e.Reason == "TrialStarted");
         Assert.Equal(("Pod", "p", pod.Metadata.Uid, "Normal"), (started.InvolvedObject.Kind, started.InvolvedObject.Name, started.InvolvedObject.Uid, started.Type));
         Assert.Equal("clustertune-operator", started.Source!.Component);
-        Assert.Equal(time.GetUtcNow(), started.FirstTimestamp);
+        Assert.Equal(time.GetUtcNow().UtcDateTime, started.FirstTimestamp);
         Assert.Equal(1024, events.Single(e => e.Reason == "TrialFailed").Message!.Length);
     }
 
@@ -34,7 +34,7 @@ public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture
     {
         using var c = fx.NewClient();
         var recorder = new EventRecorder(c, "clustertune-operator");
-        var ghost = new Pod { Metadata = new ObjectMeta { Name = "ghost", Namespace = "no-such-namespace" } };
+        var ghost = new V1Pod { Metadata = new V1ObjectMeta { Name = "ghost", NamespaceProperty = "no-such-namespace" } };
         Assert.False(await recorder.RecordAsync(ghost, "Normal", "X", "y"));
         await Assert.ThrowsAsync<ArgumentException>(() => recorder.RecordAsync(ghost, "Info", "X", "y"));
     }

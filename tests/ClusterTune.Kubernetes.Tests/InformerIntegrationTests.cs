@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane.Faults;
 using ClusterTune.Kubernetes.Informers;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Queue;
 using ClusterTune.Kubernetes.Tests.Support;
 
@@ -12,22 +13,22 @@ namespace ClusterTune.Kubernetes.Tests;
 /// <summary>Informer against the real embedded server: sync, indexes, work-queue feed, reconnects and relists.</summary>
 public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassFixture<EmbeddedServerFixture>
 {
-    private static Pod NewPod(string ns, string name, string job, string? ownerUid = null) => new()
+    private static V1Pod NewPod(string ns, string name, string job, string? ownerUid = null) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = name,
             NamespaceProperty = ns,
-            Labels = new() { ["clustertune.io/job"] = job },
+            Labels = new Dictionary<string, string> { ["clustertune.io/job"] = job },
             OwnerReferences = ownerUid is null ? null :
-                [new OwnerReference { ApiVersion = "clustertune.io/v1alpha1", Kind = "Trial", Name = "t", Uid = ownerUid, Controller = true }],
+                [new V1OwnerReference { ApiVersion = "clustertune.io/v1alpha1", Kind = "Trial", Name = "t", Uid = ownerUid, Controller = true }],
         },
-        Spec = new PodSpec { Containers = { new Container { Name = "c", Image = "i" } } },
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "i" }] },
     };
 
     private static InformerOptions Options(string ns) => new()
     {
-        NamespaceProperty = ns,
+        Namespace = ns,
         PageSize = 2,
         MinWatchTimeout = TimeSpan.FromSeconds(30),
         InitialBackoff = TimeSpan.FromMilliseconds(50),
@@ -43,12 +44,12 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         await c.CreateAsync(NewPod(ns, "a", "j1", "owner-1"));
         await c.CreateAsync(NewPod(ns, "b", "j1", "owner-1"));
         await c.CreateAsync(NewPod(ns, "c", "j2", "owner-2"));
-        var informer = new Informer<Pod>(c, Options(ns));
+        var informer = new Informer<V1Pod>(c, Options(ns));
         using var queue = new WorkQueue<string>();
         informer.EnqueueTo(queue);
         var updates = new ConcurrentQueue<(string? OldRv, string? NewRv)>();
         var deletes = new ConcurrentQueue<string>();
-        informer.AddHandler(new InformerHandler<Pod>(
+        informer.AddHandler(new InformerHandler<V1Pod>(
             OnUpdate: (o, n) => updates.Enqueue((o.Metadata.ResourceVersion, n.Metadata.ResourceVersion)),
             OnDelete: d => deletes.Enqueue(d.Metadata.Name!)));
         using var cts = new CancellationTokenSource();
@@ -61,8 +62,8 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         Assert.Equal(["c"], informer.ListByLabel("clustertune.io/job", "j2").Select(p => p.Metadata.Name));
         Assert.Equal(3, queue.Len);
 
-        await c.MergePatchAsync<Pod>("c", JsonNode.Parse("""{"metadata":{"labels":{"clustertune.io/job":"j1"}}}""")!);
-        await c.DeleteAsync<Pod>("a");
+        await c.MergePatchAsync<V1Pod>("c", JsonNode.Parse("""{"metadata":{"labels":{"clustertune.io/job":"j1"}}}""")!, ns);
+        await c.DeleteAsync<V1Pod>("a", ns);
         await c.CreateAsync(NewPod(ns, "d", "j3"));
         await Eventually.TrueAsync(() => informer.Get(ns, "d") is not null && informer.Get(ns, "a") is null
                                          && informer.ListByLabel("clustertune.io/job", "j1").Count == 2, "informer to see patch, delete and create");
@@ -87,9 +88,9 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         using var c = fx.NewClient(ns);
         await c.CreateAsync(NewPod(ns, "keep", "j"));
         await c.CreateAsync(NewPod(ns, "doomed", "j"));
-        var informer = new Informer<Pod>(c, Options(ns));
+        var informer = new Informer<V1Pod>(c, Options(ns));
         var deleted = new ConcurrentQueue<string>();
-        informer.AddHandler(new InformerHandler<Pod>(OnDelete: d => deleted.Enqueue(d.Metadata.Name!)));
+        informer.AddHandler(new InformerHandler<V1Pod>(OnDelete: d => deleted.Enqueue(d.Metadata.Name!)));
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -107,7 +108,7 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         var block = fx.Server.Faults.FailRequest(r => r.Namespace == ns && r.Verb == "watch", FaultAction.InternalError(), times: 1000);
         fx.Server.Faults.DropWatches(r => r.Namespace == ns);
         await Eventually.TrueAsync(() => block.Fired >= 1, "a failed re-watch");
-        await c.DeleteAsync<Pod>("doomed");
+        await c.DeleteAsync<V1Pod>("doomed", ns);
         fx.Server.Compact();
         fx.Server.Faults.Reset(); // disarms the watch failures; the next watch starts from a compacted version
         fx.Server.Faults.ExpireNextWatch(r => r.Namespace == ns);
@@ -130,8 +131,8 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         await c.CreateAsync(NewPod(ns, "new", "j"));
         // Lists answer from the snapshot before "new" existed, as a lagging apiserver or watch cache can.
         fx.Server.Faults.ServeStaleReads(first.Metadata.ResourceVersion!);
-        Assert.Equal(["old"], (await c.ListAsync<Pod>(ns, new ListOptions { ResourceVersion = "0" })).Items.Select(p => p.Metadata.Name));
-        var informer = new Informer<Pod>(c, Options(ns));
+        Assert.Equal(["old"], (await c.ListAsync<V1Pod>(ns, resourceVersion: "0")).Items.Select(p => p.Metadata.Name));
+        var informer = new Informer<V1Pod>(c, Options(ns));
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         try

@@ -1,5 +1,6 @@
 using ClusterTune.Kubernetes.LeaderElection;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Tests.Support;
 
 namespace ClusterTune.Kubernetes.Tests;
@@ -60,7 +61,7 @@ public sealed class LeaderElectionTests(EmbeddedServerFixture fx) : IClassFixtur
         }
         var (leader, follower, stopLeader, leaderRun, followerWork) = a.IsLeader ? (a, b, stopA, ra, wb) : (b, a, stopB, rb, wa);
         Assert.Null(followerWork.StartedAt);
-        Assert.Equal(leader.Identity, (await ca.GetAsync<Lease>("clustertune-operator-leader", ns)).Spec!.HolderIdentity);
+        Assert.Equal(leader.Identity, (await ca.GetAsync<V1Lease>("clustertune-operator-leader", ns)).Spec!.HolderIdentity);
 
         var releasedAt = DateTimeOffset.UtcNow;
         await stopLeader.CancelAsync();
@@ -68,7 +69,7 @@ public sealed class LeaderElectionTests(EmbeddedServerFixture fx) : IClassFixtur
         await Eventually.TrueAsync(() => follower.IsLeader, "the follower to take over");
         // Released (holder "", duration 1 s): no need to wait out the 3 s lease.
         Assert.True(followerWork.StartedAt!.Value - releasedAt < TimeSpan.FromSeconds(3), $"handover took {(followerWork.StartedAt.Value - releasedAt).TotalSeconds} s");
-        var lease = await ca.GetAsync<Lease>("clustertune-operator-leader", ns);
+        var lease = await ca.GetAsync<V1Lease>("clustertune-operator-leader", ns);
         Assert.Equal(follower.Identity, lease.Spec!.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
 
@@ -106,7 +107,8 @@ public sealed class LeaderElectionTests(EmbeddedServerFixture fx) : IClassFixtur
     {
         var ns = await fx.NewNamespaceAsync("partition");
         PartitionHandler? partition = null;
-        using var ca = fx.NewClient(ns, wrap: h => partition = new PartitionHandler(h));
+        partition = new PartitionHandler();
+        using var ca = fx.NewClient(ns, extra: partition);
         using var cb = fx.NewClient(ns);
         using var observer = fx.NewClient(ns);
         var a = new LeaderElector(ca, Options(ns, "a"));
@@ -120,12 +122,12 @@ public sealed class LeaderElectionTests(EmbeddedServerFixture fx) : IClassFixtur
         await Task.Delay(700); // a renews a couple of times; b observes it
 
         partition!.Partitioned = true;
-        var lastRenewByA = (await observer.GetAsync<Lease>("clustertune-operator-leader", ns)).Spec!.RenewTime!.Value;
+        var lastRenewByA = (await observer.GetAsync<V1Lease>("clustertune-operator-leader", ns)).Spec!.RenewTime!.Value;
         Assert.Equal(LeadershipOutcome.Lost, await ra.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(a.IsLeader);
         await Eventually.TrueAsync(() => wb.StartedAt is not null, "b to take over", 15);
 
-        var holder = (await observer.GetAsync<Lease>("clustertune-operator-leader", ns)).Spec!;
+        var holder = (await observer.GetAsync<V1Lease>("clustertune-operator-leader", ns)).Spec!;
         Assert.Equal("b", holder.HolderIdentity);
         Assert.NotNull(wa.StoppedAt);
         Assert.True(wa.StoppedAt < wb.StartedAt, $"a stopped at {wa.StoppedAt:O}, b started at {wb.StartedAt:O}");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 
 namespace ClusterTune.Kubernetes.Tests;
@@ -19,8 +20,8 @@ public sealed class PatchTests
     [Fact]
     public void Diff_of_equal_objects_is_empty_and_typed_diff_sees_status_changes()
     {
-        var a = new PodStatus { Phase = "Running", PodIP = "10.0.0.1" };
-        var b = new PodStatus { Phase = "Succeeded", PodIP = "10.0.0.1" };
+        var a = new V1PodStatus { Phase = "Running", PodIP = "10.0.0.1" };
+        var b = new V1PodStatus { Phase = "Succeeded", PodIP = "10.0.0.1" };
         Assert.Empty(MergePatch.Diff(a, a));
         Assert.Equal("""{"phase":"Succeeded"}""", MergePatch.Diff(a, b).ToJsonString());
     }
@@ -38,7 +39,7 @@ public sealed class PatchTests
     [Fact]
     public void WithResourceVersion_adds_the_precondition_and_requires_a_version()
     {
-        var p = MergePatch.WithResourceVersion(MergePatch.ForStatus(new PodStatus { Phase = "Running" }), "88");
+        var p = MergePatch.WithResourceVersion(MergePatch.ForStatus(new V1PodStatus { Phase = "Running" }), "88");
         Assert.Equal("""{"status":{"phase":"Running"},"metadata":{"resourceVersion":"88"}}""", p.ToJsonString());
         Assert.True(MergePatch.HasResourceVersion(p));
         Assert.False(MergePatch.HasResourceVersion(new JsonObject { ["spec"] = 1 }));

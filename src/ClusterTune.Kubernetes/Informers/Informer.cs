@@ -167,8 +167,6 @@ public sealed partial class Informer<T>
             }
             catch (Exception e)
             {
-                // Whatever failed, the next list must not trust a version the server may no longer serve as-is.
-                needList |= e is not HttpOperationException || !e.IsGone();
                 var delay = backoff.Next();
                 LogRetry(_log, typeof(T).Name, delay.TotalMilliseconds, e.Message);
                 try

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Commands;

@@ -1,6 +1,7 @@
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Commands;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using static ClusterTune.Cli.Tests.Inspection.Objects;
 
 namespace ClusterTune.Cli.Tests.Inspection;
@@ -8,7 +9,7 @@ namespace ClusterTune.Cli.Tests.Inspection;
 /// <summary>Table-driven tests of <see cref="Explainer"/>: each case is a sweep state and the words that must explain it.</summary>
 public sealed class ExplainerTests
 {
-    private sealed record Case(FineTuneJob Job, Trial[] Trials, Pod[] Pods, Event[] Events, string[] Expected, string[]? NotExpected = null);
+    private sealed record Case(FineTuneJob Job, Trial[] Trials, V1Pod[] Pods, Corev1Event[] Events, string[] Expected, string[]? NotExpected = null);
 
     private const string GpuMessage = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
 

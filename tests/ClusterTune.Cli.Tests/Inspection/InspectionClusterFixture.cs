@@ -4,7 +4,8 @@ using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane.Logs;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Testing;
 
@@ -37,9 +38,9 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         Server.Server.PodLogProvider = logs;
         logs.Append("default", "sweep-a-1-1", "trainer", Log);
 
-        using var client = new KubernetesClient(new KubernetesClientOptions { Server = Server.BaseAddress });
+        using var client = new IKubernetes(new KubernetesClientOptions { Server = Server.BaseAddress });
         var now = DateTimeOffset.UtcNow;
-        await client.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = "team-a" } });
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
 
         await CreateJobAsync(client, "sweep-a", "default", new FineTuneJobStatus
         {
@@ -122,25 +123,25 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
             Message = "pod sweep-a-3-1 was OOM-killed; raise trainer.resources.limits.memory or lower trainer.batchSize (retryPolicy.retryOnOom retries it unchanged)",
         });
 
-        await CreatePodAsync(client, "sweep-a-0-1", new PodStatus
+        await CreatePodAsync(client, "sweep-a-0-1", new V1PodStatus
         {
             Phase = PodPhases.Pending,
-            Conditions = [new PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = GpuMessage, LastTransitionTime = now.AddMinutes(-10) }],
+            Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = GpuMessage, LastTransitionTime = now.AddMinutes(-10) }],
         });
-        await CreatePodAsync(client, "sweep-a-1-1", new PodStatus
+        await CreatePodAsync(client, "sweep-a-1-1", new V1PodStatus
         {
             Phase = PodPhases.Running,
             StartTime = now.AddMinutes(-25),
-            Conditions = [new PodCondition { Type = "PodScheduled", Status = "True" }],
-            ContainerStatuses = [new ContainerStatus { Name = "trainer", Ready = true, State = new ContainerState { Running = new ContainerStateRunning { StartedAt = now.AddMinutes(-25) } } }],
+            Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }],
+            ContainerStatuses = [new V1ContainerStatus { Name = "trainer", Ready = true, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now.AddMinutes(-25) } } }],
         });
 
         for (var i = 1; i <= 12; i++)
         {
-            await client.CreateAsync(new Event
+            await client.CreateAsync(new Corev1Event
             {
-                Metadata = new ObjectMeta { Name = $"sweep-a.{i:00}", Namespace = "default" },
-                InvolvedObject = new ObjectReference { ApiVersion = ApiGroup.ApiVersion, Kind = FineTuneJob.KindName, Name = "sweep-a", Namespace = "default" },
+                Metadata = new V1ObjectMeta { Name = $"sweep-a.{i:00}", V1Namespace = "default" },
+                InvolvedObject = new V1ObjectReference { ApiVersion = ApiGroup.ApiVersion, Kind = FineTuneJob.KindName, Name = "sweep-a", V1Namespace = "default" },
                 Type = EventTypes.Normal,
                 Reason = EventReasons.TrialCreated,
                 Message = $"job event #{i:00}",
@@ -150,10 +151,10 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
             });
         }
         // Same name, other kind: must not show under the job.
-        await client.CreateAsync(new Event
+        await client.CreateAsync(new Corev1Event
         {
-            Metadata = new ObjectMeta { Name = "sweep-a.trial", Namespace = "default" },
-            InvolvedObject = new ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "sweep-a", Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = "sweep-a.trial", V1Namespace = "default" },
+            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "sweep-a", V1Namespace = "default" },
             Type = EventTypes.Warning,
             Reason = "FailedScheduling",
             Message = "a pod that happens to be called sweep-a",
@@ -166,16 +167,16 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    private static async Task CreateJobAsync(KubernetesClient client, string name, string ns, FineTuneJobStatus status)
+    private static async Task CreateJobAsync(IKubernetes client, string name, string ns, FineTuneJobStatus status)
     {
         var job = Objects.Job(name, ns);
-        job.Metadata = new ObjectMeta { Name = name, Namespace = ns };
+        job.Metadata = new V1ObjectMeta { Name = name, V1Namespace = ns };
         job.Status = null;
         await client.CreateAsync(job);
         await client.PatchStatusAsync<FineTuneJob>(name, MergePatch.ForStatus(status), ns);
     }
 
-    private static async Task CreateTrialAsync(KubernetesClient client, string job, int index, TrialStatus status)
+    private static async Task CreateTrialAsync(IKubernetes client, string job, int index, TrialStatus status)
     {
         var trial = Objects.Trial(job, index, TrialPhase.Pending);
         trial.Metadata.CreationTimestamp = null;
@@ -184,13 +185,13 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         await client.PatchStatusAsync<Trial>(trial.Metadata.Name!, MergePatch.ForStatus(status), "default");
     }
 
-    private static async Task CreatePodAsync(KubernetesClient client, string name, PodStatus status)
+    private static async Task CreatePodAsync(IKubernetes client, string name, V1PodStatus status)
     {
         var pod = Objects.Pod(name, PodPhases.Pending);
         pod.Metadata.CreationTimestamp = null;
         pod.Metadata.Labels![LabelKeys.Trial] = name[..name.LastIndexOf('-')];
         pod.Status = null;
         await client.CreateAsync(pod);
-        await client.PatchStatusAsync<Pod>(name, MergePatch.ForStatus(status), "default");
+        await client.PatchStatusAsync<V1Pod>(name, MergePatch.ForStatus(status), "default");
     }
 }

@@ -1,7 +1,8 @@
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Tests.Inspection;
 
@@ -14,7 +15,7 @@ internal static class Objects
     {
         var job = new FineTuneJob
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = ns, Generation = 1, CreationTimestamp = Now.AddHours(-1) },
+            Metadata = new V1ObjectMeta { Name = name, V1Namespace = ns, Generation = 1, CreationTimestamp = Now.AddHours(-1) },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors" },
@@ -50,7 +51,7 @@ internal static class Objects
     }
 
     /// <summary>A condition that changed 20 minutes before <paramref name="now"/> (default <see cref="Now"/>).</summary>
-    public static Condition Cond(string type, bool value, string reason, string message, DateTimeOffset? now = null) => new()
+    public static V1Condition Cond(string type, bool value, string reason, string message, DateTimeOffset? now = null) => new()
     {
         Type = type,
         Status = value ? ConditionStatus.True : ConditionStatus.False,
@@ -70,7 +71,7 @@ internal static class Objects
         status?.Invoke(s);
         return new Trial
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = name,
                 NamespaceProperty = ns,
@@ -90,46 +91,46 @@ internal static class Objects
         };
     }
 
-    public static Pod Pod(string name, string phase, Action<Pod>? configure = null, string ns = "default")
+    public static V1Pod Pod(string name, string phase, Action<V1Pod>? configure = null, string ns = "default")
     {
         var job = name[..name.LastIndexOf('-', name.LastIndexOf('-') - 1)];
-        var pod = new Pod
+        var pod = new V1Pod
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = name,
                 NamespaceProperty = ns,
                 CreationTimestamp = Now.AddMinutes(-20),
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job },
             },
-            Spec = new PodSpec { Containers = [new Container { Name = "trainer", Image = "ghcr.io/clustertune/trainer:1.0" }], RestartPolicy = "Never" },
-            Status = new PodStatus { Phase = phase },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "trainer", Image = "ghcr.io/clustertune/trainer:1.0" }], RestartPolicy = "Never" },
+            Status = new V1PodStatus { Phase = phase },
         };
         configure?.Invoke(pod);
         return pod;
     }
 
-    public static void Unschedulable(Pod pod, string message) =>
-        pod.Status!.Conditions = [new PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = message, LastTransitionTime = Now.AddMinutes(-19) }];
+    public static void Unschedulable(V1Pod pod, string message) =>
+        pod.Status!.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = message, LastTransitionTime = Now.AddMinutes(-19) }];
 
-    public static void Waiting(Pod pod, string reason, string message)
+    public static void Waiting(V1Pod pod, string reason, string message)
     {
         pod.Spec!.NodeName = "gpu-node-1";
         pod.Status!.StartTime = Now.AddMinutes(-18);
-        pod.Status.Conditions = [new PodCondition { Type = "PodScheduled", Status = "True" }];
-        pod.Status.ContainerStatuses = [new ContainerStatus { Name = "trainer", State = new ContainerState { Waiting = new ContainerStateWaiting { Reason = reason, Message = message } } }];
+        pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }];
+        pod.Status.ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = reason, Message = message } } }];
     }
 
-    public static Event Event(string kind, string subject, string reason, string message, DateTimeOffset at, string type = "Normal", string ns = "default") => new()
+    public static Corev1Event Event(string kind, string subject, string reason, string message, DateTimeOffset at, string type = "Normal", string ns = "default") => new()
     {
-        Metadata = new ObjectMeta { Name = $"{subject}.{Guid.NewGuid():N}", Namespace = ns },
-        InvolvedObject = new ObjectReference { Kind = kind, Name = subject, Namespace = ns, ApiVersion = kind == "Pod" ? "v1" : ApiGroup.ApiVersion },
+        Metadata = new V1ObjectMeta { Name = $"{subject}.{Guid.NewGuid():N}", V1Namespace = ns },
+        InvolvedObject = new V1ObjectReference { Kind = kind, Name = subject, V1Namespace = ns, ApiVersion = kind == "Pod" ? "v1" : ApiGroup.ApiVersion },
         Reason = reason,
         Message = message,
         Type = type,
         FirstTimestamp = at,
         LastTimestamp = at,
         Count = 1,
-        Source = new EventSource { Component = "clustertune-operator" },
+        Source = new V1EventSource { Component = "clustertune-operator" },
     };
 }

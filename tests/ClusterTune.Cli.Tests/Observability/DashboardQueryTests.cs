@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

@@ -1,6 +1,6 @@
-using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Kubernetes.Retry;
 
 namespace ClusterTune.Kubernetes.Tests.Support;
@@ -23,23 +23,18 @@ public sealed class EmbeddedServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    /// <summary>A client for the server; <paramref name="wrap"/> can put a fault handler in the pipeline.</summary>
-    public KubernetesClient NewClient(string @namespace = "default", Func<HttpMessageHandler, HttpMessageHandler>? wrap = null, int maxAttempts = 5) =>
-        new(new KubernetesClientOptions
-        {
-            Server = Server.BaseAddress,
-            NamespaceProperty = @namespace,
-            WrapHandler = wrap,
-            Random = new Random(7),
-            Retry = new RetryOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(500) },
-        });
+    /// <summary>A client for the server; <paramref name="extra"/> handlers (e.g. a partition) sit between retries and the network.</summary>
+    public k8s.Kubernetes NewClient(string @namespace = "default", int maxAttempts = 5, params DelegatingHandler[] extra) =>
+        KubeConnection.Create(KubeConnection.ForServer(Server.BaseAddress, @namespace),
+            new RetryOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(500) },
+            random: new Random(7), extraHandlers: extra);
 
     /// <summary>Creates a fresh namespace so tests in one class do not see each other's objects.</summary>
     public async Task<string> NewNamespaceAsync(string prefix)
     {
         var name = $"{prefix}-{Interlocked.Increment(ref _namespaces)}";
         using var c = NewClient();
-        await c.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = name } });
+        await c.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         return name;
     }
 }

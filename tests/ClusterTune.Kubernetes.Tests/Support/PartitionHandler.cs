@@ -1,7 +1,7 @@
 namespace ClusterTune.Kubernetes.Tests.Support;
 
 /// <summary>Simulates a network partition of one client: while set, every request fails before it is sent.</summary>
-internal sealed class PartitionHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class PartitionHandler : DelegatingHandler
 {
     private volatile bool _partitioned;
 

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -30,7 +31,7 @@ public sealed class CheckpointManagerTests : IDisposable
     {
         var job = new FineTuneJob
         {
-            Metadata = new ObjectMeta { Name = "sweep", Namespace = "ml", Uid = "u" },
+            Metadata = new V1ObjectMeta { Name = "sweep", V1Namespace = "ml", Uid = "u" },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "file:///m" },
@@ -56,7 +57,7 @@ public sealed class CheckpointManagerTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "optimizer", "state.bin"), $"opt-{index}");
         return new Trial
         {
-            Metadata = new ObjectMeta { Name = $"sweep-{index}", Namespace = "ml" },
+            Metadata = new V1ObjectMeta { Name = $"sweep-{index}", V1Namespace = "ml" },
             Spec = new TrialSpec { JobName = "sweep", Index = index, Params = new() { ["loraRank"] = index, ["lrFactor"] = 0.1, ["optimizer"] = "adamw" } },
             Status = new TrialStatus { Phase = phase, Objective = objective, CheckpointUri = "file://" + dir, Metrics = new() { ["accuracy"] = objective ?? 0 } },
         };

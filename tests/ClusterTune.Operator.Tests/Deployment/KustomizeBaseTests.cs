@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Json;
 using ClusterTune.Testing;

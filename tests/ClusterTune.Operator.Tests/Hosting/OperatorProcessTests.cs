@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Testing;
 
 namespace ClusterTune.Operator.Tests.Hosting;
@@ -21,7 +22,7 @@ public sealed class OperatorProcessTests : IClassFixture<EmbeddedApiServerFixtur
         var dll = RepoPaths.Combine("operators", "ClusterTune.Operator", "bin", "Release", "net10.0", "ClusterTune.Operator.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution in Release (make build)");
         var kubeconfig = _fixture.WriteKubeconfig();
-        using var client = new KubernetesClient(new KubernetesClientOptions { Server = _fixture.BaseAddress, Namespace = "default" });
+        using var client = new IKubernetes(new KubernetesClientOptions { Server = _fixture.BaseAddress, V1Namespace = "default" });
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--kubeconfig", kubeconfig, "--listen", "http://127.0.0.1:0", "--lease-namespace", "default", "--checkpoint-root", _fixture.TempDirectory },
@@ -34,18 +35,18 @@ public sealed class OperatorProcessTests : IClassFixture<EmbeddedApiServerFixtur
         var errors = process.StandardError.ReadToEndAsync();
         try
         {
-            Lease? lease = null;
+            V1Lease? lease = null;
             for (var i = 0; i < 300 && lease?.Spec?.HolderIdentity != "operator-under-test"; i++)
             {
                 await Task.Delay(100);
-                lease = await client.TryGetAsync<Lease>("clustertune-operator-leader", "default");
+                lease = await client.TryGetAsync<V1Lease>("clustertune-operator-leader", "default");
             }
             Assert.Equal("operator-under-test", lease?.Spec?.HolderIdentity);
 
             Assert.Equal(0, Signals.Terminate(process.Id));
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "the operator did not exit within 20 s of SIGTERM");
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await output}\n{await errors}");
-            lease = await client.GetAsync<Lease>("clustertune-operator-leader", "default");
+            lease = await client.GetAsync<V1Lease>("clustertune-operator-leader", "default");
             Assert.True(string.IsNullOrEmpty(lease.Spec?.HolderIdentity), $"the lease is still held by {lease.Spec?.HolderIdentity}");
         }
         finally

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
 using FsCheck;

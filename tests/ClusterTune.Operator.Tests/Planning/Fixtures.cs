@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
@@ -24,7 +25,7 @@ internal static class Fixtures
     {
         var job = new FineTuneJob
         {
-            Metadata = new ObjectMeta { Name = JobName, Namespace = Ns, Uid = JobUid, Generation = 1 },
+            Metadata = new V1ObjectMeta { Name = JobName, V1Namespace = Ns, Uid = JobUid, Generation = 1 },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors", Architecture = "clustertune-cnn-v1" },
@@ -51,7 +52,7 @@ internal static class Fixtures
     public static Trial Trial(int index, TrialStatus? status = null, int epochs = 3, bool? stop = null, int? rung = null,
         Dictionary<string, ParamValue>? parameters = null) => new()
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = ResourceNames.Trial(JobName, index),
                 NamespaceProperty = Ns,
@@ -99,7 +100,7 @@ internal static class Fixtures
 
     public static K.Pod Pod(int attempt, int index = 0) => new()
     {
-        Metadata = new ObjectMeta { Name = ResourceNames.Pod(JobName, index, attempt), Namespace = Ns, Uid = $"pod-uid-{index}-{attempt}" },
+        Metadata = new V1ObjectMeta { Name = ResourceNames.Pod(JobName, index, attempt), V1Namespace = Ns, Uid = $"pod-uid-{index}-{attempt}" },
         Status = new K.PodStatus { Phase = K.PodPhases.Pending },
     };
 
@@ -198,5 +199,5 @@ internal static class Fixtures
         return copy;
     }
 
-    public static Condition? Cond(FineTuneJobStatus status, string type) => Conditions.Find(status.Conditions, type);
+    public static V1Condition? Cond(FineTuneJobStatus status, string type) => Conditions.Find(status.Conditions, type);
 }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
@@ -62,7 +63,7 @@ public sealed class JobPlannerTests
         {
             var t = plan.TrialsToCreate[i];
             Assert.Equal(ResourceNames.Trial(JobName, i), t.Metadata.Name);
-            Assert.Equal(Ns, t.Metadata.Namespace);
+            Assert.Equal(Ns, t.Metadata.NamespaceProperty);
             Assert.Equal(JobName, t.Metadata.Labels![LabelKeys.Job]);
             Assert.Equal(t.Metadata.Name, t.Metadata.Labels[LabelKeys.Trial]);
             Assert.Equal($"{i}", t.Metadata.Labels[LabelKeys.TrialIndex]);
@@ -251,7 +252,7 @@ public sealed class JobPlannerTests
     {
         var job = Started(s =>
         {
-            s.Trainer.Resources = new ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } };
+            s.Trainer.Resources = new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } };
             s.Budget!.MaxGpuHours = 1;
         });
         var done = Done(0, 0.8);

@@ -1,3 +1,4 @@
+using k8s.Models;
 using BindingFlags = System.Reflection.BindingFlags;
 using System.Text.Json;
 using ClusterTune.Api.Contract;
@@ -14,16 +15,16 @@ public sealed class PodTemplateTests
 
     private static FineTuneJob GpuJob() => Job(s =>
     {
-        s.Trainer.Resources = new ResourceRequirements
+        s.Trainer.Resources = new V1ResourceRequirements
         {
             Requests = new() { ["cpu"] = "2", [ResourceRequirements.NvidiaGpu] = 1 },
             Limits = new() { ["memory"] = "8Gi", [ResourceRequirements.NvidiaGpu] = 1 },
         };
         s.Trainer.NodeSelector = new() { ["accelerator"] = "a100" };
-        s.Trainer.Tolerations = [new Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }];
+        s.Trainer.Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }];
         s.Trainer.PriorityClassName = "batch-low";
         s.Trainer.ServiceAccountName = "trainer";
-        s.Trainer.Env = [new EnvVar { Name = "CT_THREADS", Value = "2" }];
+        s.Trainer.Env = [new V1EnvVar { Name = "CT_THREADS", Value = "2" }];
         s.Trainer.Command = ["ctune-trainer"];
     });
 
@@ -76,8 +77,8 @@ public sealed class PodTemplateTests
     {
         var job = Job(s =>
         {
-            s.Trainer.Resources = gpus > 0 ? new ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } } : null;
-            s.Trainer.Env = userDevice is null ? null : [new EnvVar { Name = TrialEnv.Device, Value = userDevice }];
+            s.Trainer.Resources = gpus > 0 ? new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } } : null;
+            s.Trainer.Env = userDevice is null ? null : [new V1EnvVar { Name = TrialEnv.Device, Value = userDevice }];
         });
         var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), TrialWithCheckpoint(), 1, "t", Options);
         var devices = pod.Spec!.Containers.Single().Env!.Where(e => e.Name == TrialEnv.Device).Select(e => e.Value).ToList();
@@ -175,7 +176,7 @@ public sealed class PodTemplateTests
         var (b, _) = Build();
         Assert.Equal(Json(a), Json(b));
         Assert.Equal(ResourceNames.Pod(JobName, 5, 2), a.Metadata.Name);
-        Assert.Equal(Ns, a.Metadata.Namespace);
+        Assert.Equal(Ns, a.Metadata.NamespaceProperty);
         var owner = Assert.Single(a.Metadata.OwnerReferences!);
         Assert.Equal((ClusterTune.Api.V1Alpha1.Trial.KindName, "sweep-5", "trial-uid-5", true), (owner.Kind, owner.Name, owner.Uid, owner.Controller == true));
         Assert.Equal("2", a.Metadata.Labels![LabelKeys.Attempt]);

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
@@ -52,7 +53,7 @@ public sealed class TrialPlannerTests
     public void Succeeded_pod_with_result_fills_objective_metrics_checkpoints_and_trainable_fields()
     {
         var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
-        var spec = Spec(s => s.Trainer.Resources = new ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = 2 } });
+        var spec = Spec(s => s.Trainer.Resources = new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = 2 } });
         var plan = PlanTrial(trial, spec, [Terminated(1, 0, message: Result(objective: 0.93), started: At(0), finished: At(10))], now: At(11));
 
         var s = plan.Status!;

@@ -1,7 +1,8 @@
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.Faults;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Tests.Scenarios;
 

@@ -1,6 +1,7 @@
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterTune.Operator.Tests.Scenarios;
@@ -49,7 +50,7 @@ public sealed class LeaderElectionScenarioTests
 
     private static OperatorHost Replica(SweepHarness h, string identity, out Task run, out CancellationTokenSource stop)
     {
-        var host = new OperatorHost(new KubernetesClientOptions { Server = h.Server.BaseAddress, Namespace = "default" }, new OperatorOptions
+        var host = new OperatorHost(new KubernetesClientOptions { Server = h.Server.BaseAddress, V1Namespace = "default" }, new OperatorOptions
         {
             CheckpointRoot = h.CheckpointRoot,
             OtlpEndpoint = "http://127.0.0.1:1",

@@ -5,7 +5,8 @@ using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using EnvVar = ClusterTune.Api.V1Alpha1.EnvVar;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +24,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     private readonly CancellationTokenSource _agentStop = new();
     private readonly Task _agentRun;
 
-    private SweepHarness(EmbeddedApiServer server, string dir, ProcessNodeAgent agent, KubernetesClient client)
+    private SweepHarness(EmbeddedApiServer server, string dir, ProcessNodeAgent agent, IKubernetes client)
     {
         Server = server;
         Dir = dir;
@@ -37,7 +38,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public ProcessNodeAgent Agent { get; }
 
     /// <summary>The test's own client (not the operator's).</summary>
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public OperatorHost? Operator { get; private set; }
 
@@ -52,7 +53,7 @@ internal sealed class SweepHarness : IAsyncDisposable
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
             server.InstallCrds(yaml);
-        var client = new KubernetesClient(new KubernetesClientOptions { Server = server.BaseAddress, Namespace = "default" });
+        var client = new IKubernetes(new KubernetesClientOptions { Server = server.BaseAddress, V1Namespace = "default" });
         var script = Path.Combine(AppContext.BaseDirectory, "Scenarios", "contract_trainer.py");
         var agent = new ProcessNodeAgent(client, new NodeAgentOptions
         {
@@ -69,7 +70,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="wrap"/> sees its HTTP traffic.</summary>
     public async Task StartOperatorAsync(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
     {
-        var host = new OperatorHost(new KubernetesClientOptions { Server = Server.BaseAddress, Namespace = "default", WrapHandler = wrap }, new OperatorOptions
+        var host = new OperatorHost(new KubernetesClientOptions { Server = Server.BaseAddress, V1Namespace = "default", WrapHandler = wrap }, new OperatorOptions
         {
             CheckpointRoot = CheckpointRoot,
             OtlpEndpoint = "",
@@ -103,7 +104,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public static FineTuneJob GridJob(string name, IEnumerable<double> lrFactors, IEnumerable<long> freezeDepths, int parallelism = 2,
         int epochs = 3, double epochSeconds = 0, params (string Name, string Value)[] env) => new()
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = name, V1Namespace = "default" },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "/models/base" },
@@ -112,8 +113,8 @@ internal sealed class SweepHarness : IAsyncDisposable
                 {
                     Image = Image,
                     Epochs = epochs,
-                    Env = [new EnvVar { Name = "CT_FAKE_EPOCH_SECONDS", Value = epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                    .. env.Select(e => new EnvVar { Name = e.Name, Value = e.Value })],
+                    Env = [new V1EnvVar { Name = "CT_FAKE_EPOCH_SECONDS", Value = epochSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    .. env.Select(e => new V1EnvVar { Name = e.Name, Value = e.Value })],
                 },
                 SearchSpace = new SearchSpace
                 {
@@ -163,8 +164,8 @@ internal sealed class SweepHarness : IAsyncDisposable
     public async Task<IReadOnlyList<Trial>> TrialsAsync(string job) =>
         (await Client.ListAsync<Trial>("default", new ListOptions { LabelSelector = $"{LabelKeys.Job}={job}" })).Items;
 
-    public async Task<IReadOnlyList<Pod>> PodsAsync(string job) =>
-        (await Client.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelKeys.Job}={job}" })).Items;
+    public async Task<IReadOnlyList<V1Pod>> PodsAsync(string job) =>
+        (await Client.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = $"{LabelKeys.Job}={job}" })).Items;
 
     public static string KubernetesJsonText<T>(T value) => Kubernetes.Serialization.KubernetesJson.Serialize(value);
 

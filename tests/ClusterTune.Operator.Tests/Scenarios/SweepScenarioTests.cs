@@ -2,7 +2,8 @@ using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
-using ClusterTune.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using ClusterTune.Operator.Checkpoints;
 using Xunit.Abstractions;
 
@@ -105,7 +106,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         });
         var oracle = LrFactors.SelectMany(lr => new[] { 0L, 1L, 2L }.Select(fd => SweepHarness.Objective(lr, fd))).Max();
         Assert.Equal(oracle, job.Status.BestTrial!.Objective!.Value, 9);
-        var events = await h.Client.ListAsync<Event>("default");
+        var events = await h.Client.ListAsync<Corev1Event>("default");
         Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialPaused);
         Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialResumed);
     }
@@ -129,7 +130,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         Assert.Equal(SweepHarness.Objective(0.1, 0), trial.Status.Objective!.Value, 9);
         Assert.Equal(2, trial.Status.Epoch);
         Assert.Equal(trial.Metadata.Name, job.Status!.BestTrial!.Name);
-        var events = await h.Client.ListAsync<Event>("default");
+        var events = await h.Client.ListAsync<Corev1Event>("default");
         Assert.Contains(events.Items, e => e.Reason == EventReasons.ResultRecovered && e.InvolvedObject?.Name == trial.Metadata.Name);
     }
 
@@ -156,15 +157,15 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await h.StartOperatorAsync();
         await h.Client.CreateAsync(SweepHarness.GridJob("victim", [0.1], [0], parallelism: 1, env: ("CT_FAKE_HANG_ATTEMPT", "1")));
         var podName = ResourceNames.Pod("victim", 0, 1);
-        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<Pod>(podName) is { Status.Phase: PodPhases.Running }, "attempt 1 runs");
-        await h.Client.DeleteAsync<Pod>(podName, "default");
+        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<V1Pod>(podName) is { Status.Phase: PodPhases.Running }, "attempt 1 runs");
+        await h.Client.DeleteAsync<V1Pod>(podName, "default");
 
         var job = await h.WaitForJobAsync("victim", SweepHarness.Finished);
         var trial = (await h.TrialsAsync("victim")).Single();
         Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
         Assert.Equal(TrialPhase.Succeeded, trial.Status!.Phase);
         Assert.Equal(2, trial.Status.Attempts);
-        var events = await h.Client.ListAsync<Event>("default");
+        var events = await h.Client.ListAsync<Corev1Event>("default");
         Assert.Contains(events.Items, e => e.Reason == EventReasons.TrialRetried && e.InvolvedObject?.Name == trial.Metadata.Name);
     }
 

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ClusterTune.Api.Contract;
 using ClusterTune.Telemetry.Ingestion;
 using ClusterTune.Telemetry.Observations;
