@@ -3,12 +3,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Informers;
-using ClusterTune.Kubernetes.Models;
-using ClusterTune.Kubernetes.Serialization;
+using k8s;
+using k8s.Models;
 
 var creates = ArgInt("--creates", 2000);
 var watchCount = ArgInt("--watch", 5000);
@@ -21,7 +20,7 @@ await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServe
     WatchWindowSize = 100_000,
     Random = new Random(1),
 });
-using var client = new KubernetesClient(new KubernetesClientOptions { Server = server.BaseAddress, Random = new Random(2) });
+using var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress), random: new Random(2));
 using var raw = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
 Console.WriteLine($"Kubernetes client bench: embedded API server at {server.BaseAddress}, {Environment.ProcessorCount} cores");
 
@@ -72,7 +71,7 @@ foreach (var par in new[] { 1, Parallel })
     var jsonBytes = Encoding.UTF8.GetByteCount(listJson);
     listJson = null;
     var before = Settle();
-    var informer = new Informer<Pod>(client, new InformerOptions { Namespace = ns, Random = new Random(3) });
+    var informer = new Informer<V1Pod>(client, new InformerOptions { Namespace = ns, Random = new Random(3) });
     using var cts = new CancellationTokenSource();
     var run = informer.RunAsync(cts.Token);
     var sw = Stopwatch.StartNew();
@@ -103,20 +102,22 @@ void Report(string what, double typed, double peer, string unit) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{what}: KubernetesClient {typed:0} {unit}, raw HttpClient {peer:0} {unit}, ratio {typed / peer:0.00}"));
 
-static Pod NewPod(string ns, string name) => new()
+static V1Pod NewPod(string ns, string name) => new()
 {
-    Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["clustertune.io/job"] = "bench" } },
-    Spec = new PodSpec
+    ApiVersion = "v1",
+    Kind = "Pod",
+    Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["clustertune.io/job"] = "bench" } },
+    Spec = new V1PodSpec
     {
         RestartPolicy = "Never",
-        Containers = { new Container { Name = "trainer", Image = "clustertune/trainer:bench", Command = ["ctune-trainer"], Env = [new EnvVar { Name = "CT_JOB", Value = "bench" }] } },
+        Containers = [new V1Container { Name = "trainer", Image = "clustertune/trainer:bench", Command = ["ctune-trainer"], Env = [new V1EnvVar { Name = "CT_JOB", Value = "bench" }] }],
     },
 };
 
 async Task EnsureNamespace(string ns)
 {
-    if (await client.TryGetAsync<Namespace>(ns) is null)
-        await client.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } });
+    if (await client.TryGetAsync<V1Namespace>(ns, null) is null)
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
 }
 
 async Task<double> CreateTyped(string ns, int count, int par)
@@ -152,15 +153,15 @@ async Task<double> CreateRaw(string ns, int count, int par, string prefix)
 
 async Task<double> WatchTyped(string ns, int count)
 {
-    var rv = (await client.ListAsync<Pod>(ns)).Metadata.ResourceVersion;
+    var rv = (await client.ListAsync<V1Pod>(ns)).Metadata.ResourceVersion;
     var received = 0;
     var ready = new TaskCompletionSource();
     var watch = Task.Run(async () =>
     {
         ready.SetResult();
-        await foreach (var e in client.WatchAsync<Pod>(ns, new WatchOptions { ResourceVersion = rv, TimeoutSeconds = 600, AllowWatchBookmarks = false }))
+        await foreach (var (type, _) in client.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: rv, timeoutSeconds: 600))
         {
-            if (e.Type == WatchEventType.Added && ++received == count)
+            if (type == WatchEventType.Added && ++received == count)
                 return;
         }
     });

@@ -35,6 +35,7 @@ public static class JobFile
             ?? throw new FormatException($"{source}: no document with kind: {FineTuneJob.KindName} (apiVersion {ApiGroup.ApiVersion})");
         if ((string?)doc["apiVersion"] != ApiGroup.ApiVersion)
             throw new FormatException($"{source}: apiVersion must be {ApiGroup.ApiVersion}, got '{doc["apiVersion"]}'");
+        CheckQuantities(doc, source);
         try
         {
             return doc.Deserialize<FineTuneJob>(ApiJson.Options) ?? throw new FormatException($"{source}: empty FineTuneJob");
@@ -42,6 +43,27 @@ public static class JobFile
         catch (JsonException e)
         {
             throw new FormatException($"{source}: {(e.Path is { } p ? p.TrimStart('$', '.') + ": " : "")}{e.Message}", e);
+        }
+    }
+
+    // ResourceQuantity refuses a malformed quantity while decoding, without saying where; find it first.
+    private static void CheckQuantities(JsonObject doc, string source)
+    {
+        foreach (var kind in new[] { "requests", "limits" })
+        {
+            if (doc["spec"]?["trainer"]?["resources"]?[kind] is not JsonObject quantities) continue;
+            foreach (var (name, value) in quantities)
+            {
+                var text = value is JsonValue v ? v.ToString() : value?.ToJsonString();
+                try
+                {
+                    _ = new ResourceQuantity(text);
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+                {
+                    throw new FormatException($"{source}: spec.trainer.resources.{kind}[{name}]: '{text}' is not a resource quantity; write e.g. 2, 500m (CPU) or 4Gi (memory)", e);
+                }
+            }
         }
     }
 }

@@ -87,14 +87,21 @@ public static class KubernetesObjects
         return resp.Body;
     }
 
-    /// <summary>Deletes by name; <paramref name="options"/> carries preconditions and the propagation policy.</summary>
-    public static async Task DeleteAsync<T>(this IKubernetes client, string name, string? @namespace, V1DeleteOptions? options = null, CancellationToken ct = default)
-        where T : IKubernetesObject<V1ObjectMeta>
+    /// <summary>
+    /// Deletes by name; <paramref name="options"/> carries preconditions and the propagation policy. Returns the
+    /// object while it is still terminating (finalizers, grace period), or null when the server says it is gone.
+    /// </summary>
+    public static async Task<T?> DeleteAsync<T>(this IKubernetes client, string name, string? @namespace, V1DeleteOptions? options = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var r = ApiResource.Of<T>();
         using var resp = @namespace is null
             ? await client.CustomObjects.DeleteClusterCustomObjectWithHttpMessagesAsync<JsonElement>(r.Group, r.Version, r.Plural, name, options, cancellationToken: ct).ConfigureAwait(false)
             : await client.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(r.Group, r.Version, @namespace, r.Plural, name, options, cancellationToken: ct).ConfigureAwait(false);
+        var body = resp.Body;
+        return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("kind", out var kind) && kind.GetString() != "Status"
+            ? KubernetesJson.Deserialize<T>(body)
+            : null;
     }
 
     /// <summary>PATCH of the object (<paramref name="status"/>: its /status subresource) with any patch type.</summary>

@@ -46,7 +46,7 @@ public sealed class ApiJsonTests
         var job = JsonSerializer.Deserialize<FineTuneJob>(json, ApiJson.Options)!;
         Assert.Equal("81", job.Metadata.ResourceVersion);
         Assert.Equal(2, job.Spec.Trainer.Resources!.GpuCount());
-        Assert.Equal("0.5", job.Spec.Trainer.Resources.Limits!["cpu"].Value);
+        Assert.Equal("500m", job.Spec.Trainer.Resources!.Limits!["cpu"]!.ToString());
         Assert.Equal([ParamValue.Of(0), ParamValue.Of(4), ParamValue.Of("8"), ParamValue.Of(true), ParamValue.Of(0.5)], job.Spec.SearchSpace!.LoraRank!.Values);
         Assert.Equal(ParamValue.Of(4), job.Spec.SearchSpace.Parameters!["alpha"].Condition!.EqualTo);
         Assert.Equal(FineTuneJobPhase.Running, job.Status!.Phase);
@@ -88,14 +88,14 @@ public sealed class ApiJsonTests
     {
         // Enum and scalar converters sit on the types, so a caller with other camelCase options agrees on them.
         var other = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-        var spec = new ParameterSpec { Type = ParameterType.Categorical, Values = [1, "a"], V1Condition = new ParameterCondition { Parameter = "p", In = [true] } };
+        var spec = new ParameterSpec { Type = ParameterType.Categorical, Values = [1, "a"], Condition = new ParameterCondition { Parameter = "p", In = [true] } };
         Assert.Equal(JsonSerializer.Serialize(spec, ApiJson.Options), JsonSerializer.Serialize(spec, other));
     }
 
     [Fact]
     public void Conditions_serialize_in_metav1_shape()
     {
-        var c = new V1Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.False, Reason = ConditionReasons.SpecInvalid, Message = "m", ObservedGeneration = 4, LastTransitionTime = DateTimeOffset.UnixEpoch };
+        var c = new V1Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.False, Reason = ConditionReasons.SpecInvalid, Message = "m", ObservedGeneration = 4, LastTransitionTime = DateTime.UnixEpoch };
         var node = JsonSerializer.SerializeToNode(c, ApiJson.Options)!.AsObject();
         Assert.Equal(["type", "status", "observedGeneration", "lastTransitionTime", "reason", "message"], node.Select(kv => kv.Key));
         Assert.Equal("1970-01-01T00:00:00Z", node["lastTransitionTime"]!.GetValue<string>());

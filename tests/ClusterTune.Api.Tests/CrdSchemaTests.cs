@@ -147,7 +147,7 @@ public sealed class CrdSchemaTests
         {
             ObservedGeneration = 3,
             Phase = FineTuneJobPhase.Running,
-            Conditions = [new V1Condition { Type = ConditionTypes.Running, Status = ConditionStatus.True, Reason = ConditionReasons.TrialsRunning, Message = "2 running", LastTransitionTime = DateTimeOffset.UnixEpoch, ObservedGeneration = 3 }],
+            Conditions = [new V1Condition { Type = ConditionTypes.Running, Status = ConditionStatus.True, Reason = ConditionReasons.TrialsRunning, Message = "2 running", LastTransitionTime = DateTime.UnixEpoch, ObservedGeneration = 3 }],
             Trials = new TrialCounts { Running = 2, Succeeded = 3, Total = 5 },
             BestTrial = new BestTrial { Name = "sweep-2", Index = 2, Params = new() { ["lrFactor"] = 0.1, ["loraRank"] = 4, ["opt"] = "adamw", ["amp"] = true }, Objective = 0.91, CheckpointUri = "file:///c/2", PromotedUri = "file:///c/best", Sha256 = "ab" },
             RetainedCheckpoints = [new RetainedCheckpoint { Trial = "sweep-2", Objective = 0.91, Uri = "file:///c/2" }],
@@ -159,7 +159,7 @@ public sealed class CrdSchemaTests
         };
         var trial = new Trial
         {
-            Metadata = new V1ObjectMeta { Name = "sweep-2", V1Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = "sweep-2", NamespaceProperty = "default" },
             Spec = new TrialSpec { JobName = "sweep", Index = 2, Params = new() { ["lrFactor"] = 0.1 }, Epochs = 3, Rung = 1, Bracket = 0, ResumeFrom = "file:///c/2/last", Stop = false, RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m" } },
             Status = new TrialStatus
             {

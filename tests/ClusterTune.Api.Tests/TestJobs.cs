@@ -16,7 +16,7 @@ internal static class TestJobs
 
     public static FineTuneJob Minimal() => new()
     {
-        Metadata = new V1ObjectMeta { Name = "sweep", V1Namespace = "default" },
+        Metadata = new V1ObjectMeta { Name = "sweep", NamespaceProperty = "default" },
         Spec = new FineTuneJobSpec
         {
             Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors" },
@@ -27,7 +27,7 @@ internal static class TestJobs
 
     public static FineTuneJob Full() => new()
     {
-        Metadata = new V1ObjectMeta { Name = "sweep", V1Namespace = "default", Uid = "u-1", Generation = 3 },
+        Metadata = new V1ObjectMeta { Name = "sweep", NamespaceProperty = "default", Uid = "u-1", Generation = 3 },
         Spec = new FineTuneJobSpec
         {
             Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors", Architecture = "small-cnn" },
@@ -40,11 +40,11 @@ internal static class TestJobs
                 Env = [new V1EnvVar { Name = "HF_HOME", Value = "/cache" }, new V1EnvVar { Name = "TOKEN", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "s", Key = "k" } } }],
                 Resources = new V1ResourceRequirements
                 {
-                    Requests = new() { ["cpu"] = "500m", ["memory"] = "2Gi" },
-                    Limits = new() { ["memory"] = "4Gi", [ResourceRequirements.NvidiaGpu] = 1 },
+                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "500m", ["memory"] = "2Gi" },
+                    Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = "4Gi", [Gpus.NvidiaGpu] = 1 },
                 },
                 NodeSelector = new() { ["accelerator"] = "a100" },
-                Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }],
+                Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }],
                 PriorityClassName = "batch-low",
                 ServiceAccountName = "trainer",
                 Epochs = 9,
@@ -58,10 +58,10 @@ internal static class TestJobs
                 LoraRank = new ParameterSpec { Type = ParameterType.Categorical, Values = [0, 4, 8] },
                 Parameters = new()
                 {
-                    ["loraAlpha"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [8, 16], V1Condition = new ParameterCondition { Parameter = "loraRank", In = [4, 8] } },
+                    ["loraAlpha"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [8, 16], Condition = new ParameterCondition { Parameter = "loraRank", In = [4, 8] } },
                     ["optimizer"] = new ParameterSpec { Type = ParameterType.Categorical, Values = ["adamw", "sgd"] },
                     ["dropout"] = new ParameterSpec { Type = ParameterType.Float, Min = 0, Max = 0.5, Step = 0.1 },
-                    ["amp"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [true, false], V1Condition = new ParameterCondition { Parameter = "optimizer", EqualTo = "adamw" } },
+                    ["amp"] = new ParameterSpec { Type = ParameterType.Categorical, Values = [true, false], Condition = new ParameterCondition { Parameter = "optimizer", EqualTo = "adamw" } },
                 },
                 Constraints = new SearchConstraints { MaxTrainableParamsFraction = 0.5 },
             },

@@ -17,7 +17,7 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
     private NodeAgentHarness(EmbeddedApiServerFixture fixture)
     {
         Fixture = fixture;
-        Client = new IKubernetes(new KubernetesClientOptions { Server = fixture.BaseAddress, V1Namespace = "default" });
+        Client = KubeConnection.Create(KubeConnection.ForServer(fixture.BaseAddress));
         Dir = fixture.TempDirectory;
         Data = Directory.CreateDirectory(Path.Combine(Dir, "data")).FullName;
         Models = Directory.CreateDirectory(Path.Combine(Dir, "models")).FullName;
@@ -68,7 +68,7 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
         Fixture.Server.PodLogProvider = Agent.LogProvider;
         _cts = new CancellationTokenSource();
         _run = Agent.RunAsync(_cts.Token);
-        await WaitUntilAsync(async () => await Client.TryGetAsync<V1Node>(V1Node) is { Status.Conditions: { Count: > 0 } }, "node registered");
+        await WaitUntilAsync(async () => await Client.TryGetAsync<V1Node>(Node, null) is { Status.Conditions: { Count: > 0 } }, "node registered");
     }
 
     public async Task StopAgentAsync()
@@ -90,7 +90,7 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
     {
         var pod = new V1Pod
         {
-            Metadata = new V1ObjectMeta { Name = name, V1Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
             Spec = new V1PodSpec
             {
                 RestartPolicy = "Never",
@@ -113,9 +113,13 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
         {
             last = await Client.TryGetAsync<V1Pod>(name, "default");
             return last is not null && condition(last);
-        }, $"pod {name}: {what}", seconds, () => last is null ? "absent" : Kubernetes.Serialization.KubernetesJson.Serialize(last.Status));
+        }, $"pod {name}: {what}", seconds, () => last is null ? "absent" : KubernetesJson.Serialize(last.Status));
         return last!;
     }
+
+    /// <summary>Binds a pod to this harness's node as a scheduler would (POST pods/binding).</summary>
+    public Task BindAsync(string pod) => Client.CoreV1.CreateNamespacedPodBindingAsync(
+        new V1Binding { Metadata = new V1ObjectMeta { Name = pod }, Target = new V1ObjectReference { Kind = "Node", Name = Node } }, pod, "default");
 
     public Task<V1Pod> WaitForPhaseAsync(string name, string phase, double seconds = 10) =>
         WaitForPodAsync(name, p => p.Status?.Phase == phase, $"phase {phase}", seconds);
@@ -124,14 +128,14 @@ internal sealed class NodeAgentHarness : IAsyncDisposable
         await WaitUntilAsync(async () => await Client.TryGetAsync<V1Pod>(name, "default") is null, $"pod {name} gone", seconds);
 
     /// <summary>Collects a pod's watch events from <paramref name="resourceVersion"/> until it is DELETED (the final status lives only briefly before that).</summary>
-    public Task<List<WatchEvent<V1Pod>>> WatchUntilDeletedAsync(string name, string? resourceVersion, double seconds = 10) => Task.Run(async () =>
+    public Task<List<(WatchEventType Type, V1Pod Object)>> WatchUntilDeletedAsync(string name, string? resourceVersion, double seconds = 10) => Task.Run(async () =>
     {
-        var events = new List<WatchEvent<V1Pod>>();
+        var events = new List<(WatchEventType Type, V1Pod Object)>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await foreach (var ev in Client.WatchAsync<V1Pod>("default", new WatchOptions { ResourceVersion = resourceVersion, FieldSelector = $"metadata.name={name}" }, cts.Token))
+        await foreach (var (type, raw) in Client.WatchRawAsync<V1Pod>("default", resourceVersion, null, $"metadata.name={name}", 300, cts.Token))
         {
-            events.Add(ev);
-            if (ev.Type == WatchEventType.Deleted)
+            events.Add((type, KubernetesJson.Deserialize<V1Pod>(raw)));
+            if (type == WatchEventType.Deleted)
             {
                 break;
             }

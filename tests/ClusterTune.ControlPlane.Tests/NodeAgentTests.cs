@@ -14,7 +14,7 @@ public sealed class NodeAgentTests
     public async Task Node_is_registered_ready_with_capacity_including_gpus()
     {
         await using var h = await NodeAgentHarness.StartAsync();
-        var node = await h.Client.GetAsync<V1Node>(NodeAgentHarness.Node);
+        var node = await h.Client.GetAsync<V1Node>(NodeAgentHarness.Node, null);
 
         Assert.Equal(NodeAgentHarness.Node, node.Metadata.Labels!["kubernetes.io/hostname"]);
         Assert.Equal("linux", node.Metadata.Labels["kubernetes.io/os"]);
@@ -33,11 +33,11 @@ public sealed class NodeAgentTests
     public async Task Gpu_capacity_is_absent_without_gpus_and_a_second_agent_start_is_fine()
     {
         await using var h = await NodeAgentHarness.StartAsync(startAgent: false);
-        await h.Client.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = NodeAgentHarness.Node, Labels = new() { ["team"] = "a" } } });
+        await h.Client.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = NodeAgentHarness.Node, Labels = new Dictionary<string, string> { ["team"] = "a" } } });
         var options = h.Options();
         await h.StartAgentAsync(new NodeAgentOptions { NodeName = options.NodeName, WorkRoot = options.WorkRoot, Labels = new Dictionary<string, string> { ["zone"] = "z1" } });
 
-        var node = await h.Client.GetAsync<V1Node>(NodeAgentHarness.Node);
+        var node = await h.Client.GetAsync<V1Node>(NodeAgentHarness.Node, null);
         Assert.False(node.Status!.Capacity!.ContainsKey("nvidia.com/gpu"));
         Assert.Equal("8Gi", node.Status.Capacity["memory"]);
         Assert.Equal("a", node.Metadata.Labels!["team"]);
@@ -127,7 +127,7 @@ public sealed class NodeAgentTests
         });
         await h.CreateAsync(NodeAgentHarness.ShellPod("intolerant", "exit 0"));
         await h.CreateAsync(NodeAgentHarness.ShellPod("tolerant", "exit 0",
-            p => p.Spec!.Tolerations = [new V1Toleration { Key = "clustertune.io/trials", Operator = "Exists", Effect = "NoSchedule" }]));
+            p => p.Spec!.Tolerations = [new V1Toleration { Key = "clustertune.io/trials", OperatorProperty = "Exists", Effect = "NoSchedule" }]));
         await h.CreateAsync(NodeAgentHarness.ShellPod("custom", "exit 0", p => p.Spec!.SchedulerName = "volcano"));
 
         await h.WaitForPhaseAsync("tolerant", PodPhases.Succeeded);
@@ -153,7 +153,7 @@ public sealed class NodeAgentTests
         Environment.SetEnvironmentVariable("AGENT_SECRET", "must-not-leak");
         var pod = new V1Pod
         {
-            Metadata = new V1ObjectMeta { Name = "env", V1Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = "env", NamespaceProperty = "default" },
             Spec = new V1PodSpec
             {
                 RestartPolicy = "Never",
@@ -170,7 +170,7 @@ public sealed class NodeAgentTests
                         Image = "local/shell:1.0",
                         Args = [script, "sh", "--out=/scratch/out.txt"],
                         WorkingDir = "/data",
-                        Resources = new V1ResourceRequirements { Limits = new() { ["nvidia.com/gpu"] = "1" } },
+                        Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = "1" } },
                         VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }, new V1VolumeMount { Name = "scratch", MountPath = "/scratch" }],
                         Env =
                         [
@@ -220,14 +220,19 @@ public sealed class NodeAgentTests
         await h.CreateAsync(NodeAgentHarness.ShellPod("logs", "for i in 1 2 3 4 5; do echo line$i; done; echo err >&2"));
         await h.WaitForPhaseAsync("logs", PodPhases.Succeeded);
 
-        Assert.Equal("line1\nline2\nline3\nline4\nline5\nerr\n", await h.Client.ReadPodLogAsync("logs", "default"));
-        Assert.Equal("line5\nerr\n", await h.Client.ReadPodLogAsync("logs", "default", new PodLogOptions { TailLines = 2 }));
-        Assert.Equal("line1\n", await h.Client.ReadPodLogAsync("logs", "default", new PodLogOptions { LimitBytes = 6 }));
+        async Task<string> Log(int? tail = null, int? limitBytes = null)
+        {
+            await using var s = await h.Client.CoreV1.ReadNamespacedPodLogAsync("logs", "default", tailLines: tail, limitBytes: limitBytes);
+            return await new StreamReader(s).ReadToEndAsync();
+        }
+        Assert.Equal("line1\nline2\nline3\nline4\nline5\nerr\n", await Log());
+        Assert.Equal("line5\nerr\n", await Log(tail: 2));
+        Assert.Equal("line1\n", await Log(limitBytes: 6));
 
         var release = Path.Combine(h.Data, "release-follow");
         await h.CreateAsync(NodeAgentHarness.ShellPod("follow", $"echo first; while [ ! -e '{release}' ]; do sleep 0.02; done; echo last"));
         await h.WaitForPhaseAsync("follow", PodPhases.Running);
-        await using var stream = await h.Client.StreamPodLogAsync("follow", "default", new PodLogOptions { Follow = true });
+        await using var stream = await h.Client.CoreV1.ReadNamespacedPodLogAsync("follow", "default", follow: true);
         using var reader = new StreamReader(stream);
         Assert.Equal("first", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5)));
         await File.WriteAllTextAsync(release, "go");
@@ -321,7 +326,7 @@ public sealed class NodeAgentTests
         await using var h = await NodeAgentHarness.StartAsync(startAgent: false);
         // Bound by someone else while no agent runs, then deleted: the apiserver waits for the node to confirm.
         await h.CreateAsync(NodeAgentHarness.ShellPod("never", "exit 0"));
-        await h.Client.BindPodAsync("never", "default", NodeAgentHarness.Node);
+        await h.BindAsync("never");
         await h.Client.DeleteAsync<V1Pod>("never", "default");
         Assert.NotNull((await h.GetAsync("never")).Metadata.DeletionTimestamp);
 
@@ -334,11 +339,11 @@ public sealed class NodeAgentTests
     {
         await using var h = await NodeAgentHarness.StartAsync();
         await h.CreateAsync(NodeAgentHarness.ShellPod("big-cpu", "exit 0",
-            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new() { ["cpu"] = "4", ["memory"] = "1Gi" } }));
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "4", ["memory"] = "1Gi" } }));
         await h.CreateAsync(NodeAgentHarness.ShellPod("big-gpu", "exit 0",
-            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Limits = new() { ["nvidia.com/gpu"] = "2" } }));
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = "2" } }));
         await h.CreateAsync(NodeAgentHarness.ShellPod("elsewhere", "exit 0",
-            p => p.Spec!.NodeSelector = new() { ["disktype"] = "ssd" }));
+            p => p.Spec!.NodeSelector = new Dictionary<string, string> { ["disktype"] = "ssd" }));
 
         static bool Unschedulable(V1Pod p) => p.Status?.Conditions?.Any(c => c is { Type: "PodScheduled", Status: "False", Reason: NodeAgentReasons.Unschedulable }) == true;
         var cpu = await h.WaitForPodAsync("big-cpu", Unschedulable, "unschedulable");
@@ -366,7 +371,7 @@ public sealed class NodeAgentTests
     {
         await using var h = await NodeAgentHarness.StartAsync();
         var release = Path.Combine(h.Data, "release-first");
-        static void Cpu(V1Pod p) => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new() { ["cpu"] = "1500m" } };
+        static void Cpu(V1Pod p) => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "1500m" } };
         await h.CreateAsync(NodeAgentHarness.ShellPod("first", $"while [ ! -e '{release}' ]; do sleep 0.02; done", Cpu));
         await h.WaitForPhaseAsync("first", PodPhases.Running);
         await h.CreateAsync(NodeAgentHarness.ShellPod("second", "exit 0", Cpu));
@@ -385,7 +390,7 @@ public sealed class NodeAgentTests
         var release = Path.Combine(h.Data, "release-burst");
         var names = Enumerable.Range(0, 6).Select(i => $"burst-{i}").ToList();
         await Task.WhenAll(names.Select(n => h.CreateAsync(NodeAgentHarness.ShellPod(n, $"while [ ! -e '{release}' ]; do sleep 0.02; done",
-            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new() { ["cpu"] = "1" } }))));
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "1" } }))));
 
         await NodeAgentHarness.WaitUntilAsync(async () =>
         {
@@ -408,7 +413,7 @@ public sealed class NodeAgentTests
         await using var h = await NodeAgentHarness.StartAsync();
         await h.CreateAsync(new V1Pod
         {
-            Metadata = new V1ObjectMeta { Name = "noimage", V1Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = "noimage", NamespaceProperty = "default" },
             Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "main", Image = "example.com/trainer:2" }] },
         });
         await h.CreateAsync(NodeAgentHarness.ShellPod("noexe", "exit 0", p => p.Spec!.Containers[0].Command = ["no-such-binary-here"]));
@@ -432,7 +437,7 @@ public sealed class NodeAgentTests
         await using var h = await NodeAgentHarness.StartAsync(startAgent: false);
         var ran = Path.Combine(h.Data, "ran");
         await h.CreateAsync(NodeAgentHarness.ShellPod("orphan", $"echo x >> {ran}"));
-        await h.Client.BindPodAsync("orphan", "default", NodeAgentHarness.Node);
+        await h.BindAsync("orphan");
         // What an earlier agent left behind: the pod reported Running.
         await h.Client.PatchStatusAsync<V1Pod>("orphan", System.Text.Json.Nodes.JsonNode.Parse(
             """{"status":{"phase":"Running","containerStatuses":[{"name":"main","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2024-01-01T00:00:00Z"}}}]}}""")!, "default");

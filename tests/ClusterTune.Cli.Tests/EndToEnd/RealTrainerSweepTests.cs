@@ -1,3 +1,4 @@
+using ClusterTune.Kubernetes;
 using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
@@ -51,7 +52,7 @@ public sealed class RealTrainerSweepTests
 
             Assert.Equal(FineTuneJobPhase.Succeeded, done.Status!.Phase);
             Assert.True(Conditions.IsTrue(done.Status.Conditions, ConditionTypes.CheckpointPromoted));
-            var trials = (await cluster.Client.ListAsync<Trial>("default", cancellationToken: cts.Token)).Items;
+            var trials = (await cluster.Client.ListAsync<Trial>("default", ct: cts.Token)).Items;
             Assert.Equal(4, trials.Count);
             Assert.All(trials, t => Assert.Equal(TrialPhase.Succeeded, t.Status!.Phase));
             var best = trials.Where(t => t.Status!.Objective is not null).MaxBy(t => t.Status!.Objective)!;

@@ -1,3 +1,4 @@
+using ClusterTune.Kubernetes;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Commands;
 using k8s;

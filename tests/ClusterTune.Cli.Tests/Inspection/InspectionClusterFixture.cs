@@ -38,7 +38,7 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         Server.Server.PodLogProvider = logs;
         logs.Append("default", "sweep-a-1-1", "trainer", Log);
 
-        using var client = new IKubernetes(new KubernetesClientOptions { Server = Server.BaseAddress });
+        using var client = KubeConnection.Create(KubeConnection.ForServer(Server.BaseAddress));
         var now = DateTimeOffset.UtcNow;
         await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
 
@@ -126,39 +126,39 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
         await CreatePodAsync(client, "sweep-a-0-1", new V1PodStatus
         {
             Phase = PodPhases.Pending,
-            Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = GpuMessage, LastTransitionTime = now.AddMinutes(-10) }],
+            Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = GpuMessage, LastTransitionTime = now.AddMinutes(-10).UtcDateTime }],
         });
         await CreatePodAsync(client, "sweep-a-1-1", new V1PodStatus
         {
             Phase = PodPhases.Running,
-            StartTime = now.AddMinutes(-25),
+            StartTime = now.AddMinutes(-25).UtcDateTime,
             Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }],
-            ContainerStatuses = [new V1ContainerStatus { Name = "trainer", Ready = true, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now.AddMinutes(-25) } } }],
+            ContainerStatuses = [new V1ContainerStatus { Name = "trainer", Ready = true, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now.AddMinutes(-25).UtcDateTime } } }],
         });
 
         for (var i = 1; i <= 12; i++)
         {
             await client.CreateAsync(new Corev1Event
             {
-                Metadata = new V1ObjectMeta { Name = $"sweep-a.{i:00}", V1Namespace = "default" },
-                InvolvedObject = new V1ObjectReference { ApiVersion = ApiGroup.ApiVersion, Kind = FineTuneJob.KindName, Name = "sweep-a", V1Namespace = "default" },
+                Metadata = new V1ObjectMeta { Name = $"sweep-a.{i:00}", NamespaceProperty = "default" },
+                InvolvedObject = new V1ObjectReference { ApiVersion = ApiGroup.ApiVersion, Kind = FineTuneJob.KindName, Name = "sweep-a", NamespaceProperty = "default" },
                 Type = EventTypes.Normal,
                 Reason = EventReasons.TrialCreated,
                 Message = $"job event #{i:00}",
-                FirstTimestamp = now.AddMinutes(-30 + i),
-                LastTimestamp = now.AddMinutes(-30 + i),
+                FirstTimestamp = (now.AddMinutes(-30 + i)).UtcDateTime,
+                LastTimestamp = (now.AddMinutes(-30 + i)).UtcDateTime,
                 Count = 1,
             });
         }
         // Same name, other kind: must not show under the job.
         await client.CreateAsync(new Corev1Event
         {
-            Metadata = new V1ObjectMeta { Name = "sweep-a.trial", V1Namespace = "default" },
-            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "sweep-a", V1Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = "sweep-a.trial", NamespaceProperty = "default" },
+            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = "sweep-a", NamespaceProperty = "default" },
             Type = EventTypes.Warning,
             Reason = "FailedScheduling",
             Message = "a pod that happens to be called sweep-a",
-            LastTimestamp = now,
+            LastTimestamp = now.UtcDateTime,
         });
     }
 
@@ -170,7 +170,7 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
     private static async Task CreateJobAsync(IKubernetes client, string name, string ns, FineTuneJobStatus status)
     {
         var job = Objects.Job(name, ns);
-        job.Metadata = new V1ObjectMeta { Name = name, V1Namespace = ns };
+        job.Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns };
         job.Status = null;
         await client.CreateAsync(job);
         await client.PatchStatusAsync<FineTuneJob>(name, MergePatch.ForStatus(status), ns);

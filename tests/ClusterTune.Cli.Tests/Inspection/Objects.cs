@@ -15,7 +15,7 @@ internal static class Objects
     {
         var job = new FineTuneJob
         {
-            Metadata = new V1ObjectMeta { Name = name, V1Namespace = ns, Generation = 1, CreationTimestamp = Now.AddHours(-1) },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Generation = 1, CreationTimestamp = Now.AddHours(-1).UtcDateTime },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors" },
@@ -24,9 +24,9 @@ internal static class Objects
                 {
                     Image = "ghcr.io/clustertune/trainer:1.0",
                     Epochs = 9,
-                    Resources = new Api.V1Alpha1.ResourceRequirements
+                    Resources = new V1ResourceRequirements
                     {
-                        Limits = new Dictionary<string, Quantity> { [Api.V1Alpha1.ResourceRequirements.NvidiaGpu] = 1, ["memory"] = "4Gi" },
+                        Limits = new Dictionary<string, ResourceQuantity> { [Gpus.NvidiaGpu] = 1, ["memory"] = "4Gi" },
                     },
                 },
                 EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha },
@@ -58,7 +58,7 @@ internal static class Objects
         Reason = reason,
         Message = message,
         ObservedGeneration = 1,
-        LastTransitionTime = (now ?? Now).AddMinutes(-20),
+        LastTransitionTime = ((now ?? Now).AddMinutes(-20)).UtcDateTime,
     };
 
     public static void SetCondition(FineTuneJob job, string type, bool value, string reason, string message) =>
@@ -75,7 +75,7 @@ internal static class Objects
             {
                 Name = name,
                 NamespaceProperty = ns,
-                CreationTimestamp = Now.AddMinutes(-25),
+                CreationTimestamp = Now.AddMinutes(-25).UtcDateTime,
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job, [LabelKeys.Trial] = name, [LabelKeys.TrialIndex] = index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             },
             Spec = new TrialSpec
@@ -100,7 +100,7 @@ internal static class Objects
             {
                 Name = name,
                 NamespaceProperty = ns,
-                CreationTimestamp = Now.AddMinutes(-20),
+                CreationTimestamp = Now.AddMinutes(-20).UtcDateTime,
                 Labels = new Dictionary<string, string> { [LabelKeys.Job] = job },
             },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "trainer", Image = "ghcr.io/clustertune/trainer:1.0" }], RestartPolicy = "Never" },
@@ -111,25 +111,25 @@ internal static class Objects
     }
 
     public static void Unschedulable(V1Pod pod, string message) =>
-        pod.Status!.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = message, LastTransitionTime = Now.AddMinutes(-19) }];
+        pod.Status!.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = message, LastTransitionTime = Now.AddMinutes(-19).UtcDateTime }];
 
     public static void Waiting(V1Pod pod, string reason, string message)
     {
         pod.Spec!.NodeName = "gpu-node-1";
-        pod.Status!.StartTime = Now.AddMinutes(-18);
+        pod.Status!.StartTime = Now.AddMinutes(-18).UtcDateTime;
         pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }];
         pod.Status.ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = reason, Message = message } } }];
     }
 
     public static Corev1Event Event(string kind, string subject, string reason, string message, DateTimeOffset at, string type = "Normal", string ns = "default") => new()
     {
-        Metadata = new V1ObjectMeta { Name = $"{subject}.{Guid.NewGuid():N}", V1Namespace = ns },
-        InvolvedObject = new V1ObjectReference { Kind = kind, Name = subject, V1Namespace = ns, ApiVersion = kind == "Pod" ? "v1" : ApiGroup.ApiVersion },
+        Metadata = new V1ObjectMeta { Name = $"{subject}.{Guid.NewGuid():N}", NamespaceProperty = ns },
+        InvolvedObject = new V1ObjectReference { Kind = kind, Name = subject, NamespaceProperty = ns, ApiVersion = kind == "Pod" ? "v1" : ApiGroup.ApiVersion },
         Reason = reason,
         Message = message,
         Type = type,
-        FirstTimestamp = at,
-        LastTimestamp = at,
+        FirstTimestamp = at.UtcDateTime,
+        LastTimestamp = at.UtcDateTime,
         Count = 1,
         Source = new V1EventSource { Component = "clustertune-operator" },
     };

@@ -1,3 +1,4 @@
+using ClusterTune.Kubernetes;
 using k8s.Models;
 using System.Diagnostics;
 using System.Globalization;
@@ -107,7 +108,7 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sweep {job.Status?.Phase} after {clock.Elapsed.TotalSeconds:0} s: {job.Status?.Trials?.Succeeded} succeeded, {job.Status?.Trials?.EarlyStopped} early-stopped, {job.Status?.Trials?.Failed} failed; best {job.Status?.BestTrial?.Name} = {job.Status?.BestTrial?.Objective}"));
         output.WriteLine($"pod creates failed by the fault rule: {podFaults.Fired} of {podFaults.Matched} matched");
-        foreach (var t in (await _cluster.Client.ListAsync<Trial>("default", null, ct)).Items)
+        foreach (var t in (await _cluster.Client.ListAsync<Trial>("default", ct: ct)).Items)
             output.WriteLine($"  {t.Metadata.Name} {t.Status?.Phase} attempts {t.Status?.Attempts} objective {t.Status?.Objective} {t.Status?.Reason} {t.Status?.Message}");
         Assert.Equal(FineTuneJobPhase.Succeeded, job.Status?.Phase);
 

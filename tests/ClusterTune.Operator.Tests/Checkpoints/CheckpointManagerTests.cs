@@ -31,7 +31,7 @@ public sealed class CheckpointManagerTests : IDisposable
     {
         var job = new FineTuneJob
         {
-            Metadata = new V1ObjectMeta { Name = "sweep", V1Namespace = "ml", Uid = "u" },
+            Metadata = new V1ObjectMeta { Name = "sweep", NamespaceProperty = "ml", Uid = "u" },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "file:///m" },
@@ -57,7 +57,7 @@ public sealed class CheckpointManagerTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "optimizer", "state.bin"), $"opt-{index}");
         return new Trial
         {
-            Metadata = new V1ObjectMeta { Name = $"sweep-{index}", V1Namespace = "ml" },
+            Metadata = new V1ObjectMeta { Name = $"sweep-{index}", NamespaceProperty = "ml" },
             Spec = new TrialSpec { JobName = "sweep", Index = index, Params = new() { ["loraRank"] = index, ["lrFactor"] = 0.1, ["optimizer"] = "adamw" } },
             Status = new TrialStatus { Phase = phase, Objective = objective, CheckpointUri = "file://" + dir, Metrics = new() { ["accuracy"] = objective ?? 0 } },
         };

@@ -22,7 +22,7 @@ public sealed class OperatorProcessTests : IClassFixture<EmbeddedApiServerFixtur
         var dll = RepoPaths.Combine("operators", "ClusterTune.Operator", "bin", "Release", "net10.0", "ClusterTune.Operator.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution in Release (make build)");
         var kubeconfig = _fixture.WriteKubeconfig();
-        using var client = new IKubernetes(new KubernetesClientOptions { Server = _fixture.BaseAddress, V1Namespace = "default" });
+        using var client = KubeConnection.Create(KubeConnection.ForServer(_fixture.BaseAddress));
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--kubeconfig", kubeconfig, "--listen", "http://127.0.0.1:0", "--lease-namespace", "default", "--checkpoint-root", _fixture.TempDirectory },

@@ -5,7 +5,7 @@ using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
-using K = ClusterTune.Kubernetes.Models;
+using ClusterTune.Kubernetes;
 
 namespace ClusterTune.Operator.Tests.Planning;
 
@@ -25,7 +25,7 @@ internal static class Fixtures
     {
         var job = new FineTuneJob
         {
-            Metadata = new V1ObjectMeta { Name = JobName, V1Namespace = Ns, Uid = JobUid, Generation = 1 },
+            Metadata = new V1ObjectMeta { Name = JobName, NamespaceProperty = Ns, Uid = JobUid, Generation = 1 },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "file:///models/base.safetensors", Architecture = "clustertune-cnn-v1" },
@@ -57,7 +57,7 @@ internal static class Fixtures
                 Name = ResourceNames.Trial(JobName, index),
                 NamespaceProperty = Ns,
                 Uid = $"trial-uid-{index}",
-                Labels = new() { [LabelKeys.Job] = JobName, [LabelKeys.Trial] = ResourceNames.Trial(JobName, index), [LabelKeys.TrialIndex] = $"{index}" },
+                Labels = new Dictionary<string, string> { [LabelKeys.Job] = JobName, [LabelKeys.Trial] = ResourceNames.Trial(JobName, index), [LabelKeys.TrialIndex] = $"{index}" },
             },
             Spec = new TrialSpec
             {
@@ -98,51 +98,51 @@ internal static class Fixtures
 
     // ---- pods ----
 
-    public static K.Pod Pod(int attempt, int index = 0) => new()
+    public static V1Pod Pod(int attempt, int index = 0) => new()
     {
-        Metadata = new V1ObjectMeta { Name = ResourceNames.Pod(JobName, index, attempt), V1Namespace = Ns, Uid = $"pod-uid-{index}-{attempt}" },
-        Status = new K.PodStatus { Phase = K.PodPhases.Pending },
+        Metadata = new V1ObjectMeta { Name = ResourceNames.Pod(JobName, index, attempt), NamespaceProperty = Ns, Uid = $"pod-uid-{index}-{attempt}" },
+        Status = new V1PodStatus { Phase = PodPhases.Pending },
     };
 
-    public static K.Pod Waiting(int attempt, string? reason = "ContainerCreating", string? message = null)
+    public static V1Pod Waiting(int attempt, string? reason = "ContainerCreating", string? message = null)
     {
         var p = Pod(attempt);
-        p.Status!.ContainerStatuses = [new K.ContainerStatus { Name = "trainer", State = new K.ContainerState { Waiting = new K.ContainerStateWaiting { Reason = reason, Message = message } } }];
+        p.Status!.ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = reason, Message = message } } }];
         return p;
     }
 
-    public static K.Pod Running(int attempt, DateTimeOffset startedAt)
+    public static V1Pod Running(int attempt, DateTimeOffset startedAt)
     {
         var p = Pod(attempt);
-        p.Status = new K.PodStatus
+        p.Status = new V1PodStatus
         {
-            Phase = K.PodPhases.Running,
-            StartTime = startedAt,
-            ContainerStatuses = [new K.ContainerStatus { Name = "trainer", State = new K.ContainerState { Running = new K.ContainerStateRunning { StartedAt = startedAt } } }],
+            Phase = PodPhases.Running,
+            StartTime = startedAt.UtcDateTime,
+            ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = startedAt.UtcDateTime } } }],
         };
         return p;
     }
 
-    public static K.Pod Terminated(int attempt, int exitCode, string? containerReason = null, string? message = null,
+    public static V1Pod Terminated(int attempt, int exitCode, string? containerReason = null, string? message = null,
         string? podReason = null, DateTimeOffset? started = null, DateTimeOffset? finished = null)
     {
         var p = Pod(attempt);
-        p.Status = new K.PodStatus
+        p.Status = new V1PodStatus
         {
-            Phase = exitCode == 0 && podReason is null ? K.PodPhases.Succeeded : K.PodPhases.Failed,
+            Phase = exitCode == 0 && podReason is null ? PodPhases.Succeeded : PodPhases.Failed,
             Reason = podReason,
-            StartTime = started ?? T0,
+            StartTime = (started ?? T0).UtcDateTime,
             ContainerStatuses =
             [
-                new K.ContainerStatus
+                new V1ContainerStatus
                 {
                     Name = "trainer",
-                    State = new K.ContainerState
+                    State = new V1ContainerState
                     {
-                        Terminated = new K.ContainerStateTerminated
+                        Terminated = new V1ContainerStateTerminated
                         {
                             ExitCode = exitCode, Reason = containerReason ?? (exitCode == 0 ? "Completed" : "Error"), Message = message,
-                            StartedAt = started ?? T0, FinishedAt = finished ?? T0.AddMinutes(10),
+                            StartedAt = (started ?? T0).UtcDateTime, FinishedAt = (finished ?? T0.AddMinutes(10)).UtcDateTime,
                         },
                     },
                 },
@@ -152,16 +152,16 @@ internal static class Fixtures
     }
 
     /// <summary>A pod-level failure without a container state (Evicted, NodeLost).</summary>
-    public static K.Pod PodFailed(int attempt, string podReason)
+    public static V1Pod PodFailed(int attempt, string podReason)
     {
         var p = Pod(attempt);
-        p.Status = new K.PodStatus { Phase = K.PodPhases.Failed, Reason = podReason, Message = $"the pod was {podReason}", StartTime = T0 };
+        p.Status = new V1PodStatus { Phase = PodPhases.Failed, Reason = podReason, Message = $"the pod was {podReason}", StartTime = T0.UtcDateTime };
         return p;
     }
 
-    public static K.Pod Deleting(K.Pod pod, DateTimeOffset since, long grace = 30)
+    public static V1Pod Deleting(V1Pod pod, DateTimeOffset since, long grace = 30)
     {
-        pod.Metadata.DeletionTimestamp = since;
+        pod.Metadata.DeletionTimestamp = since.UtcDateTime;
         pod.Metadata.DeletionGracePeriodSeconds = grace;
         return pod;
     }
@@ -173,7 +173,7 @@ internal static class Fixtures
 
     // ---- planning ----
 
-    public static TrialPlan PlanTrial(Trial trial, FineTuneJobSpec spec, IReadOnlyList<K.Pod> pods, DateTimeOffset? now = null,
+    public static TrialPlan PlanTrial(Trial trial, FineTuneJobSpec spec, IReadOnlyList<V1Pod> pods, DateTimeOffset? now = null,
         bool jobEnded = false, bool suspended = false, TimeSpan? stuck = null) =>
         TrialPlanner.Plan(new TrialPlanInput(trial, spec, jobEnded, suspended, pods, now ?? At(5), stuck ?? TimeSpan.FromMinutes(5)));
 

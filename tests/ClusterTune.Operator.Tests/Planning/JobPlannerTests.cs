@@ -252,7 +252,7 @@ public sealed class JobPlannerTests
     {
         var job = Started(s =>
         {
-            s.Trainer.Resources = new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } };
+            s.Trainer.Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { [Gpus.NvidiaGpu] = gpus } };
             s.Budget!.MaxGpuHours = 1;
         });
         var done = Done(0, 0.8);

@@ -5,7 +5,7 @@ using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
-using K = ClusterTune.Kubernetes.Models;
+using ClusterTune.Kubernetes;
 
 namespace ClusterTune.Operator.Tests.Planning;
 
@@ -17,11 +17,11 @@ public sealed class PodTemplateTests
     {
         s.Trainer.Resources = new V1ResourceRequirements
         {
-            Requests = new() { ["cpu"] = "2", [ResourceRequirements.NvidiaGpu] = 1 },
-            Limits = new() { ["memory"] = "8Gi", [ResourceRequirements.NvidiaGpu] = 1 },
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "2", [Gpus.NvidiaGpu] = 1 },
+            Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = "8Gi", [Gpus.NvidiaGpu] = 1 },
         };
         s.Trainer.NodeSelector = new() { ["accelerator"] = "a100" };
-        s.Trainer.Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" }];
+        s.Trainer.Tolerations = [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }];
         s.Trainer.PriorityClassName = "batch-low";
         s.Trainer.ServiceAccountName = "trainer";
         s.Trainer.Env = [new V1EnvVar { Name = "CT_THREADS", Value = "2" }];
@@ -36,7 +36,7 @@ public sealed class PodTemplateTests
         return t;
     }
 
-    private static (K.Pod Pod, Dictionary<string, K.EnvVar> Env) Build(OperatorOptions? options = null)
+    private static (V1Pod Pod, Dictionary<string, V1EnvVar> Env) Build(OperatorOptions? options = null)
     {
         var job = GpuJob();
         var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), TrialWithCheckpoint(), 2, "tok-123", options ?? Options);
@@ -77,7 +77,7 @@ public sealed class PodTemplateTests
     {
         var job = Job(s =>
         {
-            s.Trainer.Resources = gpus > 0 ? new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = gpus } } : null;
+            s.Trainer.Resources = gpus > 0 ? new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { [Gpus.NvidiaGpu] = gpus } } : null;
             s.Trainer.Env = userDevice is null ? null : [new V1EnvVar { Name = TrialEnv.Device, Value = userDevice }];
         });
         var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), TrialWithCheckpoint(), 1, "t", Options);
@@ -157,12 +157,12 @@ public sealed class PodTemplateTests
         Assert.Equal("Never", spec.RestartPolicy);
         Assert.Equal("clustertune/trainer:dev", c.Image);
         Assert.Equal(["ctune-trainer"], c.Command!);
-        Assert.Equal("1", c.Resources!.Limits![ResourceRequirements.NvidiaGpu]);
-        Assert.Equal("1", c.Resources.Requests![ResourceRequirements.NvidiaGpu]);
+        Assert.Equal("1", c.Resources!.Limits![Gpus.NvidiaGpu]);
+        Assert.Equal("1", c.Resources.Requests![Gpus.NvidiaGpu]);
         Assert.Equal("8Gi", c.Resources.Limits["memory"]);
         Assert.Equal("a100", spec.NodeSelector!["accelerator"]);
         var tol = Assert.Single(spec.Tolerations!);
-        Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (tol.Key, tol.Operator, tol.Effect));
+        Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (tol.Key, tol.OperatorProperty, tol.Effect));
         Assert.Equal("batch-low", spec.PriorityClassName);
         Assert.Equal("trainer", spec.ServiceAccountName);
         Assert.Equal(45, spec.TerminationGracePeriodSeconds);

@@ -128,7 +128,7 @@ public sealed class SweepMappingTests
             s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Tpe, Seed = 7 };
             s.Objective = new ObjectiveSpec { Metric = "val_loss", Target = 0.1 };
             s.Budget = new BudgetSpec { MaxTrials = 20, MaxFailedTrials = 2, MaxDuration = "1h30m", NotImprovingTrials = 5 };
-            s.Trainer.Resources = new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = 1 } };
+            s.Trainer.Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { [Gpus.NvidiaGpu] = 1 } };
             s.Budget.MaxGpuHours = 4;
         }));
         Assert.Equal(S.EarlyStoppingKind.None, c.EarlyStopping.Kind);

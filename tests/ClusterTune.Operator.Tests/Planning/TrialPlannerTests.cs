@@ -3,7 +3,7 @@ using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
-using K = ClusterTune.Kubernetes.Models;
+using ClusterTune.Kubernetes;
 
 namespace ClusterTune.Operator.Tests.Planning;
 
@@ -53,7 +53,7 @@ public sealed class TrialPlannerTests
     public void Succeeded_pod_with_result_fills_objective_metrics_checkpoints_and_trainable_fields()
     {
         var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
-        var spec = Spec(s => s.Trainer.Resources = new V1ResourceRequirements { Limits = new() { [ResourceRequirements.NvidiaGpu] = 2 } });
+        var spec = Spec(s => s.Trainer.Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { [Gpus.NvidiaGpu] = 2 } });
         var plan = PlanTrial(trial, spec, [Terminated(1, 0, message: Result(objective: 0.93), started: At(0), finished: At(10))], now: At(11));
 
         var s = plan.Status!;
@@ -74,7 +74,7 @@ public sealed class TrialPlannerTests
     }
 
     /// <summary>Rows: case, pod (attempt 1 of a Running trial), retryOnOom, expected phase, reason, create attempt, text the message must contain.</summary>
-    public static TheoryData<string, K.Pod, bool, TrialPhase, string, int?, string?> Outcomes() => new()
+    public static TheoryData<string, V1Pod, bool, TrialPhase, string, int?, string?> Outcomes() => new()
     {
         { "exit 0 without objective", Terminated(1, 0, message: Result(objective: null)), false, TrialPhase.Failed, TrialReasons.InvalidObjective, null, "no finite objective" },
         { "exit 0 without any message", Terminated(1, 0), false, TrialPhase.Failed, TrialReasons.InvalidObjective, null, null },
@@ -91,7 +91,7 @@ public sealed class TrialPlannerTests
 
     [Theory]
     [MemberData(nameof(Outcomes))]
-    public void Finished_pod_outcomes(string name, K.Pod pod, bool retryOnOom, TrialPhase phase, string reason, int? create, string? message)
+    public void Finished_pod_outcomes(string name, V1Pod pod, bool retryOnOom, TrialPhase phase, string reason, int? create, string? message)
     {
         _ = name;
         var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
@@ -428,7 +428,7 @@ public sealed class TrialPlannerTests
     }
 
     /// <summary>Scenarios for the idempotence check: a trial, its pods, the job-level flags, the time.</summary>
-    public static TheoryData<string, Trial, K.Pod[], bool, bool, double> Scenarios()
+    public static TheoryData<string, Trial, V1Pod[], bool, bool, double> Scenarios()
     {
         var running = Status(TrialPhase.Running, reason: TrialReasons.PodRunning);
         var runningHb = Status(TrialPhase.Running, reason: TrialReasons.PodRunning);
@@ -455,7 +455,7 @@ public sealed class TrialPlannerTests
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public void Planning_again_on_the_planned_status_changes_nothing(string name, Trial trial, K.Pod[] pods, bool jobEnded, bool suspended, double minutes)
+    public void Planning_again_on_the_planned_status_changes_nothing(string name, Trial trial, V1Pod[] pods, bool jobEnded, bool suspended, double minutes)
     {
         _ = name;
         var spec = name.StartsWith("paused", StringComparison.Ordinal) ? Promote() : Spec();
@@ -478,7 +478,7 @@ public sealed class TrialPlannerTests
     public void Paused_and_terminal_phases_never_create_a_second_pod_for_the_same_attempt()
     {
         // Property: whatever the pod outcome, a created attempt number is always status.attempts + 1 and names a pod not in the list.
-        foreach (var (_, trial, pods, jobEnded, suspended, minutes) in Scenarios().Select(r => ((string)r[0], (Trial)r[1], (K.Pod[])r[2], (bool)r[3], (bool)r[4], (double)r[5])))
+        foreach (var (_, trial, pods, jobEnded, suspended, minutes) in Scenarios().Select(r => ((string)r[0], (Trial)r[1], (V1Pod[])r[2], (bool)r[3], (bool)r[4], (double)r[5])))
         {
             var spec = trial.Status?.Phase == TrialPhase.Paused ? Promote() : Spec();
             var plan = PlanTrial(trial, spec, pods, At(minutes), jobEnded, suspended);

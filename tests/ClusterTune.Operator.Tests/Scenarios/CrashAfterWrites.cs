@@ -12,9 +12,10 @@ internal sealed class CrashAfterWrites(int k)
     /// <summary>Completes once the k-th write got its answer.</summary>
     public TaskCompletionSource Crashed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public HttpMessageHandler Wrap(HttpMessageHandler inner) => new Handler(this, inner);
+    /// <summary>A handler to put in the operator's client pipeline.</summary>
+    public DelegatingHandler Handler() => new CountingHandler(this);
 
-    private sealed class Handler(CrashAfterWrites owner, HttpMessageHandler inner) : DelegatingHandler(inner)
+    private sealed class CountingHandler(CrashAfterWrites owner) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -50,7 +50,7 @@ public sealed class LeaderElectionScenarioTests
 
     private static OperatorHost Replica(SweepHarness h, string identity, out Task run, out CancellationTokenSource stop)
     {
-        var host = new OperatorHost(new KubernetesClientOptions { Server = h.Server.BaseAddress, V1Namespace = "default" }, new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(h.Server.BaseAddress), new OperatorOptions
         {
             CheckpointRoot = h.CheckpointRoot,
             OtlpEndpoint = "http://127.0.0.1:1",

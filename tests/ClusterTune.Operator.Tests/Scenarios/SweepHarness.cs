@@ -7,7 +7,6 @@ using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Models;
-using EnvVar = ClusterTune.Api.V1Alpha1.EnvVar;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterTune.Operator.Tests.Scenarios;
@@ -53,7 +52,7 @@ internal sealed class SweepHarness : IAsyncDisposable
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
             server.InstallCrds(yaml);
-        var client = new IKubernetes(new KubernetesClientOptions { Server = server.BaseAddress, V1Namespace = "default" });
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
         var script = Path.Combine(AppContext.BaseDirectory, "Scenarios", "contract_trainer.py");
         var agent = new ProcessNodeAgent(client, new NodeAgentOptions
         {
@@ -67,16 +66,16 @@ internal sealed class SweepHarness : IAsyncDisposable
         return new SweepHarness(server, dir, agent, client);
     }
 
-    /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="wrap"/> sees its HTTP traffic.</summary>
-    public async Task StartOperatorAsync(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
+    /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="handlers"/> see its HTTP traffic.</summary>
+    public async Task StartOperatorAsync(params DelegatingHandler[] handlers)
     {
-        var host = new OperatorHost(new KubernetesClientOptions { Server = Server.BaseAddress, V1Namespace = "default", WrapHandler = wrap }, new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(Server.BaseAddress), new OperatorOptions
         {
             CheckpointRoot = CheckpointRoot,
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
             ObservationFlushInterval = TimeSpan.FromMilliseconds(200),
-        }, NullLoggerFactory.Instance);
+        }, NullLoggerFactory.Instance, extraHandlers: handlers);
         await host.StartWebAsync("http://127.0.0.1:0");
         _operatorStop = new CancellationTokenSource();
         _operatorRun = host.RunAsync(_operatorStop.Token);
@@ -104,7 +103,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public static FineTuneJob GridJob(string name, IEnumerable<double> lrFactors, IEnumerable<long> freezeDepths, int parallelism = 2,
         int epochs = 3, double epochSeconds = 0, params (string Name, string Value)[] env) => new()
         {
-            Metadata = new V1ObjectMeta { Name = name, V1Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
             Spec = new FineTuneJobSpec
             {
                 Model = new ModelSpec { BaseCheckpointUri = "/models/base" },
@@ -137,7 +136,7 @@ internal sealed class SweepHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
-            last = await Client.TryGetAsync<FineTuneJob>(name);
+            last = await Client.TryGetAsync<FineTuneJob>(name, "default");
             if (last is not null && done(last)) return last;
             await Task.Delay(100);
         }
@@ -162,12 +161,12 @@ internal sealed class SweepHarness : IAsyncDisposable
         && (j.Status.Phase == FineTuneJobPhase.Failed || Conditions.Find(j.Status.Conditions, ConditionTypes.CheckpointPromoted)?.Reason != ConditionReasons.PromotionPending);
 
     public async Task<IReadOnlyList<Trial>> TrialsAsync(string job) =>
-        (await Client.ListAsync<Trial>("default", new ListOptions { LabelSelector = $"{LabelKeys.Job}={job}" })).Items;
+        (await Client.ListAsync<Trial>("default", labelSelector: $"{LabelKeys.Job}={job}")).Items.ToList();
 
     public async Task<IReadOnlyList<V1Pod>> PodsAsync(string job) =>
-        (await Client.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = $"{LabelKeys.Job}={job}" })).Items;
+        (await Client.ListAsync<V1Pod>("default", labelSelector: $"{LabelKeys.Job}={job}")).Items.ToList();
 
-    public static string KubernetesJsonText<T>(T value) => Kubernetes.Serialization.KubernetesJson.Serialize(value);
+    public static string KubernetesJsonText<T>(T value) => KubernetesJson.Serialize(value!);
 
     public async ValueTask DisposeAsync()
     {

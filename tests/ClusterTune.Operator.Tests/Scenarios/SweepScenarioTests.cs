@@ -1,3 +1,4 @@
+using k8s.Autorest;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
@@ -23,7 +24,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
     {
         await using var h = await SweepHarness.StartAsync();
         var writes = new WriteCounter();
-        await h.StartOperatorAsync(writes.Wrap);
+        await h.StartOperatorAsync(writes.Handler());
         await h.Client.CreateAsync(SweepHarness.GridJob("grid", LrFactors, FreezeDepths));
         var job = await h.WaitForJobAsync("grid", SweepHarness.Finished);
 
@@ -60,7 +61,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
     {
         await using var h = await SweepHarness.StartAsync();
         var crash = new CrashAfterWrites(k);
-        await h.StartOperatorAsync(inner => crash.Wrap(inner));
+        await h.StartOperatorAsync(crash.Handler());
         await h.Client.CreateAsync(SweepHarness.GridJob("crash", LrFactors, FreezeDepths));
         await crash.Crashed.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await h.CrashOperatorAsync();
@@ -145,7 +146,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await h.WaitUntilAsync(() => Task.FromResult(Directory.Exists(Path.Combine(jobDir, "trials"))), "trials write checkpoints");
 
         await h.Client.DeleteAsync<FineTuneJob>("doomed", "default");
-        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<FineTuneJob>("doomed") is null, "the job is gone");
+        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<FineTuneJob>("doomed", "default") is null, "the job is gone");
         await h.WaitUntilAsync(async () => (await h.PodsAsync("doomed")).Count == 0 && (await h.TrialsAsync("doomed")).Count == 0, "no orphan pods or trials");
         Assert.False(Directory.Exists(Path.Combine(jobDir, "trials")), "deletePolicy keepPromoted deletes trial checkpoints");
     }
@@ -157,7 +158,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await h.StartOperatorAsync();
         await h.Client.CreateAsync(SweepHarness.GridJob("victim", [0.1], [0], parallelism: 1, env: ("CT_FAKE_HANG_ATTEMPT", "1")));
         var podName = ResourceNames.Pod("victim", 0, 1);
-        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<V1Pod>(podName) is { Status.Phase: PodPhases.Running }, "attempt 1 runs");
+        await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<V1Pod>(podName, "default") is { Status.Phase: PodPhases.Running }, "attempt 1 runs");
         await h.Client.DeleteAsync<V1Pod>(podName, "default");
 
         var job = await h.WaitForJobAsync("victim", SweepHarness.Finished);
@@ -219,9 +220,10 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await using var h = await SweepHarness.StartAsync();
         var job = SweepHarness.GridJob("negative", LrFactors, FreezeDepths);
         job.Spec.Trainer.Epochs = 0;
-        var e = await Assert.ThrowsAsync<InvalidException>(() => h.Client.CreateAsync(job));
-        Assert.Contains(e.Causes, c => c.Field == "spec.trainer.epochs");
-        Assert.Null(await h.Client.TryGetAsync<FineTuneJob>("negative"));
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => h.Client.CreateAsync(job));
+        Assert.True(e.IsInvalid());
+        Assert.Contains(e.Status()!.Details.Causes, c => c.Field == "spec.trainer.epochs");
+        Assert.Null(await h.Client.TryGetAsync<FineTuneJob>("negative", "default"));
     }
 
     private static void AssertOracleBest(FineTuneJob job)

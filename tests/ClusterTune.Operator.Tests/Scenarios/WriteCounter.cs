@@ -7,9 +7,10 @@ internal sealed class WriteCounter
 {
     public ConcurrentDictionary<string, int> ByResource { get; } = new();
 
-    public HttpMessageHandler Wrap(HttpMessageHandler inner) => new Handler(this, inner);
+    /// <summary>A handler to put in the operator's client pipeline.</summary>
+    public DelegatingHandler Handler() => new CountingHandler(this);
 
-    private sealed class Handler(WriteCounter owner, HttpMessageHandler inner) : DelegatingHandler(inner)
+    private sealed class CountingHandler(WriteCounter owner) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
