@@ -139,7 +139,14 @@ public sealed partial class OperatorHost : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(leading);
         var ct = stop.Token;
         var caches = new OperatorCaches(_client, Options.WatchNamespace, _time, _loggers);
-        var api = new ApiActions(_client, new EventRecorder(_client, "clustertune-operator", Options.Identity, _time, _loggers.CreateLogger("clustertune.events")));
+        var recorder = new EventRecorder(_client, "clustertune-operator", Options.Identity, _time, _loggers.CreateLogger("clustertune.events"));
+        var api = new ApiActions(_client, recorder);
+        // An object that does not fit the API types is skipped, not retried forever: tell its owner once per version.
+        void Undecodable(UndecodableObject o) => _ = recorder.RecordAsync(o.Reference, EventTypes.Warning, EventReasons.ObjectUndecodable,
+            $"ClusterTune cannot read this {o.Reference.Kind} and ignores it until it is fixed: {o.Error}", CancellationToken.None);
+        caches.Jobs.OnUndecodable = Undecodable;
+        caches.Trials.OnUndecodable = Undecodable;
+        caches.Pods.OnUndecodable = Undecodable;
         using var jobQueue = new WorkQueue<string>(timeProvider: _time);
         using var trialQueue = new WorkQueue<string>(timeProvider: _time);
         caches.Jobs.EnqueueTo(jobQueue);

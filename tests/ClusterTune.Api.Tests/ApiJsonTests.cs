@@ -97,7 +97,7 @@ public sealed class ApiJsonTests
     {
         var c = new V1Condition { Type = ConditionTypes.Validated, Status = ConditionStatus.False, Reason = ConditionReasons.SpecInvalid, Message = "m", ObservedGeneration = 4, LastTransitionTime = DateTime.UnixEpoch };
         var node = JsonSerializer.SerializeToNode(c, ApiJson.Options)!.AsObject();
-        Assert.Equal(["type", "status", "observedGeneration", "lastTransitionTime", "reason", "message"], node.Select(kv => kv.Key));
+        Assert.Equal(["lastTransitionTime", "message", "observedGeneration", "reason", "status", "type"], node.Select(kv => kv.Key).Order(StringComparer.Ordinal));
         Assert.Equal("1970-01-01T00:00:00Z", node["lastTransitionTime"]!.GetValue<string>());
     }
 }

@@ -136,7 +136,7 @@ public sealed class KubectlEndToEndTests : ServerHarness
         Server.PodLogProvider = logs;
         var pod = WriteFile("pod.yaml", """
             apiVersion: v1
-            kind: V1Pod
+            kind: Pod
             metadata:
               name: trainer-0
             spec:

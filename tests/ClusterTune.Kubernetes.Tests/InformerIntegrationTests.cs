@@ -94,14 +94,17 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await Eventually.TrueAsync(() => fx.Server.OpenWatchCount > 0, "the informer's watch to open");
+        // Seeing an object created after the list proves this informer's watch is open (the server's open-watch count
+        // can still include an earlier test's watch on another namespace).
+        await c.CreateAsync(NewPod(ns, "marker", "j"));
+        await Eventually.TrueAsync(() => informer.Get(ns, "marker") is not null, "the informer's watch to deliver");
 
         // 1. A dropped connection: re-watch from the last version, no relist needed.
         var watchesBefore = informer.Watches;
         fx.Server.Faults.DropWatches(r => r.Namespace == ns);
         await c.CreateAsync(NewPod(ns, "after-drop", "j"));
-        await Eventually.TrueAsync(() => informer.Get(ns, "after-drop") is not null, "the create after the drop");
-        Assert.True(informer.Watches > watchesBefore);
+        // The create may still ride the old stream before the drop lands; the reconnect must follow either way.
+        await Eventually.TrueAsync(() => informer.Get(ns, "after-drop") is not null && informer.Watches > watchesBefore, () => $"the create after the drop and a re-watch (watches {informer.Watches} before {watchesBefore}, lists {informer.Lists}, open {fx.Server.OpenWatchCount}, cached {informer.Count})");
         Assert.Equal(1, informer.Lists);
 
         // 2. Watches fail while "doomed" is deleted; the history is compacted and the next watch gets 410.

@@ -103,3 +103,20 @@ public sealed class RetryPolicyTests
         Assert.Null(RetryAfter.Parse(header, DateTimeOffset.UnixEpoch));
     }
 }
+
+public sealed class IdempotencyTests
+{
+    [Theory]
+    [InlineData("GET", null, null, true)]
+    [InlineData("DELETE", null, null, true)]
+    [InlineData("PUT", "application/json", """{"metadata":{"name":"a","resourceVersion":"3"}}""", true)]
+    [InlineData("PATCH", "application/merge-patch+json", """{"metadata":{"labels":{"a":"b"}}}""", true)]
+    [InlineData("POST", "application/json", """{"metadata":{"name":"sweep-a-0"}}""", true)]
+    [InlineData("POST", "application/json", """{"metadata":{"generateName":"trial-"}}""", false)]
+    [InlineData("POST", "application/json", """{"metadata":{"name":""}}""", false)]
+    [InlineData("POST", "application/json", "not json", false)]
+    [InlineData("PATCH", "application/json-patch+json", """[{"op":"test","path":"/a","value":1},{"op":"remove","path":"/a"}]""", true)]
+    [InlineData("PATCH", "application/json-patch+json", """[{"op":"add","path":"/a/-","value":1}]""", false)]
+    public void A_request_is_retried_after_a_lost_answer_only_when_repeating_it_is_harmless(string method, string? mediaType, string? body, bool idempotent) =>
+        Assert.Equal(idempotent, Retry.RetryHandler.IsIdempotent(new HttpMethod(method), mediaType, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body)));
+}

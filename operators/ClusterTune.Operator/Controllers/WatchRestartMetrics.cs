@@ -25,6 +25,9 @@ internal sealed class WatchRestartMetrics(ClusterTuneMetrics metrics, Func<Opera
                 _last.Clear();
             }
 
+            metrics.UndecodableObjects.WithLabels("finetunejobs").Set(caches.Jobs.UndecodableCount);
+            metrics.UndecodableObjects.WithLabels("trials").Set(caches.Trials.UndecodableCount);
+            metrics.UndecodableObjects.WithLabels("pods").Set(caches.Pods.UndecodableCount);
             Add("finetunejobs", caches.Jobs.Lists, caches.Jobs.Watches);
             Add("trials", caches.Trials.Lists, caches.Trials.Watches);
             Add("pods", caches.Pods.Lists, caches.Pods.Watches);

@@ -166,6 +166,13 @@ public static class CrdGenerator
         else throw new NotSupportedException($"No OpenAPI mapping for {t.FullName} ({property?.DeclaringType?.Name}.{property?.Name}).");
 
         if (property is not null) ApplyAttributes(s, property);
+        if (t == typeof(int))
+        {
+            // The server must refuse what the operator cannot read: a value beyond int32 used to be stored (format
+            // int32 is not enforced) and then made every decode of the object fail.
+            s["minimum"] ??= int.MinValue;
+            s["maximum"] ??= int.MaxValue;
+        }
         return s;
     }
 

@@ -19,6 +19,8 @@ public static class EventReasons
     public const string CheckpointPromotionFailed = "CheckpointPromotionFailed";
     public const string CheckpointsDeleted = "CheckpointsDeleted";
     public const string CleanupCompleted = "CleanupCompleted";
+    /// <summary>Warning: the object does not fit the API types (e.g. a number beyond int32), so the operator skips it.</summary>
+    public const string ObjectUndecodable = "ObjectUndecodable";
 
     // On the Trial
     public const string PodCreated = "PodCreated";

@@ -39,6 +39,12 @@ internal sealed class ClusterConnection : IDisposable
         KubernetesClientConfiguration config;
         try
         {
+            if (args.Context is { } wanted)
+            {
+                var known = KubernetesClientConfiguration.LoadKubeConfig(path).Contexts?.Select(x => x.Name).ToList() ?? [];
+                if (!known.Contains(wanted))
+                    throw new UsageException($"--context: kubeconfig context '{wanted}' not found; known: {(known.Count == 0 ? "none" : string.Join(", ", known))} (in {path})");
+            }
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: args.Context);
         }
         catch (KubeConfigException e)

@@ -9,7 +9,7 @@ internal sealed class Sandbox
     public Sandbox(string workRoot, V1Pod pod)
     {
         var m = pod.Metadata;
-        Root = Path.Combine(Path.GetFullPath(workRoot), "pods", $"{m.Namespace}_{m.Name}_{m.Uid}");
+        Root = Path.Combine(Path.GetFullPath(workRoot), "pods", $"{m.NamespaceProperty}_{m.Name}_{m.Uid}");
     }
 
     public string Root { get; }

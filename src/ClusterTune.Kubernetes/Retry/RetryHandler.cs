@@ -4,8 +4,10 @@ namespace ClusterTune.Kubernetes.Retry;
 
 /// <summary>
 /// KubernetesClient sends each request once; this handler in its pipeline adds <see cref="RetryPolicy"/>: a
-/// per-attempt timeout (never on watches, which stay open by design) and retries with backoff, honouring
-/// Retry-After. POST and JSON-patch writes count as non-idempotent; everything else is safe to repeat.
+/// per-attempt timeout and retries with backoff, honouring Retry-After (watches, which stay open by design, get
+/// neither). A request is idempotent when repeating it cannot apply twice: reads, deletes, PUT and merge patches,
+/// a create with a fixed name (a repeat gets 409 AlreadyExists) and a JSON patch with a test op (a repeat gets 422).
+/// A generateName create or a JSON patch without a test is not.
 /// </summary>
 public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, TimeProvider? time = null, Random? random = null) : DelegatingHandler
 {
@@ -19,10 +21,9 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var watch = request.RequestUri?.Query.Contains("watch=true", StringComparison.OrdinalIgnoreCase) == true;
-        var idempotent = request.Method != HttpMethod.Post &&
-                         request.Content?.Headers.ContentType?.MediaType != "application/json-patch+json";
         // The body must be re-sendable: buffer it once.
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        var idempotent = IsIdempotent(request.Method, request.Content?.Headers.ContentType?.MediaType, body);
         var contentHeaders = request.Content?.Headers.ToList();
         for (var attempt = 0; ; attempt++)
         {
@@ -67,8 +68,12 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
                 }
             }
 
-            if (response is { IsSuccessStatusCode: true })
+            // Watches are not retried here: the informer owns their reconnects (from the last version, with its own
+            // backoff and counters); a silent retry would hide a dropped watch from it.
+            if (response is { IsSuccessStatusCode: true } || (watch && response is not null))
                 return response;
+            if (watch)
+                throw error!;
             var status = response is null ? 0 : (int)response.StatusCode;
             var retryAfter = response?.Headers.TryGetValues("Retry-After", out var values) == true
                 ? RetryAfter.Parse(values.FirstOrDefault(), _time.GetUtcNow())
@@ -85,6 +90,30 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
             }
             response?.Dispose();
             await Task.Delay(decision.Delay, _time, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether sending the request twice has the effect of sending it once (see the class summary).</summary>
+    public static bool IsIdempotent(HttpMethod method, string? mediaType, byte[]? body)
+    {
+        if (method == HttpMethod.Post)
+            return body is not null && HasFixedName(body);
+        if (method == HttpMethod.Patch && mediaType == "application/json-patch+json")
+            return body is not null && System.Text.Encoding.UTF8.GetString(body).Contains("\"op\":\"test\"", StringComparison.Ordinal);
+        return true;
+    }
+
+    private static bool HasFixedName(byte[] body)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("metadata", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Object &&
+                   m.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String && n.GetString()!.Length > 0;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 }

@@ -37,6 +37,7 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
         QueueDepth = Gauge(MetricCatalog.QueueDepth);
         ApiRequests = Counter(MetricCatalog.ApiRequests);
         WatchRestarts = Counter(MetricCatalog.WatchRestarts);
+        UndecodableObjects = Gauge(MetricCatalog.UndecodableObjects);
         Leader = Gauge(MetricCatalog.Leader);
         LeaderTransitions = Counter(MetricCatalog.LeaderTransitions);
         OtlpPointsAccepted = Counter(MetricCatalog.OtlpPointsAccepted);
@@ -88,6 +89,8 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
     public CounterFamily ApiRequests { get; }
     /// <summary>clustertune_operator_watch_restarts_total{resource,reason}.</summary>
     public CounterFamily WatchRestarts { get; }
+    /// <summary>clustertune_operator_undecodable_objects{resource}.</summary>
+    public GaugeFamily UndecodableObjects { get; }
     /// <summary>clustertune_operator_leader{identity}.</summary>
     public GaugeFamily Leader { get; }
     /// <summary>clustertune_operator_leader_transitions_total.</summary>

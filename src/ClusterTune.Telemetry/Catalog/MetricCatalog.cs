@@ -58,6 +58,8 @@ public static class MetricCatalog
         "Kubernetes API requests by verb, resource and HTTP status code.", [L.Verb, L.Resource, L.Code]);
     public static readonly MetricDefinition WatchRestarts = new("clustertune.operator.watch.restarts", "{restart}", MetricType.Counter,
         "Watch restarts by resource and reason (e.g. expired = 410 Gone and relist).", [L.Resource, L.Reason]);
+    public static readonly MetricDefinition UndecodableObjects = new("clustertune.operator.undecodable_objects", "{object}", MetricType.Gauge,
+        "Objects the informers leave out because they do not fit the API types (each also gets a Warning event), by resource.", [L.Resource]);
     public static readonly MetricDefinition Leader = new("clustertune.operator.leader", "", MetricType.Gauge,
         "1 when this replica holds the leader Lease, else 0.", [L.Identity]);
     public static readonly MetricDefinition LeaderTransitions = new("clustertune.operator.leader.transitions", "{transition}", MetricType.Counter,
@@ -78,7 +80,7 @@ public static class MetricCatalog
     [
         Trials, TrialsCreated, TrialsMax, BudgetUsed, BestObjective, GpuTime, GpuTimeLimit,
         TrialObjective, TrainLoss, EvalMetric, TrainEpoch, TrainStep, TrialInfo,
-        Reconciles, ReconcileErrors, ReconcileDuration, QueueDepth, ApiRequests, WatchRestarts, Leader, LeaderTransitions,
+        Reconciles, ReconcileErrors, ReconcileDuration, QueueDepth, ApiRequests, WatchRestarts, UndecodableObjects, Leader, LeaderTransitions,
         OtlpPointsAccepted, OtlpPointsRejected, OtlpPointsDropped, OtlpRequests, OtlpRequestSize,
     ];
 }

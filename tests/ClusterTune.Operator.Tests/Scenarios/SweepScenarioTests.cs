@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s.Autorest;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
@@ -45,6 +46,36 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         output.WriteLine($"API writes by resource: {string.Join(", ", writes.ByResource.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))}");
         output.WriteLine($"trial lifecycle writes per trial: {perTrial:0.0}; job writes per trial: {(writes.ByResource.GetValueOrDefault("finetunejobs") + writes.ByResource.GetValueOrDefault("finetunejobs/status")) / 6.0:0.0}");
         Assert.True(perTrial <= 6, $"{perTrial} writes per trial lifecycle, target 6");
+    }
+
+    [Fact]
+    public async Task AnUndecodableJobIsSkippedWithAWarningWhileOtherSweepsRun()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        await h.StartOperatorAsync();
+        // An object inside a categorical list: the CRD cannot forbid it structurally (values are any JSON scalar, so
+        // they preserve unknown fields), and it does not fit ParamValue. It used to stop the FineTuneJob informer.
+        var bad = JsonNode.Parse(KubernetesJson.Serialize(SweepHarness.GridJob("poison", LrFactors, FreezeDepths)))!.AsObject();
+        bad["spec"]!["searchSpace"]!["lrFactor"]!["values"] = new JsonArray(new JsonObject { ["value"] = 0.1 });
+        await h.Client.CustomObjects.CreateNamespacedCustomObjectAsync(bad, ApiGroup.Group, ApiGroup.Version, "default", FineTuneJob.Plural);
+        await h.Client.CreateAsync(SweepHarness.GridJob("healthy", [0.1], [0, 1]));
+        // A number beyond int32, the other measured poison, the CRD now refuses outright.
+        var huge = JsonNode.Parse(KubernetesJson.Serialize(SweepHarness.GridJob("huge", LrFactors, FreezeDepths)))!.AsObject();
+        huge["spec"]!["trainer"]!["epochs"] = 2147483648L;
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            h.Client.CustomObjects.CreateNamespacedCustomObjectAsync(huge, ApiGroup.Group, ApiGroup.Version, "default", FineTuneJob.Plural));
+        Assert.True(refused.IsInvalid());
+        Assert.Contains(refused.Status()!.Details.Causes, c => c.Field == "spec.trainer.epochs");
+
+        var job = await h.WaitForJobAsync("healthy", SweepHarness.Finished);
+        Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
+        var events = await h.Client.ListAllAsync<Corev1Event>("default", fieldSelector: "involvedObject.name=poison");
+        var warning = Assert.Single(events, e => e.Reason == EventReasons.ObjectUndecodable);
+        Assert.Equal(EventTypes.Warning, warning.Type);
+        Assert.Contains("searchSpace", warning.Message, StringComparison.Ordinal);
+        Assert.Null((await h.Client.GetAsync<FineTuneJob>("poison", "default")).Status); // never acted on
+        var scrape = Telemetry.Prometheus.PrometheusTextRenderer.Render(h.Operator!.Registry);
+        Assert.Contains("clustertune_operator_undecodable_objects{resource=\"finetunejobs\"} 1", scrape, StringComparison.Ordinal);
     }
 
     [Theory]
