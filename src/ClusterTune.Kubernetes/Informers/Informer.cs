@@ -299,7 +299,9 @@ public sealed partial class Informer<T>
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException)
         {
-            Report(raw, e.Message);
+            // Name the field: System.Text.Json knows the path even when a converter's message does not say it.
+            var path = (e as JsonException)?.Path?.TrimStart('$', '.');
+            Report(raw, string.IsNullOrEmpty(path) || e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
         }
         return null;
     }

@@ -41,7 +41,6 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
             "Deployment/clustertune-operator",
             "Namespace/clustertune-system",
             "PersistentVolumeClaim/clustertune-checkpoints",
-            "PodDisruptionBudget/clustertune-operator",
             "Role/clustertune-operator-leader-election",
             "RoleBinding/clustertune-operator-leader-election",
             "Service/clustertune-operator",
@@ -147,7 +146,15 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
         Assert.Equal(8080L, (long)port["port"]!);
         Assert.Equal("http", (string?)port["targetPort"]);
 
-        var pdb = Get("PodDisruptionBudget", "clustertune-operator");
+        // policy/v1 PodDisruptionBudget needs Kubernetes 1.21 (unhealthyPodEvictionPolicy 1.26): it lives in the
+        // ha overlay so that the default base applies on every supported server (1.20 and later).
+        Assert.DoesNotContain(Rendered, o => (string?)o["kind"] == "PodDisruptionBudget");
+        var (code, stdout, stderr) = Kubectl.Run(["kustomize", "operators/config/ha"]);
+        Assert.True(code == 0, $"kubectl kustomize operators/config/ha failed ({code}): {stderr}");
+        var ha = stdout.Split("\n---\n").Select(y => Assert.Single(YamlJson.ParseDocuments(y).OfType<JsonObject>())).ToList();
+        Assert.Equal(Rendered.Count + 1, ha.Count);
+        var pdb = Assert.Single(ha, o => (string?)o["kind"] == "PodDisruptionBudget");
+        Assert.Equal(("policy/v1", Ns), ((string?)pdb["apiVersion"], (string?)pdb["metadata"]!["namespace"]));
         Assert.Equal(1L, (long)pdb["spec"]!["minAvailable"]!);
         Assert.True(Selects(pdb["spec"]!["selector"]!["matchLabels"]!));
         // The default OTLP endpoint the operator derives from POD_NAMESPACE names this Service.

@@ -37,6 +37,7 @@ public sealed class ClusterTuneMetricsTests
             ["clustertune.operator.workqueue.depth"] = "clustertune_operator_workqueue_depth",
             ["clustertune.operator.api.requests"] = "clustertune_operator_api_requests_total",
             ["clustertune.operator.watch.restarts"] = "clustertune_operator_watch_restarts_total",
+            ["clustertune.operator.undecodable_objects"] = "clustertune_operator_undecodable_objects",
             ["clustertune.operator.leader"] = "clustertune_operator_leader",
             ["clustertune.operator.leader.transitions"] = "clustertune_operator_leader_transitions_total",
             ["clustertune.otlp.points.accepted"] = "clustertune_otlp_points_accepted_total",
