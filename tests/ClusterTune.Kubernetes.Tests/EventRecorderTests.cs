@@ -14,7 +14,8 @@ public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture
         using var c = fx.NewClient(ns);
         var pod = await c.CreateAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = ns }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "i" }] } });
         var time = new ManualTimeProvider();
-        var recorder = new EventRecorder(c, "clustertune-operator", "replica-1", time);
+        var log = new ListLogger();
+        var recorder = new EventRecorder(c, "clustertune-operator", "replica-1", time, log);
         Assert.True(await recorder.RecordAsync(pod, "Normal", "TrialStarted", "trial sweep-a-0 started"));
         Assert.True(await recorder.RecordAsync(pod, "Warning", "TrialFailed", new string('x', 5000)));
 
@@ -27,6 +28,9 @@ public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture
         Assert.Equal("clustertune-operator", started.Source!.Component);
         Assert.Equal(time.GetUtcNow().UtcDateTime, started.FirstTimestamp);
         Assert.Equal(1024, events.Single(e => e.Reason == "TrialFailed").Message!.Length);
+        // Each recorded event is also a log line: the operator's log reads as its decisions.
+        Assert.Equal((Microsoft.Extensions.Logging.LogLevel.Information, $"Pod {ns}/p: TrialStarted: trial sweep-a-0 started"), log.Lines[0]);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, log.Lines[1].Level);
     }
 
     [Fact]
@@ -37,5 +41,21 @@ public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture
         var ghost = new V1Pod { Metadata = new V1ObjectMeta { Name = "ghost", NamespaceProperty = "no-such-namespace" } };
         Assert.False(await recorder.RecordAsync(ghost, "Normal", "X", "y"));
         await Assert.ThrowsAsync<ArgumentException>(() => recorder.RecordAsync(ghost, "Info", "X", "y"));
+    }
+}
+
+internal sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+{
+    public List<(Microsoft.Extensions.Logging.LogLevel Level, string Text)> Lines { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
+    {
+        lock (Lines)
+            Lines.Add((logLevel, formatter(state, exception)));
     }
 }

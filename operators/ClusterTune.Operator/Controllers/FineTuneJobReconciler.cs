@@ -87,15 +87,19 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
     private async Task<ReconcileResult> CleanupAsync(FineTuneJob job, CancellationToken ct)
     {
         if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup)) return ReconcileResult.Done;
-        var pods = caches.PodsOf(job);
-        foreach (var p in pods.Where(p => p.Metadata.DeletionTimestamp is null))
+        var stopping = caches.PodsOf(job).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        foreach (var p in stopping)
             await api.DeleteAsync<V1Pod>(p.Metadata.Name!, p.Metadata.NamespaceProperty, null, ct);
+        // Counted when they are stopped: by the time cleanup completes the pods are gone from every cache.
+        if (stopping.Count > 0)
+            await api.RecordAsync(job, [new PlannedEvent(EventTypes.Normal, EventReasons.PodsStopping,
+                $"stopping {stopping.Count} pod(s) before the job is deleted; each gets its grace period to checkpoint")], _ => null, ct);
         // Pods still terminating get their grace period (trainers checkpoint); the finalizer waits for them.
         var live = await api.Client.ListAsync<V1Pod>(job.Metadata.NamespaceProperty, labelSelector: $"{LabelKeys.Job}={job.Metadata.Name}", ct: ct);
         if (live.Items.Count > 0) return new ReconcileResult(TimeSpan.FromSeconds(1));
         var what = checkpoints.DeleteForJob(job, FineTuneJobDefaults.Apply(job.Spec));
         await api.RecordAsync(job, [new PlannedEvent(EventTypes.Normal, EventReasons.CheckpointsDeleted, what),
-            new PlannedEvent(EventTypes.Normal, EventReasons.CleanupCompleted, $"deleted {pods.Count} pod(s); {what}")], _ => null, ct);
+            new PlannedEvent(EventTypes.Normal, EventReasons.CleanupCompleted, $"no pods left; {what}")], _ => null, ct);
         await api.RemoveFinalizerAsync(job, Finalizers.Cleanup, ct);
         return ReconcileResult.Done;
     }

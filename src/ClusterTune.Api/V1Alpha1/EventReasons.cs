@@ -19,6 +19,8 @@ public static class EventReasons
     public const string CheckpointPromotionFailed = "CheckpointPromotionFailed";
     public const string CheckpointsDeleted = "CheckpointsDeleted";
     public const string CleanupCompleted = "CleanupCompleted";
+    /// <summary>A deleted job's pods are being stopped (the count is known only here; CleanupCompleted follows).</summary>
+    public const string PodsStopping = "PodsStopping";
     /// <summary>Warning: the object does not fit the API types (e.g. a number beyond int32), so the operator skips it.</summary>
     public const string ObjectUndecodable = "ObjectUndecodable";
 

@@ -258,6 +258,16 @@ internal static partial class Explainer
             yield break;
         }
 
+        // Bound, yet no kubelet has reported on it at all: the node's agent is not running it.
+        if (pod.Spec?.NodeName is { } node && pod.Status?.StartTime is null && pod.Status?.ContainerStatuses is null or { Count: 0 }
+            && pod.Metadata.CreationTimestamp is { } created && ctx.Now - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) > TimeSpan.FromMinutes(2))
+        {
+            yield return $"trial {name} is Pending: pod {podName} was bound to node {node} {Text.Duration(ctx.Now - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)))} ago " +
+                         "but the node has not started it";
+            yield return $"  check that node {node} is Ready and its kubelet (or `ctune node`) is running: kubectl get node {node}; kubectl describe pod {podName}";
+            yield break;
+        }
+
         if (waiting?.Reason is { } other && pod.Status?.StartTime is { } started && ctx.Now - started > TimeSpan.FromMinutes(2))
             yield return $"trial {name} is Pending: pod {podName} on node {pod.Spec?.NodeName} has waited {Text.Duration(ctx.Now - started)} to start ({other}{(waiting.Message is { } wm ? $": {wm}" : "")})";
     }
@@ -297,7 +307,11 @@ internal static partial class Explainer
                          $"(now {spec.Budget?.Parallelism ?? FineTuneJobDefaults.Parallelism}) so fewer trials compete, or add GPU nodes";
         if (message.Contains("Insufficient cpu", StringComparison.OrdinalIgnoreCase) || message.Contains("Insufficient memory", StringComparison.OrdinalIgnoreCase))
             yield return $"the nodes lack CPU or memory for it: lower spec.trainer.resources requests, lower spec.budget.parallelism (now {spec.Budget?.Parallelism ?? FineTuneJobDefaults.Parallelism}), or add nodes";
-        if (message.Contains("taint", StringComparison.OrdinalIgnoreCase))
+        var notReady = message.Contains("node.kubernetes.io/not-ready", StringComparison.Ordinal) || message.Contains("node.kubernetes.io/unreachable", StringComparison.Ordinal);
+        if (notReady)
+            yield return "the nodes are not Ready: Kubernetes taints a node node.kubernetes.io/not-ready (or unreachable) until its kubelet, or `ctune node`, " +
+                         "reports Ready; check `kubectl get nodes` and the node's agent; a toleration would only hide the problem";
+        else if (message.Contains("taint", StringComparison.OrdinalIgnoreCase))
             yield return "the free nodes are tainted: add a matching toleration to spec.trainer.tolerations (GPU nodes are often tainted nvidia.com/gpu:NoSchedule)";
         if (message.Contains("affinity/selector", StringComparison.OrdinalIgnoreCase) || message.Contains("node selector", StringComparison.OrdinalIgnoreCase))
             yield return $"no node matches spec.trainer.nodeSelector ({(spec.Trainer.NodeSelector is { Count: > 0 } sel ? string.Join(",", sel.Select(kv => $"{kv.Key}={kv.Value}")) : "none")}): compare it with kubectl get nodes --show-labels";

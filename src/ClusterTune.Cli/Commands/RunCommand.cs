@@ -94,7 +94,7 @@ public static class RunCommand
         // failed as NodeRestarted by the node agent and retried from their last checkpoint).
         if (Directory.Exists(workDir) && !resume) Directory.Delete(workDir, recursive: true);
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();

@@ -66,6 +66,8 @@ public sealed partial class EventRecorder
         try
         {
             await _client.CreateAsync(ev, cancellationToken).ConfigureAwait(false);
+            // Events are the controller's decisions in a sentence each: they make its log worth reading.
+            LogRecorded(_log, type == "Warning" ? LogLevel.Warning : LogLevel.Information, involved.Kind, involved.NamespaceProperty, involved.Name, reason, ev.Message);
             return true;
         }
         catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or TimeoutException)
@@ -89,6 +91,9 @@ public sealed partial class EventRecorder
         while (Interlocked.CompareExchange(ref _lastNanos, next, prev) != prev);
         return objectName + "." + next.ToString("x", CultureInfo.InvariantCulture);
     }
+
+    [LoggerMessage(Message = "{Kind} {Namespace}/{Name}: {Reason}: {Message}")]
+    private static partial void LogRecorded(ILogger logger, LogLevel level, string? kind, string? @namespace, string? name, string reason, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped event {Reason} about {Name}: {Error}")]
     private static partial void LogDropped(ILogger logger, string reason, string? name, string error);

@@ -79,6 +79,14 @@ public sealed class ExplainerTests
             [Pod("demo-0-1", PodPhases.Pending, p => Unschedulable(p, "0/2 nodes are available: 1 node(s) had untolerated taint {nvidia.com/gpu: present}, 1 node(s) didn't match Pod's node affinity/selector."))], [],
             ["spec.trainer.tolerations", "no node matches spec.trainer.nodeSelector (pool=a100)"]),
 
+        ["pending: the only node is not Ready yet"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Pending)],
+            [Pod("demo-0-1", PodPhases.Pending, p => Unschedulable(p, "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."))], [],
+            ["the nodes are not Ready", "kubectl get nodes"], ["spec.trainer.tolerations"]),
+
+        ["pending: bound but never started"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Pending)],
+            [Pod("demo-0-1", PodPhases.Pending, p => { p.Spec!.NodeName = "gpu-node-7"; p.Status!.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }]; })], [],
+            ["pod demo-0-1 was bound to node gpu-node-7 20m ago but the node has not started it", "kubectl get node gpu-node-7"], ["progressing normally"]),
+
         ["pending: only a FailedScheduling event"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Pending)], [Pod("demo-0-1", PodPhases.Pending)],
             [Event("Pod", "demo-0-1", "FailedScheduling", "0/1 nodes are available: 1 Insufficient memory.", Now.AddMinutes(-1), "Warning")],
             ["pod demo-0-1 cannot be scheduled: 0/1 nodes are available: 1 Insufficient memory.", "lack CPU or memory"]),

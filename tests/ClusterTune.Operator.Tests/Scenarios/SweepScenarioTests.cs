@@ -181,6 +181,10 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await h.WaitUntilAsync(async () => await h.Client.TryGetAsync<FineTuneJob>("doomed", "default") is null, "the job is gone");
         await h.WaitUntilAsync(async () => (await h.PodsAsync("doomed")).Count == 0 && (await h.TrialsAsync("doomed")).Count == 0, "no orphan pods or trials");
         Assert.False(Directory.Exists(Path.Combine(jobDir, "trials")), "deletePolicy keepPromoted deletes trial checkpoints");
+        // The stopped pods are counted when they are stopped (CleanupCompleted used to say "deleted 0 pod(s)").
+        var events = await h.Client.ListAllAsync<Corev1Event>("default", fieldSelector: "involvedObject.name=doomed");
+        Assert.Contains(events, e => e.Reason == EventReasons.PodsStopping && e.Message!.StartsWith("stopping 2 pod(s)", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Reason == EventReasons.CleanupCompleted && e.Message!.StartsWith("no pods left", StringComparison.Ordinal));
     }
 
     [Fact]
