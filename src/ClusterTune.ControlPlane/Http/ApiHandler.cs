@@ -260,7 +260,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 {
                     var podType = _registry.Get("", "v1", "pods");
                     var podName = route.Name ?? JsonUtil.Str(body["metadata"], "name") ?? throw Errors.BadRequest("binding needs metadata.name (the pod name)");
-                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(ops.Bind(podType, ns!, podName, body), null));
+                    var bound = Write(query, "CreateOptions", podType, ns, podName, () => ops.Bind(podType, ns!, podName, body));
+                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(bound, null));
                     return;
                 }
 
@@ -269,7 +270,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                     throw Errors.MethodNotAllowed();
                 }
 
-                var created = ops.Create(type, ns, body, StrictFields(query));
+                var created = Write(query, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query)));
                 await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(created, type));
                 return;
             }
@@ -282,9 +283,9 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 }
 
                 var body = await ReadObjectAsync(ctx);
-                var updated = route.Subresource == "finalize"
+                var updated = Write(query, "UpdateOptions", type, ns, route.Name, () => route.Subresource == "finalize"
                     ? ops.Finalize(type, route.Name, body)
-                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query));
+                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query)));
                 await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(updated, type));
                 return;
             }
@@ -298,7 +299,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
 
                 var text = await ReadTextAsync(ctx);
                 var existed = _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, route.Name)) is not null;
-                var patched = ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, query["fieldManager"].ToString());
+                var patched = Write(query, "PatchOptions", type, ns, route.Name,
+                    () => ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, query["fieldManager"].ToString()));
                 await WriteJsonAsync(ctx, existed ? 200 : 201, ObjectWriter.ToBytes(patched, type));
                 return;
             }
@@ -306,7 +308,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             case "delete":
             {
                 var deleteOptions = await ReadDeleteOptionsAsync(ctx);
-                var result = ops.Delete(type, ns, route.Name!, deleteOptions);
+                var result = Write(query, "DeleteOptions", type, ns, route.Name, () => ops.Delete(type, ns, route.Name!, deleteOptions));
                 var isStatus = JsonUtil.Str(result, "kind") == "Status";
                 await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(result, isStatus ? null : type));
                 return;
@@ -327,7 +329,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
 
                     try
                     {
-                        var r = ops.Delete(type, JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!, deleteOptions);
+                        var (itemNs, itemName) = (JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!);
+                        var r = Write(query, "DeleteOptions", type, itemNs, itemName, () => ops.Delete(type, itemNs, itemName, deleteOptions));
                         deleted.Add(JsonUtil.Str(r, "kind") == "Status" ? obj : r);
                     }
                     catch (ApiException e) when (e.Code == 404)
@@ -340,6 +343,63 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a write, or with <c>?dryRun=All</c> runs every check of it and returns the would-be object while storing
+    /// nothing: no resourceVersion is consumed (the result carries the object's current one, none for a create) and
+    /// no watch event is sent, like kube-apiserver's DryRunnableStorage.
+    /// </summary>
+    private JsonObject Write(IQueryCollection query, string optionsKind, ResourceType type, string? ns, string? name, Func<JsonObject> write)
+    {
+        if (!IsDryRun(query, optionsKind))
+        {
+            return write();
+        }
+
+        lock (_store.Gate)
+        {
+            var before = name is null ? null : _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, name));
+            JsonObject result;
+            using (_store.BeginDryRun())
+            {
+                result = write();
+            }
+
+            if (JsonUtil.Str(result, "kind") == "Status")
+            {
+                return result;
+            }
+
+            var copy = (JsonObject)result.DeepClone();
+            if (JsonUtil.Str(before?["metadata"], "resourceVersion") is { } rv)
+            {
+                JsonUtil.Meta(copy)["resourceVersion"] = rv;
+            }
+            else
+            {
+                JsonUtil.Meta(copy).Remove("resourceVersion");
+            }
+
+            return copy;
+        }
+    }
+
+    private static bool IsDryRun(IQueryCollection query, string optionsKind)
+    {
+        var values = query["dryRun"];
+        if (values.Count == 0)
+        {
+            return false;
+        }
+
+        if (values.Any(v => v != "All"))
+        {
+            var list = "[]string{" + string.Join(", ", values.Select(v => $"\"{v}\"")) + "}";
+            throw Errors.InvalidOptions(optionsKind, [new StatusCause("FieldValueNotSupported", $"Unsupported value: {list}: supported values: \"All\"", "dryRun")]);
+        }
+
+        return true;
     }
 
     private JsonObject GetForRead(ResourceType type, string? ns, string name)

@@ -78,7 +78,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 throw Errors.AlreadyExists(type, name);
             }
 
-            if (type.Plural == "customresourcedefinitions")
+            if (type.Plural == "customresourcedefinitions" && !store.InDryRun)
             {
                 registry.RegisterCrd(body);
             }
@@ -267,14 +267,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
         if (mediaType == "application/apply-patch+yaml" && string.IsNullOrEmpty(fieldManager))
         {
-            var details = new JsonObject
-            {
-                ["group"] = "meta.k8s.io",
-                ["kind"] = "PatchOptions",
-                ["causes"] = Errors.CauseArray([new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]),
-            };
-            throw new ApiException(422, Errors.Status(422, "Invalid",
-                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch", details));
+            throw Errors.InvalidOptions("PatchOptions", [new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]);
         }
 
         JsonNode? patch;
@@ -455,7 +448,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             return returned;
         }
 
-        if (type.Plural == "customresourcedefinitions")
+        if (type.Plural == "customresourcedefinitions" && !store.InDryRun)
         {
             registry.RegisterCrd(ordered);
         }
@@ -619,7 +612,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
         JsonUtil.Meta(next)["resourceVersion"] = store.NextRv().ToString(CultureInfo.InvariantCulture);
         var ordered = JsonUtil.Ordered(next);
         store.Remove(type.StorageKey, key, ordered, old);
-        if (type.Plural == "customresourcedefinitions")
+        if (type.Plural == "customresourcedefinitions" && !store.InDryRun)
         {
             RemoveCrdInstances(ordered);
         }

@@ -17,6 +17,7 @@ internal sealed class ObjectStore : IDisposable
     private readonly List<WatchSubscription> _subscriptions = new();
     private readonly int _window;
     private readonly SqlitePersistence? _db;
+    private readonly AsyncLocal<bool> _dryRun = new();
     private long _rv;
     private long _compactedRv;
 
@@ -156,12 +157,35 @@ internal sealed class ObjectStore : IDisposable
         return bucket.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// True inside <see cref="BeginDryRun"/>: writes run every check but <see cref="Put"/> and <see cref="Remove"/>
+    /// store nothing, publish no event and <see cref="NextRv"/> does not advance the global resourceVersion.
+    /// </summary>
+    public bool InDryRun => _dryRun.Value;
+
+    /// <summary>Makes the writes of this flow (until disposed) dry runs. Call under <see cref="Gate"/>.</summary>
+    public IDisposable BeginDryRun()
+    {
+        _dryRun.Value = true;
+        return new DryRunScope(this);
+    }
+
+    private sealed class DryRunScope(ObjectStore store) : IDisposable
+    {
+        public void Dispose() => store._dryRun.Value = false;
+    }
+
     /// <summary>Allocates the next resourceVersion. Call under <see cref="Gate"/> right before committing.</summary>
-    public long NextRv() => ++_rv;
+    public long NextRv() => InDryRun ? _rv + 1 : ++_rv;
 
     /// <summary>Stores a created or updated object (its resourceVersion already set) and publishes the event.</summary>
     public void Put(string storageKey, string key, JsonObject obj, JsonObject? previous)
     {
+        if (InDryRun)
+        {
+            return;
+        }
+
         Materialize(obj);
         var rv = ParseRv(obj);
         Bucket(storageKey)[key] = obj;
@@ -173,6 +197,11 @@ internal sealed class ObjectStore : IDisposable
     /// <summary>Removes an object; <paramref name="lastState"/> carries the new resourceVersion of the deletion.</summary>
     public void Remove(string storageKey, string key, JsonObject lastState, JsonObject previous)
     {
+        if (InDryRun)
+        {
+            return;
+        }
+
         Materialize(lastState);
         var rv = ParseRv(lastState);
         if (_data.TryGetValue(storageKey, out var bucket))
