@@ -164,6 +164,11 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             "DELETE" => "delete",
             _ => throw Errors.MethodNotAllowed(),
         };
+        if (route.Subresource is null && !type.Verbs.Contains(verb))
+        {
+            throw Errors.MethodNotAllowed();
+        }
+
         var request = new FaultRequest(method, path, verb, type.Group, type.Plural, route.Subresource, route.Namespace, route.Name);
         await FaultOrAsync(ctx, request, () => ResourceAsync(ctx, route, type, verb, request));
     }
@@ -268,6 +273,12 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 if (route.Name is not null)
                 {
                     throw Errors.MethodNotAllowed();
+                }
+
+                if (type.Group == AccessReviews.Group)
+                {
+                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(AccessReviews.Answer(type, body), null));
+                    return;
                 }
 
                 var created = Write(query, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query)));

@@ -40,6 +40,11 @@ internal static class BuiltInResources
             Kind = "Lease",
             Namespaced = true,
         };
+        foreach (var review in AccessReviews.Types())
+        {
+            yield return review;
+        }
+
         yield return new ResourceType
         {
             Group = "apiextensions.k8s.io",
