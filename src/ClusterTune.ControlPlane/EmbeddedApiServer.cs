@@ -85,6 +85,11 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
             registry.RegisterCrd(crd);
         }
 
+        if (options.EnableControllers)
+        {
+            NodeLifecycleController.Attach(ops);
+        }
+
         var faults = new FaultInjector();
         EmbeddedApiServer? server = null;
         var handler = new ApiHandler(ops, options, faults, () => server is null ? "127.0.0.1:0" : $"127.0.0.1:{server.BaseAddress.Port}");

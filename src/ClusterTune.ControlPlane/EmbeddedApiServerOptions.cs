@@ -22,7 +22,8 @@ public sealed class EmbeddedApiServerOptions
 
     /// <summary>
     /// Run what kube-controller-manager does in a cluster: garbage collection through ownerReferences (background,
-    /// foreground, orphan) and namespace finalization. Off, the server behaves like a bare apiserver (envtest).
+    /// foreground, orphan), namespace finalization and the node lifecycle controller's NoSchedule taints for nodes
+    /// that are not Ready. Off, the server behaves like a bare apiserver (envtest).
     /// </summary>
     public bool EnableControllers { get; init; } = true;
 

@@ -23,6 +23,12 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
     public ResourceRegistry Registry => registry;
 
+    /// <summary>
+    /// Mutations applied to every object about to be stored by a create or update (after defaulting and validation),
+    /// e.g. the node lifecycle taints. Each gets the resource type and the object, and may change the object.
+    /// </summary>
+    public List<Action<ResourceType, JsonObject>> Mutators { get; } = [];
+
     private string Now() => JsonUtil.Timestamp(time.GetUtcNow());
 
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool strictFields)
@@ -57,6 +63,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
         }
 
         PrepareForCreate(type, body, name ?? generateName!, strictFields);
+        Mutators.ForEach(m => m(type, body));
 
         lock (store.Gate)
         {
@@ -425,6 +432,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
         }
 
+        Mutators.ForEach(m => m(type, next));
         if (type.TracksGeneration && SpecChanged(type, old, next))
         {
             meta["generation"] = (JsonUtil.Long(oldMeta, "generation") ?? 0) + 1;
