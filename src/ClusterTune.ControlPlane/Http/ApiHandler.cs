@@ -468,6 +468,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         var fields = Selector.ParseFields(query["fieldSelector"]);
         var rvParam = query["resourceVersion"].ToString();
         var match = query["resourceVersionMatch"].ToString();
+        ListOptionsValidation.Validate(query, watch: false);
         var continueParam = query["continue"].ToString();
         long limit = 0;
         if (query["limit"].ToString() is { Length: > 0 } limitText && (!long.TryParse(limitText, out limit) || limit < 0))
@@ -610,6 +611,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         }
 
         var fields = Selector.ParseFields(fieldText);
+        var sendInitialEvents = ListOptionsValidation.Validate(query, watch: true);
         var rvParam = query["resourceVersion"].ToString();
         long? from = null;
         if (rvParam.Length > 0 && rvParam != "0")
@@ -620,6 +622,22 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             }
 
             from = parsed;
+        }
+
+        if (sendInitialEvents == true)
+        {
+            // A state not older than the requested version, then a bookmark marking the end of the initial events.
+            if (from is { } notOlderThan)
+            {
+                await WaitForRvAsync(notOlderThan, ctx.RequestAborted);
+            }
+
+            from = null;
+        }
+        else if (sendInitialEvents == false && from is null)
+        {
+            // "Start at most recent": no synthetic events.
+            from = _store.CurrentRv;
         }
 
         var bookmarks = IsTrue(query["allowWatchBookmarks"]);
@@ -654,20 +672,22 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         List<KeyValuePair<string, JsonObject>>? staleInitial = null;
         lock (_store.Gate)
         {
-            if (from is null && faults.StaleReadsAt is { } stale && _store.ItemsAt(type.StorageKey, ns, stale) is { } staleItems)
+            if (from is null && sendInitialEvents is null && faults.StaleReadsAt is { } stale && _store.ItemsAt(type.StorageKey, ns, stale) is { } staleItems)
             {
                 staleInitial = staleItems;
                 sub = _store.Subscribe(type.StorageKey, ns, stale);
             }
             else
             {
-                sub = _store.Subscribe(type.StorageKey, ns, from);
+                sub = _store.Subscribe(type.StorageKey, ns, from, initialEventsEnd: sendInitialEvents == true);
             }
         }
 
         if (sub is null)
         {
-            await WriteEventAsync(body, "ERROR", Errors.WatchExpiredStatus(), null, ctx.RequestAborted);
+            // The watch cache's wording when one serves watches, etcd's (as recorded with --watch-cache=false) otherwise.
+            var expired = _store.HasWatchCache ? Errors.WatchTooOld(from!.Value, _store.WatchStartRv) : Errors.WatchExpiredStatus();
+            await WriteEventAsync(body, "ERROR", expired, null, ctx.RequestAborted);
             return;
         }
 
@@ -749,11 +769,17 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 if (e.Type == StoredEvent.Bookmark)
                 {
                     eventType = StoredEvent.Bookmark;
+                    var bookmarkMeta = new JsonObject { ["resourceVersion"] = e.Rv.ToString(CultureInfo.InvariantCulture) };
+                    if (e.InitialEventsEnd)
+                    {
+                        bookmarkMeta["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+                    }
+
                     obj = new JsonObject
                     {
                         ["kind"] = type.Kind,
                         ["apiVersion"] = type.ApiVersion,
-                        ["metadata"] = new JsonObject { ["resourceVersion"] = e.Rv.ToString(CultureInfo.InvariantCulture) },
+                        ["metadata"] = bookmarkMeta,
                     };
                     await WriteEventAsync(body, eventType, obj, null, linked.Token);
                     continue;

@@ -144,6 +144,10 @@ internal static class Errors
     public static JsonObject WatchExpiredStatus() =>
         Status(410, "Expired", "The resourceVersion for the provided watch is too old.", null);
 
+    /// <summary>The watch cache's 410 for a watch from before its window (<c>oldest</c> is the newest version it dropped).</summary>
+    public static JsonObject WatchTooOld(long requested, long oldest) =>
+        Status(410, "Expired", $"too old resource version: {requested} ({oldest})", null);
+
     public static ApiException ContinueExpired() =>
         new(410, Status(410, "Expired",
             "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
