@@ -34,6 +34,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool strictFields)
     {
         NormalizeTypeMeta(type, body);
+        body = ToStorage(type, body);
         var meta = JsonUtil.Meta(body);
         if (type.Namespaced)
         {
@@ -104,6 +105,9 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             return stored;
         }
     }
+
+    /// <summary>The stored form of a body of this version (other group-versions of a shared resource convert).</summary>
+    private static JsonObject ToStorage(ResourceType type, JsonObject body) => type.ToStorage?.Invoke(body) ?? body;
 
     private void PrepareForCreate(ResourceType type, JsonObject body, string nameOrPrefix, bool strict)
     {
@@ -234,6 +238,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
     public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, bool strictFields)
     {
         NormalizeTypeMeta(type, body);
+        body = ToStorage(type, body);
         var bodyName = JsonUtil.Str(JsonUtil.Meta(body), "name");
         if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
         {
@@ -304,6 +309,8 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 throw Errors.NotFound(type, name);
             }
 
+            // The patch applies to the object as the request's version shows it.
+            var view = type.FromStorage?.Invoke(old) ?? old;
             JsonNode? patched;
             switch (mediaType)
             {
@@ -315,7 +322,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
                     try
                     {
-                        patched = Patches.JsonPatch(old, ops);
+                        patched = Patches.JsonPatch(view, ops);
                     }
                     catch (PatchFailedException)
                     {
@@ -324,7 +331,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
                     break;
                 case "application/strategic-merge-patch+json":
-                    patched = Patches.StrategicMergePatch(old, patch);
+                    patched = Patches.StrategicMergePatch(view, patch);
                     break;
                 default:
                     if (patch is not JsonObject)
@@ -332,7 +339,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                         throw Errors.BadRequest("a merge patch must be a JSON object");
                     }
 
-                    patched = Patches.MergePatch(old, patch);
+                    patched = Patches.MergePatch(view, patch);
                     break;
             }
 
@@ -348,7 +355,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
 
             NormalizeTypeMeta(type, patchedObj);
-            return Commit(type, ns, name, old, patchedObj, subresource, strictFields: false);
+            return Commit(type, ns, name, old, ToStorage(type, patchedObj), subresource, strictFields: false);
         }
     }
 
