@@ -265,7 +265,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 {
                     var podType = _registry.Get("", "v1", "pods");
                     var podName = route.Name ?? JsonUtil.Str(body["metadata"], "name") ?? throw Errors.BadRequest("binding needs metadata.name (the pod name)");
-                    var bound = Write(query, "CreateOptions", podType, ns, podName, () => ops.Bind(podType, ns!, podName, body));
+                    var bound = Write(ctx, "CreateOptions", podType, ns, podName, () => ops.Bind(podType, ns!, podName, body));
                     await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(bound, null));
                     return;
                 }
@@ -281,7 +281,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                     return;
                 }
 
-                var created = Write(query, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query)));
+                var created = Write(ctx, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query), Owner(ctx)));
                 await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(created, type));
                 return;
             }
@@ -294,9 +294,9 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 }
 
                 var body = await ReadObjectAsync(ctx);
-                var updated = Write(query, "UpdateOptions", type, ns, route.Name, () => route.Subresource == "finalize"
+                var updated = Write(ctx, "UpdateOptions", type, ns, route.Name, () => route.Subresource == "finalize"
                     ? ops.Finalize(type, route.Name, body)
-                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query)));
+                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query), Owner(ctx)));
                 await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(updated, type));
                 return;
             }
@@ -310,8 +310,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
 
                 var text = await ReadTextAsync(ctx);
                 var existed = _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, route.Name)) is not null;
-                var patched = Write(query, "PatchOptions", type, ns, route.Name,
-                    () => ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, query["fieldManager"].ToString()));
+                var patched = Write(ctx, "PatchOptions", type, ns, route.Name,
+                    () => ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, Owner(ctx)));
                 await WriteJsonAsync(ctx, existed ? 200 : 201, ObjectWriter.ToBytes(patched, type));
                 return;
             }
@@ -319,7 +319,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             case "delete":
             {
                 var deleteOptions = await ReadDeleteOptionsAsync(ctx);
-                var result = Write(query, "DeleteOptions", type, ns, route.Name, () => ops.Delete(type, ns, route.Name!, deleteOptions));
+                var result = Write(ctx, "DeleteOptions", type, ns, route.Name, () => ops.Delete(type, ns, route.Name!, deleteOptions));
                 var isStatus = JsonUtil.Str(result, "kind") == "Status";
                 await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(result, isStatus ? null : type));
                 return;
@@ -341,7 +341,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                     try
                     {
                         var (itemNs, itemName) = (JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!);
-                        var r = Write(query, "DeleteOptions", type, itemNs, itemName, () => ops.Delete(type, itemNs, itemName, deleteOptions));
+                        var r = Write(ctx, "DeleteOptions", type, itemNs, itemName, () => ops.Delete(type, itemNs, itemName, deleteOptions));
                         deleted.Add(JsonUtil.Str(r, "kind") == "Status" ? obj : r);
                     }
                     catch (ApiException e) when (e.Code == 404)
@@ -361,9 +361,14 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
     /// nothing: no resourceVersion is consumed (the result carries the object's current one, none for a create) and
     /// no watch event is sent, like kube-apiserver's DryRunnableStorage.
     /// </summary>
-    private JsonObject Write(IQueryCollection query, string optionsKind, ResourceType type, string? ns, string? name, Func<JsonObject> write)
+    private JsonObject Write(HttpContext ctx, string optionsKind, ResourceType type, string? ns, string? name, Func<JsonObject> write)
     {
-        if (!IsDryRun(query, optionsKind))
+        if (optionsKind != "DeleteOptions")
+        {
+            ValidateFieldManager(ctx, optionsKind);
+        }
+
+        if (!IsDryRun(ctx.Request.Query, optionsKind))
         {
             return write();
         }
@@ -393,6 +398,49 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             }
 
             return copy;
+        }
+    }
+
+    /// <summary>
+    /// The field manager of a write: ?fieldManager=, else (except for apply, which requires it) the User-Agent up to
+    /// its first "/" as kube-apiserver derives it ("unknown" without one); ?force= for apply.
+    /// </summary>
+    private static FieldOwner Owner(HttpContext ctx)
+    {
+        var fieldManager = ctx.Request.Query["fieldManager"].ToString();
+        var isApply = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+        if (fieldManager.Length == 0 && !isApply)
+        {
+            fieldManager = ctx.Request.Headers.UserAgent.ToString().Split('/')[0].Trim() is { Length: > 0 } agent ? agent : "unknown";
+        }
+
+        return new FieldOwner(fieldManager, isApply, IsTrue(ctx.Request.Query["force"]));
+    }
+
+    /// <summary>ValidateCreate/Update/PatchOptions: fieldManager length and characters, force only for apply.</summary>
+    private static void ValidateFieldManager(HttpContext ctx, string optionsKind)
+    {
+        var query = ctx.Request.Query;
+        var causes = new List<StatusCause>();
+        var fieldManager = query["fieldManager"].ToString();
+        if (fieldManager.Length > 128)
+        {
+            causes.Add(new StatusCause("FieldValueTooLong", "Too long: may not be more than 128 bytes", "fieldManager"));
+        }
+        else if (fieldManager.Any(c => c < ' ' || c > '~'))
+        {
+            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: \"{fieldManager}\": must only contain printable characters", "fieldManager"));
+        }
+
+        var isApply = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+        if (query.ContainsKey("force") && !(optionsKind == "PatchOptions" && isApply))
+        {
+            causes.Add(new StatusCause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw Errors.InvalidOptions(optionsKind, causes);
         }
     }
 

@@ -31,7 +31,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
     private string Now() => JsonUtil.Timestamp(time.GetUtcNow());
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool strictFields)
+    public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool strictFields, FieldOwner? owner = null)
     {
         NormalizeTypeMeta(type, body);
         body = ToStorage(type, body);
@@ -96,6 +96,15 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             if (type.TracksGeneration)
             {
                 meta["generation"] = 1;
+            }
+
+            if (owner is { Apply: true })
+            {
+                body = ManagedFields.Apply(null, body, owner, type.ApiVersion, null, type.HasStatus, Now());
+            }
+            else
+            {
+                ManagedFields.Update(null, body, owner, type.ApiVersion, null, type.HasStatus, Now());
             }
 
             var rv = store.NextRv();
@@ -235,7 +244,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
     }
 
     /// <summary>PUT on the main resource or on /status.</summary>
-    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, bool strictFields)
+    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, bool strictFields, FieldOwner? owner = null)
     {
         NormalizeTypeMeta(type, body);
         body = ToStorage(type, body);
@@ -262,12 +271,16 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 throw Errors.Conflict(type, name);
             }
 
-            return Commit(type, ns, name, old, body, subresource, strictFields);
+            return Commit(type, ns, name, old, body, subresource, strictFields, owner);
         }
     }
 
     /// <summary>PATCH on the main resource or /status, with the patch types a real server accepts for the type.</summary>
-    public JsonObject Patch(ResourceType type, string? ns, string name, string contentType, string patchText, string? subresource, string? fieldManager)
+    /// <remarks>
+    /// <paramref name="owner"/> is the request's field manager; for an apply patch it must come from ?fieldManager=
+    /// (an empty manager answers 422), for other patches it may be derived from the User-Agent.
+    /// </remarks>
+    public JsonObject Patch(ResourceType type, string? ns, string name, string contentType, string patchText, string? subresource, FieldOwner? owner)
     {
         var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
         var builtIn = !type.IsCustom;
@@ -277,7 +290,8 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             throw Errors.UnsupportedPatch(builtIn);
         }
 
-        if (mediaType == "application/apply-patch+yaml" && string.IsNullOrEmpty(fieldManager))
+        var isApply = mediaType == "application/apply-patch+yaml";
+        if (isApply && string.IsNullOrEmpty(owner?.Manager))
         {
             throw Errors.InvalidOptions("PatchOptions", [new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]);
         }
@@ -299,11 +313,11 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             var old = store.Get(type.StorageKey, ObjectStore.KeyOf(ns, name));
             if (old is null)
             {
-                if (mediaType == "application/apply-patch+yaml" && subresource is null && patch is JsonObject applyBody)
+                if (isApply && subresource is null && patch is JsonObject applyBody)
                 {
                     // Server-side apply creates the object when it does not exist yet.
                     JsonUtil.Meta(applyBody)["name"] = name;
-                    return Create(type, ns, applyBody, strictFields: false);
+                    return Create(type, ns, applyBody, strictFields: false, owner! with { Apply = true });
                 }
 
                 throw Errors.NotFound(type, name);
@@ -333,6 +347,14 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 case "application/strategic-merge-patch+json":
                     patched = Patches.StrategicMergePatch(view, patch);
                     break;
+                case "application/apply-patch+yaml":
+                    if (patch is not JsonObject applied)
+                    {
+                        throw Errors.BadRequest("an apply patch must be one object (YAML or JSON)");
+                    }
+
+                    patched = ManagedFields.Apply(view, applied, owner! with { Apply = true }, type.ApiVersion, subresource, type.HasStatus, Now());
+                    break;
                 default:
                     if (patch is not JsonObject)
                     {
@@ -355,11 +377,11 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
 
             NormalizeTypeMeta(type, patchedObj);
-            return Commit(type, ns, name, old, ToStorage(type, patchedObj), subresource, strictFields: false);
+            return Commit(type, ns, name, old, ToStorage(type, patchedObj), subresource, strictFields: false, isApply ? owner! with { Apply = true } : owner);
         }
     }
 
-    private JsonObject Commit(ResourceType type, string? ns, string name, JsonObject old, JsonObject body, string? subresource, bool strictFields)
+    private JsonObject Commit(ResourceType type, string? ns, string name, JsonObject old, JsonObject body, string? subresource, bool strictFields, FieldOwner? owner)
     {
         JsonObject next;
         if (subresource == "status")
@@ -404,6 +426,8 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
         }
 
+        // An apply computed its managedFields already; any other write keeps the stored ones and records its changes below.
+        var applied = owner is { Apply: true } ? body["metadata"]?["managedFields"]?.DeepClone() : null;
         meta.Remove("managedFields");
         meta.Remove("selfLink");
 
@@ -440,6 +464,15 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
         }
 
         Mutators.ForEach(m => m(type, next));
+        if (applied is not null)
+        {
+            meta["managedFields"] = applied;
+        }
+        else
+        {
+            ManagedFields.Update(old, next, owner, type.ApiVersion, subresource, type.HasStatus, Now());
+        }
+
         if (type.TracksGeneration && SpecChanged(type, old, next))
         {
             meta["generation"] = (JsonUtil.Long(oldMeta, "generation") ?? 0) + 1;
