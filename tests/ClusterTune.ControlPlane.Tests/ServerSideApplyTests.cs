@@ -116,6 +116,9 @@ public sealed class ServerSideApplyTests : ServerHarness
         Assert.Equal(422, tooLong.Code);
         Assert.Equal("CreateOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: may not be more than 128 bytes", tooLong.Object["message"]!.GetValue<string>());
         Assert.Equal(201, (await Api.PostAsync($"{Jobs}?fieldManager={new string('m', 128)}", Job("long", "{}"))).Code);
+        var control = await Api.PostAsync($"{Jobs}?fieldManager=a%07b", Job("ctl", "{}"));
+        Assert.Equal(422, control.Code);
+        Assert.EndsWith("fieldManager: Invalid value: \"a\u0007b\": invalid character U+0007 (at position 1)", control.Object["message"]!.GetValue<string>());
         var force = await Api.PatchAsync($"{Jobs}/long?force=true", """{"spec":{}}""", "application/merge-patch+json");
         Assert.Equal(422, force.Code);
         Assert.Equal("force", force.Object["details"]!["causes"]![0]!["field"]!.GetValue<string>());

@@ -417,23 +417,29 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         return new FieldOwner(fieldManager, isApply, IsTrue(ctx.Request.Query["force"]));
     }
 
-    /// <summary>ValidateCreate/Update/PatchOptions: fieldManager length and characters, force only for apply.</summary>
+    /// <summary>ValidateCreate/Update/PatchOptions: fieldManager length and characters (Go's unicode.IsPrint), force only for apply.</summary>
     private static void ValidateFieldManager(HttpContext ctx, string optionsKind)
     {
         var query = ctx.Request.Query;
         var causes = new List<StatusCause>();
         var fieldManager = query["fieldManager"].ToString();
-        if (fieldManager.Length > 128)
+        if (System.Text.Encoding.UTF8.GetByteCount(fieldManager) > 128)
         {
             causes.Add(new StatusCause("FieldValueTooLong", "Too long: may not be more than 128 bytes", "fieldManager"));
         }
-        else if (fieldManager.Any(c => c < ' ' || c > '~'))
+
+        // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+        var bad = Array.FindIndex(fieldManager.ToCharArray(), c => c != ' ' &&
+            char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned
+                or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse);
+        if (bad >= 0)
         {
-            causes.Add(new StatusCause("FieldValueInvalid", $"Invalid value: \"{fieldManager}\": must only contain printable characters", "fieldManager"));
+            causes.Add(new StatusCause("FieldValueInvalid",
+                $"Invalid value: \"{fieldManager}\": invalid character U+{(int)fieldManager[bad]:X4} (at position {bad})", "fieldManager"));
         }
 
         var isApply = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
-        if (query.ContainsKey("force") && !(optionsKind == "PatchOptions" && isApply))
+        if (optionsKind == "PatchOptions" && !isApply && query.ContainsKey("force"))
         {
             causes.Add(new StatusCause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
         }
