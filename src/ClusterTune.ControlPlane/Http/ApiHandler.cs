@@ -258,6 +258,24 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 return;
             }
 
+            case "create" when type.Group == AccessReviews.Group && route.Name is null:
+            {
+                JsonObject review;
+                if ((ctx.Request.ContentType ?? "").StartsWith(AccessReviews.ProtobufMediaType, StringComparison.OrdinalIgnoreCase))
+                {
+                    using var buffer = new MemoryStream();
+                    await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+                    review = AccessReviews.FromProtobuf(type, buffer.ToArray());
+                }
+                else
+                {
+                    review = await ReadObjectAsync(ctx);
+                }
+
+                await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(AccessReviews.Answer(type, review), null));
+                return;
+            }
+
             case "create":
             {
                 var body = await ReadObjectAsync(ctx);
@@ -273,12 +291,6 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 if (route.Name is not null)
                 {
                     throw Errors.MethodNotAllowed();
-                }
-
-                if (type.Group == AccessReviews.Group)
-                {
-                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(AccessReviews.Answer(type, body), null));
-                    return;
                 }
 
                 var created = Write(ctx, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query), Owner(ctx)));
