@@ -32,6 +32,17 @@ public sealed class WatchListTests : ServerHarness
     }
 
     [Fact]
+    public async Task Without_allow_watch_bookmarks_the_initial_events_are_not_followed_by_a_bookmark()
+    {
+        await CreateAsync("a");
+        await using var w = await WatchReader.OpenAsync(Fixture.Http, $"{ConfigMaps}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan");
+        Assert.Equal(200, (int)w.Response.StatusCode);
+        await CreateAsync("b");
+        var events = await w.WaitForAsync(2, TimeSpan.FromSeconds(5));
+        Assert.Equal(["ADDED a", "ADDED b"], events.Select(e => $"{e["type"]} {e["object"]!["metadata"]!["name"]}"));
+    }
+
+    [Fact]
     public async Task Send_initial_events_false_starts_at_the_most_recent_version()
     {
         await CreateAsync("old");
@@ -46,8 +57,6 @@ public sealed class WatchListTests : ServerHarness
     [Theory]
     [InlineData("watch=1&sendInitialEvents=true&allowWatchBookmarks=true",
         "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")]
-    [InlineData("watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan",
-        "allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true")]
     [InlineData("watch=1&resourceVersionMatch=NotOlderThan",
         "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")]
     [InlineData("watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=Exact",

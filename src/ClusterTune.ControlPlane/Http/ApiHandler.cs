@@ -369,15 +369,16 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
     }
 
     /// <summary>
-    /// Runs a write, or with <c>?dryRun=All</c> runs every check of it and returns the would-be object while storing
-    /// nothing: no resourceVersion is consumed (the result carries the object's current one, none for a create) and
-    /// no watch event is sent, like kube-apiserver's DryRunnableStorage.
+    /// Validates the write's options (<paramref name="optionsKind"/>: CreateOptions, UpdateOptions, PatchOptions or
+    /// DeleteOptions) and runs it, or with <c>?dryRun=All</c> runs every check of it and returns the would-be object
+    /// while storing nothing: no resourceVersion is consumed (the result carries the object's current one, none for a
+    /// create) and no watch event is sent, like kube-apiserver's DryRunnableStorage.
     /// </summary>
     private JsonObject Write(HttpContext ctx, string optionsKind, ResourceType type, string? ns, string? name, Func<JsonObject> write)
     {
         if (optionsKind != "DeleteOptions")
         {
-            ValidateFieldManager(ctx, optionsKind);
+            ValidateFieldManagerOptions(ctx, optionsKind);
         }
 
         if (!IsDryRun(ctx.Request.Query, optionsKind))
@@ -420,7 +421,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
     private static FieldOwner Owner(HttpContext ctx)
     {
         var fieldManager = ctx.Request.Query["fieldManager"].ToString();
-        var isApply = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+        var isApply = IsApply(ctx);
         if (fieldManager.Length == 0 && !isApply)
         {
             fieldManager = ctx.Request.Headers.UserAgent.ToString().Split('/')[0].Trim() is { Length: > 0 } agent ? agent : "unknown";
@@ -429,8 +430,11 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         return new FieldOwner(fieldManager, isApply, IsTrue(ctx.Request.Query["force"]));
     }
 
+    private static bool IsApply(HttpContext ctx) =>
+        (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>ValidateCreate/Update/PatchOptions: fieldManager length and characters (Go's unicode.IsPrint), force only for apply.</summary>
-    private static void ValidateFieldManager(HttpContext ctx, string optionsKind)
+    private static void ValidateFieldManagerOptions(HttpContext ctx, string optionsKind)
     {
         var query = ctx.Request.Query;
         var causes = new List<StatusCause>();
@@ -450,8 +454,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 $"Invalid value: \"{fieldManager}\": invalid character U+{(int)fieldManager[bad]:X4} (at position {bad})", "fieldManager"));
         }
 
-        var isApply = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
-        if (optionsKind == "PatchOptions" && !isApply && query.ContainsKey("force"))
+        if (optionsKind == "PatchOptions" && !IsApply(ctx) && query.ContainsKey("force"))
         {
             causes.Add(new StatusCause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
         }
@@ -745,7 +748,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             }
             else
             {
-                sub = _store.Subscribe(type.StorageKey, ns, from, initialEventsEnd: sendInitialEvents == true);
+                // Like the watch cache, the end of the initial events is only marked for a client that accepts bookmarks.
+                sub = _store.Subscribe(type.StorageKey, ns, from, initialEventsEnd: sendInitialEvents == true && bookmarks);
             }
         }
 

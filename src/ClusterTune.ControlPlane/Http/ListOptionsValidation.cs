@@ -22,17 +22,9 @@ internal static class ListOptionsValidation
         var causes = new List<StatusCause>();
         if (watch)
         {
-            if (sendInitialEvents is not null)
+            if (sendInitialEvents is not null && match != NotOlderThan)
             {
-                if (match != NotOlderThan)
-                {
-                    causes.Add(Forbidden("resourceVersionMatch", $"sendInitialEvents requires setting resourceVersionMatch to {NotOlderThan}"));
-                }
-
-                if (!(query["allowWatchBookmarks"].ToString() is "true" or "True" or "1"))
-                {
-                    causes.Add(Forbidden("allowWatchBookmarks", "sendInitialEvents requires setting allowWatchBookmarks to true"));
-                }
+                causes.Add(Forbidden("resourceVersionMatch", $"sendInitialEvents requires setting resourceVersionMatch to {NotOlderThan}"));
             }
 
             if (match.Length > 0)
