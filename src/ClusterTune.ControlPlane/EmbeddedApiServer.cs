@@ -77,12 +77,22 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.WatchWindowSize, "WatchWindowSize must be at least 1");
         }
 
-        var store = new ObjectStore(options.WatchWindowSize, options.SqlitePath);
+        if (options.WatchCacheSize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.WatchCacheSize, "WatchCacheSize must be at least 1 (or null for no watch cache)");
+        }
+
+        var store = new ObjectStore(options.WatchWindowSize, options.WatchCacheSize, options.SqlitePath);
         var registry = new ResourceRegistry();
         var ops = new Operations(store, registry, options.TimeProvider, options.Random);
         foreach (var (_, crd) in store.Items("apiextensions.k8s.io/customresourcedefinitions", null))
         {
             registry.RegisterCrd(crd);
+        }
+
+        if (options.EnableControllers)
+        {
+            NodeLifecycleController.Attach(ops);
         }
 
         var faults = new FaultInjector();
@@ -238,8 +248,17 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
         File.WriteAllText(path, text);
     }
 
-    /// <summary>Drops every retained event, so any older resourceVersion now answers 410 (like an etcd compaction).</summary>
+    /// <summary>
+    /// Compacts the etcd history at the current revision: exact lists at older resourceVersions answer 410, and so do
+    /// watches from them unless a watch cache (<see cref="EmbeddedApiServerOptions.WatchCacheSize"/>) still holds them.
+    /// </summary>
     public void Compact() => _store.Compact();
+
+    /// <summary>
+    /// Empties the watch cache window: watches from any older resourceVersion answer 410 "too old resource version",
+    /// while exact lists keep being served from the etcd history. Needs <see cref="EmbeddedApiServerOptions.WatchCacheSize"/>.
+    /// </summary>
+    public void CompactWatchCache() => _store.CompactWatchCache();
 
     /// <summary>Stops accepting requests, ends open watches and closes the SQLite file.</summary>
     public async Task StopAsync()

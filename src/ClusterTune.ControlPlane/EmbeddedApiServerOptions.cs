@@ -11,8 +11,19 @@ public sealed class EmbeddedApiServerOptions
     /// <summary>SQLite file for write-through persistence; null keeps everything in memory.</summary>
     public string? SqlitePath { get; init; }
 
-    /// <summary>How many events are retained for watches and exact lists; older versions answer 410 Expired.</summary>
+    /// <summary>
+    /// The etcd history: how many revisions' changes are retained for exact lists (resourceVersion=N with
+    /// resourceVersionMatch=Exact or with limit) and continue tokens; older revisions answer 410 Expired. Without a
+    /// <see cref="WatchCacheSize"/>, watches are served from this history too.
+    /// </summary>
     public int WatchWindowSize { get; init; } = 10_000;
+
+    /// <summary>
+    /// The watch cache: how many events watches can be resumed from. A watch from an older resourceVersion gets an
+    /// ERROR 410 "too old resource version: X (Y)" even while the etcd history still serves exact lists at X (see
+    /// docs/control-plane.md). Null (the default) serves watches from the etcd history, like --watch-cache=false.
+    /// </summary>
+    public int? WatchCacheSize { get; init; }
 
     /// <summary>How often a watch with allowWatchBookmarks=true receives a BOOKMARK event.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(10);
@@ -22,7 +33,8 @@ public sealed class EmbeddedApiServerOptions
 
     /// <summary>
     /// Run what kube-controller-manager does in a cluster: garbage collection through ownerReferences (background,
-    /// foreground, orphan) and namespace finalization. Off, the server behaves like a bare apiserver (envtest).
+    /// foreground, orphan), namespace finalization and the node lifecycle controller's NoSchedule taints for nodes
+    /// that are not Ready. Off, the server behaves like a bare apiserver (envtest).
     /// </summary>
     public bool EnableControllers { get; init; } = true;
 

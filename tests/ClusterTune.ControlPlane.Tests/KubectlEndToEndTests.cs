@@ -169,4 +169,44 @@ public sealed class KubectlEndToEndTests : ServerHarness
         var delete = await KubectlAsync("delete", "pod", "trainer-0");
         Assert.True(delete.Code == 0, delete.Err);
     }
+
+    [KubectlFact]
+    public async Task Kubectl_server_dry_run_server_side_apply_auth_can_i_and_events_v1()
+    {
+        var cm = WriteFile("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: knobs\ndata:\n  lr: \"1e-4\"\n");
+        var dry = await KubectlAsync("create", "-f", cm, "--dry-run=server");
+        Assert.True(dry.Code == 0, dry.Err);
+        Assert.Contains("configmap/knobs created (server dry run)", dry.Out);
+        Assert.Equal(404, (await Api.GetAsync("/api/v1/namespaces/default/configmaps/knobs")).Code);
+
+        var apply = await KubectlAsync("apply", "--server-side", "-f", cm);
+        Assert.True(apply.Code == 0, apply.Err);
+        Assert.Contains("configmap/knobs serverside-applied", apply.Out);
+        var stored = (await Api.GetAsync("/api/v1/namespaces/default/configmaps/knobs")).Object;
+        var entry = stored["metadata"]!["managedFields"]!.AsArray().Single()!;
+        Assert.Equal("kubectl", entry["manager"]!.GetValue<string>());
+        Assert.Equal("Apply", entry["operation"]!.GetValue<string>());
+
+        // Another manager changed lr: kubectl reports the conflict with the real wording, and --force-conflicts wins.
+        Assert.Equal(200, (await Api.PatchAsync("/api/v1/namespaces/default/configmaps/knobs?fieldManager=tuner", """{"data":{"lr":"3e-4"}}""", "application/merge-patch+json")).Code);
+        var conflict = await KubectlAsync("apply", "--server-side", "-f", cm);
+        Assert.NotEqual(0, conflict.Code);
+        Assert.Contains("conflict with \"tuner\" using v1: .data.lr", conflict.Err);
+        var forced = await KubectlAsync("apply", "--server-side", "--force-conflicts", "-f", cm);
+        Assert.True(forced.Code == 0, forced.Err);
+
+        var canI = await KubectlAsync("auth", "can-i", "create", "pods");
+        Assert.True(canI.Code == 0, canI.Err);
+        Assert.Equal("yes\n", canI.Out);
+
+        var ev = await Api.PostAsync("/apis/events.k8s.io/v1/namespaces/default/events", """
+            {"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"knobs.1"},"eventTime":"2026-12-06T10:00:00.000000Z",
+             "reportingController":"clustertune.io/operator","reportingInstance":"op-1","action":"Tune","reason":"KnobsChanged","type":"Normal",
+             "note":"learning rate raised","regarding":{"apiVersion":"v1","kind":"ConfigMap","name":"knobs","namespace":"default"}}
+            """);
+        Assert.Equal(201, ev.Code);
+        var events = await KubectlAsync("get", "events");
+        Assert.True(events.Code == 0, events.Err);
+        Assert.Matches("Normal\\s+KnobsChanged\\s+configmap/knobs\\s+learning rate raised", events.Out);
+    }
 }

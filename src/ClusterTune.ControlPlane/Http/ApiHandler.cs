@@ -164,6 +164,11 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             "DELETE" => "delete",
             _ => throw Errors.MethodNotAllowed(),
         };
+        if (route.Subresource is null && !type.Verbs.Contains(verb))
+        {
+            throw Errors.MethodNotAllowed();
+        }
+
         var request = new FaultRequest(method, path, verb, type.Group, type.Plural, route.Subresource, route.Namespace, route.Name);
         await FaultOrAsync(ctx, request, () => ResourceAsync(ctx, route, type, verb, request));
     }
@@ -253,6 +258,24 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 return;
             }
 
+            case "create" when type.Group == AccessReviews.Group && route.Name is null:
+            {
+                JsonObject review;
+                if ((ctx.Request.ContentType ?? "").StartsWith(AccessReviews.ProtobufMediaType, StringComparison.OrdinalIgnoreCase))
+                {
+                    using var buffer = new MemoryStream();
+                    await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+                    review = AccessReviews.FromProtobuf(type, buffer.ToArray());
+                }
+                else
+                {
+                    review = await ReadObjectAsync(ctx);
+                }
+
+                await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(AccessReviews.Answer(type, review), null));
+                return;
+            }
+
             case "create":
             {
                 var body = await ReadObjectAsync(ctx);
@@ -260,7 +283,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 {
                     var podType = _registry.Get("", "v1", "pods");
                     var podName = route.Name ?? JsonUtil.Str(body["metadata"], "name") ?? throw Errors.BadRequest("binding needs metadata.name (the pod name)");
-                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(ops.Bind(podType, ns!, podName, body), null));
+                    var bound = Write(ctx, "CreateOptions", podType, ns, podName, () => ops.Bind(podType, ns!, podName, body));
+                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(bound, null));
                     return;
                 }
 
@@ -269,7 +293,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                     throw Errors.MethodNotAllowed();
                 }
 
-                var created = ops.Create(type, ns, body, StrictFields(query));
+                var created = Write(ctx, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query), Owner(ctx)));
                 await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(created, type));
                 return;
             }
@@ -282,9 +306,9 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 }
 
                 var body = await ReadObjectAsync(ctx);
-                var updated = route.Subresource == "finalize"
+                var updated = Write(ctx, "UpdateOptions", type, ns, route.Name, () => route.Subresource == "finalize"
                     ? ops.Finalize(type, route.Name, body)
-                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query));
+                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query), Owner(ctx)));
                 await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(updated, type));
                 return;
             }
@@ -298,7 +322,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
 
                 var text = await ReadTextAsync(ctx);
                 var existed = _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, route.Name)) is not null;
-                var patched = ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, query["fieldManager"].ToString());
+                var patched = Write(ctx, "PatchOptions", type, ns, route.Name,
+                    () => ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, Owner(ctx)));
                 await WriteJsonAsync(ctx, existed ? 200 : 201, ObjectWriter.ToBytes(patched, type));
                 return;
             }
@@ -306,7 +331,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             case "delete":
             {
                 var deleteOptions = await ReadDeleteOptionsAsync(ctx);
-                var result = ops.Delete(type, ns, route.Name!, deleteOptions);
+                var result = Write(ctx, "DeleteOptions", type, ns, route.Name, () => ops.Delete(type, ns, route.Name!, deleteOptions));
                 var isStatus = JsonUtil.Str(result, "kind") == "Status";
                 await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(result, isStatus ? null : type));
                 return;
@@ -327,7 +352,8 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
 
                     try
                     {
-                        var r = ops.Delete(type, JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!, deleteOptions);
+                        var (itemNs, itemName) = (JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!);
+                        var r = Write(ctx, "DeleteOptions", type, itemNs, itemName, () => ops.Delete(type, itemNs, itemName, deleteOptions));
                         deleted.Add(JsonUtil.Str(r, "kind") == "Status" ? obj : r);
                     }
                     catch (ApiException e) when (e.Code == 404)
@@ -340,6 +366,120 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Validates the write's options (<paramref name="optionsKind"/>: CreateOptions, UpdateOptions, PatchOptions or
+    /// DeleteOptions) and runs it, or with <c>?dryRun=All</c> runs every check of it and returns the would-be object
+    /// while storing nothing: no resourceVersion is consumed (the result carries the object's current one, none for a
+    /// create) and no watch event is sent, like kube-apiserver's DryRunnableStorage.
+    /// </summary>
+    private JsonObject Write(HttpContext ctx, string optionsKind, ResourceType type, string? ns, string? name, Func<JsonObject> write)
+    {
+        if (optionsKind != "DeleteOptions")
+        {
+            ValidateFieldManagerOptions(ctx, optionsKind);
+        }
+
+        if (!IsDryRun(ctx.Request.Query, optionsKind))
+        {
+            return write();
+        }
+
+        lock (_store.Gate)
+        {
+            var before = name is null ? null : _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, name));
+            JsonObject result;
+            using (_store.BeginDryRun())
+            {
+                result = write();
+            }
+
+            if (JsonUtil.Str(result, "kind") == "Status")
+            {
+                return result;
+            }
+
+            var copy = (JsonObject)result.DeepClone();
+            if (JsonUtil.Str(before?["metadata"], "resourceVersion") is { } rv)
+            {
+                JsonUtil.Meta(copy)["resourceVersion"] = rv;
+            }
+            else
+            {
+                JsonUtil.Meta(copy).Remove("resourceVersion");
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>
+    /// The field manager of a write: ?fieldManager=, else (except for apply, which requires it) the User-Agent up to
+    /// its first "/" as kube-apiserver derives it ("unknown" without one); ?force= for apply.
+    /// </summary>
+    private static FieldOwner Owner(HttpContext ctx)
+    {
+        var fieldManager = ctx.Request.Query["fieldManager"].ToString();
+        var isApply = IsApply(ctx);
+        if (fieldManager.Length == 0 && !isApply)
+        {
+            fieldManager = ctx.Request.Headers.UserAgent.ToString().Split('/')[0].Trim() is { Length: > 0 } agent ? agent : "unknown";
+        }
+
+        return new FieldOwner(fieldManager, isApply, IsTrue(ctx.Request.Query["force"]));
+    }
+
+    private static bool IsApply(HttpContext ctx) =>
+        (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>ValidateCreate/Update/PatchOptions: fieldManager length and characters (Go's unicode.IsPrint), force only for apply.</summary>
+    private static void ValidateFieldManagerOptions(HttpContext ctx, string optionsKind)
+    {
+        var query = ctx.Request.Query;
+        var causes = new List<StatusCause>();
+        var fieldManager = query["fieldManager"].ToString();
+        if (System.Text.Encoding.UTF8.GetByteCount(fieldManager) > 128)
+        {
+            causes.Add(new StatusCause("FieldValueTooLong", "Too long: may not be more than 128 bytes", "fieldManager"));
+        }
+
+        // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+        var bad = Array.FindIndex(fieldManager.ToCharArray(), c => c != ' ' &&
+            char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned
+                or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse);
+        if (bad >= 0)
+        {
+            causes.Add(new StatusCause("FieldValueInvalid",
+                $"Invalid value: \"{fieldManager}\": invalid character U+{(int)fieldManager[bad]:X4} (at position {bad})", "fieldManager"));
+        }
+
+        if (optionsKind == "PatchOptions" && !IsApply(ctx) && query.ContainsKey("force"))
+        {
+            causes.Add(new StatusCause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw Errors.InvalidOptions(optionsKind, causes);
+        }
+    }
+
+    private static bool IsDryRun(IQueryCollection query, string optionsKind)
+    {
+        var values = query["dryRun"];
+        if (values.Count == 0)
+        {
+            return false;
+        }
+
+        if (values.Any(v => v != "All"))
+        {
+            var list = "[]string{" + string.Join(", ", values.Select(v => $"\"{v}\"")) + "}";
+            throw Errors.InvalidOptions(optionsKind, [new StatusCause("FieldValueNotSupported", $"Unsupported value: {list}: supported values: \"All\"", "dryRun")]);
+        }
+
+        return true;
     }
 
     private JsonObject GetForRead(ResourceType type, string? ns, string name)
@@ -397,6 +537,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         var fields = Selector.ParseFields(query["fieldSelector"]);
         var rvParam = query["resourceVersion"].ToString();
         var match = query["resourceVersionMatch"].ToString();
+        ListOptionsValidation.Validate(query, watch: false);
         var continueParam = query["continue"].ToString();
         long limit = 0;
         if (query["limit"].ToString() is { Length: > 0 } limitText && (!long.TryParse(limitText, out limit) || limit < 0))
@@ -539,6 +680,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         }
 
         var fields = Selector.ParseFields(fieldText);
+        var sendInitialEvents = ListOptionsValidation.Validate(query, watch: true);
         var rvParam = query["resourceVersion"].ToString();
         long? from = null;
         if (rvParam.Length > 0 && rvParam != "0")
@@ -549,6 +691,22 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
             }
 
             from = parsed;
+        }
+
+        if (sendInitialEvents == true)
+        {
+            // A state not older than the requested version, then a bookmark marking the end of the initial events.
+            if (from is { } notOlderThan)
+            {
+                await WaitForRvAsync(notOlderThan, ctx.RequestAborted);
+            }
+
+            from = null;
+        }
+        else if (sendInitialEvents == false && from is null)
+        {
+            // "Start at most recent": no synthetic events.
+            from = _store.CurrentRv;
         }
 
         var bookmarks = IsTrue(query["allowWatchBookmarks"]);
@@ -583,20 +741,23 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         List<KeyValuePair<string, JsonObject>>? staleInitial = null;
         lock (_store.Gate)
         {
-            if (from is null && faults.StaleReadsAt is { } stale && _store.ItemsAt(type.StorageKey, ns, stale) is { } staleItems)
+            if (from is null && sendInitialEvents is null && faults.StaleReadsAt is { } stale && _store.ItemsAt(type.StorageKey, ns, stale) is { } staleItems)
             {
                 staleInitial = staleItems;
                 sub = _store.Subscribe(type.StorageKey, ns, stale);
             }
             else
             {
-                sub = _store.Subscribe(type.StorageKey, ns, from);
+                // Like the watch cache, the end of the initial events is only marked for a client that accepts bookmarks.
+                sub = _store.Subscribe(type.StorageKey, ns, from, initialEventsEnd: sendInitialEvents == true && bookmarks);
             }
         }
 
         if (sub is null)
         {
-            await WriteEventAsync(body, "ERROR", Errors.WatchExpiredStatus(), null, ctx.RequestAborted);
+            // The watch cache's wording when one serves watches, etcd's (as recorded with --watch-cache=false) otherwise.
+            var expired = _store.HasWatchCache ? Errors.WatchTooOld(from!.Value, _store.WatchStartRv) : Errors.WatchExpiredStatus();
+            await WriteEventAsync(body, "ERROR", expired, null, ctx.RequestAborted);
             return;
         }
 
@@ -678,11 +839,17 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 if (e.Type == StoredEvent.Bookmark)
                 {
                     eventType = StoredEvent.Bookmark;
+                    var bookmarkMeta = new JsonObject { ["resourceVersion"] = e.Rv.ToString(CultureInfo.InvariantCulture) };
+                    if (e.InitialEventsEnd)
+                    {
+                        bookmarkMeta["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+                    }
+
                     obj = new JsonObject
                     {
                         ["kind"] = type.Kind,
                         ["apiVersion"] = type.ApiVersion,
-                        ["metadata"] = new JsonObject { ["resourceVersion"] = e.Rv.ToString(CultureInfo.InvariantCulture) },
+                        ["metadata"] = bookmarkMeta,
                     };
                     await WriteEventAsync(body, eventType, obj, null, linked.Token);
                     continue;

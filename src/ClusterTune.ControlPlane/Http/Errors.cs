@@ -81,12 +81,26 @@ internal static class Errors
     public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<StatusCause> causes, bool useKind)
     {
         var qualified = useKind ? type.QualifiedKind : type.QualifiedResource;
-        // Like field.ErrorList.ToAggregate(): identical messages are reported once, brackets only for several.
-        var distinct = causes.Select(c => $"{c.Field}: {c.Message}").Distinct().ToList();
-        var summary = distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
         var details = Details(type, name, useKind);
         details["causes"] = CauseArray(causes);
-        return new ApiException(422, Status(422, "Invalid", $"{qualified} \"{name}\" is invalid: {summary}", details));
+        return new ApiException(422, Status(422, "Invalid", $"{qualified} \"{name}\" is invalid: {Summary(causes)}", details));
+    }
+
+    /// <summary>
+    /// 422 for invalid query options, e.g. <c>CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ...</c>
+    /// (handlers validate CreateOptions, UpdateOptions, PatchOptions and DeleteOptions this way).
+    /// </summary>
+    public static ApiException InvalidOptions(string optionsKind, IReadOnlyList<StatusCause> causes)
+    {
+        var details = new JsonObject { ["group"] = "meta.k8s.io", ["kind"] = optionsKind, ["causes"] = CauseArray(causes) };
+        return new ApiException(422, Status(422, "Invalid", $"{optionsKind}.meta.k8s.io \"\" is invalid: {Summary(causes)}", details));
+    }
+
+    /// <summary>Like field.ErrorList.ToAggregate(): identical messages are reported once, brackets only for several.</summary>
+    private static string Summary(IReadOnlyList<StatusCause> causes)
+    {
+        var distinct = causes.Select(c => $"{c.Field}: {c.Message}").Distinct().ToList();
+        return distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
     }
 
     public static JsonArray CauseArray(IEnumerable<StatusCause> causes)
@@ -129,6 +143,10 @@ internal static class Errors
 
     public static JsonObject WatchExpiredStatus() =>
         Status(410, "Expired", "The resourceVersion for the provided watch is too old.", null);
+
+    /// <summary>The watch cache's 410 for a watch from before its window (<c>oldest</c> is the newest version it dropped).</summary>
+    public static JsonObject WatchTooOld(long requested, long oldest) =>
+        Status(410, "Expired", $"too old resource version: {requested} ({oldest})", null);
 
     public static ApiException ContinueExpired() =>
         new(410, Status(410, "Expired",

@@ -9,6 +9,11 @@ internal static class ObjectWriter
 {
     public static void WriteObject(Utf8JsonWriter w, JsonObject obj, ResourceType? type, bool includeTypeMeta = true)
     {
+        if (type?.FromStorage is { } convert)
+        {
+            obj = convert(obj);
+        }
+
         w.WriteStartObject();
         if (includeTypeMeta && type is not null)
         {

@@ -23,11 +23,18 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
     public ResourceRegistry Registry => registry;
 
+    /// <summary>
+    /// Mutations applied to every object about to be stored by a create or update (after defaulting and validation),
+    /// e.g. the node lifecycle taints. Each gets the resource type and the object, and may change the object.
+    /// </summary>
+    public List<Action<ResourceType, JsonObject>> Mutators { get; } = [];
+
     private string Now() => JsonUtil.Timestamp(time.GetUtcNow());
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool strictFields)
+    public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool strictFields, FieldOwner? owner = null)
     {
         NormalizeTypeMeta(type, body);
+        body = ToStorage(type, body);
         var meta = JsonUtil.Meta(body);
         if (type.Namespaced)
         {
@@ -57,6 +64,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
         }
 
         PrepareForCreate(type, body, name ?? generateName!, strictFields);
+        Mutators.ForEach(m => m(type, body));
 
         lock (store.Gate)
         {
@@ -78,7 +86,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 throw Errors.AlreadyExists(type, name);
             }
 
-            if (type.Plural == "customresourcedefinitions")
+            if (type.Plural == "customresourcedefinitions" && !store.InDryRun)
             {
                 registry.RegisterCrd(body);
             }
@@ -90,6 +98,15 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 meta["generation"] = 1;
             }
 
+            if (owner is { Apply: true })
+            {
+                body = ManagedFields.Apply(null, body, owner, type.ApiVersion, null, type.HasStatus, Now());
+            }
+            else
+            {
+                ManagedFields.Update(null, body, owner, type.ApiVersion, null, type.HasStatus, Now());
+            }
+
             var rv = store.NextRv();
             meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             var stored = JsonUtil.Ordered(body);
@@ -97,6 +114,9 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             return stored;
         }
     }
+
+    /// <summary>The stored form of a body of this version (other group-versions of a shared resource convert).</summary>
+    private static JsonObject ToStorage(ResourceType type, JsonObject body) => type.ToStorage?.Invoke(body) ?? body;
 
     private void PrepareForCreate(ResourceType type, JsonObject body, string nameOrPrefix, bool strict)
     {
@@ -224,9 +244,10 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
     }
 
     /// <summary>PUT on the main resource or on /status.</summary>
-    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, bool strictFields)
+    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, bool strictFields, FieldOwner? owner = null)
     {
         NormalizeTypeMeta(type, body);
+        body = ToStorage(type, body);
         var bodyName = JsonUtil.Str(JsonUtil.Meta(body), "name");
         if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
         {
@@ -250,12 +271,16 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                 throw Errors.Conflict(type, name);
             }
 
-            return Commit(type, ns, name, old, body, subresource, strictFields);
+            return Commit(type, ns, name, old, body, subresource, strictFields, owner);
         }
     }
 
     /// <summary>PATCH on the main resource or /status, with the patch types a real server accepts for the type.</summary>
-    public JsonObject Patch(ResourceType type, string? ns, string name, string contentType, string patchText, string? subresource, string? fieldManager)
+    /// <remarks>
+    /// <paramref name="owner"/> is the request's field manager; for an apply patch it must come from ?fieldManager=
+    /// (an empty manager answers 422), for other patches it may be derived from the User-Agent.
+    /// </remarks>
+    public JsonObject Patch(ResourceType type, string? ns, string name, string contentType, string patchText, string? subresource, FieldOwner? owner)
     {
         var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
         var builtIn = !type.IsCustom;
@@ -265,16 +290,10 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             throw Errors.UnsupportedPatch(builtIn);
         }
 
-        if (mediaType == "application/apply-patch+yaml" && string.IsNullOrEmpty(fieldManager))
+        var isApply = mediaType == "application/apply-patch+yaml";
+        if (isApply && string.IsNullOrEmpty(owner?.Manager))
         {
-            var details = new JsonObject
-            {
-                ["group"] = "meta.k8s.io",
-                ["kind"] = "PatchOptions",
-                ["causes"] = Errors.CauseArray([new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]),
-            };
-            throw new ApiException(422, Errors.Status(422, "Invalid",
-                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch", details));
+            throw Errors.InvalidOptions("PatchOptions", [new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]);
         }
 
         JsonNode? patch;
@@ -294,16 +313,18 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             var old = store.Get(type.StorageKey, ObjectStore.KeyOf(ns, name));
             if (old is null)
             {
-                if (mediaType == "application/apply-patch+yaml" && subresource is null && patch is JsonObject applyBody)
+                if (isApply && subresource is null && patch is JsonObject applyBody)
                 {
                     // Server-side apply creates the object when it does not exist yet.
                     JsonUtil.Meta(applyBody)["name"] = name;
-                    return Create(type, ns, applyBody, strictFields: false);
+                    return Create(type, ns, applyBody, strictFields: false, owner! with { Apply = true });
                 }
 
                 throw Errors.NotFound(type, name);
             }
 
+            // The patch applies to the object as the request's version shows it.
+            var view = type.FromStorage?.Invoke(old) ?? old;
             JsonNode? patched;
             switch (mediaType)
             {
@@ -315,7 +336,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
                     try
                     {
-                        patched = Patches.JsonPatch(old, ops);
+                        patched = Patches.JsonPatch(view, ops);
                     }
                     catch (PatchFailedException)
                     {
@@ -324,7 +345,15 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
 
                     break;
                 case "application/strategic-merge-patch+json":
-                    patched = Patches.StrategicMergePatch(old, patch);
+                    patched = Patches.StrategicMergePatch(view, patch);
+                    break;
+                case "application/apply-patch+yaml":
+                    if (patch is not JsonObject applied)
+                    {
+                        throw Errors.BadRequest("an apply patch must be one object (YAML or JSON)");
+                    }
+
+                    patched = ManagedFields.Apply(view, applied, owner! with { Apply = true }, type.ApiVersion, subresource, type.HasStatus, Now());
                     break;
                 default:
                     if (patch is not JsonObject)
@@ -332,7 +361,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
                         throw Errors.BadRequest("a merge patch must be a JSON object");
                     }
 
-                    patched = Patches.MergePatch(old, patch);
+                    patched = Patches.MergePatch(view, patch);
                     break;
             }
 
@@ -348,11 +377,11 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
 
             NormalizeTypeMeta(type, patchedObj);
-            return Commit(type, ns, name, old, patchedObj, subresource, strictFields: false);
+            return Commit(type, ns, name, old, ToStorage(type, patchedObj), subresource, strictFields: false, isApply ? owner! with { Apply = true } : owner);
         }
     }
 
-    private JsonObject Commit(ResourceType type, string? ns, string name, JsonObject old, JsonObject body, string? subresource, bool strictFields)
+    private JsonObject Commit(ResourceType type, string? ns, string name, JsonObject old, JsonObject body, string? subresource, bool strictFields, FieldOwner? owner)
     {
         JsonObject next;
         if (subresource == "status")
@@ -397,6 +426,8 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
         }
 
+        // An apply computed its managedFields already; any other write keeps the stored ones and records its changes below.
+        var applied = owner is { Apply: true } ? body["metadata"]?["managedFields"]?.DeepClone() : null;
         meta.Remove("managedFields");
         meta.Remove("selfLink");
 
@@ -432,6 +463,16 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             }
         }
 
+        Mutators.ForEach(m => m(type, next));
+        if (applied is not null)
+        {
+            meta["managedFields"] = applied;
+        }
+        else
+        {
+            ManagedFields.Update(old, next, owner, type.ApiVersion, subresource, type.HasStatus, Now());
+        }
+
         if (type.TracksGeneration && SpecChanged(type, old, next))
         {
             meta["generation"] = (JsonUtil.Long(oldMeta, "generation") ?? 0) + 1;
@@ -455,7 +496,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
             return returned;
         }
 
-        if (type.Plural == "customresourcedefinitions")
+        if (type.Plural == "customresourcedefinitions" && !store.InDryRun)
         {
             registry.RegisterCrd(ordered);
         }
@@ -619,7 +660,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
         JsonUtil.Meta(next)["resourceVersion"] = store.NextRv().ToString(CultureInfo.InvariantCulture);
         var ordered = JsonUtil.Ordered(next);
         store.Remove(type.StorageKey, key, ordered, old);
-        if (type.Plural == "customresourcedefinitions")
+        if (type.Plural == "customresourcedefinitions" && !store.InDryRun)
         {
             RemoveCrdInstances(ordered);
         }

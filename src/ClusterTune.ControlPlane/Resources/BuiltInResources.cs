@@ -9,6 +9,7 @@ internal static class BuiltInResources
         yield return Core("namespaces", "namespace", "Namespace", false, ["ns"], [], ["status", "finalize"]);
         yield return Core("nodes", "node", "Node", false, ["no"], [], ["status"]);
         yield return Core("events", "event", "Event", true, ["ev"], [], []);
+        yield return EventsV1.Type();
         yield return Core("configmaps", "configmap", "ConfigMap", true, ["cm"], [], []);
         yield return Core("secrets", "secret", "Secret", true, [], [], []);
         yield return Core("services", "service", "Service", true, ["svc"], ["all"], ["status"]);
@@ -40,6 +41,11 @@ internal static class BuiltInResources
             Kind = "Lease",
             Namespaced = true,
         };
+        foreach (var review in AccessReviews.Types())
+        {
+            yield return review;
+        }
+
         yield return new ResourceType
         {
             Group = "apiextensions.k8s.io",

@@ -42,8 +42,23 @@ internal sealed class ResourceType
 
     public string ApiVersion => Group == "" ? Version : $"{Group}/{Version}";
 
-    /// <summary>Storage key shared by all versions of the same resource.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    private readonly string? _storageKey;
+
+    /// <summary>
+    /// Storage key shared by all versions of the same resource (and by a resource served in two groups, like
+    /// events and events.k8s.io events); defaults to group/plural.
+    /// </summary>
+    public string StorageKey
+    {
+        get => _storageKey ?? $"{Group}/{Plural}";
+        init => _storageKey = value;
+    }
+
+    /// <summary>Converts a request body of this version to the stored form (and validates it); null when they are the same.</summary>
+    public Func<JsonObject, JsonObject>? ToStorage { get; init; }
+
+    /// <summary>Converts a stored object to this version's form; null when they are the same.</summary>
+    public Func<JsonObject, JsonObject>? FromStorage { get; init; }
 
     public string QualifiedResource => Group == "" ? Plural : $"{Plural}.{Group}";
 

@@ -5,8 +5,11 @@ using ClusterTune.ControlPlane.Json;
 namespace ClusterTune.ControlPlane.Storage;
 
 /// <summary>
-/// In-memory object store with one global resourceVersion, a bounded window of retained events (older versions are
-/// "compacted" and answer 410) and optional SQLite write-through. Stored objects are never mutated after storing;
+/// In-memory object store with one global resourceVersion and optional SQLite write-through. It models kube-apiserver's
+/// two views of the past: the "etcd history" (the last N revisions' changes, read by exact lists and continue tokens;
+/// older revisions are compacted and answer 410) and, when configured, a smaller "watch cache" window that watches are
+/// served from (older starting points answer "too old resource version"). Without a watch cache, watches are served
+/// from the etcd history, like a server run with --watch-cache=false. Stored objects are never mutated after storing;
 /// every write replaces the instance. Callers hold <see cref="Gate"/> around read-modify-write sequences.
 /// </summary>
 internal sealed class ObjectStore : IDisposable
@@ -15,14 +18,16 @@ internal sealed class ObjectStore : IDisposable
     private readonly Dictionary<string, (string StorageKey, string Key)> _uids = new();
     private readonly LinkedList<StoredEvent> _log = new();
     private readonly List<WatchSubscription> _subscriptions = new();
-    private readonly int _window;
+    private readonly RevisionWindow _history;
+    private readonly RevisionWindow? _watchCache;
     private readonly SqlitePersistence? _db;
+    private readonly AsyncLocal<bool> _dryRun = new();
     private long _rv;
-    private long _compactedRv;
 
-    public ObjectStore(int window, string? sqlitePath)
+    public ObjectStore(int historySize, int? watchCacheSize, string? sqlitePath)
     {
-        _window = Math.Max(1, window);
+        _history = new RevisionWindow(Math.Max(1, historySize));
+        _watchCache = watchCacheSize is { } size ? new RevisionWindow(Math.Max(1, size)) : null;
         if (sqlitePath is not null)
         {
             _db = new SqlitePersistence(sqlitePath);
@@ -36,7 +41,8 @@ internal sealed class ObjectStore : IDisposable
             }
 
             _rv = Math.Max(_rv, _db.LoadResourceVersion());
-            _compactedRv = _rv;
+            _history.Reset(_rv);
+            _watchCache?.Reset(_rv);
         }
     }
 
@@ -56,13 +62,29 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
+    /// <summary>Exact reads of revisions older than this answer 410 (the etcd compaction point).</summary>
     public long CompactedRv
     {
         get
         {
             lock (Gate)
             {
-                return _compactedRv;
+                return _history.StartRv;
+            }
+        }
+    }
+
+    /// <summary>Whether watches are served from a watch cache window of their own (else from the etcd history).</summary>
+    public bool HasWatchCache => _watchCache is not null;
+
+    /// <summary>Watches from resourceVersions older than this answer 410.</summary>
+    public long WatchStartRv
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return (_watchCache ?? _history).StartRv;
             }
         }
     }
@@ -115,7 +137,7 @@ internal sealed class ObjectStore : IDisposable
     {
         lock (Gate)
         {
-            if (rv < _compactedRv)
+            if (rv < _history.StartRv)
             {
                 return null;
             }
@@ -156,12 +178,35 @@ internal sealed class ObjectStore : IDisposable
         return bucket.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// True inside <see cref="BeginDryRun"/>: writes run every check but <see cref="Put"/> and <see cref="Remove"/>
+    /// store nothing, publish no event and <see cref="NextRv"/> does not advance the global resourceVersion.
+    /// </summary>
+    public bool InDryRun => _dryRun.Value;
+
+    /// <summary>Makes the writes of this flow (until disposed) dry runs. Call under <see cref="Gate"/>.</summary>
+    public IDisposable BeginDryRun()
+    {
+        _dryRun.Value = true;
+        return new DryRunScope(this);
+    }
+
+    private sealed class DryRunScope(ObjectStore store) : IDisposable
+    {
+        public void Dispose() => store._dryRun.Value = false;
+    }
+
     /// <summary>Allocates the next resourceVersion. Call under <see cref="Gate"/> right before committing.</summary>
-    public long NextRv() => ++_rv;
+    public long NextRv() => InDryRun ? _rv + 1 : ++_rv;
 
     /// <summary>Stores a created or updated object (its resourceVersion already set) and publishes the event.</summary>
     public void Put(string storageKey, string key, JsonObject obj, JsonObject? previous)
     {
+        if (InDryRun)
+        {
+            return;
+        }
+
         Materialize(obj);
         var rv = ParseRv(obj);
         Bucket(storageKey)[key] = obj;
@@ -173,6 +218,11 @@ internal sealed class ObjectStore : IDisposable
     /// <summary>Removes an object; <paramref name="lastState"/> carries the new resourceVersion of the deletion.</summary>
     public void Remove(string storageKey, string key, JsonObject lastState, JsonObject previous)
     {
+        if (InDryRun)
+        {
+            return;
+        }
+
         Materialize(lastState);
         var rv = ParseRv(lastState);
         if (_data.TryGetValue(storageKey, out var bucket))
@@ -192,11 +242,9 @@ internal sealed class ObjectStore : IDisposable
     private void Publish(StoredEvent e)
     {
         _log.AddLast(e);
-        while (_log.Count > _window)
-        {
-            _compactedRv = _log.First!.Value.Rv;
-            _log.RemoveFirst();
-        }
+        _history.Add(e.Rv);
+        _watchCache?.Add(e.Rv);
+        TrimLog();
 
         foreach (var sub in _subscriptions)
         {
@@ -209,25 +257,77 @@ internal sealed class ObjectStore : IDisposable
         Committed?.Invoke(e);
     }
 
-    /// <summary>Forgets all retained events (everything before now answers 410), like an etcd compaction.</summary>
+    /// <summary>Drops the events neither the etcd history nor the watch cache still needs.</summary>
+    private void TrimLog()
+    {
+        var keepAfter = Math.Min(_history.StartRv, (_watchCache ?? _history).StartRv);
+        while (_log.First is { } first && first.Value.Rv <= keepAfter)
+        {
+            _log.RemoveFirst();
+        }
+    }
+
+    /// <summary>
+    /// Compacts the etcd history at the current revision: exact reads of anything older answer 410. Without a watch
+    /// cache, watches from older versions answer 410 too; a watch cache keeps serving its window.
+    /// </summary>
     public void Compact()
     {
         lock (Gate)
         {
-            _log.Clear();
-            _compactedRv = _rv;
+            _history.Reset(_rv);
+            TrimLog();
+        }
+    }
+
+    /// <summary>Empties the watch cache window (as after the cache fell behind and was re-initialized).</summary>
+    public void CompactWatchCache()
+    {
+        lock (Gate)
+        {
+            if (_watchCache is null)
+            {
+                throw new InvalidOperationException("the store has no watch cache: set EmbeddedApiServerOptions.WatchCacheSize to model one");
+            }
+
+            _watchCache.Reset(_rv);
+            TrimLog();
+        }
+    }
+
+    /// <summary>The last <c>size</c> revisions of a view of the past; <see cref="StartRv"/> is the newest one dropped.</summary>
+    private sealed class RevisionWindow(int size)
+    {
+        private readonly Queue<long> _rvs = new();
+
+        public long StartRv { get; private set; }
+
+        public void Add(long rv)
+        {
+            _rvs.Enqueue(rv);
+            if (_rvs.Count > size)
+            {
+                StartRv = _rvs.Dequeue();
+            }
+        }
+
+        public void Reset(long rv)
+        {
+            _rvs.Clear();
+            StartRv = rv;
         }
     }
 
     /// <summary>
     /// Registers a watch. With <paramref name="fromRv"/> null, the current objects are queued as synthetic ADDED
-    /// events; otherwise the retained events after it are replayed. Returns null when fromRv was compacted.
+    /// events (followed, with <paramref name="initialEventsEnd"/>, by the bookmark that marks their end); otherwise
+    /// the retained events after it are replayed. Returns null when fromRv is older than the watch window.
     /// </summary>
-    public WatchSubscription? Subscribe(string storageKey, string? ns, long? fromRv)
+    public WatchSubscription? Subscribe(string storageKey, string? ns, long? fromRv, bool initialEventsEnd = false)
     {
         lock (Gate)
         {
-            if (fromRv is { } from && from < _compactedRv)
+            if (fromRv is { } from && from < (_watchCache ?? _history).StartRv)
             {
                 return null;
             }
@@ -241,6 +341,11 @@ internal sealed class ObjectStore : IDisposable
                     {
                         sub.Channel.Writer.TryWrite(new StoredEvent(ParseRv(obj), storageKey, key, StoredEvent.Added, obj, null));
                     }
+                }
+
+                if (initialEventsEnd)
+                {
+                    sub.Channel.Writer.TryWrite(new StoredEvent(_rv, storageKey, "", StoredEvent.Bookmark, null, null) { InitialEventsEnd = true });
                 }
             }
             else

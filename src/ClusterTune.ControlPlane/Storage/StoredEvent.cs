@@ -9,4 +9,7 @@ internal sealed record StoredEvent(long Rv, string StorageKey, string Key, strin
     public const string Modified = "MODIFIED";
     public const string Deleted = "DELETED";
     public const string Bookmark = "BOOKMARK";
+
+    /// <summary>A bookmark that ends the initial events of a sendInitialEvents=true watch.</summary>
+    public bool InitialEventsEnd { get; init; }
 }
