@@ -139,6 +139,39 @@ public sealed class LeaderElectionTests(EmbeddedServerFixture fx) : IClassFixtur
         await rb.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Holds the first GET back, as an API server recovering from an outage would.</summary>
+    private sealed class SlowFirstRead(TimeSpan delay) : DelegatingHandler
+    {
+        private int _reads;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get && Interlocked.Increment(ref _reads) == 1)
+                await Task.Delay(delay, cancellationToken);
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_lease_won_after_a_slow_read_is_kept_the_renew_deadline_runs_from_the_write()
+    {
+        // Measured after an API outage: the lease was reacquired and dropped 2 s later, because the renew deadline
+        // was counted from the start of the long acquire attempt (here 2.5 s of reading, past the 2 s deadline).
+        var ns = await fx.NewNamespaceAsync("elect-slow");
+        using var ca = fx.NewClient(ns, extra: new SlowFirstRead(TimeSpan.FromMilliseconds(2500)));
+        var a = new LeaderElector(ca, Options(ns, "a"));
+        var wa = new Work();
+        using var stop = new CancellationTokenSource();
+        var ra = a.RunUntilLeadershipLostAsync(wa.RunAsync, stop.Token);
+        await Eventually.TrueAsync(() => a.IsLeader, "a to lead");
+        await Task.Delay(2500); // beyond RenewDeadline (2 s) counted from the start of the acquire attempt
+        Assert.True(a.IsLeader);
+        Assert.False(ra.IsCompleted, "leadership ended");
+        Assert.Null(wa.StoppedAt);
+        await stop.CancelAsync();
+        Assert.Equal(LeadershipOutcome.Cancelled, await ra.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Theory]
     [InlineData(15, 15, 2)]
     [InlineData(15, 10, 9)]
