@@ -181,7 +181,7 @@ public sealed class NodeCommandTests
 
             await stop.CancelAsync();
             Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(15)));
-            Assert.Empty(ProcessesInGroup(group));
+            await AssertGroupGoneAsync(group);
             sleeper = await client.GetAsync<V1Pod>("sleeper", "default");
             Assert.NotNull(sleeper.Status.ContainerStatuses.Single().State.Terminated);
             Assert.Contains("ctune node: registering node node-e2e on http://127.0.0.1:", err.ToString(), StringComparison.Ordinal);
@@ -194,6 +194,57 @@ public sealed class NodeCommandTests
             await run.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
+
+    [Fact]
+    public async Task The_ctune_process_stops_its_pods_and_exits_0_on_sigterm()
+    {
+        await using var api = await EmbeddedApiServerFixture.StartAsync();
+        var kubeconfig = api.WriteKubeconfig();
+        var work = Path.Combine(api.TempDirectory, "node");
+        using var client = KubeConnection.Create(KubeConnection.ForServer(api.BaseAddress));
+        var dll = Path.Combine(AppContext.BaseDirectory, "ctune.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "node", "--kubeconfig", kubeconfig, "--name", "node-proc", "--work-dir", work, "--image-command", "busybox=/bin/sh" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        var exited = process.WaitForExitAsync().ContinueWith(_ => process.ExitCode, TaskScheduler.Default);
+        using var said = new StringWriter();
+        try
+        {
+            await WaitUntilAsync(async () => IsReady(await client.TryGetAsync<V1Node>("node-proc", null)), exited, said, "node-proc Ready");
+            await client.CreateAsync(Pod("sleeper", "node-proc", "sleep 300 & wait"));
+            await WaitUntilAsync(async () => (await client.GetAsync<V1Pod>("sleeper", "default")).Status?.Phase == "Running", exited, said, "sleeper Running");
+            var sleeper = await client.GetAsync<V1Pod>("sleeper", "default");
+            var pidFile = Path.Combine(work, "pods", $"default_sleeper_{sleeper.Metadata.Uid}", "pid");
+            var group = int.Parse((await File.ReadAllTextAsync(pidFile)).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            await WaitUntilAsync(() => Task.FromResult(ProcessesInGroup(group).Count >= 2), exited, said, "sh and sleep started");
+
+            Assert.Equal(0, Kill(process.Id, 15));
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(15)), "ctune node did not exit within 15 s of SIGTERM");
+            var err = await errors;
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await output}\n{err}");
+            await AssertGroupGoneAsync(group);
+            Assert.NotNull((await client.GetAsync<V1Pod>("sleeper", "default")).Status.ContainerStatuses.Single().State.Terminated);
+            // The log lines go to stderr: registered, each pod started and finished, stopped.
+            Assert.Contains("Node agent node-proc running", err);
+            Assert.Contains("Started pod default/sleeper as process", err);
+            Assert.Contains("Pod default/sleeper process", err);
+            Assert.Contains("ctune node: node node-proc stopped", err);
+            Assert.Equal("", await output);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static V1Pod Pod(string name, string? node, string script) => new()
     {
@@ -221,10 +272,23 @@ public sealed class NodeCommandTests
 
     private static bool IsReady(V1Node? node) => node?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
-    /// <summary>Live (not zombie) processes whose process group is <paramref name="group"/>, from /proc.</summary>
-    private static List<int> ProcessesInGroup(int group)
+    /// <summary>
+    /// The agent SIGKILLs the pod's process group when its leader exits; kill(2) returns before the signal is
+    /// delivered, so the rest of the group may take a moment to die.
+    /// </summary>
+    private static async Task AssertGroupGoneAsync(int group)
     {
-        var found = new List<int>();
+        var clock = Stopwatch.StartNew();
+        List<string> left;
+        while ((left = ProcessesInGroup(group)).Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(3))
+            await Task.Delay(50);
+        Assert.True(left.Count == 0, $"processes left in group {group} {clock.ElapsedMilliseconds} ms after exit: {string.Join("; ", left)}");
+    }
+
+    /// <summary>Live (not zombie) processes whose process group is <paramref name="group"/>, from /proc.</summary>
+    private static List<string> ProcessesInGroup(int group)
+    {
+        var found = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
@@ -240,7 +304,7 @@ public sealed class NodeCommandTests
 
             // pid (comm) state ppid pgrp ...: comm may hold spaces, so parse after the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] != "Z" && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == group) found.Add(pid);
+            if (fields[0] is not ("Z" or "X") && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == group) found.Add(stat.Trim());
         }
 
         return found;
