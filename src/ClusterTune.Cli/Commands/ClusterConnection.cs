@@ -24,10 +24,21 @@ internal sealed class ClusterConnection : IDisposable
     public Uri Server => _client.BaseUri;
 
     /// <summary>
-    /// Loads --kubeconfig (or $KUBECONFIG / ~/.kube/config) with --context through KubernetesClient; throws
-    /// <see cref="UsageException"/> that names the flag and the fix when the file or the context is wrong.
+    /// Loads --kubeconfig (or $KUBECONFIG / ~/.kube/config) with --context through KubernetesClient and opens a client
+    /// with ClusterTune's retries; throws <see cref="UsageException"/> that names the flag and the fix when the file
+    /// or the context is wrong.
     /// </summary>
     public static ClusterConnection Open(CommandArgs args, Func<string, string?>? getEnv = null)
+    {
+        var config = LoadConfig(args, getEnv);
+        return new ClusterConnection(KubeConnection.Create(config), args.Namespace ?? config.Namespace ?? "default");
+    }
+
+    /// <summary>
+    /// The client configuration --kubeconfig (or $KUBECONFIG / ~/.kube/config) and --context select, with user agent
+    /// "ctune"; throws <see cref="UsageException"/> that names the flag and the fix when the file or the context is wrong.
+    /// </summary>
+    public static KubernetesClientConfiguration LoadConfig(CommandArgs args, Func<string, string?>? getEnv = null)
     {
         getEnv ??= Environment.GetEnvironmentVariable;
         var path = args.Kubeconfig
@@ -45,7 +56,7 @@ internal sealed class ClusterConnection : IDisposable
                 if (!known.Contains(wanted))
                     throw new UsageException($"--context: kubeconfig context '{wanted}' not found; known: {(known.Count == 0 ? "none" : string.Join(", ", known))} (in {path})");
             }
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: args.Context);
+            config = KubeConnection.FromEnvironment(args.Context, path);
         }
         catch (KubeConfigException e)
         {
@@ -54,7 +65,7 @@ internal sealed class ClusterConnection : IDisposable
         }
 
         config.UserAgent = "ctune";
-        return new ClusterConnection(KubeConnection.Create(config), args.Namespace ?? config.Namespace ?? "default");
+        return config;
     }
 
     /// <inheritdoc />

@@ -9,6 +9,7 @@ internal sealed class CommandArgs
     private static readonly string[] ClusterFlags = ["--kubeconfig", "--context", "-n", "--namespace"];
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _all = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);
 
     private CommandArgs()
@@ -70,6 +71,8 @@ internal sealed class CommandArgs
                 throw new UsageException($"{flag} needs a value");
             if (value.Length == 0) throw new UsageException($"{flag} needs a non-empty value");
             parsed._values[canonical] = value;
+            if (!parsed._all.TryGetValue(canonical, out var list)) parsed._all[canonical] = list = [];
+            list.Add(value);
         }
 
         parsed.Positionals = positionals;
@@ -78,6 +81,9 @@ internal sealed class CommandArgs
 
     /// <summary>The value of a flag, or null when it was not given.</summary>
     public string? Value(string flag) => _values.GetValueOrDefault(flag);
+
+    /// <summary>Every value of a repeatable flag, in order (empty when absent); <see cref="Value"/> is the last one.</summary>
+    public IReadOnlyList<string> Values(string flag) => _all.TryGetValue(flag, out var list) ? list : [];
 
     /// <summary>Whether a switch was given.</summary>
     public bool Has(string flag) => _switches.Contains(flag);

@@ -11,6 +11,7 @@ public static class Dispatcher
           best JOB           the best trial: params, objective, checkpoint, promoted copy (-o json)
           logs TRIAL         the trainer output of a trial's pod (--attempt N, --tail N, -f)
           explain JOB|TRIAL  why a sweep or a trial is not progressing, and what to change
+          node               be a node of a real cluster: run the pods bound to it as local processes (no kubelet)
         The inspection commands work on any cluster: --kubeconfig PATH, --context NAME, -n NAMESPACE
         (default $KUBECONFIG or ~/.kube/config, its current context and that context's namespace).
         Run `ctune <command> --help` for a command's flags.
@@ -36,6 +37,7 @@ public static class Dispatcher
                 "best" => BestCommand.Usage,
                 "logs" => LogsCommand.Usage,
                 "explain" => ExplainCommand.Usage,
+                "node" => NodeCommand.Usage,
                 _ => Usage,
             });
             return 0;
@@ -55,6 +57,8 @@ public static class Dispatcher
                 return await LogsCommand.RunAsync(rest, @out, err, ct);
             case "explain":
                 return await ExplainCommand.RunAsync(rest, @out, err, ct);
+            case "node":
+                return await NodeCommand.RunAsync(rest, @out, err, ct);
             default:
                 await err.WriteLineAsync($"ctune: unknown command '{args[0]}'\n{Usage}");
                 return 2;

@@ -15,8 +15,11 @@ namespace ClusterTune.Cli.Local;
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
+    /// <summary>The trainer image without a tag: a node agent that maps it runs every tag of it as the bundled trainer.</summary>
+    public const string TrainerRepository = "clustertune/trainer";
+
     /// <summary>The image local trials use unless a job names its own command.</summary>
-    public const string TrainerImage = "clustertune/trainer:dev";
+    public const string TrainerImage = TrainerRepository + ":dev";
 
     /// <summary>The container path the samples use for data and models; local mode maps it to $CT_CACHE.</summary>
     public const string CacheMountPath = "/var/cache/clustertune";
@@ -47,6 +50,9 @@ public sealed class LocalCluster : IAsyncDisposable
         Environment.GetEnvironmentVariable("CT_CACHE") is { Length: > 0 } c ? c
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "clustertune");
 
+    /// <summary>This machine's memory (or the container's limit) in whole GiB, at least 1Gi: what a local node advertises.</summary>
+    public static string DefaultMemory => $"{Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30)}Gi";
+
     /// <summary>The trainer shipped next to ctune (the Cli build copies the trainer's output to trainer/).</summary>
     public static string BundledTrainer => Path.Combine(AppContext.BaseDirectory, "trainer", "ClusterTune.Trainer");
 
@@ -70,7 +76,7 @@ public sealed class LocalCluster : IAsyncDisposable
             NodeName = "local",
             WorkRoot = Path.Combine(workDir, "node"),
             Cpu = cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Memory = $"{Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30)}Gi",
+            Memory = DefaultMemory,
             ImageCommands = new Dictionary<string, IReadOnlyList<string>> { [TrainerImage] = [trainer, "train"] },
             PathMappings = [new PathMapping(CacheMountPath, cacheDir)],
         }, loggers.CreateLogger<ProcessNodeAgent>());
