@@ -291,6 +291,10 @@ public sealed partial class Informer<T>
             var obj = KubernetesJson.Deserialize<T>(raw);
             if (obj?.Metadata?.Name is { Length: > 0 })
             {
+                // As client-go's informers are usually told to: managedFields are for server-side apply, not for a
+                // controller's cache, and they are most of a cached object's memory (4.1x the JSON text with them).
+                if (_options.StripManagedFields)
+                    obj.Metadata.ManagedFields = null;
                 lock (_gate)
                     _undecodable.Remove(ObjectKey.Of(obj));
                 return obj;

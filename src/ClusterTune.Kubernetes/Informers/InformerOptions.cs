@@ -15,6 +15,8 @@ public sealed record InformerOptions
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>Drop metadata.managedFields from cached objects (default true; nothing in a controller reads them).</summary>
+    public bool StripManagedFields { get; init; } = true;
     /// <summary>Source of watch-timeout and backoff jitter.</summary>
     public Random Random { get; init; } = Random.Shared;
 }
