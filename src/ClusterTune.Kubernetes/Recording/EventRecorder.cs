@@ -67,7 +67,8 @@ public sealed partial class EventRecorder
         {
             await _client.CreateAsync(ev, cancellationToken).ConfigureAwait(false);
             // Events are the controller's decisions in a sentence each: they make its log worth reading.
-            LogRecorded(_log, type == "Warning" ? LogLevel.Warning : LogLevel.Information, involved.Kind, involved.NamespaceProperty, involved.Name, reason, ev.Message);
+            // Information even for Warning events: they are about the object (a pod waiting for CPU), not this process.
+            LogRecorded(_log, involved.Kind, involved.NamespaceProperty, involved.Name, type, reason, ev.Message);
             return true;
         }
         catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or TimeoutException)
@@ -92,8 +93,8 @@ public sealed partial class EventRecorder
         return objectName + "." + next.ToString("x", CultureInfo.InvariantCulture);
     }
 
-    [LoggerMessage(Message = "{Kind} {Namespace}/{Name}: {Reason}: {Message}")]
-    private static partial void LogRecorded(ILogger logger, LogLevel level, string? kind, string? @namespace, string? name, string reason, string message);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Namespace}/{Name}: {Type} {Reason}: {Message}")]
+    private static partial void LogRecorded(ILogger logger, string? kind, string? @namespace, string? name, string type, string reason, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped event {Reason} about {Name}: {Error}")]
     private static partial void LogDropped(ILogger logger, string reason, string? name, string error);
