@@ -1,6 +1,7 @@
 using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Exceptions;
+using k8s.KubeConfigModels;
 
 namespace ClusterTune.Cli.Commands;
 
@@ -41,31 +42,53 @@ internal sealed class ClusterConnection : IDisposable
     public static KubernetesClientConfiguration LoadConfig(CommandArgs args, Func<string, string?>? getEnv = null)
     {
         getEnv ??= Environment.GetEnvironmentVariable;
-        var path = args.Kubeconfig
-                   ?? getEnv("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
-                   ?? Path.Combine(getEnv("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        // --kubeconfig, else every file of $KUBECONFIG merged as kubectl does (the first to define a name wins), else
+        // ~/.kube/config.
+        var paths = args.Kubeconfig is { } explicitPath ? [explicitPath]
+            : getEnv("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } list ? list
+            : [Path.Combine(getEnv("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
         var flag = args.Kubeconfig is not null ? "--kubeconfig" : "$KUBECONFIG or ~/.kube/config";
-        if (!File.Exists(path))
-            throw new UsageException($"{flag}: '{path}' does not exist; pass the path of a kubeconfig file with --kubeconfig");
+        var existing = paths.Where(File.Exists).ToList();
+        if (existing.Count == 0 || (args.Kubeconfig is not null && existing.Count != paths.Length))
+            throw new UsageException($"{flag}: '{string.Join(Path.PathSeparator, paths)}' does not exist; pass the path of a kubeconfig file with --kubeconfig");
+        var where = string.Join(Path.PathSeparator, existing);
         KubernetesClientConfiguration config;
         try
         {
-            if (args.Context is { } wanted)
+            var merged = Merge(existing.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f, useRelativePaths: true)).ToList());
+            if (args.Context is { } wanted && !merged.Contexts.Any(c => c.Name == wanted))
             {
-                var known = KubernetesClientConfiguration.LoadKubeConfig(path).Contexts?.Select(x => x.Name).ToList() ?? [];
-                if (!known.Contains(wanted))
-                    throw new UsageException($"--context: kubeconfig context '{wanted}' not found; known: {(known.Count == 0 ? "none" : string.Join(", ", known))} (in {path})");
+                var known = merged.Contexts.Select(x => x.Name).ToList();
+                throw new UsageException($"--context: kubeconfig context '{wanted}' not found; known: {(known.Count == 0 ? "none" : string.Join(", ", known))} (in {where})");
             }
-            config = KubeConnection.FromEnvironment(args.Context, path);
+            config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, args.Context);
         }
         catch (KubeConfigException e)
         {
             var which = args.Context is not null && e.Message.Contains("context", StringComparison.OrdinalIgnoreCase) ? "--context" : "--kubeconfig";
-            throw new UsageException($"{which}: {e.Message} (in {path})");
+            throw new UsageException($"{which}: {e.Message} (in {where})");
         }
 
         config.UserAgent = "ctune";
         return config;
+    }
+
+    // kubectl's merge rule for $KUBECONFIG lists: the first file to set current-context or define a name wins.
+    private static K8SConfiguration Merge(IReadOnlyList<K8SConfiguration> files)
+    {
+        if (files.Count == 1)
+            return files[0];
+        IEnumerable<T> FirstByName<T>(Func<K8SConfiguration, IEnumerable<T>?> items, Func<T, string> name) =>
+            files.SelectMany(f => items(f) ?? []).GroupBy(name).Select(g => g.First()).ToList();
+        return new K8SConfiguration
+        {
+            ApiVersion = files[0].ApiVersion,
+            Kind = files[0].Kind,
+            CurrentContext = files.Select(f => f.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c)),
+            Contexts = FirstByName(f => f.Contexts, c => c.Name),
+            Clusters = FirstByName(f => f.Clusters, c => c.Name),
+            Users = FirstByName(f => f.Users, u => u.Name),
+        };
     }
 
     /// <inheritdoc />

@@ -257,6 +257,24 @@ public sealed class InspectionCommandTests(InspectionClusterFixture cluster) : I
             Assert.Equal("other", c.Namespace);
     }
 
+    [Fact]
+    public void A_KUBECONFIG_list_is_merged_as_kubectl_merges_it()
+    {
+        var first = Path.Combine(cluster.Server.TempDirectory, "merge-a-kubeconfig");
+        var second = Path.Combine(cluster.Server.TempDirectory, "merge-b-kubeconfig");
+        cluster.Server.Server.WriteKubeconfig(first, "team-a");
+        cluster.Server.Server.WriteKubeconfig(second, "team-b");
+        File.WriteAllText(second, File.ReadAllText(second).Replace("clustertune-embedded", "second", StringComparison.Ordinal));
+        var list = string.Join(Path.PathSeparator, Path.Combine(cluster.Server.TempDirectory, "absent"), first, second);
+        string? Env(string name) => name == "KUBECONFIG" ? list : null;
+        using (var c = ClusterConnection.Open(CommandArgs.Parse([], [], []), Env))
+            Assert.Equal("team-a", c.Namespace); // the first file's current-context
+        using (var c = ClusterConnection.Open(CommandArgs.Parse(["--context", "second"], [], []), Env))
+            Assert.Equal("team-b", c.Namespace); // a context only the second file defines
+        var e = Assert.Throws<UsageException>(() => ClusterConnection.Open(CommandArgs.Parse(["--context", "third"], [], []), Env));
+        Assert.Contains("known: clustertune-embedded, second", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("status")]
     [InlineData("trials")]
