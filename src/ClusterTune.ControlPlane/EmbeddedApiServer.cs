@@ -29,12 +29,14 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
     private readonly Operations _ops;
     private readonly ApiHandler _handler;
     private readonly ClusterControllers? _controllers;
+    private readonly EventExpiry? _eventExpiry;
     private readonly EmbeddedApiServerOptions _options;
     private int _disposed;
 
     private EmbeddedApiServer(WebApplication app, ObjectStore store, Operations ops, ApiHandler handler,
         ClusterControllers? controllers, EmbeddedApiServerOptions options, FaultInjector faults)
     {
+        _eventExpiry = options.EventTtl is { } ttl ? new EventExpiry(ops, ttl, options.TimeProvider) : null;
         _app = app;
         _store = store;
         _ops = ops;
@@ -245,7 +247,7 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
             .AppendLine("  user:")
             .AppendLine($"    token: {token}")
             .ToString();
-        File.WriteAllText(path, text);
+        PrivateFile.WriteAllText(path, text);
     }
 
     /// <summary>
@@ -272,6 +274,11 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
         if (_controllers is not null)
         {
             await _controllers.DisposeAsync();
+        }
+
+        if (_eventExpiry is not null)
+        {
+            await _eventExpiry.DisposeAsync();
         }
 
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5)))

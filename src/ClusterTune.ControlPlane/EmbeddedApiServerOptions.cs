@@ -44,6 +44,12 @@ public sealed class EmbeddedApiServerOptions
     /// <summary>Namespaces created at start when missing.</summary>
     public IReadOnlyList<string> InitialNamespaces { get; init; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+    /// <summary>
+    /// Events are deleted this long after they last happened (kube-apiserver's --event-ttl, 1 h by default); null keeps
+    /// them forever.
+    /// </summary>
+    public TimeSpan? EventTtl { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>When set, requests must carry "Authorization: Bearer &lt;token&gt;" (else 401).</summary>
     public string? BearerToken { get; init; }
 

@@ -19,9 +19,9 @@ public static class KubeConnection
             ? KubernetesClientConfiguration.InClusterConfig()
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, currentContext: context);
 
-    /// <summary>A configuration for a plain http:// server such as the embedded API server (no credentials).</summary>
-    public static KubernetesClientConfiguration ForServer(Uri server, string @namespace = "default") =>
-        new() { Host = server.ToString(), Namespace = @namespace };
+    /// <summary>A configuration for a plain http:// server such as the embedded API server (optionally a bearer token).</summary>
+    public static KubernetesClientConfiguration ForServer(Uri server, string @namespace = "default", string? token = null) =>
+        new() { Host = server.ToString(), Namespace = @namespace, AccessToken = token };
 
     /// <summary>A client with retries (<paramref name="retry"/> null: defaults) and any extra handlers after them, e.g. fault injection.</summary>
     public static k8s.Kubernetes Create(KubernetesClientConfiguration config, RetryOptions? retry = null, TimeProvider? time = null,

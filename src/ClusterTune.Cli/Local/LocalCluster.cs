@@ -63,11 +63,13 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(string workDir, string cacheDir, ILoggerFactory loggers, int cpus, CancellationToken ct, string? trainer = null)
     {
         Directory.CreateDirectory(workDir);
-        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db") }, ct);
+        // Loopback is not private on a shared machine: every request needs this run's token (in the 0600 kubeconfig).
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db"), BearerToken = token }, ct);
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
             server.InstallCrds(yaml);
         server.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
-        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress, token: token));
         trainer ??= BundledTrainer;
         if (!File.Exists(trainer))
             throw new FileNotFoundException($"the trainer program {trainer} is missing; build it with `make build` (or pass its path)", trainer);
@@ -81,7 +83,7 @@ public sealed class LocalCluster : IAsyncDisposable
             PathMappings = [new PathMapping(CacheMountPath, cacheDir)],
         }, loggers.CreateLogger<ProcessNodeAgent>());
         server.PodLogProvider = agent.LogProvider;
-        var host = new OperatorHost(KubeConnection.ForServer(server.BaseAddress), new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(server.BaseAddress, token: token), new OperatorOptions
         {
             CheckpointRoot = Path.Combine(workDir, "checkpoints"),
             OtlpEndpoint = "",

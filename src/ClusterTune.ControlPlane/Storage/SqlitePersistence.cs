@@ -15,6 +15,8 @@ internal sealed class SqlitePersistence : IDisposable
             Directory.CreateDirectory(dir);
         }
 
+        // It holds every object, trial tokens included: owner-only, as SQLite's -wal and -shm files then are too.
+        PrivateFile.Ensure(path);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Exec("PRAGMA journal_mode=WAL;");

@@ -19,6 +19,7 @@ public sealed class RealTrainerSweepTests
     private static readonly string Cache = LocalCluster.DefaultCacheDirectory;
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task ATinySweepWithTheRealTrainerPromotesALoadableBestCheckpoint()
     {
         Assert.True(File.Exists(Path.Combine(Cache, "models", "clustertune-cnn-fashion", "base", "manifest.json")),
@@ -28,6 +29,10 @@ public sealed class RealTrainerSweepTests
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
             await using var cluster = await LocalCluster.StartAsync(work, Cache, NullLoggerFactory.Instance, cpus: 2, cts.Token);
+            // Local mode is not open to other users of the machine: a token on every request, in an owner-only kubeconfig.
+            using (var anonymous = new HttpClient { BaseAddress = cluster.Server.BaseAddress })
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/namespaces")).StatusCode);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cluster.KubeconfigPath));
             var job = JobFile.Parse("""
                 apiVersion: clustertune.io/v1alpha1
                 kind: FineTuneJob
