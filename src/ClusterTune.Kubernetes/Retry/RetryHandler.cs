@@ -21,7 +21,7 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var watch = request.RequestUri?.Query.Contains("watch=true", StringComparison.OrdinalIgnoreCase) == true;
-        // The body must be re-sendable: buffer it once.
+        // The body must be re-sendable: buffer it once; a retry sends a fresh copy with the same headers.
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         var idempotent = IsIdempotent(request.Method, request.Content?.Headers.ContentType?.MediaType, body);
         var contentHeaders = request.Content?.Headers.ToList();
@@ -32,13 +32,6 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
                 request.Content = new ByteArrayContent(body);
                 foreach (var (k, v) in contentHeaders!)
                     request.Content.Headers.TryAddWithoutValidation(k, v);
-            }
-            else if (body is not null)
-            {
-                var first = new ByteArrayContent(body);
-                foreach (var (k, v) in contentHeaders!)
-                    first.Headers.TryAddWithoutValidation(k, v);
-                request.Content = first;
             }
 
             HttpResponseMessage? response = null;
