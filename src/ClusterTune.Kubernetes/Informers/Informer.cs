@@ -30,7 +30,6 @@ public sealed partial class Informer<T>
     private readonly Dictionary<string, string> _undecodable = new(StringComparer.Ordinal); // key → resourceVersion reported
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _resourceVersion;
-    private bool _expired;
     private long _relists;
     private long _watches;
 
@@ -144,7 +143,6 @@ public sealed partial class Informer<T>
                 if (outcome == WatchOutcome.Expired)
                 {
                     needList = true;
-                    _expired = true;
                     continue;
                 }
                 if (outcome == WatchOutcome.Progress || time.GetUtcNow() - started > TimeSpan.FromSeconds(1))
@@ -163,7 +161,6 @@ public sealed partial class Informer<T>
             {
                 LogExpired(_log, typeof(T).Name);
                 needList = true;
-                _expired = true;
             }
             catch (Exception e)
             {
@@ -205,7 +202,7 @@ public sealed partial class Informer<T>
                 {
                     case WatchEventType.Added:
                     case WatchEventType.Modified:
-                        if (Decode(raw) is { } obj)
+                        if (Decode(raw, out _) is { } obj)
                             Upsert(obj);
                         else
                             Remove(raw, deleted: false);
@@ -239,35 +236,19 @@ public sealed partial class Informer<T>
     private async Task ListAndReplaceAsync(CancellationToken ct)
     {
         Interlocked.Increment(ref _relists);
-        // The first list may come from the watch cache ("0"). After an expired watch the list must be a consistent
-        // read (no resourceVersion), as client-go does: on a real server a list at the old version with a limit is
-        // an exact read from etcd history, which returns the stale snapshot whose watch expires again at once.
-        // After other failures "not older than" the last version is fine, unpaged so the watch cache serves it.
-        string? rv;
-        int? limit;
-        if (_resourceVersion is null) (rv, limit) = ("0", Limit);
-        else if (_expired) (rv, limit) = (null, Limit);
-        else (rv, limit) = (LastResourceVersion, null);
+        // The first list may come from the watch cache ("0"). A relist only follows an expired watch, and it must be
+        // a consistent read (no resourceVersion), as client-go does: on a real server a list at the old version with
+        // a limit is an exact read from etcd history, which returns the stale snapshot whose watch expires again at
+        // once. A 410 on a later page (its continue token compacted) ends in RunAsync, which lists again.
         var items = new List<JsonElement>();
-        string? listRv;
-        try
-        {
-            listRv = await ListAllRawAsync(items, rv, limit, ct).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (rv is not null && (e.IsGone() || e.HasCause("ResourceVersionTooLarge")))
-        {
-            items.Clear();
-            listRv = await ListAllRawAsync(items, null, Limit, ct).ConfigureAwait(false);
-        }
-        _expired = false;
+        var listRv = await ListAllRawAsync(items, HasSynced ? null : "0", ct).ConfigureAwait(false);
         Replace(items, listRv);
         _synced.TrySetResult();
     }
 
-    private int? Limit => _options.PageSize > 0 ? _options.PageSize : null;
-
-    private async Task<string?> ListAllRawAsync(List<JsonElement> into, string? rv, int? limit, CancellationToken ct)
+    private async Task<string?> ListAllRawAsync(List<JsonElement> into, string? rv, CancellationToken ct)
     {
+        int? limit = _options.PageSize > 0 ? _options.PageSize : null;
         string? next = null;
         string? listRv;
         do
@@ -283,8 +264,8 @@ public sealed partial class Informer<T>
         return listRv;
     }
 
-    /// <summary>The typed object, or null after reporting it as undecodable.</summary>
-    private T? Decode(JsonElement raw)
+    /// <summary>The typed object, or null after reporting it as undecodable; <paramref name="key"/> is its cache key either way.</summary>
+    private T? Decode(JsonElement raw, out string key)
     {
         try
         {
@@ -295,22 +276,24 @@ public sealed partial class Informer<T>
                 // controller's cache, and they are most of a cached object's memory (4.1x the JSON text with them).
                 if (_options.StripManagedFields)
                     obj.Metadata.ManagedFields = null;
+                key = ObjectKey.Of(obj);
                 lock (_gate)
-                    _undecodable.Remove(ObjectKey.Of(obj));
+                    _undecodable.Remove(key);
                 return obj;
             }
-            Report(raw, "the object has no metadata.name");
+            key = Report(raw, "the object has no metadata.name");
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException)
         {
             // Name the field: System.Text.Json knows the path even when a converter's message does not say it.
             var path = (e as JsonException)?.Path?.TrimStart('$', '.');
-            Report(raw, string.IsNullOrEmpty(path) || e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
+            key = Report(raw, string.IsNullOrEmpty(path) || e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
         }
         return null;
     }
 
-    private void Report(JsonElement raw, string error)
+    /// <summary>Records an undecodable object (telling <see cref="OnUndecodable"/> once per version); returns its key.</summary>
+    private string Report(JsonElement raw, string error)
     {
         var meta = MetadataOf(raw);
         var key = ObjectKey.Of(meta?.NamespaceProperty, meta?.Name ?? "");
@@ -318,7 +301,7 @@ public sealed partial class Informer<T>
         lock (_gate)
         {
             if (_undecodable.TryGetValue(key, out var seen) && seen == rv)
-                return;
+                return key;
             _undecodable[key] = rv;
         }
         var resource = ApiResource.Of<T>();
@@ -333,6 +316,7 @@ public sealed partial class Informer<T>
         };
         LogUndecodable(_log, resource.Kind, key, error);
         Dispatch(() => OnUndecodable?.Invoke(new UndecodableObject(key, reference, error)));
+        return key;
     }
 
     private static V1ObjectMeta? MetadataOf(JsonElement raw)
@@ -352,10 +336,13 @@ public sealed partial class Informer<T>
     private void Replace(List<JsonElement> rawItems, string? listRv)
     {
         var items = new List<T>();
+        var undecodable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var raw in rawItems)
         {
-            if (Decode(raw) is { } obj)
+            if (Decode(raw, out var key) is { } obj)
                 items.Add(obj);
+            else
+                undecodable.Add(key);
         }
         var adds = new List<T>();
         var updates = new List<(T Old, T New)>();
@@ -378,9 +365,9 @@ public sealed partial class Informer<T>
                 _items[key] = item;
                 Index(key, item);
             }
-            var listed = rawItems.Select(r => MetadataOf(r) is { } m ? ObjectKey.Of(m.NamespaceProperty, m.Name ?? "") : "").ToHashSet(StringComparer.Ordinal);
-            foreach (var key in _undecodable.Keys.Where(k => !listed.Contains(k)).ToList())
-                _undecodable.Remove(key); // gone from the server
+            // Decoding cleared the keys that decode now; of the rest, only those still listed stay undecodable.
+            foreach (var key in _undecodable.Keys.Where(k => !undecodable.Contains(k)).ToList())
+                _undecodable.Remove(key);
             foreach (var key in _items.Keys.Where(k => !seen.Contains(k)).ToList())
             {
                 deletes.Add(_items[key]);
