@@ -260,10 +260,9 @@ internal static partial class Explainer
 
         // Bound, yet no kubelet has reported on it at all: the node's agent is not running it.
         if (pod.Spec?.NodeName is { } node && pod.Status?.StartTime is null && pod.Status?.ContainerStatuses is null or { Count: 0 }
-            && pod.Metadata.CreationTimestamp is { } created && ctx.Now - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) > TimeSpan.FromMinutes(2))
+            && pod.Metadata.CreationTimestamp is { } created && ctx.Now - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) is var age && age > TimeSpan.FromMinutes(2))
         {
-            yield return $"trial {name} is Pending: pod {podName} was bound to node {node} {Text.Duration(ctx.Now - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)))} ago " +
-                         "but the node has not started it";
+            yield return $"trial {name} is Pending: pod {podName} was bound to node {node} {Text.Duration(age)} ago but the node has not started it";
             yield return $"  check that node {node} is Ready and its kubelet (or `ctune node`) is running: kubectl get node {node}; kubectl describe pod {podName}";
             yield break;
         }
