@@ -60,7 +60,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         config.UserAgent = "clustertune-operator";
         _client = KubeConnection.Create(config, time: _time, extraHandlers: [new ApiRequestMetrics(Metrics), .. extraHandlers]);
         _accumulator = new ObservationAccumulator(ObjectiveOf, _time);
-        Registry.AddCollectCallback(new WatchRestartMetrics(Metrics, () => _caches).Collect);
+        Registry.AddCollectCallback(new InformerMetrics(Metrics, () => _caches).Collect);
         Receiver = new OtlpMetricsReceiver(new LeaderCachesValidator(this), new AccumulatingTrialMetricsSink(_accumulator, () => _leading),
             new OtlpReceiverOptions(), observer: Metrics, logger: loggers.CreateLogger<OtlpMetricsReceiver>());
     }

@@ -3,10 +3,11 @@ using ClusterTune.Telemetry.Catalog;
 namespace ClusterTune.Operator.Controllers;
 
 /// <summary>
-/// Turns the informers' list and watch counts into clustertune_operator_watch_restarts_total at scrape time: every
-/// watch after an informer's first is a reconnect, every list after its first a relist (410 Gone or a failure).
+/// The informers' state as metrics, at scrape time: list and watch counts become clustertune_operator_watch_restarts_total
+/// (every watch after an informer's first is a reconnect, every list after its first a relist after 410 Gone), and the
+/// objects each leaves out as undecodable become clustertune_operator_undecodable_objects.
 /// </summary>
-internal sealed class WatchRestartMetrics(ClusterTuneMetrics metrics, Func<OperatorCaches?> current)
+internal sealed class InformerMetrics(ClusterTuneMetrics metrics, Func<OperatorCaches?> current)
 {
     private readonly object _lock = new();
     private OperatorCaches? _seen;
