@@ -24,10 +24,7 @@ if (flags.Help)
     return 0;
 }
 
-// The log says what the controllers decide (every Event is also a log line); per-request lines of the HTTP endpoint
-// (one per OTLP export, 99 % of the log before) are left to the request metrics.
-using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-    .SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning));
+using var loggers = ConsoleLogging.Create(LogLevel.Information);
 await using var host = new OperatorHost(KubeConnection.FromEnvironment(flags.Context, flags.Kubeconfig), flags.Options, loggers);
 using var cts = new CancellationTokenSource();
 // SIGTERM (pod deletion, rollout) and SIGINT: stop the controllers and release the Lease, so a standby takes over

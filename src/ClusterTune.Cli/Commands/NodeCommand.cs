@@ -1,3 +1,4 @@
+using ClusterTune.Operator;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterTune.Cli.Local;
@@ -55,10 +56,7 @@ public static partial class NodeCommand
             return 2;
         }
 
-        using var loggers = LoggerFactory.Create(b => b
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-            .SetMinimumLevel(LogLevel.Information));
+        using var loggers = ConsoleLogging.Create(LogLevel.Information, standardError: true);
         using var client = KubeConnection.Create(config);
         await err.WriteLineAsync($"ctune node: registering node {options.NodeName} on {client.BaseUri} (cpu {options.Cpu}, memory {options.Memory}, gpus {options.Gpus}); work dir {options.WorkRoot}");
         foreach (var (image, command) in options.ImageCommands)

@@ -1,3 +1,4 @@
+using ClusterTune.Operator;
 using k8s;
 using k8s.Models;
 using k8s.Autorest;
@@ -93,8 +94,7 @@ public static class RunCommand
         // from nothing, --resume continues what is there (the operator is stateless; pods that were running are
         // failed as NodeRestarted by the node agent and retried from their last checkpoint).
         if (Directory.Exists(workDir) && !resume) Directory.Delete(workDir, recursive: true);
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+        using var loggers = ConsoleLogging.Create(verbose ? LogLevel.Information : LogLevel.Warning);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
