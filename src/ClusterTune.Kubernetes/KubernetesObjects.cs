@@ -41,16 +41,21 @@ public static class KubernetesObjects
     }
 
     /// <summary>One page of a list; <paramref name="continueToken"/> from the previous page's metadata.continue.</summary>
-    public static async Task<KubernetesList<T>> ListAsync<T>(this IKubernetes client, string? @namespace, string? labelSelector = null,
+    public static Task<KubernetesList<T>> ListAsync<T>(this IKubernetes client, string? @namespace, string? labelSelector = null,
         string? fieldSelector = null, int? limit = null, string? continueToken = null, string? resourceVersion = null, CancellationToken ct = default)
-        where T : IKubernetesObject<V1ObjectMeta>
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        ListAsAsync<T, KubernetesList<T>>(client, @namespace, labelSelector, fieldSelector, limit, continueToken, resourceVersion, ct);
+
+    /// <summary>A LIST of <typeparamref name="T"/>'s resource, its body read as <typeparamref name="TBody"/>.</summary>
+    private static async Task<TBody> ListAsAsync<T, TBody>(IKubernetes client, string? @namespace, string? labelSelector, string? fieldSelector,
+        int? limit, string? continueToken, string? resourceVersion, CancellationToken ct)
     {
         var r = ApiResource.Of<T>();
         using var resp = @namespace is null
-            ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<KubernetesList<T>>(r.Group, r.Version, r.Plural,
+            ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<TBody>(r.Group, r.Version, r.Plural,
                 continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: limit,
                 resourceVersion: resourceVersion, cancellationToken: ct).ConfigureAwait(false)
-            : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<KubernetesList<T>>(r.Group, r.Version, @namespace, r.Plural,
+            : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<TBody>(r.Group, r.Version, @namespace, r.Plural,
                 continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: limit,
                 resourceVersion: resourceVersion, cancellationToken: ct).ConfigureAwait(false);
         return resp.Body;
@@ -160,15 +165,7 @@ public static class KubernetesObjects
         string? fieldSelector, int? limit, string? continueToken, string? resourceVersion, CancellationToken ct = default)
         where T : IKubernetesObject<V1ObjectMeta>
     {
-        var r = ApiResource.Of<T>();
-        using var resp = @namespace is null
-            ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(r.Group, r.Version, r.Plural,
-                continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: limit,
-                resourceVersion: resourceVersion, cancellationToken: ct).ConfigureAwait(false)
-            : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(r.Group, r.Version, @namespace, r.Plural,
-                continueParameter: continueToken, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: limit,
-                resourceVersion: resourceVersion, cancellationToken: ct).ConfigureAwait(false);
-        var body = resp.Body;
+        var body = await ListAsAsync<T, JsonElement>(client, @namespace, labelSelector, fieldSelector, limit, continueToken, resourceVersion, ct).ConfigureAwait(false);
         var items = body.TryGetProperty("items", out var i) && i.ValueKind == JsonValueKind.Array ? i.EnumerateArray().ToList() : [];
         string? Meta(string field) =>
             body.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty(field, out var v) &&
