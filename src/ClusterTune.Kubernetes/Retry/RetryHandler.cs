@@ -23,7 +23,7 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
         var watch = request.RequestUri?.Query.Contains("watch=true", StringComparison.OrdinalIgnoreCase) == true;
         // The body must be re-sendable: buffer it once; a retry sends a fresh copy with the same headers.
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        var idempotent = IsIdempotent(request.Method, request.Content?.Headers.ContentType?.MediaType, body);
+        bool? idempotent = null; // decided on the first failure: a request that succeeds never parses its body for it
         var contentHeaders = request.Content?.Headers.ToList();
         for (var attempt = 0; ; attempt++)
         {
@@ -74,7 +74,8 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
             double jitter;
             lock (_random)
                 jitter = _random.NextDouble();
-            var decision = RetryPolicy.Decide(options, attempt, failure, status, retryAfter, idempotent, jitter);
+            idempotent ??= IsIdempotent(request.Method, request.Content?.Headers.ContentType?.MediaType, body);
+            var decision = RetryPolicy.Decide(options, attempt, failure, status, retryAfter, idempotent.Value, jitter);
             if (!decision.Retry)
             {
                 if (response is not null)
