@@ -15,5 +15,8 @@ public static class ConsoleLogging
         .AddConsole(o => o.LogToStandardErrorThreshold = standardError ? LogLevel.Trace : LogLevel.None)
         .SetMinimumLevel(minimum)
         .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-        .AddFilter("Microsoft.Hosting", LogLevel.Warning));
+        .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+        // Orleans narrates membership and activation at Information; its warnings (a silo declared dead) stay.
+        .AddFilter("Orleans", LogLevel.Warning)
+        .AddFilter("Polly", LogLevel.Warning));
 }

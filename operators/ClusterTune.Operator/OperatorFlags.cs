@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ClusterTune.Operator;
 
 /// <summary>The operator's command line, parsed into <see cref="OperatorOptions"/> (errors name the flag).</summary>
@@ -6,7 +8,10 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
     public const string Usage = """
         usage: ClusterTune.Operator [--kubeconfig PATH] [--context NAME] [--namespace NS] [--listen URL]
                                     [--otlp-endpoint URL] [--checkpoint-root PATH] [--checkpoint-claim PVC]
-                                    [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME]
+                                    [--redis CONNECTION] [--cluster-id ID] [--silo-port N] [--gateway-port N]
+                                    [--advertise-address IP]
+          --redis: silos sharing this Redis (StackExchange.Redis syntax, e.g. redis:6379,password=...) form one
+                   controller; without it the process is a single silo. Env CT_REDIS works too (e.g. from a Secret).
         """;
 
     public static OperatorFlags Parse(IReadOnlyList<string> args)
@@ -14,13 +19,14 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
         var podNamespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "clustertune-system";
         var options = new OperatorOptions
         {
-            LeaseNamespace = podNamespace,
             OtlpEndpoint = $"http://clustertune-operator.{podNamespace}.svc:8080",
             Identity = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}_{Guid.NewGuid():N}",
+            RedisConnection = Environment.GetEnvironmentVariable("CT_REDIS") is { Length: > 0 } r ? r : null,
+            SiloPort = 11111,
+            AdvertisedAddress = Environment.GetEnvironmentVariable("POD_IP") is { Length: > 0 } ip ? ip : null,
         };
         string listen = "http://0.0.0.0:8080";
         string? kubeconfig = null, context = null;
-        var elect = true;
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
@@ -36,14 +42,17 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
                 case "--otlp-endpoint": options = options with { OtlpEndpoint = v }; break;
                 case "--checkpoint-root": options = options with { CheckpointRoot = v }; break;
                 case "--checkpoint-claim": options = options with { CheckpointClaim = v }; break;
-                case "--lease-namespace": options = options with { LeaseNamespace = v }; break;
-                case "--lease-name": options = options with { LeaseName = v }; break;
-                case "--leader-elect" when bool.TryParse(v, out var b): elect = b; break;
-                case "--leader-elect": return new(options, listen, kubeconfig, context, false, $"--leader-elect takes true or false, got '{v}'");
+                case "--redis": options = options with { RedisConnection = v }; break;
+                case "--cluster-id": options = options with { ClusterId = v }; break;
+                case "--advertise-address" when System.Net.IPAddress.TryParse(v, out _): options = options with { AdvertisedAddress = v }; break;
+                case "--advertise-address": return new(options, listen, kubeconfig, context, false, $"--advertise-address takes an IP address, got '{v}'");
+                case "--silo-port" or "--gateway-port" when !int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535:
+                    return new(options, listen, kubeconfig, context, false, $"{flag} takes a port number 0-65535, got '{v}'");
+                case "--silo-port": options = options with { SiloPort = int.Parse(v, CultureInfo.InvariantCulture) }; break;
+                case "--gateway-port": options = options with { GatewayPort = int.Parse(v, CultureInfo.InvariantCulture) }; break;
                 default: return new(options, listen, kubeconfig, context, false, $"unknown flag {flag}");
             }
         }
-        if (!elect) options = options with { LeaseNamespace = null };
         return new(options, listen, kubeconfig, context, false, null);
     }
 }

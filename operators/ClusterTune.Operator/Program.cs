@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 //   --listen URL                       OTLP + /metrics + health (default http://0.0.0.0:8080)
 //   --otlp-endpoint URL                what trainers export to (default: the Service in $POD_NAMESPACE)
 //   --checkpoint-root PATH --checkpoint-claim PVC
-//   --leader-elect true|false --lease-namespace NS --lease-name NAME
+//   --redis CONNECTION --cluster-id ID --silo-port N --gateway-port N --advertise-address IP
 var flags = OperatorFlags.Parse(args);
 if (flags.Error is { } error)
 {
@@ -27,8 +27,8 @@ if (flags.Help)
 using var loggers = ConsoleLogging.Create(LogLevel.Information);
 await using var host = new OperatorHost(KubeConnection.FromEnvironment(flags.Context, flags.Kubeconfig), flags.Options, loggers);
 using var cts = new CancellationTokenSource();
-// SIGTERM (pod deletion, rollout) and SIGINT: stop the controllers and release the Lease, so a standby takes over
-// in about a second instead of waiting for the lease to expire; Main then returns normally.
+// SIGTERM (pod deletion, rollout) and SIGINT: leave the cluster gracefully, so the other silos take this one's job
+// grains at once instead of after failure detection; Main then returns normally.
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; cts.Cancel(); });
 await host.StartWebAsync(flags.Listen, cts.Token);

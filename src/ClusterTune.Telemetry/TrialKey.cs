@@ -4,6 +4,7 @@ namespace ClusterTune.Telemetry;
 /// <param name="Namespace">Kubernetes namespace (resource attribute k8s.namespace.name).</param>
 /// <param name="Job">FineTuneJob name (resource attribute clustertune.job.name).</param>
 /// <param name="Trial">Trial name (resource attribute clustertune.trial.id).</param>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public readonly record struct TrialKey(string Namespace, string Job, string Trial)
 {
     /// <inheritdoc />

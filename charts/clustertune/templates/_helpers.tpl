@@ -32,3 +32,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "clustertune.otlpEndpoint" -}}
 {{- default (printf "http://%s.%s.svc:%v" (include "clustertune.fullname" .) .Release.Namespace .Values.service.port) .Values.otlpEndpoint -}}
 {{- end -}}
+
+{{- /* The Secret holding the silos' Redis connection (key `connection`). */}}
+{{- define "clustertune.redisSecret" -}}
+{{- default (printf "%s-redis" (include "clustertune.fullname" .)) .Values.redis.existingSecret -}}
+{{- end -}}

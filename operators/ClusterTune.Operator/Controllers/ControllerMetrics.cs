@@ -3,7 +3,7 @@ using ClusterTune.Telemetry.Catalog;
 
 namespace ClusterTune.Operator.Controllers;
 
-/// <summary>The controller loops' reports as the catalog's reconcile metrics.</summary>
+/// <summary>The job grains' reconcile reports as the catalog's reconcile metrics (queue depth: the silo's sum, set at scrape time).</summary>
 internal sealed class ControllerMetrics(ClusterTuneMetrics metrics) : IControllerMetrics
 {
     public void Reconciled(string controller, string result, TimeSpan duration, int queueDepth)
@@ -12,6 +12,5 @@ internal sealed class ControllerMetrics(ClusterTuneMetrics metrics) : IControlle
             metrics.ReconcileErrors.WithLabels(controller).Inc();
         metrics.Reconciles.WithLabels(controller, result).Inc();
         metrics.ReconcileDuration.WithLabels(controller).Observe(duration.TotalSeconds);
-        metrics.QueueDepth.WithLabels(controller).Set(queueDepth);
     }
 }

@@ -18,7 +18,7 @@ namespace ClusterTune.Operator.Controllers;
 /// Reconciles a FineTuneJob key: finalizer, plan (pure), then act — create Trials, change Trial specs, promote the
 /// best checkpoint, write status, record events; on deletion clean up pods and checkpoints, then drop the finalizer.
 /// </summary>
-public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api, CheckpointManager checkpoints, OperatorOptions options,
+public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api, CheckpointManager checkpoints, Func<OperatorOptions> options,
     TimeProvider time, ClusterTuneMetrics? metrics = null)
 {
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
@@ -48,7 +48,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var now = time.GetUtcNow();
         var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
-        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options.CheckpointRoot));
+        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot));
 
         foreach (var t in plan.TrialsToCreate)
             await api.CreateAsync(t, ct);

@@ -13,7 +13,7 @@ namespace ClusterTune.Operator.Controllers;
 /// Reconciles a Trial key: reads the trial, its job and its pods, plans (pure), then acts — create the next pod,
 /// delete a pod (SIGTERM: stop, pause, deadline, stuck), write status, record events.
 /// </summary>
-public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, OperatorOptions options, TimeProvider time, Func<string> newToken)
+public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<OperatorOptions> options, TimeProvider time, Func<string> newToken)
 {
     /// <summary>Reconciles the trial named by <paramref name="key"/> ("namespace/name").</summary>
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
@@ -36,10 +36,10 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
             if (live is not null) pods.Add(live);
         }
 
-        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options.StuckTerminatingTimeout));
+        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options().StuckTerminatingTimeout));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
-            await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options), ct);
+            await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options()), ct);
 
         if (plan.DeletePod is { } victim)
             await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);

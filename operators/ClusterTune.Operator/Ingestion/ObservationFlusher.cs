@@ -12,23 +12,15 @@ using ClusterTune.Operator.Planning;
 namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
-/// Moves what trainers reported over OTLP into Trial status: every interval, one status write per trial whose stream
+/// Moves what trainers reported over OTLP into Trial status (a job grain runs it ObservationFlushInterval after points arrive): one status write per trial whose stream
 /// changed (observations per epoch, epoch, heartbeat, best objective so far); a NaN loss or objective marks the
 /// trial InvalidObjective so its reconciler stops it.
 /// </summary>
-public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api, TimeProvider time,
+public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api,
     Action<string> enqueueTrial, ILogger logger, ClusterTuneMetrics? metrics = null)
 {
     /// <summary>How stale status.lastHeartbeat may get before a write refreshes it (well under any heartbeatTimeout).</summary>
     public static readonly TimeSpan HeartbeatRefresh = TimeSpan.FromSeconds(30);
-
-    /// <summary>Flushes every <paramref name="interval"/> until cancelled.</summary>
-    public async Task RunAsync(TimeSpan interval, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            await FlushAsync(ct);
-    }
 
     /// <summary>Writes the changed trials once.</summary>
     public async Task FlushAsync(CancellationToken ct)

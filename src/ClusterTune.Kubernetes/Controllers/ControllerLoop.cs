@@ -9,8 +9,9 @@ namespace ClusterTune.Kubernetes.Controllers;
 /// once; conflicts and transient API errors requeue with the rate limiter; a requested delay requeues after it.
 /// This is the worker boundary, the one place that catches every exception.
 /// </summary>
+/// <param name="controllerOf">The controller a key is reported under when one queue serves several kinds (default: <paramref name="name"/>).</param>
 public sealed partial class ControllerLoop(string name, WorkQueue<string> queue, Func<string, CancellationToken, Task<ReconcileResult>> reconcile,
-    ILogger logger, IControllerMetrics? metrics = null)
+    ILogger logger, IControllerMetrics? metrics = null, Func<string, string>? controllerOf = null)
 {
     /// <summary>Runs <paramref name="workers"/> workers until the queue shuts down or <paramref name="ct"/> is cancelled.</summary>
     public Task RunAsync(int workers, CancellationToken ct) =>
@@ -53,13 +54,13 @@ public sealed partial class ControllerLoop(string name, WorkQueue<string> queue,
             catch (Exception e)
             {
                 result = "error";
-                LogReconcileFailed(logger, name, key, e.GetType().Name, e.Describe());
+                LogReconcileFailed(logger, controllerOf?.Invoke(key) ?? name, key, e.GetType().Name, e.Describe());
                 queue.AddRateLimited(key);
             }
             finally
             {
                 queue.Done(key);
-                metrics?.Reconciled(name, result, Stopwatch.GetElapsedTime(started), queue.Len);
+                metrics?.Reconciled(controllerOf?.Invoke(key) ?? name, result, Stopwatch.GetElapsedTime(started), queue.Len);
             }
         }
     }

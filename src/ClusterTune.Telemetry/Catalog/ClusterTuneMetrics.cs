@@ -38,8 +38,8 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
         ApiRequests = Counter(MetricCatalog.ApiRequests);
         WatchRestarts = Counter(MetricCatalog.WatchRestarts);
         UndecodableObjects = Gauge(MetricCatalog.UndecodableObjects);
-        Leader = Gauge(MetricCatalog.Leader);
-        LeaderTransitions = Counter(MetricCatalog.LeaderTransitions);
+        JobGrains = Gauge(MetricCatalog.JobGrains);
+        SiloReady = Gauge(MetricCatalog.SiloReady);
         OtlpPointsAccepted = Counter(MetricCatalog.OtlpPointsAccepted);
         OtlpPointsRejected = Counter(MetricCatalog.OtlpPointsRejected);
         OtlpPointsDropped = Counter(MetricCatalog.OtlpPointsDropped);
@@ -91,10 +91,10 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
     public CounterFamily WatchRestarts { get; }
     /// <summary>clustertune_operator_undecodable_objects{resource}.</summary>
     public GaugeFamily UndecodableObjects { get; }
-    /// <summary>clustertune_operator_leader{identity}.</summary>
-    public GaugeFamily Leader { get; }
-    /// <summary>clustertune_operator_leader_transitions_total.</summary>
-    public CounterFamily LeaderTransitions { get; }
+    /// <summary>clustertune_operator_job_grains{identity}.</summary>
+    public GaugeFamily JobGrains { get; }
+    /// <summary>clustertune_operator_silo_ready{identity}.</summary>
+    public GaugeFamily SiloReady { get; }
     /// <summary>clustertune_otlp_points_accepted_total.</summary>
     public CounterFamily OtlpPointsAccepted { get; }
     /// <summary>clustertune_otlp_points_rejected_total{reason}.</summary>

@@ -60,10 +60,10 @@ public static class MetricCatalog
         "Watch restarts by resource and reason (e.g. expired = 410 Gone and relist).", [L.Resource, L.Reason]);
     public static readonly MetricDefinition UndecodableObjects = new("clustertune.operator.undecodable_objects", "{object}", MetricType.Gauge,
         "Objects the informers leave out because they do not fit the API types (each also gets a Warning event), by resource.", [L.Resource]);
-    public static readonly MetricDefinition Leader = new("clustertune.operator.leader", "", MetricType.Gauge,
-        "1 when this replica holds the leader Lease, else 0.", [L.Identity]);
-    public static readonly MetricDefinition LeaderTransitions = new("clustertune.operator.leader.transitions", "{transition}", MetricType.Counter,
-        "Times this replica gained or lost leadership.", []);
+    public static readonly MetricDefinition JobGrains = new("clustertune.operator.job_grains", "{grain}", MetricType.Gauge,
+        "FineTuneJob grains active on this silo (one per sweep in the cluster, spread over the silos).", [L.Identity]);
+    public static readonly MetricDefinition SiloReady = new("clustertune.operator.silo.ready", "", MetricType.Gauge,
+        "1 when this silo is in the cluster and its informer caches have synced (its /readyz answers 200), else 0.", [L.Identity]);
     public static readonly MetricDefinition OtlpPointsAccepted = new("clustertune.otlp.points.accepted", "{point}", MetricType.Counter,
         "OTLP data points accepted and handed to the operator.", []);
     public static readonly MetricDefinition OtlpPointsRejected = new("clustertune.otlp.points.rejected", "{point}", MetricType.Counter,
@@ -80,7 +80,7 @@ public static class MetricCatalog
     [
         Trials, TrialsCreated, TrialsMax, BudgetUsed, BestObjective, GpuTime, GpuTimeLimit,
         TrialObjective, TrainLoss, EvalMetric, TrainEpoch, TrainStep, TrialInfo,
-        Reconciles, ReconcileErrors, ReconcileDuration, QueueDepth, ApiRequests, WatchRestarts, UndecodableObjects, Leader, LeaderTransitions,
+        Reconciles, ReconcileErrors, ReconcileDuration, QueueDepth, ApiRequests, WatchRestarts, UndecodableObjects, JobGrains, SiloReady,
         OtlpPointsAccepted, OtlpPointsRejected, OtlpPointsDropped, OtlpRequests, OtlpRequestSize,
     ];
 }

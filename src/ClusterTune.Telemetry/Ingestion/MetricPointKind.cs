@@ -1,6 +1,7 @@
 namespace ClusterTune.Telemetry.Ingestion;
 
 /// <summary>Which OTLP metric type a <see cref="TrialMetricRecord"/> came from.</summary>
+[Orleans.GenerateSerializer]
 public enum MetricPointKind
 {
     /// <summary>A Gauge number point: the last value of the interval.</summary>

@@ -16,6 +16,7 @@ namespace ClusterTune.Telemetry.Ingestion;
 /// <param name="Count">Histogram/summary count; null for number points.</param>
 /// <param name="Step">clustertune.train.step of the same resource in the same request (nearest point time), if any.</param>
 /// <param name="Epoch">clustertune.train.epoch of the same resource in the same request (nearest point time), if any.</param>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record TrialMetricRecord(
     TrialKey Trial,
     string Metric,

@@ -1,6 +1,7 @@
 namespace ClusterTune.Telemetry.Otlp;
 
 /// <summary>OTLP AggregationTemporality enum (integer values as on the wire).</summary>
+[Orleans.GenerateSerializer]
 public enum OtlpAggregationTemporality
 {
     /// <summary>AGGREGATION_TEMPORALITY_UNSPECIFIED.</summary>

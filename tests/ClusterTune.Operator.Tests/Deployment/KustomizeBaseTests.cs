@@ -39,11 +39,12 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
             "CustomResourceDefinition/finetunejobs.clustertune.io",
             "CustomResourceDefinition/trials.clustertune.io",
             "Deployment/clustertune-operator",
+            "Deployment/clustertune-redis",
             "Namespace/clustertune-system",
             "PersistentVolumeClaim/clustertune-checkpoints",
-            "Role/clustertune-operator-leader-election",
-            "RoleBinding/clustertune-operator-leader-election",
+            "Secret/clustertune-redis",
             "Service/clustertune-operator",
+            "Service/clustertune-redis",
             "ServiceAccount/clustertune-operator",
         ], kinds);
         var clusterScoped = new HashSet<string> { "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding" };
@@ -55,7 +56,7 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
     }
 
     [KubectlFact]
-    public void Rbac_is_least_privilege_with_leases_in_a_namespaced_role()
+    public void Rbac_is_least_privilege_and_needs_no_lease()
     {
         var rules = Rules(Get("ClusterRole", "clustertune-operator"));
         Assert.Equal(new Dictionary<string, string>
@@ -72,11 +73,10 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
         }, rules);
         Assert.DoesNotContain(rules.Keys, k => k.Contains('*', StringComparison.Ordinal) || k.Contains("secrets", StringComparison.Ordinal) || k.Contains("leases", StringComparison.Ordinal));
 
-        var role = Get("Role", "clustertune-operator-leader-election");
-        Assert.Equal(Ns, (string?)role["metadata"]!["namespace"]);
-        Assert.Equal(new Dictionary<string, string> { ["coordination.k8s.io/leases"] = "create,get,patch,update" }, Rules(role));
+        // No leader, so no Lease: the silos agree on membership through Redis.
+        Assert.DoesNotContain(Rendered, o => (string?)o["kind"] is "Role" or "RoleBinding");
 
-        foreach (var (kind, roleKind, roleName) in new[] { ("ClusterRoleBinding", "ClusterRole", "clustertune-operator"), ("RoleBinding", "Role", "clustertune-operator-leader-election") })
+        foreach (var (kind, roleKind, roleName) in new[] { ("ClusterRoleBinding", "ClusterRole", "clustertune-operator") })
         {
             var binding = Rendered.Single(o => (string?)o["kind"] == kind);
             Assert.Equal(roleKind, (string?)binding["roleRef"]!["kind"]);
@@ -89,7 +89,7 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
     }
 
     [KubectlFact]
-    public void Deployment_runs_two_hardened_replicas_with_leader_election_probes_and_the_checkpoint_claim()
+    public void Deployment_runs_two_hardened_silos_with_redis_membership_probes_and_the_checkpoint_claim()
     {
         var d = Get("Deployment", "clustertune-operator");
         Assert.Equal(2L, (long)d["spec"]!["replicas"]!);
@@ -108,14 +108,18 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
         var flags = OperatorFlags.Parse(args);
         Assert.Null(flags.Error);
         Assert.Equal("http://0.0.0.0:8080", flags.Listen);
-        Assert.Equal("clustertune-operator-leader", flags.Options.LeaseName);
-        Assert.NotNull(flags.Options.LeaseNamespace);   // election on (off would clear the lease namespace)
+        Assert.Equal(11111, flags.Options.SiloPort);
         Assert.Equal("/checkpoints", flags.Options.CheckpointRoot);
         Assert.Equal("clustertune-checkpoints", flags.Options.CheckpointClaim);
 
         var env = c["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["valueFrom"]?["fieldRef"]?["fieldPath"]);
         Assert.Equal("metadata.name", env["POD_NAME"]);
         Assert.Equal("metadata.namespace", env["POD_NAMESPACE"]);
+        Assert.Equal("status.podIP", env["POD_IP"]);   // what the other silos dial
+        var redis = c["env"]!.AsArray().Single(e => (string?)e!["name"] == "CT_REDIS")!["valueFrom"]!["secretKeyRef"]!;
+        Assert.Equal("clustertune-redis", (string?)redis["name"]);
+        Assert.Equal("connection", (string?)redis["key"]);
+        Assert.Equal(11111L, (long)c["ports"]!.AsArray().Single(p => (string?)p!["name"] == "silo")!["containerPort"]!);
 
         Assert.Equal("/healthz", (string?)c["livenessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("/readyz", (string?)c["readinessProbe"]!["httpGet"]!["path"]);

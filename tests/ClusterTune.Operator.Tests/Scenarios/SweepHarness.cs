@@ -5,6 +5,7 @@ using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
+using ClusterTune.Operator.Checkpoints;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -75,7 +76,7 @@ internal sealed class SweepHarness : IAsyncDisposable
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
             ObservationFlushInterval = TimeSpan.FromMilliseconds(200),
-        }, NullLoggerFactory.Instance, extraHandlers: handlers);
+        }, Environment.GetEnvironmentVariable("CT_TEST_LOG") == "1" ? ConsoleLogging.Create(Microsoft.Extensions.Logging.LogLevel.Debug, standardError: true) : NullLoggerFactory.Instance, extraHandlers: handlers);
         await host.StartWebAsync("http://127.0.0.1:0");
         _operatorStop = new CancellationTokenSource();
         _operatorRun = host.RunAsync(_operatorStop.Token);
@@ -127,6 +128,41 @@ internal sealed class SweepHarness : IAsyncDisposable
             },
         };
 
+    /// <summary>A 3 × 2 grid whose oracle best is lrFactor 0.1, freezeDepth 0.</summary>
+    public static readonly double[] GridLrFactors = [0.01, 0.1, 1.0];
+
+    /// <inheritdoc cref="GridLrFactors"/>
+    public static readonly long[] GridFreezeDepths = [0, 1];
+
+    /// <summary>
+    /// Waits for grid jobs over <see cref="GridLrFactors"/> × <see cref="GridFreezeDepths"/> to finish and checks each ended as
+    /// an undisturbed sweep does: Succeeded with 6 trials, the oracle's best, promoted with a matching SHA-256, the same
+    /// promoted bytes for all of them, and exactly one pod (attempt 1) per trial: nothing lost, nothing duplicated.
+    /// </summary>
+    public async Task AssertGridSweepsEndedAlikeAsync(IEnumerable<string> names, TimeSpan? timeout = null)
+    {
+        var shas = new HashSet<string>();
+        foreach (var name in names)
+        {
+            var job = await WaitForJobAsync(name, Finished, timeout ?? TimeSpan.FromSeconds(120));
+            Assert.Equal(FineTuneJobPhase.Succeeded, job.Status!.Phase);
+            Assert.Equal(6, job.Status.Trials!.Succeeded);
+            Assert.Equal(6, job.Status.Trials.Total);
+            var best = job.Status.BestTrial!;
+            Assert.Equal(0.1, best.Params![KnobNames.LrFactor].AsDouble());
+            Assert.Equal(0L, best.Params[KnobNames.FreezeDepth].AsInt64());
+            Assert.True(Conditions.IsTrue(job.Status.Conditions, ConditionTypes.CheckpointPromoted));
+            Assert.Equal(best.Sha256, CheckpointManager.Sha256(Path.Combine(best.PromotedUri!, CheckpointManager.ModelFile)));
+            shas.Add(best.Sha256!);
+            var trials = await TrialsAsync(name);
+            var pods = await PodsAsync(name);
+            Assert.Equal(6, trials.Count);
+            Assert.Equal(trials.Count, pods.Count);
+            Assert.All(trials, t => Assert.Contains(pods, p => p.Metadata.Name == ResourceNames.Pod(name, t.Spec.Index, 1)));
+        }
+        Assert.Single(shas);
+    }
+
     /// <summary>The contract trainer's objective (the oracle the sweep must find).</summary>
     public static double Objective(double lrFactor, long freezeDepth) => 1 - Math.Abs(Math.Log10(lrFactor) + 1) / 4 - freezeDepth / 100.0;
 
@@ -166,7 +202,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public async Task<IReadOnlyList<V1Pod>> PodsAsync(string job) =>
         (await Client.ListAsync<V1Pod>("default", labelSelector: $"{LabelKeys.Job}={job}")).Items.ToList();
 
-    public static string KubernetesJsonText<T>(T value) => KubernetesJson.Serialize(value!);
+    public static string KubernetesJsonText<T>(T value) => value is null ? "null" : KubernetesJson.Serialize(value);
 
     public async ValueTask DisposeAsync()
     {

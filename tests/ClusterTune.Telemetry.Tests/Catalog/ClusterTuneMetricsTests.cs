@@ -38,8 +38,8 @@ public sealed class ClusterTuneMetricsTests
             ["clustertune.operator.api.requests"] = "clustertune_operator_api_requests_total",
             ["clustertune.operator.watch.restarts"] = "clustertune_operator_watch_restarts_total",
             ["clustertune.operator.undecodable_objects"] = "clustertune_operator_undecodable_objects",
-            ["clustertune.operator.leader"] = "clustertune_operator_leader",
-            ["clustertune.operator.leader.transitions"] = "clustertune_operator_leader_transitions_total",
+            ["clustertune.operator.job_grains"] = "clustertune_operator_job_grains",
+            ["clustertune.operator.silo.ready"] = "clustertune_operator_silo_ready",
             ["clustertune.otlp.points.accepted"] = "clustertune_otlp_points_accepted_total",
             ["clustertune.otlp.points.rejected"] = "clustertune_otlp_points_rejected_total",
             ["clustertune.otlp.points.dropped"] = "clustertune_otlp_points_dropped_total",
@@ -97,8 +97,8 @@ public sealed class ClusterTuneMetricsTests
         m.QueueDepth.WithLabels("finetunejob").Set(3);
         m.ApiRequests.WithLabels("PATCH", "trials", "409").Inc();
         m.WatchRestarts.WithLabels("pods", "expired").Inc();
-        m.Leader.WithLabels("operator-0").Set(1);
-        m.LeaderTransitions.WithLabels().Inc();
+        m.JobGrains.WithLabels("operator-0").Set(4);
+        m.SiloReady.WithLabels("operator-0").Set(1);
         m.OnRequestBody(2048);
         m.OnResult(new OtlpReceiveResult(200, 10, 2, 1, "x", null, new Dictionary<PointRejectionReason, long> { [PointRejectionReason.InvalidToken] = 2 }));
         return m;

@@ -1,0 +1,122 @@
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes.Informers;
+using ClusterTune.Kubernetes.Recording;
+using ClusterTune.Operator.Grains;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterTune.Operator.Hosting;
+
+/// <summary>
+/// Runs on every silo: the informers, and the routing of what they see to the job grains (a job, trial or pod change
+/// touches its job's grain, wherever it lives). No silo is special: there is no leader. When a silo leaves the
+/// cluster, and every <see cref="OperatorOptions.ResyncPeriod"/>, every unfinished job's grain is touched, so the
+/// jobs of a dead silo reactivate elsewhere even if nothing about them changes.
+/// </summary>
+public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactory grains, IClusterMembershipService membership) : BackgroundService
+{
+    private readonly ILogger _logger = runtime.Loggers.CreateLogger("clustertune.silo");
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var caches = runtime.Caches;
+        // An object that does not fit the API types is skipped, not retried forever: tell its owner once per version.
+        void Undecodable(UndecodableObject o) => _ = runtime.Recorder.RecordAsync(o.Reference, EventTypes.Warning, EventReasons.ObjectUndecodable,
+            $"ClusterTune cannot read this {o.Reference.Kind} and ignores it until it is fixed: {o.Error}", CancellationToken.None);
+        caches.Jobs.OnUndecodable = Undecodable;
+        caches.Trials.OnUndecodable = Undecodable;
+        caches.Pods.OnUndecodable = Undecodable;
+        caches.Jobs.AddHandler(Handler<FineTuneJob>(j => (ObjectKey.Of(j), [JobWorkItems.Job])));
+        caches.Trials.AddHandler(Handler<Trial>(t => (ObjectKey.Of(t.Metadata.NamespaceProperty, t.Spec.JobName), [JobWorkItems.Trial(t.Metadata.Name!), JobWorkItems.Job])));
+        caches.Pods.AddHandler(Handler<V1Pod>(PodItems));
+        var informers = caches.RunAsync(ct);
+        try
+        {
+            await caches.WaitForSyncAsync(ct);
+            runtime.MarkReady();
+            runtime.Metrics.SiloReady.WithLabels(runtime.Options.Identity).Set(1);
+            LogReady(_logger, runtime.Options.Identity);
+            await Task.WhenAll(WatchMembershipAsync(ct), ResyncAsync(ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            runtime.Metrics.SiloReady.WithLabels(runtime.Options.Identity).Set(0);
+            try
+            {
+                await informers;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Touches the grain of every job that still has work (not finished, or being deleted, or awaiting promotion).</summary>
+    public void TouchUnfinished()
+    {
+        foreach (var job in runtime.Caches.Jobs.List().Where(HasWork))
+            Touch(ObjectKey.Of(job), [JobWorkItems.Job]);
+    }
+
+    /// <summary>Whether a job may still need its controller without any change to it.</summary>
+    public static bool HasWork(FineTuneJob job) =>
+        job.Metadata.DeletionTimestamp is not null
+        || job.Status?.Phase is not (FineTuneJobPhase.Succeeded or FineTuneJobPhase.Failed)
+        || Conditions.Find(job.Status.Conditions, ConditionTypes.CheckpointPromoted)?.Reason == ConditionReasons.PromotionPending;
+
+    private InformerHandler<T> Handler<T>(Func<T, (string? Job, string[] Items)?> route)
+    {
+        void On(T obj)
+        {
+            if (route(obj) is ({ } job, var items)) Touch(job, items);
+        }
+        return new InformerHandler<T>(On, (_, now) => On(now), On);
+    }
+
+    private static (string? Job, string[] Items)? PodItems(V1Pod pod)
+    {
+        string? job = null;
+        pod.Metadata.Labels?.TryGetValue(LabelKeys.Job, out job);
+        var trial = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == Trial.KindName)?.Name;
+        return job is null || trial is null ? null : (ObjectKey.Of(pod.Metadata.NamespaceProperty, job), [JobWorkItems.Trial(trial)]);
+    }
+
+    private void Touch(string job, string[] items)
+    {
+        // One-way: the informer loop never waits on a grain. A message lost with a dying silo is healed by the resync.
+        _ = grains.GetGrain<IFineTuneJobGrain>(job).Touch(items);
+    }
+
+    private async Task WatchMembershipAsync(CancellationToken ct)
+    {
+        var previous = membership.CurrentSnapshot;
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(ct))
+        {
+            var died = snapshot.CreateUpdate(previous).Changes.Where(m => m.Status == SiloStatus.Dead).ToList();
+            previous = snapshot;
+            if (died.Count == 0) continue;
+            LogSiloLeft(_logger, string.Join(", ", died.Select(m => m.SiloAddress)));
+            TouchUnfinished();
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(runtime.Options.ResyncPeriod, runtime.Time);
+        while (await timer.WaitForNextTickAsync(ct))
+            TouchUnfinished();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: caches synced; this silo takes job grains")]
+    private static partial void LogReady(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "silo(s) left the cluster: {Silos}; touching every unfinished job so their grains reactivate")]
+    private static partial void LogSiloLeft(ILogger logger, string silos);
+}
