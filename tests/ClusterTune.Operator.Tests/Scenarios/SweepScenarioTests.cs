@@ -116,6 +116,9 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         job.Spec.EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha, MinResource = 1, ReductionFactor = 3, Mode = EarlyStoppingMode.Promote };
         await h.Client.CreateAsync(job);
         job = await h.WaitForJobAsync("promote", SweepHarness.Finished);
+        // The job's status and its trials' are separate objects: the trials paused at a rung are stopped right after.
+        await h.WaitUntilAsync(async () => (await h.TrialsAsync("promote")).All(t => t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.EarlyStopped),
+            "every trial to end", TimeSpan.FromSeconds(30));
 
         var trials = await h.TrialsAsync("promote");
         Assert.True(job.Status!.Phase == FineTuneJobPhase.Succeeded,
