@@ -16,7 +16,10 @@ public static class ConsoleLogging
         .SetMinimumLevel(minimum)
         .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
         .AddFilter("Microsoft.Hosting", LogLevel.Warning)
-        // Orleans narrates membership and activation at Information; its warnings (a silo declared dead) stay.
+        // Orleans narrates membership and activation at Information; its warnings (a silo declared dead) stay, except
+        // the start-up notes (workstation GC; a watchdog that measures its first check from the process start).
         .AddFilter("Orleans", LogLevel.Warning)
+        .AddFilter("Orleans.Runtime.Silo", LogLevel.Error)
+        .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
         .AddFilter("Polly", LogLevel.Warning));
 }

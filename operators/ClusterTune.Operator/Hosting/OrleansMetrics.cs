@@ -12,6 +12,15 @@ namespace ClusterTune.Operator.Hosting;
 /// </summary>
 public sealed class OrleansMetrics : IDisposable
 {
+    /// <summary>The Orleans series the shipped dashboards chart (operator-health.json, row "Orleans").</summary>
+    public static IReadOnlyList<string> Charted { get; } =
+    [
+        "orleans_consistent_ring_size", "orleans_catalog_activations", "orleans_catalog_activation_created_total",
+        "orleans_catalog_activation_destroyed_total", "orleans_messaging_processing_dispatcher_received_total",
+        "orleans_app_requests_timedout_total", "orleans_messaging_sent_dropped_total", "orleans_messaging_sent_failed_total",
+        "orleans_messaging_rejected_total",
+    ];
+
     /// <summary>The meter Orleans publishes on.</summary>
     public const string MeterName = "Microsoft.Orleans";
 
