@@ -68,15 +68,23 @@ public static class RunCommand
             return 2;
         }
 
+        // --timeout bounds the whole run, reading the job file included.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         FineTuneJob job;
         try
         {
-            job = JobFile.Load(file);
+            job = await Task.Run(() => JobFile.Load(file), deadline.Token).WaitAsync(deadline.Token);
         }
         catch (FormatException e)
         {
             await err.WriteLineAsync($"ctune run: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await err.WriteLineAsync($"ctune run: reading {file} did not finish within --timeout {Api.GoDuration.Format(timeout)}");
+            return 1;
         }
 
         job.Metadata.NamespaceProperty ??= "default";
@@ -95,8 +103,6 @@ public static class RunCommand
         // failed as NodeRestarted by the node agent and retried from their last checkpoint).
         if (Directory.Exists(workDir) && !resume) Directory.Delete(workDir, recursive: true);
         using var loggers = ConsoleLogging.Create(verbose ? LogLevel.Information : LogLevel.Warning);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
         await @out.WriteLineAsync($"ctune: local cluster in {workDir} (data and models from {cache})");
         await using var cluster = await LocalCluster.StartAsync(workDir, cache, loggers, cpus, deadline.Token);
