@@ -75,6 +75,29 @@ public sealed class AmplificationTests : ServerHarness
         Assert.Single(YamlJson.ParseDocuments("a: " + new string('[', 50) + new string(']', 50)));
     }
 
+    [Theory]
+    [InlineData("application/json", "{\"apiVersion\":\"clustertune.io/v1alpha1\",\"kind\":\"FineTuneJob\",\"metadata\":{\"name\":\"inf\"},\"spec\":{\"objective\":{\"target\":1e309}}}")]
+    [InlineData("application/yaml", "apiVersion: clustertune.io/v1alpha1\nkind: FineTuneJob\nmetadata: {name: inf}\nspec: {objective: {target: 1e309}}\n")]
+    public async Task A_number_beyond_float64_is_400_naming_where_it_is(string contentType, string body)
+    {
+        // Stored, 1e309 was an object no client could decode: the operator never reconciled it and said nothing.
+        var r = await Api.SendAsync(HttpMethod.Post, Jobs, body, contentType);
+        Assert.Equal(400, r.Code);
+        Assert.Contains("1e309", r.Object["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("does not fit a 64-bit float", r.Object["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(404, (await Api.GetAsync(Jobs + "/inf")).Code);
+    }
+
+    [Fact]
+    public async Task A_1_MB_string_against_a_pattern_is_422_not_a_regex_timeout()
+    {
+        var body = "{\"apiVersion\":\"clustertune.io/v1alpha1\",\"kind\":\"FineTuneJob\",\"metadata\":{\"name\":\"long\"},\"spec\":{\"budget\":{\"maxDuration\":\"" + new string('m', 1 << 20) + "\"}}}";
+        Server.InstallCrds(ClusterTune.Api.Schema.CrdGenerator.GenerateAllYaml().Single(c => c.Key.Contains("finetunejobs", StringComparison.Ordinal)).Value);
+        var r = await Api.PostAsync(Jobs, body);
+        Assert.Equal(422, r.Code);
+        Assert.Contains("spec.budget.maxDuration", r.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Anchors_without_aliases_still_parse()
     {

@@ -28,6 +28,8 @@ public static class YamlJson
                 throw new FormatException($"invalid JSON: {e.Message}", e);
             }
 
+            JsonUtil.RefuseOverflowingNumbers(node);
+
             if (node is JsonObject { } o && o["kind"]?.GetValue<string>() == "List" && o["items"] is JsonArray items)
             {
                 result.AddRange(items.Where(i => i is not null).Select(i => i!.DeepClone()));
@@ -138,7 +140,8 @@ public static class YamlJson
 
         if (LooksNumeric(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
         {
-            return JsonValue.Create(d);
+            return double.IsFinite(d) ? JsonValue.Create(d)
+                : throw new FormatException($"the number {value} at line {scalar.Start.Line} does not fit a 64-bit float");
         }
 
         return JsonValue.Create(value);
