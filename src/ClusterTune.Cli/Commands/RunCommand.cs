@@ -25,7 +25,7 @@ public static class RunCommand
           --cpus       CPU capacity of the local node (default: this machine's cores)
           --keep       keep the API server up after the sweep (kubectl get finetunejobs,trials,pods works; Ctrl-C ends)
           --resume     continue the sweep stored in the work directory (after Ctrl-C or a crash) instead of starting afresh
-          --timeout    give up after this long (Go duration, default 30m)
+          --timeout    give up after this long, reading the job file included (Go duration, default 30m); job files over 3 MiB or with YAML aliases are refused
         """;
 
     /// <summary>Runs the command; returns the process exit code (0 sweep succeeded, 1 sweep failed, 2 bad input).</summary>
