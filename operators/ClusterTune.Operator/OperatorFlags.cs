@@ -9,7 +9,7 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
         usage: ClusterTune.Operator [--kubeconfig PATH] [--context NAME] [--namespace NS] [--listen URL]
                                     [--otlp-endpoint URL] [--checkpoint-root PATH] [--checkpoint-claim PVC]
                                     [--redis CONNECTION] [--cluster-id ID] [--silo-port N] [--gateway-port N]
-                                    [--advertise-address IP]
+                                    [--advertise-address IP] [--unschedulable-timeout DURATION]
           --redis: silos sharing this Redis (StackExchange.Redis syntax, e.g. redis:6379,password=...) form one
                    controller; without it the process is a single silo. Env CT_REDIS works too (e.g. from a Secret).
         """;
@@ -46,6 +46,9 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
                 case "--cluster-id": options = options with { ClusterId = v }; break;
                 case "--advertise-address" when System.Net.IPAddress.TryParse(v, out _): options = options with { AdvertisedAddress = v }; break;
                 case "--advertise-address": return new(options, listen, kubeconfig, context, false, $"--advertise-address takes an IP address, got '{v}'");
+                case "--unschedulable-timeout" when Api.GoDuration.TryParse(v, out var d) && d > TimeSpan.Zero:
+                    options = options with { UnschedulableTimeout = d }; break;
+                case "--unschedulable-timeout": return new(options, listen, kubeconfig, context, false, $"--unschedulable-timeout takes a positive duration such as 10m, got '{v}'");
                 case "--silo-port" or "--gateway-port" when !int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535:
                     return new(options, listen, kubeconfig, context, false, $"{flag} takes a port number 0-65535, got '{v}'");
                 case "--silo-port": options = options with { SiloPort = int.Parse(v, CultureInfo.InvariantCulture) }; break;

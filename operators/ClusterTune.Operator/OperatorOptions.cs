@@ -22,6 +22,9 @@ public sealed record OperatorOptions
     /// <summary>A deleted trial pod still Terminating after its grace period plus this is force-deleted and the trial retried.</summary>
     public TimeSpan StuckTerminatingTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>A trial pod unschedulable (PodScheduled=False, Unschedulable) for this long fails the trial with reason Unschedulable.</summary>
+    public TimeSpan UnschedulableTimeout { get; init; } = Planning.PodScheduling.DefaultTimeout;
+
     /// <summary>How often accumulated OTLP observations are written to Trial status (one batched write per changed trial).</summary>
     public TimeSpan ObservationFlushInterval { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -11,10 +11,16 @@ namespace ClusterTune.Cli;
 /// <summary>Reads a FineTuneJob from a YAML or JSON file; errors say what is wrong and where.</summary>
 public static class JobFile
 {
+    /// <summary>Largest job file read (kube-apiserver's 3 MiB request body limit: a larger object could not be applied anyway).</summary>
+    public const int MaxBytes = 3 * 1024 * 1024;
+
     /// <summary>The FineTuneJob in <paramref name="path"/> (the first document of kind FineTuneJob).</summary>
     public static FineTuneJob Load(string path)
     {
         if (!File.Exists(path)) throw new FormatException($"{path}: no such file");
+        var size = new FileInfo(path).Length;
+        if (size > MaxBytes)
+            throw new FormatException($"{path}: {size} bytes is more than a FineTuneJob may have ({MaxBytes}, the API server's request limit)");
         return Parse(File.ReadAllText(path), path);
     }
 

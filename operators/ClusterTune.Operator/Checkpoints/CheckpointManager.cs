@@ -10,7 +10,9 @@ namespace ClusterTune.Operator.Checkpoints;
 /// <summary>
 /// Promotes the best trial's checkpoint to the job's stable path (copy to a temporary sibling, provenance file,
 /// rename into place, so a reader sees the old or the new best, never a mix), prunes trial checkpoints beyond
-/// keepTop, and deletes checkpoints per deletePolicy when the job goes.
+/// keepTop, and deletes checkpoints per deletePolicy when the job goes. It replaces or deletes only directories
+/// whose ownership marker names the job (<see cref="CheckpointOwnership"/>), and reads only checkpoints under the
+/// job's directory.
 /// </summary>
 public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
 {
@@ -19,6 +21,19 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
 
     /// <summary>The weights file whose SHA-256 identifies a checkpoint.</summary>
     public const string ModelFile = "model.safetensors";
+
+    /// <summary>Creates the job's directory with its ownership marker before its first trial; true when the job owns it.</summary>
+    public bool ClaimJobDirectory(FineTuneJob job, FineTuneJobSpec spec)
+    {
+        try
+        {
+            return CheckpointOwnership.Claim(CheckpointPaths.JobDirectory(job, spec, defaultRoot), job, time);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Promotes the best of <paramref name="trials"/> and keeps only the top keepTop trial checkpoints.</summary>
     public PromotionResult Promote(FineTuneJob job, FineTuneJobSpec spec, IReadOnlyList<Trial> trials)
@@ -29,9 +44,25 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         var best = ranked[0];
         var uri = best.Status!.CheckpointUri;
         var source = uri is null ? null : CheckpointPaths.LocalPath(uri);
+        string target, jobDir;
+        try
+        {
+            target = CheckpointPaths.PromotePath(job, spec, defaultRoot);
+            jobDir = CheckpointPaths.JobDirectory(job, spec, defaultRoot);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new PromotionResult(false, null, null, null, e.Message);
+        }
+        // The URI is the trial's report: a checkpoint outside the job's directory is not copied, whatever it says.
+        if (source is not null && !IsUnder(source, jobDir))
+            return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} reported checkpoint {source}, which is outside the job's directory {jobDir}; it is not promoted");
         if (source is null || !File.Exists(Path.Combine(source, ModelFile)))
             return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} has no checkpoint at {source ?? "(none reported)"}; check the checkpoint volume is shared by the operator and the trial pods");
-        var target = CheckpointPaths.PromotePath(job, spec, defaultRoot);
+        if (Directory.Exists(target) && !CheckpointOwnership.IsOwnedBy(target, job))
+            return new PromotionResult(false, null, null, null,
+                $"promotePath {target} already exists and was not created by ClusterTune for this job (no {CheckpointOwnership.MarkerFile} naming uid {job.Metadata.Uid}); " +
+                "set spec.checkpoints.promotePath to a new directory, or move the existing one away");
         try
         {
             var sha = Sha256(Path.Combine(source, ModelFile));
@@ -39,6 +70,7 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
             {
                 var temp = $"{target}.tmp-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
                 CopyDirectory(source, temp);
+                CheckpointOwnership.Mark(temp, job);
                 var provenance = new Provenance(job.Metadata.NamespaceProperty ?? "default", job.Metadata.Name!, best.Metadata.Name!, best.Spec.Index,
                     best.Spec.Params.ToDictionary(p => p.Key, p => p.Value.ToObject()), spec.Objective.Metric!, best.Status.Objective!.Value,
                     best.Status.Metrics ?? [], uri ?? source, sha, time.GetUtcNow());
@@ -51,8 +83,9 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
 
             var keep = spec.Checkpoints?.KeepTop ?? FineTuneJobDefaults.KeepTop;
             var retained = ranked.Take(keep).Select(t => new RetainedCheckpoint { Trial = t.Metadata.Name!, Objective = t.Status!.Objective, Uri = t.Status.CheckpointUri ?? "" }).ToList();
-            foreach (var t in trials.Where(t => !retained.Any(r => r.Trial == t.Metadata.Name)))
-                DeleteDirectory(CheckpointPaths.TrialDirectory(job, spec, defaultRoot, t.Metadata.Name!));
+            if (CheckpointOwnership.IsOwnedBy(jobDir, job))
+                foreach (var t in trials.Where(t => !retained.Any(r => r.Trial == t.Metadata.Name)))
+                    DeleteDirectory(CheckpointPaths.TrialDirectory(job, spec, defaultRoot, t.Metadata.Name!));
             return new PromotionResult(true, target, sha, retained);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -65,20 +98,31 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     public string DeleteForJob(FineTuneJob job, FineTuneJobSpec spec)
     {
         var policy = spec.Checkpoints?.DeletePolicy ?? CheckpointDeletePolicy.KeepPromoted;
-        var jobDir = CheckpointPaths.JobDirectory(job, spec, defaultRoot);
-        switch (policy)
+        if (policy == CheckpointDeletePolicy.Retain) return "checkpoints retained (deletePolicy retain)";
+        try
         {
-            case CheckpointDeletePolicy.Retain:
-                return "checkpoints retained (deletePolicy retain)";
-            case CheckpointDeletePolicy.Delete:
-                DeleteDirectory(CheckpointPaths.PromotePath(job, spec, defaultRoot));
-                DeleteDirectory(jobDir);
-                return $"deleted {jobDir} (deletePolicy delete)";
-            default:
-                var trialsDir = Path.Combine(jobDir, "trials");
-                DeleteDirectory(trialsDir);
-                return $"deleted {trialsDir}, kept the promoted best (deletePolicy keepPromoted)";
+            var jobDir = CheckpointPaths.JobDirectory(job, spec, defaultRoot);
+            if (policy == CheckpointDeletePolicy.Delete)
+            {
+                var promoted = CheckpointOwnership.DeleteIfOwned(CheckpointPaths.PromotePath(job, spec, defaultRoot), job);
+                return $"{promoted}; {CheckpointOwnership.DeleteIfOwned(jobDir, job)} (deletePolicy delete)";
+            }
+            if (!CheckpointOwnership.IsOwnedBy(jobDir, job))
+                return $"kept {jobDir}: ClusterTune did not create it for this job (no {CheckpointOwnership.MarkerFile} naming uid {job.Metadata.Uid}) (deletePolicy keepPromoted)";
+            var trialsDir = Path.Combine(jobDir, "trials");
+            DeleteDirectory(trialsDir);
+            return $"deleted {trialsDir}, kept the promoted best (deletePolicy keepPromoted)";
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return $"checkpoints not deleted: {e.Message}";
+        }
+    }
+
+    private static bool IsUnder(string path, string directory)
+    {
+        var full = Path.GetFullPath(path);
+        return full.StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 
     /// <summary>SHA-256 of a file as lowercase hex.</summary>

@@ -50,6 +50,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
         var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot));
 
+        if (plan.TrialsToCreate.Count > 0) checkpoints.ClaimJobDirectory(job, plan.Spec);
         foreach (var t in plan.TrialsToCreate)
             await api.CreateAsync(t, ct);
         foreach (var change in plan.TrialChanges)

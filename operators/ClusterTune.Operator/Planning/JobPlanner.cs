@@ -16,6 +16,12 @@ public static class JobPlanner
     /// <summary>How often a sweep with running GPU trials or a wall-clock budget is re-examined without any event.</summary>
     public static readonly TimeSpan BudgetRecheck = TimeSpan.FromSeconds(15);
 
+    /// <summary>Most trials created by one reconcile: a wide parallelism ramps up in batches, not as one burst of pods.</summary>
+    public const int MaxTrialCreatesPerReconcile = 20;
+
+    /// <summary>How soon a reconcile that hit <see cref="MaxTrialCreatesPerReconcile"/> comes back for the next batch.</summary>
+    public static readonly TimeSpan NextCreateBatch = TimeSpan.FromSeconds(1);
+
     /// <summary>Plans the reconcile of <paramref name="input"/>'s job.</summary>
     public static JobPlan Plan(JobPlanInput input)
     {
@@ -29,7 +35,8 @@ public static class JobPlanner
         var conditions = old.Conditions;
 
         var spec = FineTuneJobDefaults.Apply(job.Spec);
-        var errors = FineTuneJobValidator.Validate(job);
+        // Admission cannot know the operator's checkpoint root; a path outside it fails here, with its field path.
+        var errors = FineTuneJobValidator.Validate(job).Concat(CheckpointPaths.Check(spec, input.DefaultCheckpointRoot)).ToList();
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));
@@ -73,6 +80,7 @@ public static class JobPlanner
         var creates = new List<Trial>();
         var terminal = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
         var promote = false;
+        var batchCapped = false;
 
         if (terminal)
         {
@@ -97,8 +105,10 @@ public static class JobPlanner
             var policy = new S.SweepPolicy(SweepMapping.ToSearchSpace(spec), SweepMapping.ToSweepConfig(spec));
             var history = trials.Select(SweepMapping.ToRecord).ToList();
             var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
-            var capacity = Math.Max(0, spec.Budget.Parallelism!.Value - active);
+            var free = Math.Max(0, spec.Budget.Parallelism!.Value - active);
+            var capacity = Math.Min(free, MaxTrialCreatesPerReconcile);
             var decision = policy.Decide(history, now - start, gpuSeconds, capacity);
+            batchCapped = capacity < free && decision.NewTrials.Count == capacity;
 
             foreach (var n in decision.NewTrials)
             {
@@ -160,6 +170,7 @@ public static class JobPlanner
         TimeSpan? requeue = null;
         if (!terminal && (counts.Running + counts.Pending) > 0 && (spec.Trainer.Resources?.GpuCount() > 0 || spec.Budget.MaxDuration is not null))
             requeue = BudgetRecheck;
+        if (batchCapped && !terminal) requeue = NextCreateBatch;
         return new JobPlan(spec, status, creates, changes, events, promote) { RequeueAfter = requeue };
     }
 

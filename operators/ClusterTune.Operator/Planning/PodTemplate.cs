@@ -123,7 +123,8 @@ public static class PodTemplate
                         Args = trainer.Args,
                         Env = env,
                         Resources = resources,
-                        VolumeMounts = [new V1VolumeMount { Name = CheckpointVolume, MountPath = root }],
+                        // A claim holds the whole operator root: mount the job's storage root from its sub-directory.
+                        VolumeMounts = [new V1VolumeMount { Name = CheckpointVolume, MountPath = root, SubPath = options.CheckpointClaim is null ? null : CheckpointPaths.SubPath(root, options.CheckpointRoot) }],
                         TerminationMessagePath = TrialEnv.DefaultTerminationMessagePath,
                         TerminationMessagePolicy = "FallbackToLogsOnError",
                     },

@@ -12,6 +12,7 @@ namespace ClusterTune.Operator.Planning;
 /// <param name="Pods">The pods the trial owns (any order; the current one is status.podName).</param>
 /// <param name="Now">The current time (injected).</param>
 /// <param name="StuckTerminatingTimeout">How long a deleted pod may stay Terminating before it is force-deleted and retried.</param>
+/// <param name="UnschedulableTimeout">How long a pod may stay unschedulable before the trial fails with reason Unschedulable.</param>
 public sealed record TrialPlanInput(
     Trial Trial,
     FineTuneJobSpec Spec,
@@ -19,4 +20,12 @@ public sealed record TrialPlanInput(
     bool JobSuspended,
     IReadOnlyList<V1Pod> Pods,
     DateTimeOffset Now,
-    TimeSpan StuckTerminatingTimeout);
+    TimeSpan StuckTerminatingTimeout,
+    TimeSpan UnschedulableTimeout)
+{
+    /// <summary>The input with the default unschedulable timeout (10 min).</summary>
+    public TrialPlanInput(Trial trial, FineTuneJobSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout)
+        : this(trial, spec, jobEnded, jobSuspended, pods, now, stuckTerminatingTimeout, PodScheduling.DefaultTimeout)
+    {
+    }
+}

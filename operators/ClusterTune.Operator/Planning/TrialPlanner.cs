@@ -102,6 +102,16 @@ public static class TrialPlanner
                         return Plan(failed, trial.Status, null, current.Metadata.Name, false, events, null);
                     }
 
+                    // A pod no node can ever fit (cpu: 1000000) would keep the trial, and the job, Pending forever.
+                    var unschedulable = outcome.State == PodOutcomeState.Waiting ? PodScheduling.Unschedulable(current, now, input.UnschedulableTimeout) : null;
+                    if (unschedulable is { Expired: true } u)
+                    {
+                        var message = $"pod {current.Metadata.Name} could not be scheduled for {(now - u.Since).TotalMinutes:0.#} min (limit {input.UnschedulableTimeout.TotalMinutes:0.#} min): {Trim(u.Message)}; " +
+                            "lower spec.trainer.resources, fix nodeSelector/tolerations, or add nodes that fit";
+                        events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, message, trial.Metadata.Name));
+                        return Plan(End(old, TrialPhase.Failed, TrialReasons.Unschedulable, message, now), trial.Status, null, current.Metadata.Name, false, events, null);
+                    }
+
                     var s2 = old;
                     if (outcome.State == PodOutcomeState.Running && phase != TrialPhase.Running)
                     {
@@ -123,7 +133,10 @@ public static class TrialPlanner
                         return Plan(s3, trial.Status, null, current.Metadata.Name, false, events, input.StuckTerminatingTimeout);
                     }
 
-                    return Plan(s2, trial.Status, null, null, false, events, NextCheck(input, s2, outcome));
+                    var check = NextCheck(input, s2, outcome);
+                    if (unschedulable is { } pending && (check is null || pending.Remaining < check))
+                        check = pending.Remaining + TimeSpan.FromMilliseconds(100);
+                    return Plan(s2, trial.Status, null, null, false, events, check);
                 }
 
             default:

@@ -11,19 +11,19 @@ public sealed class BudgetSpec
     [Minimum(1), Description("Trials to create at most (default 12).")]
     public int? MaxTrials { get; set; }
 
-    [Minimum(1), Description("Trials running at once (default 2); may be edited while the sweep runs.")]
+    [Minimum(1), Maximum(FieldLimits.MaxParallelism), Description("Trials running at once (default 2, at most 256); may be edited while the sweep runs.")]
     public int? Parallelism { get; set; }
 
     [Minimum(0), Description("Failed trials (after retries) that fail the sweep (default 3).")]
     public int? MaxFailedTrials { get; set; }
 
-    [Pattern(GoDurationPattern), Description("Wall-clock limit of the sweep as a Go duration, e.g. 2h or 90m (default none).")]
+    [MaxLength(FieldLimits.Duration), Pattern(GoDurationPattern), Description("Wall-clock limit of the sweep as a Go duration, e.g. 2h or 90m (default none).")]
     public string? MaxDuration { get; set; }
 
     [Minimum(0, Exclusive = true), Description("GPU-hours the sweep may consume (default none); status.gpuHoursRemaining burns down.")]
     public double? MaxGpuHours { get; set; }
 
-    [Pattern(GoDurationPattern), Description("Wall-clock limit of one trial attempt, e.g. 30m (default none).")]
+    [MaxLength(FieldLimits.Duration), Pattern(GoDurationPattern), Description("Wall-clock limit of one trial attempt, e.g. 30m (default none).")]
     public string? TrialDeadline { get; set; }
 
     [Minimum(1), Description("End the sweep when this many consecutive finished trials did not improve the best (default none).")]

@@ -31,7 +31,7 @@ public static partial class FineTuneJobValidator
         var e = new List<FieldError>();
         var name = job.Metadata?.Name;
         if (!ResourceNames.IsDns1123Label(name))
-            e.Add(new("metadata.name", $"'{name}' is not a DNS-1123 label of at most {ResourceNames.MaxLength} characters (it becomes a label value and a prefix of pod names)",
+            e.Add(new("metadata.name", $"{Quote(name)} is not a DNS-1123 label of at most {ResourceNames.MaxLength} characters (it becomes a label value and a prefix of pod names)",
                 "use lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. 'mnist-sweep'"));
         e.AddRange(ValidateSpec(job.Spec));
         return e;
@@ -53,6 +53,7 @@ public static partial class FineTuneJobValidator
         ValidateBudget(s, e);
         ValidateCheckpoints(s.Checkpoints!, e);
         ValidateRetryPolicy(s.RetryPolicy!, e);
+        ValidateBounds(s, e);
         return e;
     }
 
@@ -90,7 +91,7 @@ public static partial class FineTuneJobValidator
             var env = t.Env![i];
             var ep = $"{p}.env[{i}]";
             if (string.IsNullOrEmpty(env.Name) || env.Name.Contains('='))
-                e.Add(new($"{ep}.name", $"'{env.Name}' is not a valid variable name", "use letters, digits and '_', e.g. HF_HOME"));
+                e.Add(new($"{ep}.name", $"{Quote(env.Name)} is not a valid variable name", "use letters, digits and '_', e.g. HF_HOME"));
             else if (ReservedEnvNames.Contains(env.Name))
                 e.Add(new($"{ep}.name", $"'{env.Name}' is part of the trial contract; the operator sets it on every trial pod", "remove it; to change its value use the matching spec field (e.g. trainer.epochs for CT_EPOCHS)"));
             else if (!seen.Add(env.Name))
@@ -119,13 +120,13 @@ public static partial class FineTuneJobValidator
             var tol = t.Tolerations![i];
             var tp = $"{p}.tolerations[{i}]";
             if (tol.OperatorProperty is not (null or "" or "Equal" or "Exists"))
-                e.Add(new($"{tp}.operator", $"'{tol.OperatorProperty}' is not Equal or Exists", "use Equal (key and value must match) or Exists (any value)"));
+                e.Add(new($"{tp}.operator", $"{Quote(tol.OperatorProperty)} is not Equal or Exists", "use Equal (key and value must match) or Exists (any value)"));
             if (tol.OperatorProperty == "Exists" && !string.IsNullOrEmpty(tol.Value))
                 e.Add(new($"{tp}.value", "must be empty when operator is Exists", "remove value, or use operator Equal"));
             if (string.IsNullOrEmpty(tol.Key) && tol.OperatorProperty != "Exists")
                 e.Add(new($"{tp}.key", "is empty, which only operator Exists allows (it tolerates every taint)", "set the taint key, e.g. nvidia.com/gpu, or set operator: Exists"));
             if (tol.Effect is not (null or "" or "NoSchedule" or "PreferNoSchedule" or "NoExecute"))
-                e.Add(new($"{tp}.effect", $"'{tol.Effect}' is not NoSchedule, PreferNoSchedule or NoExecute", "use one of those, or leave it empty to match every effect"));
+                e.Add(new($"{tp}.effect", $"{Quote(tol.Effect)} is not NoSchedule, PreferNoSchedule or NoExecute", "use one of those, or leave it empty to match every effect"));
             if (tol.TolerationSeconds is not null && tol.Effect != "NoExecute")
                 e.Add(new($"{tp}.tolerationSeconds", "applies only to effect NoExecute", "remove it or set effect: NoExecute"));
         }
@@ -164,7 +165,7 @@ public static partial class FineTuneJobValidator
                 continue;
             }
             if (!ParameterName().IsMatch(name))
-                e.Add(new(path, $"'{name}' is not a valid parameter name (it becomes a JSON key and the attribute {ResourceAttributes.ParamPrefix}{name})",
+                e.Add(new(path, $"{Quote(name)} is not a valid parameter name (it becomes a JSON key and the attribute {ResourceAttributes.ParamPrefix}{name})",
                     "start with a letter and use only letters, digits and '_', at most 63 characters, e.g. dropout"));
             if (spec is null)
             {
@@ -282,7 +283,7 @@ public static partial class FineTuneJobValidator
     {
         if (string.IsNullOrEmpty(c.Parameter) || !byName.TryGetValue(c.Parameter, out var parent))
         {
-            e.Add(new($"{path}.parameter", $"'{c.Parameter}' is not a parameter of this search space", $"name one of: {string.Join(", ", byName.Keys.Where(k => k != name))}"));
+            e.Add(new($"{path}.parameter", $"{Quote(c.Parameter)} is not a parameter of this search space", $"name one of: {string.Join(", ", byName.Keys.Where(k => k != name))}"));
             return;
         }
         if (c.Parameter == name)
@@ -332,7 +333,9 @@ public static partial class FineTuneJobValidator
     private static void ValidateObjective(ObjectiveSpec o, List<FieldError> e)
     {
         if (!MetricName().IsMatch(o.Metric ?? ""))
-            e.Add(new("spec.objective.metric", $"'{o.Metric}' is not a metric name", "use the name the trainer reports in clustertune.eval.metric{metric=...}, e.g. accuracy"));
+            e.Add(new("spec.objective.metric", o.Metric?.Length > FieldLimits.MetricName
+                ? $"is {o.Metric.Length} characters long, more than {FieldLimits.MetricName}"
+                : $"{Quote(o.Metric)} is not a metric name", "use the name the trainer reports in clustertune.eval.metric{metric=...}, e.g. accuracy"));
         if (o.Target is { } t && !double.IsFinite(t))
             e.Add(new("spec.objective.target", "must be a finite number", "set e.g. 0.95, or remove it"));
     }
@@ -430,7 +433,7 @@ public static partial class FineTuneJobValidator
     {
         if (text is null) return;
         if (!GoDuration.TryParse(text, out var d))
-            e.Add(new(path, $"'{text}' is not a Go duration", $"write e.g. {example}, 90s or 1h30m (units ns, us, ms, s, m, h)"));
+            e.Add(new(path, $"{Quote(text)} is not a Go duration", $"write e.g. {example}, 90s or 1h30m (units ns, us, ms, s, m, h)"));
         else if (d <= TimeSpan.Zero)
             e.Add(new(path, "must be longer than zero", $"set e.g. {example}, or remove it"));
     }

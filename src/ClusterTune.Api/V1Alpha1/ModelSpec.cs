@@ -6,9 +6,9 @@ namespace ClusterTune.Api.V1Alpha1;
 /// <summary>The pretrained base model.</summary>
 public sealed class ModelSpec
 {
-    [RequiredField, Description("URI or path of the pretrained checkpoint (safetensors), passed to trials as CT_MODEL_URI.")]
+    [RequiredField, MaxLength(FieldLimits.Uri), Description("URI or path of the pretrained checkpoint (safetensors), passed to trials as CT_MODEL_URI.")]
     public string BaseCheckpointUri { get; set; } = "";
 
-    [Description("Architecture name the trainer understands (e.g. small-cnn); passed as CT_MODEL_ARCHITECTURE.")]
+    [MaxLength(FieldLimits.Name), Description("Architecture name the trainer understands (e.g. small-cnn); passed as CT_MODEL_ARCHITECTURE.")]
     public string? Architecture { get; set; }
 }

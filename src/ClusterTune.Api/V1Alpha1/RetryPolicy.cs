@@ -12,6 +12,6 @@ public sealed class RetryPolicy
     [Description("Also retry OOM-killed attempts (default false: an OOM repeats unless something changes).")]
     public bool? RetryOnOom { get; set; }
 
-    [Pattern(BudgetSpec.GoDurationPattern), Description("A running trial that sends no metrics for this long is stuck and retried (default 10m).")]
+    [MaxLength(FieldLimits.Duration), Pattern(BudgetSpec.GoDurationPattern), Description("A running trial that sends no metrics for this long is stuck and retried (default 10m).")]
     public string? HeartbeatTimeout { get; set; }
 }

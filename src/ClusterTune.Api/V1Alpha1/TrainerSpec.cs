@@ -7,7 +7,7 @@ namespace ClusterTune.Api.V1Alpha1;
 /// <summary>How each trial pod is built: container, resources, scheduling and the training length.</summary>
 public sealed class TrainerSpec
 {
-    [RequiredField, Description("Container image of the trainer (any image honouring the trial contract).")]
+    [RequiredField, MaxLength(FieldLimits.Image), Description("Container image of the trainer (any image honouring the trial contract).")]
     public string Image { get; set; } = "";
 
     [Description("Overrides the image's entrypoint.")]
@@ -28,7 +28,7 @@ public sealed class TrainerSpec
     [Description("Tolerations for tainted (e.g. GPU) nodes.")]
     public List<V1Toleration>? Tolerations { get; set; }
 
-    [Description("PriorityClass of trial pods.")]
+    [MaxLength(FieldLimits.Name), Description("PriorityClass of trial pods.")]
     public string? PriorityClassName { get; set; }
 
     [Description("ServiceAccount trial pods run as.")]

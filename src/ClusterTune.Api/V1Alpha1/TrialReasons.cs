@@ -27,6 +27,8 @@ public static class TrialReasons
     public const string TrainerError = "TrainerError";
     public const string InvalidConfig = "InvalidConfig";
     public const string ImagePullFailed = "ImagePullFailed";
+    /// <summary>No node could run the pod for longer than the operator's unschedulable timeout (e.g. it asks for more CPU than any node has).</summary>
+    public const string Unschedulable = "Unschedulable";
     public const string DeadlineExceeded = "DeadlineExceeded";
     public const string ConstraintViolated = "ConstraintViolated";
     /// <summary>The objective was NaN or missing from the result.</summary>

@@ -25,7 +25,7 @@ public static class RunCommand
           --cpus       CPU capacity of the local node (default: this machine's cores)
           --keep       keep the API server up after the sweep (kubectl get finetunejobs,trials,pods works; Ctrl-C ends)
           --resume     continue the sweep stored in the work directory (after Ctrl-C or a crash) instead of starting afresh
-          --timeout    give up after this long (Go duration, default 30m)
+          --timeout    give up after this long, reading the job file included (Go duration, default 30m); job files over 3 MiB or with YAML aliases are refused
         """;
 
     /// <summary>Runs the command; returns the process exit code (0 sweep succeeded, 1 sweep failed, 2 bad input).</summary>
@@ -68,15 +68,23 @@ public static class RunCommand
             return 2;
         }
 
+        // --timeout bounds the whole run, reading the job file included.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         FineTuneJob job;
         try
         {
-            job = JobFile.Load(file);
+            job = await Task.Run(() => JobFile.Load(file), deadline.Token).WaitAsync(deadline.Token);
         }
         catch (FormatException e)
         {
             await err.WriteLineAsync($"ctune run: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await err.WriteLineAsync($"ctune run: reading {file} did not finish within --timeout {Api.GoDuration.Format(timeout)}");
+            return 1;
         }
 
         job.Metadata.NamespaceProperty ??= "default";
@@ -95,8 +103,6 @@ public static class RunCommand
         // failed as NodeRestarted by the node agent and retried from their last checkpoint).
         if (Directory.Exists(workDir) && !resume) Directory.Delete(workDir, recursive: true);
         using var loggers = ConsoleLogging.Create(verbose ? LogLevel.Information : LogLevel.Warning);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
         await @out.WriteLineAsync($"ctune: local cluster in {workDir} (data and models from {cache})");
         await using var cluster = await LocalCluster.StartAsync(workDir, cache, loggers, cpus, deadline.Token);

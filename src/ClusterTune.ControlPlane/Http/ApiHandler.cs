@@ -263,9 +263,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
                 JsonObject review;
                 if ((ctx.Request.ContentType ?? "").StartsWith(AccessReviews.ProtobufMediaType, StringComparison.OrdinalIgnoreCase))
                 {
-                    using var buffer = new MemoryStream();
-                    await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
-                    review = AccessReviews.FromProtobuf(type, buffer.ToArray());
+                    review = AccessReviews.FromProtobuf(type, await RequestBody.ReadBytesAsync(ctx));
                 }
                 else
                 {
@@ -1042,11 +1040,7 @@ internal sealed class ApiHandler(Operations ops, EmbeddedApiServerOptions option
         }
     }
 
-    private static async Task<string> ReadTextAsync(HttpContext ctx)
-    {
-        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-        return await reader.ReadToEndAsync(ctx.RequestAborted);
-    }
+    private static Task<string> ReadTextAsync(HttpContext ctx) => RequestBody.ReadTextAsync(ctx);
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
     {

@@ -134,7 +134,26 @@ internal static class JsonUtil
             throw new FormatException($"{what} is not valid JSON: {e.Message}", e);
         }
 
-        return node as JsonObject ?? throw new FormatException($"{what} must be a JSON object");
+        var obj = node as JsonObject ?? throw new FormatException($"{what} must be a JSON object");
+        RefuseOverflowingNumbers(obj, "");
+        return obj;
+    }
+
+    // Go's encoding/json refuses a number beyond float64 (1e309) while decoding; stored, it would be a value no
+    // client can read back (System.Text.Json refuses it too), so the object would never be reconciled.
+    internal static void RefuseOverflowingNumbers(JsonNode? node, string path = "")
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o) RefuseOverflowingNumbers(value, path.Length == 0 ? key : $"{path}.{key}");
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++) RefuseOverflowingNumbers(a[i], $"{path}[{i}]");
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && !(v.TryGetValue<double>(out var d) && double.IsFinite(d)):
+                throw new FormatException($"the number {v.ToJsonString()} at {path} does not fit a 64-bit float");
+        }
     }
 
     /// <summary>Kubernetes timestamps: RFC 3339, second precision, UTC.</summary>

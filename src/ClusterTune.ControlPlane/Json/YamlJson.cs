@@ -8,6 +8,9 @@ namespace ClusterTune.ControlPlane.Json;
 /// <summary>Converts YAML (one or many documents, or JSON) into JSON nodes with YAML 1.2 core-schema scalar typing.</summary>
 public static class YamlJson
 {
+    /// <summary>Deepest nesting of mappings and sequences accepted (the tree is converted recursively).</summary>
+    public const int MaxDepth = 100;
+
     /// <summary>Every document of <paramref name="text"/> as JSON; a JSON List object yields its items. Bad YAML is a FormatException naming the line.</summary>
     public static List<JsonNode> ParseDocuments(string text)
     {
@@ -15,7 +18,18 @@ public static class YamlJson
         var trimmed = text.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
         {
-            var node = JsonNode.Parse(text);
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(text);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new FormatException($"invalid JSON: {e.Message}", e);
+            }
+
+            JsonUtil.RefuseOverflowingNumbers(node);
+
             if (node is JsonObject { } o && o["kind"]?.GetValue<string>() == "List" && o["items"] is JsonArray items)
             {
                 result.AddRange(items.Where(i => i is not null).Select(i => i!.DeepClone()));
@@ -31,6 +45,7 @@ public static class YamlJson
         var stream = new YamlStream();
         try
         {
+            RefuseAliasesAndDeepNesting(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -48,6 +63,28 @@ public static class YamlJson
         }
 
         return result;
+    }
+
+    // A 348-byte document of nested aliases ("billion laughs") expands to gigabytes, and a deep one overflows the
+    // stack of the recursive conversion: both are refused from the event stream, before any tree is built.
+    private static void RefuseAliasesAndDeepNesting(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    throw new FormatException($"YAML aliases are not accepted (*{alias.Value} at line {alias.Start.Line}): " +
+                        "an alias can expand a small document into gigabytes; write the value out in full");
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                    throw new FormatException($"YAML nested more than {MaxDepth} levels deep at line {parser.Current.Start.Line}; a manifest needs far fewer");
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static JsonNode? Convert(YamlNode node)
@@ -103,7 +140,8 @@ public static class YamlJson
 
         if (LooksNumeric(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
         {
-            return JsonValue.Create(d);
+            return double.IsFinite(d) ? JsonValue.Create(d)
+                : throw new FormatException($"the number {value} at line {scalar.Start.Line} does not fit a 64-bit float");
         }
 
         return JsonValue.Create(value);

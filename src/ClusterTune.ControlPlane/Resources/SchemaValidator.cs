@@ -191,7 +191,9 @@ internal static class SchemaValidator
                 causes.Add(new StatusCause("FieldValueTooLong", $"Too long: may not be longer than {maxL}", path));
             }
 
-            if (JsonUtil.Str(schema, "pattern") is { } pattern && !Regex.IsMatch(s, pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
+            // Go's regexp (RE2) runs in linear time; a backtracking match of a 1 MB string against a Go duration
+            // pattern timed out and answered 500. NonBacktracking is the same guarantee.
+            if (JsonUtil.Str(schema, "pattern") is { } pattern && !Regex.IsMatch(s, pattern, RegexOptions.NonBacktracking, TimeSpan.FromSeconds(5)))
             {
                 causes.Add(new StatusCause("FieldValueInvalid",
                     $"Invalid value: {shown}: {path} in body should match '{pattern}'", path));

@@ -9,7 +9,8 @@ namespace ClusterTune.Search.Sampling;
 /// </summary>
 internal sealed class GridSampler : ISampler
 {
-    public const int MaxPoints = 1_000_000;
+    /// <summary>Most points enumerated (the API's FieldLimits.MaxGridPoints refuses larger grids at admission).</summary>
+    public const int MaxPoints = 100_000;
     private readonly List<Dictionary<string, object>> points;
 
     public GridSampler(SearchSpace space, ulong seed, int gridPoints)
@@ -68,6 +69,12 @@ internal sealed class GridSampler : ISampler
         foreach (var p in space.Parameters)
         {
             var vals = Values(p, gridPoints);
+            // Checked before the product is built: the list itself is what exhausts memory.
+            if ((long)partial.Count * Math.Max(1, vals.Count) > MaxPoints)
+            {
+                throw new SearchSpaceException([new SearchSpaceError(p.Name, $"the grid exceeds {MaxPoints} points at this parameter; list fewer values, use a larger step, or use random, sobol or tpe")]);
+            }
+
             var next = new List<Dictionary<string, object>>();
             foreach (var a in partial)
             {
@@ -81,11 +88,6 @@ internal sealed class GridSampler : ISampler
                 {
                     next.Add(new Dictionary<string, object>(a, StringComparer.Ordinal) { [p.Name] = v });
                 }
-            }
-
-            if (next.Count > MaxPoints)
-            {
-                throw new SearchSpaceException([new SearchSpaceError(p.Name, $"the grid exceeds {MaxPoints} points at this parameter; lower gridPoints or use random, sobol or tpe")]);
             }
 
             partial = next;

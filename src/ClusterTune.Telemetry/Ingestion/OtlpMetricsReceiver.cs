@@ -92,6 +92,7 @@ public sealed class OtlpMetricsReceiver
         }
         if (gzip)
         {
+            var compressed = body;
             try
             {
                 using var gz = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
@@ -100,6 +101,13 @@ public sealed class OtlpMetricsReceiver
             catch (InvalidDataException e)
             {
                 await WriteStatusAsync(context, json.Value, StatusCodes.Status400BadRequest, $"invalid gzip body: {e.Message}", null);
+                return;
+            }
+            // GZipStream ends quietly at a truncated stream: the trailer's ISIZE (length mod 2^32) must match.
+            if (body is not null && !GzipTrailerMatches(compressed, body.LongLength))
+            {
+                await WriteStatusAsync(context, json.Value, StatusCodes.Status400BadRequest,
+                    "invalid gzip body: the stream is truncated (its length trailer does not match the decompressed size)", null);
                 return;
             }
             if (body is null)
@@ -266,4 +274,7 @@ public sealed class OtlpMetricsReceiver
         response.ContentLength = payload.Length;
         await response.Body.WriteAsync(payload, context.RequestAborted);
     }
+
+    private static bool GzipTrailerMatches(byte[] gzip, long decompressedLength) =>
+        gzip.Length >= 18 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(gzip.AsSpan(gzip.Length - 4)) == (uint)decompressedLength;
 }

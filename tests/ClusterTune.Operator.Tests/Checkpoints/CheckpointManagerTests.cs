@@ -16,7 +16,7 @@ internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 }
 
-public sealed class CheckpointManagerTests : IDisposable
+public sealed partial class CheckpointManagerTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
     private readonly string root = Path.Combine(Path.GetTempPath(), "ct-ckpt-" + Guid.NewGuid().ToString("N"));
@@ -137,6 +137,7 @@ public sealed class CheckpointManagerTests : IDisposable
     {
         var job = Job(c => c.KeepTop = keepTop);
         var spec = FineTuneJobDefaults.Apply(job.Spec);
+        Assert.True(Manager().ClaimJobDirectory(job, spec));
         var failed = Trial(3, null, "w3", TrialPhase.Failed);
         var trials = new[] { Trial(0, 0.5, "w0"), Trial(1, 0.9, "w1"), Trial(2, 0.7, "w2"), failed };
 
@@ -181,6 +182,7 @@ public sealed class CheckpointManagerTests : IDisposable
     {
         var job = Job(c => c.DeletePolicy = policy);
         var spec = FineTuneJobDefaults.Apply(job.Spec);
+        Assert.True(Manager().ClaimJobDirectory(job, spec));
         var promoted = Manager().Promote(job, spec, [Trial(0, 0.5, "w0"), Trial(1, 0.9, "w1")]);
         Assert.True(promoted.Succeeded);
 
@@ -197,6 +199,7 @@ public sealed class CheckpointManagerTests : IDisposable
         var elsewhere = Path.Combine(root, "exports", "best-model");
         var job = Job(c => { c.DeletePolicy = CheckpointDeletePolicy.Delete; c.PromotePath = "file://" + elsewhere; });
         var spec = FineTuneJobDefaults.Apply(job.Spec);
+        Assert.True(Manager().ClaimJobDirectory(job, spec));
         var promoted = Manager().Promote(job, spec, [Trial(0, 0.5, "w0")]);
         Assert.Equal(elsewhere, promoted.PromotedUri);
 

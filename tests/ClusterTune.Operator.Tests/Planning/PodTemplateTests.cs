@@ -209,9 +209,9 @@ public sealed class PodTemplateTests
     [Fact]
     public void Storage_root_from_the_spec_wins_and_file_uris_become_paths()
     {
-        var job = Job(s => s.Checkpoints = new CheckpointSpec { StorageRoot = "file:///mnt/shared" });
+        var job = Job(s => s.Checkpoints = new CheckpointSpec { StorageRoot = "file:///ckpt/shared" });
         var pod = PodTemplate.Build(job, FineTuneJobDefaults.Apply(job.Spec), Trial(1), 1, "t", Options);
-        Assert.Equal("/mnt/shared", pod.Spec!.Volumes![0].HostPath!.Path);
-        Assert.Equal("/mnt/shared/ml/sweep/trials/sweep-1", pod.Spec.Containers[0].Env!.Single(e => e.Name == TrialEnv.CheckpointDir).Value);
+        Assert.Equal("/ckpt/shared", pod.Spec!.Volumes![0].HostPath!.Path);
+        Assert.Equal("/ckpt/shared/ml/sweep/trials/sweep-1", pod.Spec.Containers[0].Env!.Single(e => e.Name == TrialEnv.CheckpointDir).Value);
     }
 }

@@ -47,6 +47,9 @@ internal sealed class SweepHarness : IAsyncDisposable
 
     public string CheckpointRoot => Path.Combine(Dir, "checkpoints");
 
+    /// <summary>Changes the options of operators started from now on (e.g. a short deadline).</summary>
+    public Func<OperatorOptions, OperatorOptions> ConfigureOperator { get; set; } = o => o;
+
     public static async Task<SweepHarness> StartAsync()
     {
         var dir = Directory.CreateTempSubdirectory("ct-sweep-").FullName;
@@ -70,13 +73,13 @@ internal sealed class SweepHarness : IAsyncDisposable
     /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="handlers"/> see its HTTP traffic.</summary>
     public async Task StartOperatorAsync(params DelegatingHandler[] handlers)
     {
-        var host = new OperatorHost(KubeConnection.ForServer(Server.BaseAddress), new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(Server.BaseAddress), ConfigureOperator(new OperatorOptions
         {
             CheckpointRoot = CheckpointRoot,
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
             ObservationFlushInterval = TimeSpan.FromMilliseconds(200),
-        }, Environment.GetEnvironmentVariable("CT_TEST_LOG") == "1" ? ConsoleLogging.Create(Microsoft.Extensions.Logging.LogLevel.Debug, standardError: true) : NullLoggerFactory.Instance, extraHandlers: handlers);
+        }), Environment.GetEnvironmentVariable("CT_TEST_LOG") == "1" ? ConsoleLogging.Create(Microsoft.Extensions.Logging.LogLevel.Debug, standardError: true) : NullLoggerFactory.Instance, extraHandlers: handlers);
         await host.StartWebAsync("http://127.0.0.1:0");
         _operatorStop = new CancellationTokenSource();
         _operatorRun = host.RunAsync(_operatorStop.Token);

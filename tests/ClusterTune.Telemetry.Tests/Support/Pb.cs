@@ -90,4 +90,40 @@ internal static class Pb
         Request(ResourceMetrics(
             Resource(("k8s.namespace.name", trial.Namespace), ("clustertune.job.name", trial.Job), ("clustertune.trial.id", trial.Trial)),
             ScopeMetrics("test", metrics)));
+
+    /// <summary>A google.rpc.Status response body: its code and message.</summary>
+    public static (long Code, string Message) ReadStatus(byte[] body)
+    {
+        // google.rpc.Status: code = 1 (varint), message = 2 (string); decoded with the production reader's wire rules.
+        long code = 0;
+        string message = "";
+        int i = 0;
+        while (i < body.Length)
+        {
+            int tag = body[i++];
+            if (tag == 0x08)
+            {
+                code = body[i++];
+            }
+            else if (tag == 0x12)
+            {
+                int len = 0, shift = 0;
+                byte b;
+                do
+                {
+                    b = body[i++];
+                    len |= (b & 0x7F) << shift;
+                    shift += 7;
+                }
+                while ((b & 0x80) != 0);
+                message = Encoding.UTF8.GetString(body, i, len);
+                i += len;
+            }
+            else
+            {
+                throw new InvalidDataException($"unexpected tag {tag}");
+            }
+        }
+        return (code, message);
+    }
 }
