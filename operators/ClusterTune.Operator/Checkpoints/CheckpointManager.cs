@@ -32,6 +32,8 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         if (source is null || !File.Exists(Path.Combine(source, ModelFile)))
             return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} has no checkpoint at {source ?? "(none reported)"}; check the checkpoint volume is shared by the operator and the trial pods");
         var target = CheckpointPaths.PromotePath(job, spec, defaultRoot);
+        if (VerifyBeforePromotion(best.Metadata.Name!, source) is { } corrupt)
+            return new PromotionResult(false, null, null, null, corrupt);
         try
         {
             var sha = Sha256(Path.Combine(source, ModelFile));
@@ -80,6 +82,15 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                 return $"deleted {trialsDir}, kept the promoted best (deletePolicy keepPromoted)";
         }
     }
+
+    /// <summary>
+    /// Null when <paramref name="source"/> may be promoted: its manifest.json, when it has one, lists the weights
+    /// with the SHA-256 they have now (a checkpoint without a manifest is promoted unverified, as before).
+    /// </summary>
+    private static string? VerifyBeforePromotion(string trial, string source) =>
+        File.Exists(Path.Combine(source, CheckpointVerifier.ManifestFile)) && CheckpointVerifier.Verify(source, ModelFile) is { } problem
+            ? $"checkpoint of trial {trial} failed verification and was not promoted: {problem}"
+            : null;
 
     /// <summary>SHA-256 of a file as lowercase hex.</summary>
     public static string Sha256(string path)

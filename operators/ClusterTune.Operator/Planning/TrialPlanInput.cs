@@ -12,6 +12,8 @@ namespace ClusterTune.Operator.Planning;
 /// <param name="Pods">The pods the trial owns (any order; the current one is status.podName).</param>
 /// <param name="Now">The current time (injected).</param>
 /// <param name="StuckTerminatingTimeout">How long a deleted pod may stay Terminating before it is force-deleted and retried.</param>
+/// <param name="FindCheckpoint">The newest verified checkpoint of the trial on the checkpoint volume (asked only when a
+/// retry has none recorded), or null.</param>
 public sealed record TrialPlanInput(
     Trial Trial,
     FineTuneJobSpec Spec,
@@ -19,4 +21,5 @@ public sealed record TrialPlanInput(
     bool JobSuspended,
     IReadOnlyList<V1Pod> Pods,
     DateTimeOffset Now,
-    TimeSpan StuckTerminatingTimeout);
+    TimeSpan StuckTerminatingTimeout,
+    Func<string?>? FindCheckpoint = null);
