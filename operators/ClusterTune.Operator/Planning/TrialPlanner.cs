@@ -14,6 +14,9 @@ namespace ClusterTune.Operator.Planning;
 /// </summary>
 public static class TrialPlanner
 {
+    /// <summary>How often a retry held by spec.suspend checks whether the job was resumed.</summary>
+    public static readonly TimeSpan SuspendedRetryCheck = TimeSpan.FromSeconds(3);
+
     /// <summary>Plans the reconcile of <paramref name="input"/>'s trial.</summary>
     public static TrialPlan Plan(TrialPlanInput input)
     {
@@ -270,12 +273,13 @@ public static class TrialPlanner
         if (input.JobSuspended)
         {
             // No new attempt while suspended. The status is the one read (plus why), so the failed pod is finished
-            // again, with its GPU time counted once, when spec.suspend is cleared.
+            // again, with its GPU time counted once, when spec.suspend is cleared; a job edit does not wake a trial,
+            // so it looks again after SuspendedRetryCheck (a read, no write).
             var waiting = $"{message}; the retry waits until spec.suspend is false";
             var held = With(trial.Status ?? s, x => { x.Reason = reason; x.Message = waiting; });
             if (trial.Status?.Message != waiting)
                 events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, waiting, trial.Metadata.Name));
-            return Plan(held, trial.Status, null, null, false, events, null);
+            return Plan(held, trial.Status, null, null, false, events, SuspendedRetryCheck);
         }
 
         // A trainer killed before it wrote its termination message leaves last/ on the shared volume unrecorded:

@@ -1,5 +1,6 @@
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Operator.Planning;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;
@@ -20,6 +21,7 @@ public sealed class TrialRecoveryPlanningTests
         Assert.Contains("the retry waits until spec.suspend is false", held.Status.Message);
         Assert.Null(held.Status.GpuSeconds);
         Assert.Single(held.Events);
+        Assert.Equal(TrialPlanner.SuspendedRetryCheck, held.RequeueAfter);
 
         // Reconciled again while still suspended: nothing changes, no event repeats.
         var again = PlanTrial(WithStatus(trial, held.Status), Spec(), [evicted], suspended: true);
