@@ -75,6 +75,12 @@ public static class Program
             result = Failed(e.Message);
             exitCode = ExitCodes.Usage;
         }
+        catch (Checkpointing.CheckpointWriteException e)
+        {
+            log.WriteLine($"error: {e.Message} ({e.InnerException?.Message})");
+            result = Failed(e.Message);
+            exitCode = ExitCodes.StorageError;
+        }
         catch (Exception e) when (e is IOException or InvalidDataException or ExternalException or TrainingDivergedException or ArgumentException or UnauthorizedAccessException)
         {
             log.WriteLine($"error: {e}");

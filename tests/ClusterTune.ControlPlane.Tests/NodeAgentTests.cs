@@ -104,14 +104,28 @@ public sealed class NodeAgentTests
     }
 
     [Fact]
-    public async Task A_sigkill_the_agent_did_not_send_is_reported_as_oom_killed()
+    public async Task A_sigkill_from_outside_is_an_error_with_exit_code_137_not_oom_killed()
     {
         await using var h = await NodeAgentHarness.StartAsync();
-        await h.CreateAsync(NodeAgentHarness.ShellPod("oom", "kill -9 $$$$")); // $$ is Kubernetes' escape for $
+        await h.CreateAsync(NodeAgentHarness.ShellPod("killed", "kill -9 $$$$")); // $$ is Kubernetes' escape for $
 
-        var t = (await h.WaitForPhaseAsync("oom", PodPhases.Failed)).Status!.ContainerStatuses![0].State!.Terminated!;
+        var t = (await h.WaitForPhaseAsync("killed", PodPhases.Failed)).Status!.ContainerStatuses![0].State!.Terminated!;
+        Assert.Equal(137, t.ExitCode);
+        Assert.Equal(NodeAgentReasons.Error, t.Reason);
+    }
+
+    [Fact]
+    public async Task A_process_group_over_its_memory_limit_is_killed_and_reported_as_oom_killed()
+    {
+        await using var h = await NodeAgentHarness.StartAsync();
+        // A child allocates and touches 256 MiB (the group is measured, not just the shell) against a 64 MiB limit.
+        await h.CreateAsync(NodeAgentHarness.ShellPod("hog", "python3 -c 'import time; b = b\"x\" * (256 << 20); time.sleep(30)'; exit 0",
+            p => p.Spec!.Containers[0].Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") } }));
+
+        var t = (await h.WaitForPhaseAsync("hog", PodPhases.Failed, 20)).Status!.ContainerStatuses![0].State!.Terminated!;
         Assert.Equal(137, t.ExitCode);
         Assert.Equal(NodeAgentReasons.OOMKilled, t.Reason);
+        Assert.Contains("limits.memory is 64 MiB", t.Message);
     }
 
     [Fact]

@@ -59,6 +59,8 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
             return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} reported checkpoint {source}, which is outside the job's directory {jobDir}; it is not promoted");
         if (source is null || !File.Exists(Path.Combine(source, ModelFile)))
             return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} has no checkpoint at {source ?? "(none reported)"}; check the checkpoint volume is shared by the operator and the trial pods");
+        if (VerifyBeforePromotion(best.Metadata.Name!, source) is { } corrupt)
+            return new PromotionResult(false, null, null, null, corrupt);
         if (Directory.Exists(target) && !CheckpointOwnership.IsOwnedBy(target, job))
             return new PromotionResult(false, null, null, null,
                 $"promotePath {target} already exists and was not created by ClusterTune for this job (no {CheckpointOwnership.MarkerFile} naming uid {job.Metadata.Uid}); " +
@@ -124,6 +126,15 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         var full = Path.GetFullPath(path);
         return full.StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Null when <paramref name="source"/> may be promoted: its manifest.json, when it has one, lists the weights
+    /// with the SHA-256 they have now (a checkpoint without a manifest is promoted unverified, as before).
+    /// </summary>
+    private static string? VerifyBeforePromotion(string trial, string source) =>
+        File.Exists(Path.Combine(source, CheckpointVerifier.ManifestFile)) && CheckpointVerifier.Verify(source, ModelFile) is { } problem
+            ? $"checkpoint of trial {trial} failed verification and was not promoted: {problem}"
+            : null;
 
     /// <summary>SHA-256 of a file as lowercase hex.</summary>
     public static string Sha256(string path)

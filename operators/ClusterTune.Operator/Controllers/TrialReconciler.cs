@@ -4,6 +4,7 @@ using ClusterTune.Api.V1Alpha1;
 using k8s;
 using k8s.Models;
 using ClusterTune.Operator.Planning;
+using ClusterTune.Operator.Checkpoints;
 
 using ClusterTune.Kubernetes.Controllers;
 
@@ -36,7 +37,8 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             if (live is not null) pods.Add(live);
         }
 
-        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options().StuckTerminatingTimeout, options().UnschedulableTimeout));
+        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
+            options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!))));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
             await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options()), ct);

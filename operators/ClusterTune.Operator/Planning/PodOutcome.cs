@@ -28,8 +28,32 @@ public sealed record PodOutcome(
         "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
     };
 
-    /// <summary>Whether the pod cannot start because its image cannot be pulled.</summary>
-    public bool ImagePullFailed => State == PodOutcomeState.Waiting && Reason is not null && ImagePullReasons.Contains(Reason);
+    /// <summary>Exit code of a process killed by SIGKILL (128 + 9).</summary>
+    public const int KilledExitCode = 137;
+
+    /// <summary>The trial contract's exit code for a failed storage write (sysexits EX_IOERR): retried.</summary>
+    public const int StorageErrorExitCode = 74;
+
+    /// <summary>
+    /// Whether the pod cannot start because its image cannot be pulled (waiting, or failed outright as the process
+    /// node agent reports an image with no local command).
+    /// </summary>
+    public bool ImagePullFailed => State != PodOutcomeState.Succeeded && ExitCode is null && Reason is not null && ImagePullReasons.Contains(Reason);
+
+    /// <summary>"exit code 1", "killed by signal 9 (SIGKILL)", or what the pod says when no container exit status exists.</summary>
+    public string DescribeExit() => ExitCode switch
+    {
+        { } code when code > 128 && code < 128 + 65 => $"killed by signal {code - 128}{SignalName(code - 128)}",
+        { } code => $"exit code {code}",
+        null => $"no container exit status (pod reason {Reason ?? "none"}{(Message is null ? "" : $": {Message}")})",
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        1 => " (SIGHUP)", 2 => " (SIGINT)", 3 => " (SIGQUIT)", 4 => " (SIGILL)", 6 => " (SIGABRT)", 7 => " (SIGBUS)",
+        8 => " (SIGFPE)", 9 => " (SIGKILL)", 11 => " (SIGSEGV)", 13 => " (SIGPIPE)", 14 => " (SIGALRM)", 15 => " (SIGTERM)",
+        _ => "",
+    };
 
     /// <summary>Reads the outcome of a pod's first container (trial pods have one).</summary>
     public static PodOutcome Of(V1Pod pod)

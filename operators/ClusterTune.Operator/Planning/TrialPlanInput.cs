@@ -13,6 +13,8 @@ namespace ClusterTune.Operator.Planning;
 /// <param name="Now">The current time (injected).</param>
 /// <param name="StuckTerminatingTimeout">How long a deleted pod may stay Terminating before it is force-deleted and retried.</param>
 /// <param name="UnschedulableTimeout">How long a pod may stay unschedulable before the trial fails with reason Unschedulable.</param>
+/// <param name="FindCheckpoint">The newest verified checkpoint of the trial on the checkpoint volume (asked only when a
+/// retry has none recorded), or null.</param>
 public sealed record TrialPlanInput(
     Trial Trial,
     FineTuneJobSpec Spec,
@@ -21,11 +23,13 @@ public sealed record TrialPlanInput(
     IReadOnlyList<V1Pod> Pods,
     DateTimeOffset Now,
     TimeSpan StuckTerminatingTimeout,
-    TimeSpan UnschedulableTimeout)
+    TimeSpan UnschedulableTimeout,
+    Func<string?>? FindCheckpoint = null)
 {
     /// <summary>The input with the default unschedulable timeout (10 min).</summary>
-    public TrialPlanInput(Trial trial, FineTuneJobSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout)
-        : this(trial, spec, jobEnded, jobSuspended, pods, now, stuckTerminatingTimeout, PodScheduling.DefaultTimeout)
+    public TrialPlanInput(Trial trial, FineTuneJobSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout,
+        Func<string?>? findCheckpoint = null)
+        : this(trial, spec, jobEnded, jobSuspended, pods, now, stuckTerminatingTimeout, PodScheduling.DefaultTimeout, findCheckpoint)
     {
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
@@ -15,6 +14,9 @@ namespace ClusterTune.Operator.Planning;
 /// </summary>
 public static class TrialPlanner
 {
+    /// <summary>How often a retry held by spec.suspend checks whether the job was resumed.</summary>
+    public static readonly TimeSpan SuspendedRetryCheck = TimeSpan.FromSeconds(3);
+
     /// <summary>Plans the reconcile of <paramref name="input"/>'s trial.</summary>
     public static TrialPlan Plan(TrialPlanInput input)
     {
@@ -208,6 +210,8 @@ public static class TrialPlanner
             return Plan(End(s, TrialPhase.Succeeded, TrialReasons.Completed, $"completed {epoch} epochs", now), trial.Status, null, null, false, events, null);
         }
 
+        if (outcome.ImagePullFailed)
+            return Fail(TrialReasons.ImagePullFailed, $"image of pod {pod.Metadata.Name} cannot be pulled ({outcome.Reason}): {outcome.Message}");
         switch (outcome.Reason)
         {
             case "Evicted":
@@ -222,11 +226,17 @@ public static class TrialPlanner
 
         if (outcome.ExitCode == PodOutcome.StoppedExitCode)
             return Retry(input, s, attempts, TrialReasons.PodDeleted, Why($"pod {pod.Metadata.Name} was terminated by SIGTERM the operator did not send (drain or preemption)"), pod, events);
+        // A SIGKILL that was neither ours nor a memory limit's (the node reports those as OOMKilled): kill -9 from
+        // outside, an infrastructure fault like an eviction, so the attempt is retried from its last checkpoint.
+        if (outcome.ExitCode == PodOutcome.KilledExitCode)
+            return Retry(input, s, attempts, TrialReasons.Killed, Why($"pod {pod.Metadata.Name} was {outcome.DescribeExit()} that the operator did not send"), pod, events);
+        if (outcome.ExitCode == PodOutcome.StorageErrorExitCode)
+            return Retry(input, s, attempts, TrialReasons.CheckpointWriteFailed, Why($"pod {pod.Metadata.Name} could not write its checkpoint (exit {PodOutcome.StorageErrorExitCode})"), pod, events);
         if (outcome.ExitCode == 2)
             return Fail(TrialReasons.InvalidConfig, Why("the trainer rejected its input (exit 2)"));
         if (detail is not null && detail.Contains("maxTrainableParamsFraction", StringComparison.Ordinal))
             return Fail(TrialReasons.ConstraintViolated, Why("constraint violated"));
-        return Fail(TrialReasons.TrainerError, Why($"the trainer exited with code {outcome.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}"));
+        return Fail(TrialReasons.TrainerError, Why(outcome.ExitCode is null ? $"pod {pod.Metadata.Name} failed with {outcome.DescribeExit()}" : $"the trainer was {outcome.DescribeExit()}"));
 
         TrialPlan Fail(string reason, string message)
         {
@@ -271,6 +281,26 @@ public static class TrialPlanner
         {
             var reason2 = input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
             return Plan(End(s, TrialPhase.EarlyStopped, reason2, $"{message}; not retried because the trial was stopped", input.Now), trial.Status, null, null, false, events, null);
+        }
+
+        if (input.JobSuspended)
+        {
+            // No new attempt while suspended. The status is the one read (plus why), so the failed pod is finished
+            // again, with its GPU time counted once, when spec.suspend is cleared; a job edit does not wake a trial,
+            // so it looks again after SuspendedRetryCheck (a read, no write).
+            var waiting = $"{message}; the retry waits until spec.suspend is false";
+            var held = With(trial.Status ?? s, x => { x.Reason = reason; x.Message = waiting; });
+            if (trial.Status?.Message != waiting)
+                events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, waiting, trial.Metadata.Name));
+            return Plan(held, trial.Status, null, null, false, events, SuspendedRetryCheck);
+        }
+
+        // A trainer killed before it wrote its termination message leaves last/ on the shared volume unrecorded:
+        // resume from the newest checkpoint there that its manifest verifies instead of from epoch 0.
+        if (s.LastCheckpointUri is null && input.FindCheckpoint?.Invoke() is { } found)
+        {
+            s = With(s, x => x.LastCheckpointUri = found);
+            message = $"{message}; resuming from {found} found on the checkpoint volume";
         }
 
         events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, $"{message}; retrying as attempt {attempts + 1}", trial.Metadata.Name));

@@ -20,6 +20,10 @@ public static class TrialReasons
     public const string StuckTerminating = "StuckTerminating";
     public const string PodDeleted = "PodDeleted";
     public const string HeartbeatTimeout = "HeartbeatTimeout";
+    /// <summary>Killed by SIGKILL that neither the operator nor a memory limit sent (kill -9 from outside).</summary>
+    public const string Killed = "Killed";
+    /// <summary>The trainer could not write its checkpoint (exit 74: no space left, I/O error, read-only volume).</summary>
+    public const string CheckpointWriteFailed = "CheckpointWriteFailed";
     public const string RetriesExhausted = "RetriesExhausted";
 
     // User failures: not retried (OOM only with retryOnOom).

@@ -280,6 +280,8 @@ internal static partial class Explainer
             TrialReasons.OutOfMemory =>
                 $"the trainer ran out of memory: raise spec.trainer.resources.limits.memory (now {Memory(spec)}) or lower spec.trainer.batchSize (now {spec.Trainer.BatchSize ?? FineTuneJobDefaults.BatchSize}); " +
                 $"retryPolicy.retryOnOom: true (now {(spec.RetryPolicy?.RetryOnOom == true ? "true" : "false")}) retries it unchanged, which helps only when the OOM is intermittent",
+            TrialReasons.ImagePullFailed when s.Message?.Contains("ErrImageNeverPull", StringComparison.Ordinal) == true =>
+                $"the process node agent has no command for the image {ImageOf(pod, spec)}: set spec.trainer.command, or give the node an image command (ctune node --image-command IMAGE=CMD)",
             TrialReasons.ImagePullFailed =>
                 $"the image {ImageOf(pod, spec)} cannot be pulled: check spec.trainer.image (name and tag) and that the nodes can reach the registry (imagePullSecrets)",
             TrialReasons.TrainerError => $"see what the trainer printed: ctune logs {name}{attempt}",

@@ -10,7 +10,7 @@ public static class NodeAgentReasons
     /// <summary>Container terminated with a non-zero exit code (including 143 after a graceful SIGTERM).</summary>
     public const string Error = "Error";
 
-    /// <summary>Exit code 137 although the agent sent no SIGKILL: most likely the kernel's OOM killer.</summary>
+    /// <summary>Killed for memory: the agent enforcing limits.memory, or the kernel's OOM killer (its cgroup oom_kill counter rose).</summary>
     public const string OOMKilled = "OOMKilled";
 
     /// <summary>The command could not be started (e.g. executable not found); exit code 128.</summary>

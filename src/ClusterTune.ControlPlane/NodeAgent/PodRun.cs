@@ -21,6 +21,13 @@ internal sealed class PodRun : IDisposable
     private DateTimeOffset _killAt = DateTimeOffset.MaxValue;
     private bool _sentTerm;
     private bool _sentKill;
+    private readonly long? _memoryLimit;
+    private readonly long? _oomKillsAtStart = MemoryLimit.KernelOomKills();
+    private ITimer? _memoryTimer;
+    private string? _memoryKill;
+
+    /// <summary>How often the agent measures a memory-limited process group.</summary>
+    internal static readonly TimeSpan MemoryCheckInterval = TimeSpan.FromMilliseconds(200);
 
     private PodRun(V1Pod pod, Sandbox sandbox, string container, Process process, bool grouped, TimeProvider time, IReadOnlyList<int> gpus)
     {
@@ -37,6 +44,9 @@ internal sealed class PodRun : IDisposable
         Gpus = gpus;
         StartedAt = time.GetUtcNow();
         Pid = process.Id;
+        _memoryLimit = grouped ? MemoryLimit.Bytes(pod) : null;
+        if (_memoryLimit is not null)
+            _memoryTimer = time.CreateTimer(_ => CheckMemory(), null, MemoryCheckInterval, MemoryCheckInterval);
     }
 
     public string Key { get; }
@@ -170,16 +180,34 @@ internal sealed class PodRun : IDisposable
         }
     }
 
+    // The agent's own enforcement of limits.memory (there is no cgroup per pod): the group is SIGKILLed like a
+    // cgroup's OOM killer would, and only such a kill (or a kernel OOM kill) is reported as OOMKilled.
+    private void CheckMemory()
+    {
+        var resident = MemoryLimit.GroupResidentBytes(Pid);
+        lock (_gate)
+        {
+            if (_exited.Task.IsCompleted || _memoryKill is not null || resident <= _memoryLimit) return;
+            _memoryKill = string.Create(CultureInfo.InvariantCulture,
+                $"memory limit exceeded: the processes used {resident / 1048576.0:0.#} MiB of resident memory, limits.memory is {_memoryLimit / 1048576.0:0.#} MiB");
+            _memoryTimer?.Dispose();
+            Signals.Send(Pid, Signals.SigKill, _grouped);
+        }
+    }
+
     private async Task WaitAsync(Action<PodRun> onExit)
     {
         await _process.WaitForExitAsync().ConfigureAwait(false);
         var exitCode = _process.ExitCode;
         var finished = _time.GetUtcNow();
         bool sentKill;
+        string? memoryKill;
         lock (_gate)
         {
             sentKill = _sentKill;
+            memoryKill = _memoryKill;
             _killTimer?.Dispose();
+            _memoryTimer?.Dispose();
             // Like a container runtime tearing down the cgroup: whatever the main process left behind dies with it.
             if (_grouped)
             {
@@ -188,17 +216,20 @@ internal sealed class PodRun : IDisposable
         }
 
         var log = Sandbox.LogPath(Container);
+        // OOMKilled only when a memory limit was really hit: ours, or the kernel's (its oom_kill counter rose while
+        // the process ran). Any other SIGKILL (kill -9 from outside) is an Error with exit code 137.
+        var oom = exitCode == 137 && !sentKill && (memoryKill is not null || MemoryLimit.KernelOomKills() > _oomKillsAtStart);
+        var message = TerminationMessage.Read(Sandbox.TerminationLog, log, exitCode, TerminationMessagePolicy);
         var terminated = new V1ContainerStateTerminated
         {
             ExitCode = exitCode,
             Reason = exitCode switch
             {
                 0 => NodeAgentReasons.Completed,
-                // SIGKILL nobody here sent: on Linux that is the OOM killer (there is no cgroup to ask).
-                137 when !sentKill => NodeAgentReasons.OOMKilled,
+                _ when oom => NodeAgentReasons.OOMKilled,
                 _ => NodeAgentReasons.Error,
             },
-            Message = TerminationMessage.Read(Sandbox.TerminationLog, log, exitCode, TerminationMessagePolicy),
+            Message = memoryKill is not null && exitCode == 137 ? memoryKill : message,
             StartedAt = StartedAt.UtcDateTime,
             FinishedAt = finished.UtcDateTime,
             ContainerID = ContainerId,
@@ -242,7 +273,11 @@ internal sealed class PodRun : IDisposable
     public void Dispose()
     {
         lock (_gate)
+        {
             _killTimer?.Dispose();
+            _memoryTimer?.Dispose();
+        }
+
         _process.Dispose();
     }
 }

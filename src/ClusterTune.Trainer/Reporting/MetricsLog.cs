@@ -53,10 +53,33 @@ internal sealed class MetricsLog : IDisposable
             json.WriteEndObject();
         }
 
-        _writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        Write(() => _writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)));
     }
 
-    public void Flush() => _writer.Flush();
+    public void Flush() => Write(_writer.Flush);
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Best effort: a write that failed has already been reported by <see cref="Append"/> or <see cref="Flush"/>.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    // The file lives on the checkpoint volume: a full disk there is the same storage failure as a checkpoint's.
+    private void Write(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (IOException e) when (e is not Checkpointing.CheckpointWriteException)
+        {
+            throw Checkpointing.CheckpointWriteException.From(e, Path);
+        }
+    }
 }

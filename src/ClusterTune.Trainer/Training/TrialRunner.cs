@@ -46,7 +46,15 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         double? bestObjective = null;
         var bestEpoch = 0;
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
-        if (options.ResumeFrom is { } resume)
+        // A corrupt or unreadable resume checkpoint (hash mismatch, truncated file, missing manifest) is checked before
+        // anything is loaded, so starting fresh from epoch 0 is safe; the result message says it happened.
+        string? notice = null;
+        if (options.ResumeFrom is { } corrupt && ResumeCheck.Problem(corrupt) is { } problem)
+        {
+            notice = $"resume checkpoint {corrupt} is unusable ({problem}); started fresh from epoch 0";
+            log.WriteLine($"train: warning: {notice}");
+        }
+        else if (options.ResumeFrom is { } resume)
         {
             var manifest = Resume(resume, model, optimizer.Optimizer);
             position = new LoopPosition(manifest.Step, manifest.Epoch, TrialCheckpoint.ExtraInt(manifest, Keys.BatchInEpoch));
@@ -62,7 +70,15 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
 
         void Save(string dir, string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics)
         {
-            TrialCheckpoint.Save(dir, model, Manifest(kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizer.Optimizer);
+            try
+            {
+                TrialCheckpoint.Save(dir, model, Manifest(kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizer.Optimizer);
+            }
+            catch (IOException e) when (e is not CheckpointWriteException)
+            {
+                throw CheckpointWriteException.From(e, dir);
+            }
+
             reporter.CheckpointSaved(kind, at.Step, at.Epoch);
         }
 
@@ -96,13 +112,15 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
             Save(lastDir, TrialCheckpoint.LastName, end, lastMetrics);
             var why = stop.StopRequested ? "stop requested (SIGTERM)" : $"step cap {options.MaxSteps} reached";
             log.WriteLine($"train: {why}; checkpoint saved at step {end.Step} to {lastDir}");
-            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, $"{why}; resume from {lastDir}");
+            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, $"{why}; resume from {lastDir}"));
         }
 
         reporter.Flush();
         var paused = end.Epoch < options.Epochs ? $"paused after {end.Epoch} of {options.Epochs} epochs ({TrialEnv.StopAtEpoch}); resume from {lastDir}" : null;
-        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, paused);
+        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused));
     }
+
+    private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 
     private TrialResult Result(string status, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double? best, FineTunePlan plan, string lastDir, string bestDir, string? message) =>
         new(status, best, metrics, at.Epoch, at.Step, Directory.Exists(bestDir) ? bestDir : null, Directory.Exists(lastDir) ? lastDir : null,

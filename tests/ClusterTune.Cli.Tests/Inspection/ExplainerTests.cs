@@ -104,6 +104,9 @@ public sealed class ExplainerTests
         ["failed: image pull"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Failed, s => { s.Reason = TrialReasons.ImagePullFailed; s.Message = "ErrImagePull: manifest unknown"; })], [], [],
             ["trial demo-0 failed (ImagePullFailed): ErrImagePull: manifest unknown", "image ghcr.io/clustertune/trainer:1.0 cannot be pulled"]),
 
+        ["failed: local image without a command"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Failed, s => { s.Reason = TrialReasons.ImagePullFailed; s.Message = "image of pod demo-0-1 cannot be pulled (ErrImageNeverPull): image \"trainer:1\" has no local command"; })], [], [],
+            ["trial demo-0 failed (ImagePullFailed)", "set spec.trainer.command, or give the node an image command (ctune node --image-command IMAGE=CMD)"]),
+
         ["pending: container creating for long"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Pending)], [Pod("demo-0-1", PodPhases.Pending, p => Waiting(p, "ContainerCreating", "mounting checkpoints"))], [],
             ["pod demo-0-1 on node gpu-node-1 has waited 18m to start (ContainerCreating: mounting checkpoints)"]),
 

@@ -159,6 +159,16 @@ internal static class Fixtures
         return p;
     }
 
+    /// <summary>How the process node agent fails a pod whose image has no local command: phase Failed, waiting ErrImageNeverPull.</summary>
+    public static V1Pod ImageNeverPull(int attempt)
+    {
+        var p = Waiting(attempt, "ErrImageNeverPull", "image \"trainer:1\" has no local command");
+        p.Status!.Phase = PodPhases.Failed;
+        p.Status.Reason = "ErrImageNeverPull";
+        p.Status.Message = "image \"trainer:1\" has no local command";
+        return p;
+    }
+
     public static V1Pod Deleting(V1Pod pod, DateTimeOffset since, long grace = 30)
     {
         pod.Metadata.DeletionTimestamp = since.UtcDateTime;
@@ -174,8 +184,8 @@ internal static class Fixtures
     // ---- planning ----
 
     public static TrialPlan PlanTrial(Trial trial, FineTuneJobSpec spec, IReadOnlyList<V1Pod> pods, DateTimeOffset? now = null,
-        bool jobEnded = false, bool suspended = false, TimeSpan? stuck = null) =>
-        TrialPlanner.Plan(new TrialPlanInput(trial, spec, jobEnded, suspended, pods, now ?? At(5), stuck ?? TimeSpan.FromMinutes(5)));
+        bool jobEnded = false, bool suspended = false, TimeSpan? stuck = null, Func<string?>? findCheckpoint = null) =>
+        TrialPlanner.Plan(new TrialPlanInput(trial, spec, jobEnded, suspended, pods, now ?? At(5), stuck ?? TimeSpan.FromMinutes(5), findCheckpoint));
 
     public static Trial WithStatus(Trial trial, TrialStatus? status)
     {

@@ -86,6 +86,11 @@ public sealed class TrialPlannerTests
         { "exit 2", Terminated(1, 2, message: "unknown parameter foo"), false, TrialPhase.Failed, TrialReasons.InvalidConfig, null, "unknown parameter foo" },
         { "exit 1 with result message", Terminated(1, 1, message: Result(TrialResult.Failed, objective: null, message: "CUDA error: device-side assert")), false, TrialPhase.Failed, TrialReasons.TrainerError, null, "CUDA error: device-side assert" },
         { "exit 1 constraint", Terminated(1, 1, message: Result(TrialResult.Failed, objective: null, message: "trainable fraction 0.9 above maxTrainableParamsFraction 0.5")), false, TrialPhase.Failed, TrialReasons.ConstraintViolated, null, "maxTrainableParamsFraction" },
+        { "SIGKILL nobody here sent (kill -9)", Terminated(1, 137), false, TrialPhase.Pending, TrialReasons.Killed, 2, "killed by signal 9 (SIGKILL) that the operator did not send" },
+        { "checkpoint write failed (exit 74)", Terminated(1, 74, message: Result(TrialResult.Failed, objective: null, message: "checkpoint write failed: no space left on device at /ckpt/last")), false, TrialPhase.Pending, TrialReasons.CheckpointWriteFailed, 2, "no space left on device at /ckpt/last" },
+        { "SIGSEGV is a trainer crash", Terminated(1, 139), false, TrialPhase.Failed, TrialReasons.TrainerError, null, "killed by signal 11 (SIGSEGV)" },
+        { "exit 1 without a message names the code", Terminated(1, 1), false, TrialPhase.Failed, TrialReasons.TrainerError, null, "exit code 1" },
+        { "local image without a command", ImageNeverPull(1), false, TrialPhase.Failed, TrialReasons.ImagePullFailed, null, "has no local command" },
         { "SIGTERM nobody asked for", Terminated(1, 143, message: Result(TrialResult.Stopped, objective: 0.5, epoch: 1)), false, TrialPhase.Pending, TrialReasons.PodDeleted, 2, "SIGTERM" },
     };
 

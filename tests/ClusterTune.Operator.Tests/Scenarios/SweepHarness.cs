@@ -45,7 +45,8 @@ internal sealed class SweepHarness : IAsyncDisposable
     /// <summary>API writes of every operator instance started so far.</summary>
     public long OperatorWrites { get; private set; }
 
-    public string CheckpointRoot => Path.Combine(Dir, "checkpoints");
+    /// <summary>The operator's checkpoint root (set it before <see cref="StartOperatorAsync"/>, e.g. onto a small filesystem).</summary>
+    public string CheckpointRoot { get; set; } = "";
 
     /// <summary>Changes the options of operators started from now on (e.g. a short deadline).</summary>
     public Func<OperatorOptions, OperatorOptions> ConfigureOperator { get; set; } = o => o;
@@ -67,7 +68,7 @@ internal sealed class SweepHarness : IAsyncDisposable
             ShutdownGracePeriod = TimeSpan.FromSeconds(2),
         });
         server.PodLogProvider = agent.LogProvider;
-        return new SweepHarness(server, dir, agent, client);
+        return new SweepHarness(server, dir, agent, client) { CheckpointRoot = Path.Combine(dir, "checkpoints") };
     }
 
     /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="handlers"/> see its HTTP traffic.</summary>

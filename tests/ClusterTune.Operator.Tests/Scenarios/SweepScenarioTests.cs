@@ -219,6 +219,8 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await h.StartOperatorAsync();
         var job = SweepHarness.GridJob("broken", LrFactors, [0], env: ("CT_FAKE_FAIL", failure));
         job.Spec.Budget!.MaxFailedTrials = 1;
+        // "oom" allocates 512 MiB: over this limit the node agent kills it as a cgroup would (OOMKilled).
+        job.Spec.Trainer.Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("128Mi") } };
         await h.Client.CreateAsync(job);
         job = await h.WaitForJobAsync("broken", SweepHarness.Finished);
 

@@ -2,10 +2,13 @@
 
 The objective is a known function of the parameters, so tests can compute the sweep's true best (the oracle):
 accuracy = 1 - |log10(lrFactor) + 1| / 4 - freezeDepth / 100. Per epoch it sleeps CT_FAKE_EPOCH_SECONDS (default 0),
-writes last/ (and best/), pauses at CT_STOP_AT_EPOCH, resumes from CT_RESUME_FROM, and stops on SIGTERM with status "stopped" and exit 143. CT_FAKE_HANG_ATTEMPT=n makes
-attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom|error|config exits like those failures.
+writes last/ (and best/) with a manifest.json of SHA-256 hashes, pauses at CT_STOP_AT_EPOCH, resumes from CT_RESUME_FROM
+(starting fresh when that checkpoint does not match its manifest), and stops on SIGTERM with status "stopped" and exit 143.
+A checkpoint write that fails (no space left) exits 74 with "checkpoint write failed: ... at <dir>". CT_FAKE_HANG_ATTEMPT=n
+makes attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom allocates 512 MiB (give the pod a smaller
+limits.memory), error|config exit like those failures.
 """
-import json, math, os, signal, sys, time
+import errno, hashlib, json, math, os, signal, sys, time
 
 params = json.loads(os.environ["CT_PARAMS"])
 ckpt = os.environ["CT_CHECKPOINT_DIR"]
@@ -26,12 +29,40 @@ signal.signal(signal.SIGTERM, on_term)
 objective = 1 - abs(math.log10(float(params.get("lrFactor", 0.1))) + 1) / 4 - int(params.get("freezeDepth", 0)) / 100
 
 
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def verified(d):
+    """Whether checkpoint d matches its manifest (every listed file present with its SHA-256)."""
+    try:
+        with open(os.path.join(d, "manifest.json")) as f:
+            files = json.load(f)["files"]
+        return "model.safetensors" in files and all(sha256(os.path.join(d, n)) == h for n, h in files.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def save(kind, epoch):
     d = os.path.join(ckpt, kind)
+    try:
+        write(d, epoch)
+    except OSError as e:
+        why = "no space left on device" if e.errno == errno.ENOSPC else e.strerror
+        finish("failed", epoch - 1, 74, f"checkpoint write failed: {why} at {d}")
+
+
+def write(d, epoch):
     tmp = d + ".tmp"
+    import shutil
+    shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp, exist_ok=True)
-    with open(os.path.join(tmp, "model.safetensors"), "w") as f:
+    model = os.path.join(tmp, "model.safetensors")
+    with open(model, "w") as f:
         json.dump({"params": params, "epoch": epoch}, f, sort_keys=True)
+    with open(os.path.join(tmp, "manifest.json"), "w") as f:
+        json.dump({"epoch": epoch, "step": epoch * 10, "files": {"model.safetensors": sha256(model)}}, f)
     if os.path.isdir(d):
         os.rename(d, d + ".old")
     os.rename(tmp, d)
@@ -56,17 +87,25 @@ if fail == "config":
 if fail == "error":
     finish("failed", 0, 1, "RuntimeError: shape mismatch")
 if fail == "oom":
-    os.kill(os.getpid(), signal.SIGKILL)
+    ballast = b"x" * (512 << 20)
+    time.sleep(60)
 if os.environ.get("CT_FAKE_HANG_ATTEMPT") == str(attempt):
     while not stopping:
         time.sleep(0.05)
     finish("stopped", 0, 143, "stopped before the first epoch")
 
-os.makedirs(ckpt, exist_ok=True)
+try:
+    os.makedirs(ckpt, exist_ok=True)
+except OSError as e:
+    finish("failed", 0, 74, f"checkpoint write failed: {e.strerror} at {ckpt}")
 start = 0
-if os.environ.get("CT_RESUME_FROM"):
-    with open(os.path.join(os.environ["CT_RESUME_FROM"], "model.safetensors")) as f:
+resume = os.environ.get("CT_RESUME_FROM")
+if resume and verified(resume):
+    with open(os.path.join(resume, "model.safetensors")) as f:
         start = json.load(f)["epoch"]
+elif resume:
+    print(f"warning: resume checkpoint {resume} does not match its manifest; starting fresh from epoch 0", flush=True)
+print(f"attempt {attempt} starts after epoch {start}", flush=True)
 for epoch in range(start + 1, stop_at + 1):
     deadline = time.time() + per_epoch
     while time.time() < deadline and not stopping:
