@@ -88,7 +88,25 @@ public sealed class OperatorHost : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        if (_host is not null) await _host.StopAsync(CancellationToken.None);
+        if (_host is not null)
+        {
+            await _host.StopAsync(CancellationToken.None);
+            _host.Dispose();
+            _host = null;
+        }
+    }
+
+    /// <summary>
+    /// Stops at once, as a crash would (fault drills): the grains' work is cancelled and the silo stops without
+    /// deactivating them gracefully or leaving the cluster politely; what reached the API is all that remains.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        _runtime?.Stop();
+        if (_host is null) return;
+        await _host.StopAsync(new CancellationToken(canceled: true));
+        _host.Dispose();
+        _host = null;
     }
 
     /// <inheritdoc />

@@ -44,7 +44,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
         var time = runtime.Time;
         _observations = new ObservationAccumulator(runtime.ObjectiveOf, time);
         _queue = new WorkQueue<string>(timeProvider: time);
-        _stop = new CancellationTokenSource();
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(runtime.Stopping);
         var logger = runtime.Loggers.CreateLogger("clustertune.jobgrain");
         var flusher = new ObservationFlusher(_observations, runtime.Caches, runtime.Api, trial => _queue.Add(JobWorkItems.Trial(trial)), logger, runtime.Metrics);
         var loop = new ControllerLoop("finetunejob", _queue, (item, ct) => ReconcileAsync(item, flusher, ct), logger, new Controllers.ControllerMetrics(runtime.Metrics),

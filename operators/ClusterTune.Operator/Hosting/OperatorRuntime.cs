@@ -23,6 +23,9 @@ namespace ClusterTune.Operator.Hosting;
 public sealed class OperatorRuntime : IDisposable
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly OrleansMetrics _orleansMetrics;
+    private int _disposed;
     private OperatorOptions _options;
 
     /// <summary>Creates the client (every request counted in clustertune_operator_api_requests_total) and the caches; nothing runs yet.</summary>
@@ -41,6 +44,7 @@ public sealed class OperatorRuntime : IDisposable
         Jobs = new FineTuneJobReconciler(Caches, Api, new CheckpointManager(options.CheckpointRoot, time), () => Options, time, Metrics);
         Trials = new TrialReconciler(Caches, Api, () => Options, time, NewToken);
         Registry.AddCollectCallback(new InformerMetrics(Metrics, () => Caches).Collect);
+        _orleansMetrics = new OrleansMetrics(Registry);
         Registry.AddCollectCallback(() =>
         {
             Metrics.JobGrains.WithLabels(Options.Identity).Set(Grains.Count);
@@ -77,6 +81,14 @@ public sealed class OperatorRuntime : IDisposable
 
     internal void MarkReady() => _ready.TrySetResult();
 
+    /// <summary>Cancelled when the silo stops (gracefully or not): the grains' work stops with it, never outliving its silo.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    internal void Stop()
+    {
+        if (Volatile.Read(ref _disposed) == 0) _stopping.Cancel();
+    }
+
     /// <summary>The objective metric of a trial's job (for the observation accumulators), from this silo's cache.</summary>
     public string? ObjectiveOf(TrialKey key)
     {
@@ -88,5 +100,12 @@ public sealed class OperatorRuntime : IDisposable
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <inheritdoc />
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _orleansMetrics.Dispose();
+        Client.Dispose();
+    }
 }

@@ -20,8 +20,8 @@ public static class OperatorServices
         string listen, ILoggerFactory loggers, TimeProvider? time = null, params DelegatingHandler[] extraHandlers)
     {
         var runtime = new OperatorRuntime(config, options, loggers, time ?? TimeProvider.System, extraHandlers);
-        builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton(new OrleansMetrics(runtime.Registry));
+        // A factory registration, so the container disposes the runtime (and its client) with the silo.
+        builder.Services.AddSingleton(_ => runtime);
         builder.Services.AddSingleton(sp => new OperatorEndpoint(runtime, sp.GetRequiredService<IGrainFactory>(), listen));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OperatorEndpoint>());
         builder.Services.AddHostedService<SiloController>();

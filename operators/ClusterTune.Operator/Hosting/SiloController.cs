@@ -58,6 +58,14 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         }
     }
 
+    /// <inheritdoc />
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Hosted services stop before the silo: the job grains' work stops here, then Orleans deactivates them.
+        runtime.Stop();
+        return base.StopAsync(cancellationToken);
+    }
+
     /// <summary>Touches the grain of every job that still has work (not finished, or being deleted, or awaiting promotion).</summary>
     public void TouchUnfinished()
     {

@@ -16,7 +16,7 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
     // What the embedded API server serves (docs/control-plane.md). It has no rbac.authorization.k8s.io, apps, policy
     // or PersistentVolumeClaims: those documents are checked as parsed objects only.
     private static readonly HashSet<string> ServedKinds = ["Namespace", "CustomResourceDefinition", "ServiceAccount", "Service",
-        "PersistentVolumeClaim", "Deployment", "PodDisruptionBudget", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"];
+        "PersistentVolumeClaim", "Deployment", "PodDisruptionBudget", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "Secret"];
 
     // The rendered YAML documents, each with its text as kubectl kustomize printed it.
     private static readonly Lazy<List<(string Yaml, JsonObject Object)>> Documents = new(() =>

@@ -91,6 +91,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public async Task CrashOperatorAsync()
     {
         if (Operator is null) return;
+        await Operator.CrashAsync();
         await _operatorStop!.CancelAsync();
         try
         {
