@@ -537,7 +537,8 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         }
 
         var visible = _options.Gpus > 0 ? string.Join(',', gpus) : null;
-        var (plan, failure) = LaunchPlanner.Plan(pod, _options, sandbox, _agentEnvironment, visible);
+        var (plan, failure) = await SecretVolumes.WriteAsync(_client, pod, sandbox, ct).ConfigureAwait(false) is { } unmounted
+            ? (null, unmounted) : LaunchPlanner.Plan(pod, _options, sandbox, _agentEnvironment, visible);
         PodRun? run = null;
         if (plan is not null)
         {
