@@ -28,6 +28,24 @@ public sealed record OperatorOptions
     /// <summary>Concurrent reconciles per controller.</summary>
     public int Workers { get; init; } = 2;
 
+    /// <summary>User and group id trial pods run as (restricted Pod Security: never root); the group also owns their volumes (fsGroup).</summary>
+    public long TrialRunAsUser { get; init; } = 65532;
+
+    /// <summary>
+    /// Service accounts a job may name in spec.trainer.serviceAccountName, as "name" (any namespace) or "namespace/name";
+    /// "*" allows any. The namespace's "default" account is always allowed. Flag: --allow-service-account.
+    /// </summary>
+    public IReadOnlyList<string> AllowedServiceAccounts { get; init; } = [];
+
+    /// <summary>
+    /// Secrets a job may read through spec.trainer.env[i].valueFrom.secretKeyRef, as "name" or "namespace/name"; "*"
+    /// allows any. Empty (the default) allows none. Flag: --allow-secret.
+    /// </summary>
+    public IReadOnlyList<string> AllowedSecrets { get; init; } = [];
+
+    /// <summary>A file whose content is the bearer token GET /metrics requires; null = /metrics is open. Flag: --metrics-token-file.</summary>
+    public string? MetricsTokenFile { get; init; }
+
     /// <summary>Leader election: the Lease name and namespace, and this replica's identity; null namespace = no election (single replica).</summary>
     public string LeaseName { get; init; } = "clustertune-operator-leader";
     public string? LeaseNamespace { get; init; }

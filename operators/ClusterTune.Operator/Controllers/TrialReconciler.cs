@@ -39,7 +39,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
         var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options.StuckTerminatingTimeout));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
-            await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options), ct);
+            await TrialPodCreator.CreateAsync(api, job, spec, after, attempt, newToken(), options, ct);
 
         if (plan.DeletePod is { } victim)
             await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);

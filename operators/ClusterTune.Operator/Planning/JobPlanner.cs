@@ -29,7 +29,7 @@ public static class JobPlanner
         var conditions = old.Conditions;
 
         var spec = FineTuneJobDefaults.Apply(job.Spec);
-        var errors = FineTuneJobValidator.Validate(job);
+        var errors = FineTuneJobValidator.Validate(job).Concat(TrialPodPolicy.Check(job, input.Options)).ToList();
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));

@@ -3,7 +3,8 @@
 The objective is a known function of the parameters, so tests can compute the sweep's true best (the oracle):
 accuracy = 1 - |log10(lrFactor) + 1| / 4 - freezeDepth / 100. Per epoch it sleeps CT_FAKE_EPOCH_SECONDS (default 0),
 writes last/ (and best/), pauses at CT_STOP_AT_EPOCH, resumes from CT_RESUME_FROM, and stops on SIGTERM with status "stopped" and exit 143. CT_FAKE_HANG_ATTEMPT=n makes
-attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom|error|config exits like those failures.
+attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom|error|config exits like those failures. The
+per-trial token must be readable at CT_TOKEN_FILE (the operator's Secret volume), else it fails as a config error.
 """
 import json, math, os, signal, sys, time
 
@@ -49,6 +50,17 @@ def finish(status, epoch, code, message=None):
         json.dump(result, f)
     sys.exit(code)
 
+
+# The token comes as a mounted Secret file, never as plain env; a pod without it could not report metrics.
+token_file = os.environ.get("CT_TOKEN_FILE")
+if token_file:
+    try:
+        with open(token_file) as f:
+            token = f.read().strip()
+    except OSError as e:
+        finish("failed", 0, 2, f"CT_TOKEN_FILE: {e}")
+    if not token:
+        finish("failed", 0, 2, f"CT_TOKEN_FILE: {token_file} is empty")
 
 fail = os.environ.get("CT_FAKE_FAIL")
 if fail == "config":
