@@ -13,8 +13,8 @@ namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
 /// Moves what trainers reported over OTLP into Trial status: every interval, one status write per trial whose stream
-/// changed (observations per epoch, epoch, heartbeat, best objective so far); a NaN loss or objective marks the
-/// trial InvalidObjective so its reconciler stops it.
+/// changed (observations per epoch, epoch, heartbeat, best objective so far). Metrics never fail a trial: the
+/// receiver rejects non-finite points, and a trainer reports its own divergence in its result.
 /// </summary>
 public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api, TimeProvider time,
     Action<string> enqueueTrial, ILogger logger, ClusterTuneMetrics? metrics = null)
@@ -68,11 +68,6 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         // must not cost a status write each time.
         if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh) s.LastHeartbeat = snapshot.LastReceived;
         if (snapshot.Best(maximize) is { } best) s.Objective = best;
-        if (snapshot.NonFinite is { } bad && s.Reason != TrialReasons.InvalidObjective)
-        {
-            s.Reason = TrialReasons.InvalidObjective;
-            s.Message = bad.Describe();
-        }
         await api.PatchAsync(trial, after, status: true, ct);
         enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
     }
