@@ -7,7 +7,7 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
         usage: ClusterTune.Operator [--kubeconfig PATH] [--context NAME] [--namespace NS] [--listen URL]
                                     [--otlp-endpoint URL] [--checkpoint-root PATH] [--checkpoint-claim PVC]
                                     [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME]
-        """;
+        """ + "\n" + SecurityFlags.Usage;
 
     public static OperatorFlags Parse(IReadOnlyList<string> args)
     {
@@ -40,7 +40,11 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
                 case "--lease-name": options = options with { LeaseName = v }; break;
                 case "--leader-elect" when bool.TryParse(v, out var b): elect = b; break;
                 case "--leader-elect": return new(options, listen, kubeconfig, context, false, $"--leader-elect takes true or false, got '{v}'");
-                default: return new(options, listen, kubeconfig, context, false, $"unknown flag {flag}");
+                default:
+                    var (secured, error) = SecurityFlags.Apply(options, flag, v);
+                    if (secured is null) return new(options, listen, kubeconfig, context, false, error ?? $"unknown flag {flag}");
+                    options = secured;
+                    break;
             }
         }
         if (!elect) options = options with { LeaseNamespace = null };

@@ -95,7 +95,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         builder.Services.AddSingleton(_loggers);
         var app = builder.Build();
         app.MapOtlpMetrics(Receiver);
-        app.MapPrometheusMetrics(Registry);
+        app.MapPrometheusMetrics(Registry).RequireBearerTokenFile(Options.MetricsTokenFile);
         app.MapGet("/healthz", () => Results.Text("ok"));
         // Ready = leading, so the Service sends OTLP exports only to the replica that can take them.
         app.MapGet("/readyz", () => _leading ? Results.Text("leader") : Results.Text("standby", statusCode: 503));

@@ -66,16 +66,19 @@ internal sealed class SweepHarness : IAsyncDisposable
         return new SweepHarness(server, dir, agent, client);
     }
 
+    /// <summary>Changes the options of operators started from now on (the defaults suit most scenarios).</summary>
+    public Func<OperatorOptions, OperatorOptions> ConfigureOperator { get; set; } = o => o;
+
     /// <summary>Starts a fresh operator (stateless: it rebuilds everything from the API); <paramref name="handlers"/> see its HTTP traffic.</summary>
     public async Task StartOperatorAsync(params DelegatingHandler[] handlers)
     {
-        var host = new OperatorHost(KubeConnection.ForServer(Server.BaseAddress), new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(Server.BaseAddress), ConfigureOperator(new OperatorOptions
         {
             CheckpointRoot = CheckpointRoot,
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
             ObservationFlushInterval = TimeSpan.FromMilliseconds(200),
-        }, NullLoggerFactory.Instance, extraHandlers: handlers);
+        }), NullLoggerFactory.Instance, extraHandlers: handlers);
         await host.StartWebAsync("http://127.0.0.1:0");
         _operatorStop = new CancellationTokenSource();
         _operatorRun = host.RunAsync(_operatorStop.Token);
