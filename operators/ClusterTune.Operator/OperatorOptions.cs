@@ -28,7 +28,7 @@ public sealed record OperatorOptions
     /// <summary>Concurrent reconciles per controller.</summary>
     public int Workers { get; init; } = 2;
 
-    /// <summary>User and group id trial pods run as (restricted Pod Security: never root); the group also owns their volumes (fsGroup).</summary>
+    /// <summary>User and group id trial pods run as (restricted Pod Security: never root); 65532 is the trainer image's own user.</summary>
     public long TrialRunAsUser { get; init; } = 65532;
 
     /// <summary>

@@ -26,8 +26,9 @@ public static class PodTemplate
     /// <summary>The per-attempt token Secret, mounted read-only at <see cref="TrialEnv.DefaultTokenDirectory"/>.</summary>
     public const string TokenVolume = "clustertune-token";
 
-    // 0440: the kubelet gives the files to the pod's fsGroup, so the non-root trainer can read them and nobody else.
-    private const int TokenFileMode = 0b100_100_000;
+    // 0444 inside the container: the files stay root-owned (no fsGroup, which would also re-own the shared checkpoint
+    // volume on every mount), so the non-root trainer needs the read bit for others. Nothing else runs in the pod.
+    private const int TokenFileMode = 0b100_100_100;
 
     // Downward-API variables OTEL_RESOURCE_ATTRIBUTES refers to with $(VAR), as Kubernetes expands them.
     private const string PodNameVar = "CT_POD_NAME";
@@ -117,7 +118,6 @@ public static class PodTemplate
                     RunAsNonRoot = true,
                     RunAsUser = options.TrialRunAsUser,
                     RunAsGroup = options.TrialRunAsUser,
-                    FsGroup = options.TrialRunAsUser,
                     SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
                 },
                 TerminationGracePeriodSeconds = options.TerminationGracePeriodSeconds,

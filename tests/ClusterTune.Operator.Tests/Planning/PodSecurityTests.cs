@@ -32,7 +32,9 @@ public sealed class PodSecurityTests
         Assert.False(pod.Spec.AutomountServiceAccountToken);
         var c = pod.Spec.Containers[0];
         Assert.True(c.SecurityContext!.ReadOnlyRootFilesystem);
-        Assert.Equal((65532L, 65532L), (pod.Spec.SecurityContext!.RunAsUser!.Value, pod.Spec.SecurityContext.FsGroup!.Value));
+        Assert.Equal((65532L, 65532L), (pod.Spec.SecurityContext!.RunAsUser!.Value, pod.Spec.SecurityContext.RunAsGroup!.Value));
+        // No fsGroup: it would re-own the shared checkpoint volume (which the operator also writes) on every mount.
+        Assert.Null(pod.Spec.SecurityContext.FsGroup);
         var tmp = c.VolumeMounts!.Single(m => m.MountPath == "/tmp");
         Assert.NotNull(pod.Spec.Volumes!.Single(v => v.Name == tmp.Name).EmptyDir);
         Assert.NotEqual(true, c.VolumeMounts!.Single(m => m.Name == PodTemplate.CheckpointVolume).ReadOnlyProperty);
