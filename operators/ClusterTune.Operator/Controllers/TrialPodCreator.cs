@@ -9,15 +9,14 @@ namespace ClusterTune.Operator.Controllers;
 
 /// <summary>
 /// Creates a trial attempt: first the Secret with its token, then the pod that mounts it and carries only the
-/// token's hash. Refuses (creates nothing) when the job breaks the operator's pod policy; the job's status says why.
+/// token's hash. The caller has checked the job against <see cref="TrialPodPolicy"/>.
 /// </summary>
 public static class TrialPodCreator
 {
-    /// <summary>Creates attempt <paramref name="attempt"/> of <paramref name="trial"/> with a fresh <paramref name="token"/>; false when nothing was created.</summary>
+    /// <summary>Creates attempt <paramref name="attempt"/> of <paramref name="trial"/> with a fresh <paramref name="token"/>; false when the pod already existed.</summary>
     public static async Task<bool> CreateAsync(ApiActions api, FineTuneJob job, FineTuneJobSpec spec, Trial trial, int attempt, string token,
         OperatorOptions options, CancellationToken ct)
     {
-        if (TrialPodPolicy.Check(job, options).Count > 0) return false;
         var pod = PodTemplate.Build(job, spec, trial, attempt, token, options);
         var secret = PodTemplate.TokenSecret(trial, attempt, token);
         if (!await api.CreateAsync(secret, ct))

@@ -23,7 +23,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Opera
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
         if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial)) return ReconcileResult.Done;
-        if (FineTuneJobValidator.Validate(job).Count > 0) return ReconcileResult.Done;
+        if (FineTuneJobValidator.Validate(job).Count > 0 || TrialPodPolicy.Check(job, options).Count > 0) return ReconcileResult.Done;
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         var conditions = job.Status?.Conditions;
         var ended = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
