@@ -56,17 +56,27 @@ public sealed class NodeAgentVolumeTests
     }
 
     [Fact]
-    public async Task A_pod_whose_secret_is_missing_does_not_start_and_says_which_secret()
+    public async Task A_pod_whose_secret_is_missing_waits_says_which_secret_and_starts_once_it_exists()
     {
         await using var h = await NodeAgentHarness.StartAsync();
-        await h.CreateAsync(NodeAgentHarness.ShellPod("nosecret", "echo never", p =>
+        await h.CreateAsync(NodeAgentHarness.ShellPod("nosecret", "cat \"$TOKEN_FILE\" > \"$CT_TERMINATION_MESSAGE_PATH\"", p =>
         {
             p.Spec!.Volumes = [new V1Volume { Name = "token", Secret = new V1SecretVolumeSource { SecretName = "absent" } }];
             p.Spec.Containers[0].VolumeMounts = [new V1VolumeMount { Name = "token", MountPath = "/var/run/token" }];
+            p.Spec.Containers[0].Env = [new V1EnvVar { Name = "TOKEN_FILE", Value = "/var/run/token/token" }];
         }));
         var pod = await h.WaitForPodAsync("nosecret", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting is not null, "waiting");
-        // Like any container that cannot be created here (the node agent does not retry), the pod fails with the cause.
-        Assert.Equal((PodPhases.Failed, "CreateContainerConfigError"), (pod.Status!.Phase, pod.Status.ContainerStatuses![0].State!.Waiting!.Reason));
+        // As a kubelet: Pending, ContainerCreating with the mount failure, retried until the Secret exists.
+        Assert.Equal((PodPhases.Pending, "ContainerCreating"), (pod.Status!.Phase, pod.Status.ContainerStatuses![0].State!.Waiting!.Reason));
         Assert.Contains("secret \"absent\" not found", pod.Status.ContainerStatuses[0].State!.Waiting!.Message);
+
+        await h.Client.CreateAsync(new V1Secret
+        {
+            ApiVersion = "v1", Kind = "Secret",
+            Metadata = new V1ObjectMeta { Name = "absent", NamespaceProperty = "default" },
+            Data = new Dictionary<string, byte[]> { ["token"] = "late"u8.ToArray() },
+        });
+        var done = await h.WaitForPhaseAsync("nosecret", PodPhases.Succeeded);
+        Assert.Equal("late", done.Status!.ContainerStatuses![0].State!.Terminated!.Message);
     }
 }

@@ -11,9 +11,19 @@ namespace ClusterTune.ControlPlane.NodeAgent;
 /// </summary>
 internal static class SecretVolumes
 {
+    /// <summary>The waiting reason of a container whose Secret is not there yet (as a kubelet shows it).</summary>
+    public const string WaitingReason = "ContainerCreating";
+
+    /// <summary>How soon a pod whose Secret is missing is tried again (the Secret may be created after the pod, or a read may lag).</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Writes every Secret volume of <paramref name="pod"/> into <paramref name="sandbox"/>; a failure to report (as a waiting container) when a Secret or key is missing.</summary>
+    /// <summary>
+    /// Writes every Secret volume of <paramref name="pod"/> into <paramref name="sandbox"/>. A missing Secret or key is a
+    /// <see cref="WaitingReason"/> failure to retry (the pod stays Pending, as with a kubelet's FailedMount); a key path
+    /// that leaves the volume is a CreateContainerConfigError.
+    /// </summary>
     public static async Task<LaunchFailure?> WriteAsync(IKubernetes client, V1Pod pod, Sandbox sandbox, CancellationToken ct)
     {
         foreach (var volume in pod.Spec?.Volumes ?? [])
@@ -23,7 +33,7 @@ internal static class SecretVolumes
             if (secret is null)
             {
                 if (source.Optional == true) continue;
-                return new LaunchFailure("CreateContainerConfigError", $"MountVolume.SetUp failed for volume \"{volume.Name}\": secret \"{source.SecretName}\" not found", Waiting: true);
+                return new LaunchFailure(WaitingReason, $"MountVolume.SetUp failed for volume \"{volume.Name}\": secret \"{source.SecretName}\" not found", Waiting: true);
             }
 
             var files = new List<(string Path, byte[] Content)>();
@@ -33,7 +43,7 @@ internal static class SecretVolumes
                 if (!data.TryGetValue(item.Key, out var content))
                 {
                     if (source.Optional == true) continue;
-                    return new LaunchFailure("CreateContainerConfigError", $"MountVolume.SetUp failed for volume \"{volume.Name}\": secret \"{source.SecretName}\" has no key \"{item.Key}\"", Waiting: true);
+                    return new LaunchFailure(WaitingReason, $"MountVolume.SetUp failed for volume \"{volume.Name}\": secret \"{source.SecretName}\" has no key \"{item.Key}\"", Waiting: true);
                 }
 
                 // Like the kubelet: a key path is relative and never leaves the volume.
@@ -71,5 +81,15 @@ internal static class SecretVolumes
 
         Directory.CreateDirectory(path, DirectoryMode);
         File.SetUnixFileMode(path, DirectoryMode);
+    }
+
+    /// <summary>The Pending status of a pod waiting for its Secret: the container waits with the mount failure.</summary>
+    public static V1PodStatus Waiting(V1Pod pod, LaunchFailure failure, string hostIP, DateTimeOffset now)
+    {
+        var status = PodStatuses.CannotStart(pod, failure, hostIP, now);
+        status.Phase = PodPhases.Pending;
+        status.Reason = null;
+        status.Message = null;
+        return status;
     }
 }
