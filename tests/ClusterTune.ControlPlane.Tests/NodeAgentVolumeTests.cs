@@ -13,7 +13,9 @@ public sealed class NodeAgentVolumeTests
         await using var h = await NodeAgentHarness.StartAsync();
         await h.Client.CreateAsync(new V1Secret
         {
-            ApiVersion = "v1", Kind = "Secret", Type = "Opaque",
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
             Metadata = new V1ObjectMeta { Name = "tok", NamespaceProperty = "default" },
             Data = new Dictionary<string, byte[]> { ["token"] = "s3cr3t"u8.ToArray(), ["other"] = "x"u8.ToArray() },
         });
@@ -72,7 +74,8 @@ public sealed class NodeAgentVolumeTests
 
         await h.Client.CreateAsync(new V1Secret
         {
-            ApiVersion = "v1", Kind = "Secret",
+            ApiVersion = "v1",
+            Kind = "Secret",
             Metadata = new V1ObjectMeta { Name = "absent", NamespaceProperty = "default" },
             Data = new Dictionary<string, byte[]> { ["token"] = "late"u8.ToArray() },
         });

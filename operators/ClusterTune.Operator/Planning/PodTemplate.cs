@@ -195,8 +195,12 @@ public static class PodTemplate
 
     private static V1OwnerReference OwnedBy(Trial trial) => new()
     {
-        ApiVersion = trial.ApiVersion, Kind = Trial.KindName, Name = trial.Metadata.Name!, Uid = trial.Metadata.Uid!,
-        Controller = true, BlockOwnerDeletion = true,
+        ApiVersion = trial.ApiVersion,
+        Kind = Trial.KindName,
+        Name = trial.Metadata.Name!,
+        Uid = trial.Metadata.Uid!,
+        Controller = true,
+        BlockOwnerDeletion = true,
     };
 
     /// <summary>CT_PARAMS: the parameters as one JSON object, keys in ordinal order.</summary>
