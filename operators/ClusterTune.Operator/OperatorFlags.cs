@@ -12,7 +12,7 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
                                     [--advertise-address IP] [--unschedulable-timeout DURATION]
           --redis: silos sharing this Redis (StackExchange.Redis syntax, e.g. redis:6379,password=...) form one
                    controller; without it the process is a single silo. Env CT_REDIS works too (e.g. from a Secret).
-        """;
+        """ + "\n" + SecurityFlags.Usage;
 
     public static OperatorFlags Parse(IReadOnlyList<string> args)
     {
@@ -53,7 +53,11 @@ internal sealed record OperatorFlags(OperatorOptions Options, string Listen, str
                     return new(options, listen, kubeconfig, context, false, $"{flag} takes a port number 0-65535, got '{v}'");
                 case "--silo-port": options = options with { SiloPort = int.Parse(v, CultureInfo.InvariantCulture) }; break;
                 case "--gateway-port": options = options with { GatewayPort = int.Parse(v, CultureInfo.InvariantCulture) }; break;
-                default: return new(options, listen, kubeconfig, context, false, $"unknown flag {flag}");
+                default:
+                    var (secured, error) = SecurityFlags.Apply(options, flag, v);
+                    if (secured is null) return new(options, listen, kubeconfig, context, false, error ?? $"unknown flag {flag}");
+                    options = secured;
+                    break;
             }
         }
         return new(options, listen, kubeconfig, context, false, null);

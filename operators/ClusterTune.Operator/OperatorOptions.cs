@@ -28,6 +28,24 @@ public sealed record OperatorOptions
     /// <summary>How often accumulated OTLP observations are written to Trial status (one batched write per changed trial).</summary>
     public TimeSpan ObservationFlushInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>User and group id trial pods run as (restricted Pod Security: never root); 65532 is the trainer image's own user.</summary>
+    public long TrialRunAsUser { get; init; } = 65532;
+
+    /// <summary>
+    /// Service accounts a job may name in spec.trainer.serviceAccountName, as "name" (any namespace) or "namespace/name";
+    /// "*" allows any. The namespace's "default" account is always allowed. Flag: --allow-service-account.
+    /// </summary>
+    public IReadOnlyList<string> AllowedServiceAccounts { get; init; } = [];
+
+    /// <summary>
+    /// Secrets a job may read through spec.trainer.env[i].valueFrom.secretKeyRef, as "name" or "namespace/name"; "*"
+    /// allows any. Empty (the default) allows none. Flag: --allow-secret.
+    /// </summary>
+    public IReadOnlyList<string> AllowedSecrets { get; init; } = [];
+
+    /// <summary>A file whose content is the bearer token GET /metrics requires; null = /metrics is open. Flag: --metrics-token-file.</summary>
+    public string? MetricsTokenFile { get; init; }
+
     /// <summary>This silo's identity (POD_NAME on a cluster): the identity label of its metrics and the source of its events.</summary>
     public string Identity { get; init; } = $"{Environment.MachineName}_{Guid.NewGuid():N}";
 

@@ -48,7 +48,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var now = time.GetUtcNow();
         var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
-        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot));
+        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options()));
 
         if (plan.TrialsToCreate.Count > 0) checkpoints.ClaimJobDirectory(job, plan.Spec);
         foreach (var t in plan.TrialsToCreate)

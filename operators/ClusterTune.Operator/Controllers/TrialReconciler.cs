@@ -24,7 +24,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
         if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial)) return ReconcileResult.Done;
-        if (FineTuneJobValidator.Validate(job).Count > 0) return ReconcileResult.Done;
+        if (FineTuneJobValidator.Validate(job).Count > 0 || TrialPodPolicy.Check(job, options()).Count > 0) return ReconcileResult.Done;
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         var conditions = job.Status?.Conditions;
         var ended = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
@@ -41,7 +41,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!))));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
-            await api.CreateAsync(PodTemplate.Build(job, spec, after, attempt, newToken(), options()), ct);
+            await TrialPodCreator.CreateAsync(api, job, spec, after, attempt, newToken(), options(), ct);
 
         if (plan.DeletePod is { } victim)
             await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);

@@ -36,7 +36,7 @@ public sealed class OperatorEndpoint(OperatorRuntime runtime, IGrainFactory grai
         builder.Services.AddSingleton(runtime.Loggers);
         var app = builder.Build();
         app.MapOtlpMetrics(Receiver);
-        app.MapPrometheusMetrics(runtime.Registry);
+        app.MapPrometheusMetrics(runtime.Registry).RequireBearerTokenFile(runtime.Options.MetricsTokenFile);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ready") : Results.Text("caches not synced yet", statusCode: 503));
         await app.StartAsync(cancellationToken);

@@ -12,9 +12,10 @@ using ClusterTune.Operator.Planning;
 namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
-/// Moves what trainers reported over OTLP into Trial status (a job grain runs it ObservationFlushInterval after points arrive): one status write per trial whose stream
-/// changed (observations per epoch, epoch, heartbeat, best objective so far); a NaN loss or objective marks the
-/// trial InvalidObjective so its reconciler stops it.
+/// Moves what trainers reported over OTLP into Trial status (a job grain runs it ObservationFlushInterval after points
+/// arrive): one status write per trial whose stream changed (observations per epoch, epoch, heartbeat, best objective
+/// so far). Metrics never fail a trial: the receiver rejects non-finite points, and a trainer reports its own
+/// divergence in its result.
 /// </summary>
 public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api,
     Action<string> enqueueTrial, ILogger logger, ClusterTuneMetrics? metrics = null)
@@ -60,11 +61,6 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         // must not cost a status write each time.
         if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh) s.LastHeartbeat = snapshot.LastReceived;
         if (snapshot.Best(maximize) is { } best) s.Objective = best;
-        if (snapshot.NonFinite is { } bad && s.Reason != TrialReasons.InvalidObjective)
-        {
-            s.Reason = TrialReasons.InvalidObjective;
-            s.Message = bad.Describe();
-        }
         await api.PatchAsync(trial, after, status: true, ct);
         enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
     }

@@ -11,9 +11,10 @@ using ClusterTune.Telemetry.Ingestion;
 namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
-/// Checks OTLP exports against the informer caches: the trial must exist and be unfinished, and the token must be
-/// the CT_TOKEN of one of its pods. Stateless: the token lives in the pod spec, so an operator restart (or a new
-/// leader) validates the same trainers without any shared secret store.
+/// Checks OTLP exports against the informer caches: the trial must exist and be unfinished, and the token's SHA-256
+/// must equal the token-hash annotation of one of its pods. Stateless and Secret-free: the hash lives on the pod, so
+/// an operator restart (or a new leader) validates the same trainers without reading (or being allowed to read) the
+/// token Secrets, and the pod spec gives a reader nothing to forge with.
 /// </summary>
 public sealed class PodTokenValidator(OperatorCaches caches) : ITrialTokenValidator
 {
@@ -28,11 +29,12 @@ public sealed class PodTokenValidator(OperatorCaches caches) : ITrialTokenValida
             return ValueTask.FromResult(caches.Pods.Get(key.Namespace, podName) is null ? TrialAuthorization.UnknownTrial : TrialAuthorization.PodMismatch);
         if (token is null) return ValueTask.FromResult(TrialAuthorization.InvalidToken);
         var candidates = podName is null ? pods : pods.Where(p => p.Metadata.Name == podName);
-        var given = Encoding.UTF8.GetBytes(token);
+        var given = Encoding.ASCII.GetBytes(PodTemplate.TokenHash(token));
         foreach (var pod in candidates)
         {
-            var expected = pod.Spec?.Containers.FirstOrDefault(c => c.Name == PodTemplate.ContainerName)?.Env?.FirstOrDefault(e => e.Name == TrialEnv.Token)?.Value;
-            if (expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), given))
+            string? expected = null;
+            if (pod.Metadata.Annotations?.TryGetValue(AnnotationKeys.TokenSha256, out var hash) == true) expected = hash;
+            if (expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), given))
                 return ValueTask.FromResult(TrialAuthorization.Accepted);
         }
         return ValueTask.FromResult(TrialAuthorization.InvalidToken);

@@ -9,4 +9,6 @@ namespace ClusterTune.Operator.Planning;
 /// <param name="Now">The current time (injected).</param>
 /// <param name="RunningGpuSeconds">GPU-seconds of attempts still running (GPUs × seconds since their pods started).</param>
 /// <param name="DefaultCheckpointRoot">The operator's --checkpoint-root, used when spec.checkpoints.storageRoot is absent.</param>
-public sealed record JobPlanInput(FineTuneJob Job, IReadOnlyList<Trial> Trials, DateTimeOffset Now, double RunningGpuSeconds, string DefaultCheckpointRoot);
+/// <param name="Options">The operator's options, whose pod policy (<see cref="TrialPodPolicy"/>) a valid spec must also pass.</param>
+public sealed record JobPlanInput(FineTuneJob Job, IReadOnlyList<Trial> Trials, DateTimeOffset Now, double RunningGpuSeconds, string DefaultCheckpointRoot,
+    OperatorOptions Options);

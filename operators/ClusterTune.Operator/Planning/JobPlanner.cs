@@ -35,8 +35,9 @@ public static class JobPlanner
         var conditions = old.Conditions;
 
         var spec = FineTuneJobDefaults.Apply(job.Spec);
-        // Admission cannot know the operator's checkpoint root; a path outside it fails here, with its field path.
-        var errors = FineTuneJobValidator.Validate(job).Concat(CheckpointPaths.Check(spec, input.DefaultCheckpointRoot)).ToList();
+        // Admission cannot know the operator's checkpoint root or its pod policy: a path outside the root, or a service
+        // account or secret the policy refuses, fails here, with its field path.
+        var errors = FineTuneJobValidator.Validate(job).Concat(CheckpointPaths.Check(spec, input.DefaultCheckpointRoot)).Concat(TrialPodPolicy.Check(job, input.Options)).ToList();
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));

@@ -17,6 +17,19 @@ public static class PodTemplate
     /// <summary>The volume that holds checkpoints, mounted at the storage root.</summary>
     public const string CheckpointVolume = "checkpoints";
 
+    /// <summary>A writable emptyDir at /tmp: the root filesystem is read-only.</summary>
+    public const string TmpVolume = "tmp";
+
+    /// <summary>Where <see cref="TmpVolume"/> is mounted.</summary>
+    public const string TmpPath = "/tmp";
+
+    /// <summary>The per-attempt token Secret, mounted read-only at <see cref="TrialEnv.DefaultTokenDirectory"/>.</summary>
+    public const string TokenVolume = "clustertune-token";
+
+    // 0444 inside the container: the files stay root-owned (no fsGroup, which would also re-own the shared checkpoint
+    // volume on every mount), so the non-root trainer needs the read bit for others. Nothing else runs in the pod.
+    private const int TokenFileMode = 0b100_100_100;
+
     // Downward-API variables OTEL_RESOURCE_ATTRIBUTES refers to with $(VAR), as Kubernetes expands them.
     private const string PodNameVar = "CT_POD_NAME";
     private const string PodUidVar = "CT_POD_UID";
@@ -65,9 +78,9 @@ public static class PodTemplate
         // which a defaulted 0.001 would silently override.
         Add(TrialEnv.PretrainingLearningRate, job.Spec.Trainer?.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "");
         Add(TrialEnv.Objective, spec.Objective?.Metric);
-        Add(TrialEnv.Token, token);
+        // The token itself never goes into the pod spec (anyone who can read pods could forge metrics with it).
+        Add(TrialEnv.TokenFile, $"{TrialEnv.DefaultTokenDirectory}/{TrialEnv.TokenSecretKey}");
         Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);
-        Add(TrialEnv.OtlpHeaders, $"{TrialEnv.TokenHeader}={token}");
         Add(TrialEnv.ResourceAttributes, ResourceAttributesValue(job, trial, attempt));
         // A pod that requests GPUs must train on one: with "auto" a trainer image without CUDA would fall back to the
         // CPU silently, holding a GPU it never uses. A CT_DEVICE the user set in trainer.env wins.
@@ -77,7 +90,7 @@ public static class PodTemplate
         }
 
         var resources = trainer.Resources;
-        var volume = options.CheckpointClaim is { } claim
+        var checkpoints = options.CheckpointClaim is { } claim
             ? new V1Volume { Name = CheckpointVolume, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim } }
             : new V1Volume { Name = CheckpointVolume, HostPath = new V1HostPathVolumeSource { Path = root, Type = "DirectoryOrCreate" } };
 
@@ -87,22 +100,9 @@ public static class PodTemplate
             {
                 Name = name,
                 NamespaceProperty = trial.Metadata.NamespaceProperty,
-                Labels = new Dictionary<string, string>
-                {
-                    [LabelKeys.Job] = trial.Spec.JobName,
-                    [LabelKeys.Trial] = trial.Metadata.Name!,
-                    [LabelKeys.TrialIndex] = trial.Spec.Index.ToString(CultureInfo.InvariantCulture),
-                    [LabelKeys.Attempt] = attempt.ToString(CultureInfo.InvariantCulture),
-                    [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
-                },
-                OwnerReferences =
-                [
-                    new V1OwnerReference
-                    {
-                        ApiVersion = trial.ApiVersion, Kind = Trial.KindName, Name = trial.Metadata.Name!, Uid = trial.Metadata.Uid!,
-                        Controller = true, BlockOwnerDeletion = true,
-                    },
-                ],
+                Labels = Labels(trial, attempt),
+                Annotations = new Dictionary<string, string> { [AnnotationKeys.TokenSha256] = TokenHash(token) },
+                OwnerReferences = [OwnedBy(trial)],
             },
             Spec = new V1PodSpec
             {
@@ -111,8 +111,22 @@ public static class PodTemplate
                 Tolerations = trainer.Tolerations,
                 PriorityClassName = trainer.PriorityClassName,
                 ServiceAccountName = trainer.ServiceAccountName,
+                // Trainers never call the Kubernetes API: no credentials in the pod.
+                AutomountServiceAccountToken = false,
+                SecurityContext = new V1PodSecurityContext
+                {
+                    RunAsNonRoot = true,
+                    RunAsUser = options.TrialRunAsUser,
+                    RunAsGroup = options.TrialRunAsUser,
+                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                },
                 TerminationGracePeriodSeconds = options.TerminationGracePeriodSeconds,
-                Volumes = [volume],
+                Volumes =
+                [
+                    checkpoints,
+                    new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() },
+                    new V1Volume { Name = TokenVolume, Secret = new V1SecretVolumeSource { SecretName = TokenSecretName(name), DefaultMode = TokenFileMode } },
+                ],
                 Containers =
                 [
                     new V1Container
@@ -123,8 +137,20 @@ public static class PodTemplate
                         Args = trainer.Args,
                         Env = env,
                         Resources = resources,
-                        // A claim holds the whole operator root: mount the job's storage root from its sub-directory.
-                        VolumeMounts = [new V1VolumeMount { Name = CheckpointVolume, MountPath = root, SubPath = options.CheckpointClaim is null ? null : CheckpointPaths.SubPath(root, options.CheckpointRoot) }],
+                        VolumeMounts =
+                        [
+                            // A claim holds the whole operator root: mount the job's storage root from its sub-directory.
+                            new V1VolumeMount { Name = CheckpointVolume, MountPath = root, SubPath = options.CheckpointClaim is null ? null : CheckpointPaths.SubPath(root, options.CheckpointRoot) },
+                            new V1VolumeMount { Name = TmpVolume, MountPath = TmpPath },
+                            new V1VolumeMount { Name = TokenVolume, MountPath = TrialEnv.DefaultTokenDirectory, ReadOnlyProperty = true },
+                        ],
+                        SecurityContext = new V1SecurityContext
+                        {
+                            AllowPrivilegeEscalation = false,
+                            ReadOnlyRootFilesystem = true,
+                            RunAsNonRoot = true,
+                            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                        },
                         TerminationMessagePath = TrialEnv.DefaultTerminationMessagePath,
                         TerminationMessagePolicy = "FallbackToLogsOnError",
                     },
@@ -132,6 +158,51 @@ public static class PodTemplate
             },
         };
     }
+
+    /// <summary>The name of the token Secret of the pod named <paramref name="podName"/> (deterministic, like the pod's).</summary>
+    public static string TokenSecretName(string podName) => podName + "-token";
+
+    /// <summary>
+    /// The Secret that carries attempt <paramref name="attempt"/>'s token, owned by the Trial so it is garbage-collected
+    /// with it; created before the pod, which mounts it.
+    /// </summary>
+    public static V1Secret TokenSecret(Trial trial, int attempt, string token) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = new V1ObjectMeta
+        {
+            Name = TokenSecretName(ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, attempt)),
+            NamespaceProperty = trial.Metadata.NamespaceProperty,
+            Labels = Labels(trial, attempt),
+            OwnerReferences = [OwnedBy(trial)],
+        },
+        Type = "Opaque",
+        Data = new Dictionary<string, byte[]> { [TrialEnv.TokenSecretKey] = System.Text.Encoding.UTF8.GetBytes(token) },
+    };
+
+    /// <summary>The value of the <see cref="AnnotationKeys.TokenSha256"/> annotation: lowercase hex SHA-256 of the token's UTF-8 bytes.</summary>
+    public static string TokenHash(string token) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+
+    private static Dictionary<string, string> Labels(Trial trial, int attempt) => new()
+    {
+        [LabelKeys.Job] = trial.Spec.JobName,
+        [LabelKeys.Trial] = trial.Metadata.Name!,
+        [LabelKeys.TrialIndex] = trial.Spec.Index.ToString(CultureInfo.InvariantCulture),
+        [LabelKeys.Attempt] = attempt.ToString(CultureInfo.InvariantCulture),
+        [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
+    };
+
+    private static V1OwnerReference OwnedBy(Trial trial) => new()
+    {
+        ApiVersion = trial.ApiVersion,
+        Kind = Trial.KindName,
+        Name = trial.Metadata.Name!,
+        Uid = trial.Metadata.Uid!,
+        Controller = true,
+        BlockOwnerDeletion = true,
+    };
 
     /// <summary>CT_PARAMS: the parameters as one JSON object, keys in ordinal order.</summary>
     public static string ParamsJson(IReadOnlyDictionary<string, ParamValue> parameters) =>

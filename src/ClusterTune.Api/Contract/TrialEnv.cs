@@ -12,8 +12,18 @@ public static class TrialEnv
     public const string CheckpointDir = "CT_CHECKPOINT_DIR";
     /// <summary>Checkpoint to resume from exactly (weights, optimizer, schedule); empty for a fresh start.</summary>
     public const string ResumeFrom = "CT_RESUME_FROM";
-    /// <summary>Per-trial token the trainer sends with its metrics so the operator can reject forged points.</summary>
+    /// <summary>
+    /// Per-trial token the trainer sends with its metrics so the operator can reject forged points. The operator never
+    /// sets it (pod env is readable by anyone who can read pods): it mounts the token as a file, see <see cref="TokenFile"/>.
+    /// Manual runs may still pass it directly.
+    /// </summary>
     public const string Token = "CT_TOKEN";
+    /// <summary>Path of a file holding the per-trial token (a read-only Secret volume the operator mounts).</summary>
+    public const string TokenFile = "CT_TOKEN_FILE";
+    /// <summary>Where the operator mounts the token Secret in the trainer container.</summary>
+    public const string DefaultTokenDirectory = "/var/run/clustertune/token";
+    /// <summary>The key of the token in the per-attempt Secret, which is also the file name under <see cref="DefaultTokenDirectory"/>.</summary>
+    public const string TokenSecretKey = "token";
     public const string Epochs = "CT_EPOCHS";
     /// <summary>
     /// Pause point of a staged trial (ASHA promote mode): train until this many epochs in total, save last/ and exit 0;

@@ -12,7 +12,7 @@ internal static class LaunchPlanner
         V1Pod pod, NodeAgentOptions options, Sandbox sandbox, IReadOnlyDictionary<string, string> agentEnvironment, string? visibleGpus)
     {
         var container = pod.Spec!.Containers[0];
-        var paths = Mappings(pod, container, options, sandbox);
+        var paths = Mappings(pod, container, options, sandbox, out var tmpDir);
 
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in agentEnvironment)
@@ -24,6 +24,11 @@ internal static class LaunchPlanner
         }
 
         env["HOSTNAME"] = pod.Metadata.Name ?? "";
+        if (tmpDir is not null)
+        {
+            env["TMPDIR"] = tmpDir;
+        }
+
         env[TrialEnv.TerminationMessagePath] = sandbox.TerminationLog;
         if (visibleGpus is not null)
         {
@@ -100,8 +105,9 @@ internal static class LaunchPlanner
     }
 
     /// <summary>The pod's volumes, then its termination message file, then the agent's mappings.</summary>
-    private static PathMapper Mappings(V1Pod pod, V1Container container, NodeAgentOptions options, Sandbox sandbox)
+    private static PathMapper Mappings(V1Pod pod, V1Container container, NodeAgentOptions options, Sandbox sandbox, out string? tmpDir)
     {
+        tmpDir = null;
         var paths = new PathMapper();
         var volumes = (pod.Spec!.Volumes ?? []).ToDictionary(v => v.Name, StringComparer.Ordinal);
         foreach (var mount in container.VolumeMounts ?? [])
@@ -116,13 +122,22 @@ internal static class LaunchPlanner
             {
                 host = hostPath.Path;
             }
-            else if (volume.EmptyDir is not null)
+            else if (volume.EmptyDir is not null || volume.Secret is not null)
             {
                 host = sandbox.VolumePath(volume.Name);
             }
 
             if (host is null)
             {
+                continue;
+            }
+
+            // The process shares the host's /tmp, so mapping "/tmp" would rewrite every host path under it (data sets,
+            // models); a private /tmp is given the way programs honour it instead: TMPDIR.
+            if (volume.EmptyDir is not null && mount.MountPath.TrimEnd('/') == "/tmp" && string.IsNullOrEmpty(mount.SubPath))
+            {
+                Directory.CreateDirectory(host);
+                tmpDir = host;
                 continue;
             }
 

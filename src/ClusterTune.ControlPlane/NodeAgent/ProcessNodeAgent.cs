@@ -537,6 +537,20 @@ public sealed partial class ProcessNodeAgent : IAsyncDisposable
         }
 
         var visible = _options.Gpus > 0 ? string.Join(',', gpus) : null;
+        if (await SecretVolumes.WriteAsync(_client, pod, sandbox, ct).ConfigureAwait(false) is { } unmounted)
+        {
+            // Like a kubelet's FailedMount: the pod stays Pending and the mount is retried (the Secret may come later).
+            ReleaseGpus(gpus);
+            _queue?.AddAfter(key, SecretVolumes.RetryInterval);
+            if (pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Message != unmounted.Message)
+            {
+                Record(pod, "Warning", "FailedMount", unmounted.Message);
+                await PatchPodStatusAsync(pod, SecretVolumes.Waiting(pod, unmounted, _options.HostIP, now), ct).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+
         var (plan, failure) = LaunchPlanner.Plan(pod, _options, sandbox, _agentEnvironment, visible);
         PodRun? run = null;
         if (plan is not null)

@@ -137,11 +137,13 @@ internal static class PointNormalizer
                     var kind = isSum ? MetricPointKind.Sum : MetricPointKind.Gauge;
                     foreach (var p in m.NumberDataPoints)
                     {
+                        // A non-finite gauge is rejected as a point too: accepted, a NaN "objective" from anyone holding
+                        // (or guessing) a token would fail the trial; a trainer reports its own divergence in its result.
                         var invalid = p.ValueKind == OtlpNumberValueKind.None ? PointRejectionReason.MissingValue
-                            : isSum && !double.IsFinite(p.Value) ? PointRejectionReason.NonFiniteValue
+                            : !double.IsFinite(p.Value) ? PointRejectionReason.NonFiniteValue
                             : (PointRejectionReason?)null;
                         if (Admit(m, p.NoRecordedValue, p.TimeUnixNano, invalid,
-                            () => invalid == PointRejectionReason.MissingValue ? "data point has neither as_double nor as_int" : $"Sum value {p.Value} is not finite"))
+                            () => invalid == PointRejectionReason.MissingValue ? "data point has neither as_double nor as_int" : $"{(isSum ? "Sum" : "Gauge")} value {p.Value} is not finite"))
                         {
                             records.Add(new TrialMetricRecord(trial, m.Name, m.Unit, kind, isSum ? m.Temporality : OtlpAggregationTemporality.Unspecified,
                                 isSum && m.IsMonotonic, p.Attributes, p.StartTimeUnixNano, p.TimeUnixNano, p.Value, null,

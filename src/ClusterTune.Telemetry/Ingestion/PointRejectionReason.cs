@@ -13,7 +13,7 @@ public enum PointRejectionReason
     PodMismatch,
     /// <summary>time_unix_nano is 0.</summary>
     ZeroTimestamp,
-    /// <summary>NaN/±Inf on a Sum or a histogram/summary sum, where it has no meaning.</summary>
+    /// <summary>NaN/±Inf on any number point or a histogram/summary sum: a point, never a trial failure.</summary>
     NonFiniteValue,
     /// <summary>A number point with neither as_double nor as_int.</summary>
     MissingValue,

@@ -12,7 +12,7 @@ namespace ClusterTune.Telemetry.Ingestion;
 /// <param name="Attributes">Point attributes, values rendered as strings (e.g. metric=accuracy).</param>
 /// <param name="StartTimeUnixNano">Start of the cumulative/delta window (0 when absent); a change on a cumulative Sum is a reset.</param>
 /// <param name="TimeUnixNano">Point time, never 0 (such points are rejected).</param>
-/// <param name="Value">The value (as_int converted to double; histogram/summary: the sum). May be NaN or ±Inf on gauges.</param>
+/// <param name="Value">The value (as_int converted to double; histogram/summary: the sum). Finite on number points (non-finite ones are rejected); a histogram without a sum has NaN.</param>
 /// <param name="Count">Histogram/summary count; null for number points.</param>
 /// <param name="Step">clustertune.train.step of the same resource in the same request (nearest point time), if any.</param>
 /// <param name="Epoch">clustertune.train.epoch of the same resource in the same request (nearest point time), if any.</param>
@@ -32,7 +32,7 @@ public sealed record TrialMetricRecord(
     long? Step,
     long? Epoch)
 {
-    /// <summary>False for NaN and ±Inf: for a loss or the objective this is a trial failure signal.</summary>
+    /// <summary>False for NaN and ±Inf.</summary>
     public bool IsFinite => double.IsFinite(Value);
 
     /// <summary>The point time as a UTC timestamp (100 ns resolution).</summary>

@@ -4,7 +4,7 @@ namespace ClusterTune.Telemetry.Observations;
 
 /// <summary>
 /// Thread-safe per-trial stream semantics over accepted OTLP records: duplicate and out-of-order points, counter
-/// resets, NaN/Inf failure signals, and rung observations (objective per epoch, from
+/// resets (non-finite number points are ignored: never a trial verdict), and rung observations (objective per epoch, from
 /// clustertune.eval.metric{metric=objective} paired with clustertune.train.epoch by point time). The operator feeds
 /// it from its sink and batch-writes Trial status from <see cref="DrainChanged"/>.
 /// </summary>

@@ -2,7 +2,7 @@ using ClusterTune.Api.V1Alpha1;
 
 namespace ClusterTune.Telemetry.Observations;
 
-/// <summary>What the operator needs of one trial's metric stream: rungs, latest values, failure signal and counters.</summary>
+/// <summary>What the operator needs of one trial's metric stream: rungs, latest values and counters.</summary>
 /// <param name="Trial">The trial.</param>
 /// <param name="ObjectiveMetric">The eval metric name used as objective (clustertune.eval.metric{metric=…}), or null when unknown.</param>
 /// <param name="Rungs">Objective value per epoch, ascending by epoch; at most one per epoch.</param>
@@ -12,7 +12,6 @@ namespace ClusterTune.Telemetry.Observations;
 /// <param name="LatestTrainLoss">Latest clustertune.train.loss.</param>
 /// <param name="LatestEvalMetrics">Latest clustertune.eval.metric value per metric attribute.</param>
 /// <param name="CounterTotals">Cumulative Sums corrected for resets, keyed by series (name or name{k=v,…}).</param>
-/// <param name="NonFinite">First NaN/±Inf loss or objective, or null.</param>
 /// <param name="LastPointTimeUnixNano">Largest point time seen.</param>
 /// <param name="LastReceived">When the last accepted point arrived (TimeProvider clock), for the stuck-trial watchdog.</param>
 /// <param name="PointsAccepted">Points taken into the state.</param>
@@ -29,7 +28,6 @@ public sealed record TrialObservationSnapshot(
     double? LatestTrainLoss,
     IReadOnlyDictionary<string, double> LatestEvalMetrics,
     IReadOnlyDictionary<string, double> CounterTotals,
-    NonFiniteSignal? NonFinite,
     ulong LastPointTimeUnixNano,
     DateTimeOffset LastReceived,
     long PointsAccepted,

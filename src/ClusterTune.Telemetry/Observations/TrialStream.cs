@@ -10,7 +10,6 @@ internal sealed class TrialStream
     private readonly Dictionary<string, SeriesState> _series = new(StringComparer.Ordinal);
     private readonly SortedList<ulong, long> _epochs = [];
     private readonly SortedList<ulong, (double Value, long? Step)> _objective = [];
-    private NonFiniteSignal? _nonFinite;
     private ulong _lastPointTime;
     private DateTimeOffset _lastReceived;
     private long _accepted, _duplicates, _outOfOrder, _resets;
@@ -31,6 +30,12 @@ internal sealed class TrialStream
     /// <summary>Takes one record; returns true when the state changed (false for duplicates and overflow).</summary>
     public bool Add(TrialMetricRecord r, DateTimeOffset now)
     {
+        // The receiver rejects non-finite number points; any that come another way are ignored too: a NaN is a
+        // bad point, never a verdict on the trial (a trainer reports its own divergence in its result).
+        if (!r.IsFinite && r.Kind is MetricPointKind.Gauge or MetricPointKind.Sum)
+        {
+            return false;
+        }
         string key = SeriesKey(r.Metric, r.Attributes);
         if (!_series.TryGetValue(key, out var s))
         {
@@ -63,10 +68,6 @@ internal sealed class TrialStream
         if (isObjective)
         {
             InsertObjective(r.TimeUnixNano, r.Value, r.Step);
-        }
-        if (!r.IsFinite && _nonFinite is null && (isObjective || IsLoss(r)))
-        {
-            _nonFinite = new NonFiniteSignal(r.Metric, r.Attributes, r.Value, r.TimeUnixNano, r.Step);
         }
 
         if (s.HasValue && r.TimeUnixNano < s.LastTime)
@@ -123,7 +124,7 @@ internal sealed class TrialStream
             stepS is null ? null : (long)Math.Round(stepS.LastValue),
             lossS?.LastValue,
             evals.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal),
-            totals, _nonFinite, _lastPointTime, _lastReceived, _accepted, _duplicates, _outOfOrder, _resets);
+            totals, _lastPointTime, _lastReceived, _accepted, _duplicates, _outOfOrder, _resets);
     }
 
     internal static string SeriesKey(string metric, IReadOnlyDictionary<string, string> attributes)
@@ -136,10 +137,6 @@ internal sealed class TrialStream
     }
 
     private static SeriesState Later(SeriesState? a, SeriesState b) => a is null || b.LastTime >= a.LastTime ? b : a;
-
-    private bool IsLoss(TrialMetricRecord r) =>
-        r.Metric == MetricNames.TrainLoss ||
-        (r.Metric == MetricNames.EvalMetric && r.Attributes.TryGetValue(MetricAttributes.Metric, out var m) && m == "loss");
 
     private void InsertEpoch(ulong time, long epoch)
     {

@@ -92,6 +92,7 @@ public sealed record TrialOptions
         ("--checkpoint-dir", TrialEnv.CheckpointDir, "where last/, best/ and metrics.jsonl go"),
         ("--resume-from", TrialEnv.ResumeFrom, "checkpoint directory to resume exactly from"),
         ("--token", TrialEnv.Token, "per-trial token sent with the metrics"),
+        ("--token-file", TrialEnv.TokenFile, "file holding the per-trial token (the operator mounts one; --token wins)"),
         ("--epochs", TrialEnv.Epochs, "epochs to train"),
         ("--stop-at-epoch", TrialEnv.StopAtEpoch, "pause after this many epochs (the LR schedule still spans --epochs)"),
         ("--batch-size", TrialEnv.BatchSize, "examples per step"),
@@ -165,7 +166,7 @@ public sealed record TrialOptions
             DataPath = LocalPath(Get(TrialEnv.DataUri), TrialEnv.DataUri) ?? defaultDataPath,
             CheckpointDir = LocalPath(Get(TrialEnv.CheckpointDir), TrialEnv.CheckpointDir) ?? "checkpoints",
             ResumeFrom = LocalPath(Get(TrialEnv.ResumeFrom), TrialEnv.ResumeFrom),
-            Token = Get(TrialEnv.Token),
+            Token = Get(TrialEnv.Token) ?? ReadTokenFile(Get(TrialEnv.TokenFile)),
             Epochs = Int(Get(TrialEnv.Epochs), TrialEnv.Epochs, 10, min: 1),
             StopAtEpoch = string.IsNullOrEmpty(Get(TrialEnv.StopAtEpoch)) ? null : Int(Get(TrialEnv.StopAtEpoch), TrialEnv.StopAtEpoch, 0, min: 1),
             BatchSize = Int(Get(TrialEnv.BatchSize), TrialEnv.BatchSize, 32, min: 1),
@@ -187,6 +188,22 @@ public sealed record TrialOptions
             MaxSteps = Int(Get(TrainerEnv.MaxSteps), TrainerEnv.MaxSteps, 0, min: 0),
             LearningRate = Get(TrainerEnv.LearningRate) is { } plr ? Double(plr, TrainerEnv.LearningRate) : 2e-3,
         };
+    }
+
+    /// <summary>The token in <paramref name="path"/> without surrounding whitespace; a named file that cannot be read is a configuration error.</summary>
+    private static string? ReadTokenFile(string? path)
+    {
+        if (path is null) return null;
+        try
+        {
+            return File.ReadAllText(path).Trim() is { Length: > 0 } token
+                ? token
+                : throw new TrialConfigurationException($"{TrialEnv.TokenFile}: {path} is empty (it should hold the trial's token)");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TrialConfigurationException($"{TrialEnv.TokenFile}: cannot read {path}: {e.Message} (the operator mounts the token Secret there)");
+        }
     }
 
     /// <summary>Accepts "accuracy"/"loss", optionally prefixed "eval." or "eval/".</summary>

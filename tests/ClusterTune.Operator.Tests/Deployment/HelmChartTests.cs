@@ -119,6 +119,30 @@ public sealed partial class HelmChartTests
         Assert.Equal(baseRules, RuleLines(File.ReadAllText(Path.Combine(Chart, "templates", "rbac.yaml"))));
     }
 
+    [Fact]
+    public void Security_values_reach_the_operator_and_the_network_policy_is_gated()
+    {
+        var deployment = File.ReadAllText(Path.Combine(Chart, "templates", "deployment.yaml"));
+        foreach (var needle in (string[])["- --trial-run-as-user", "- --allow-service-account", "- --allow-secret", "- --metrics-token-file"])
+            Assert.Contains(needle, deployment, StringComparison.Ordinal);
+        // Each flag the chart passes is one the operator knows.
+        foreach (var flag in new[] { "--trial-run-as-user", "--allow-service-account", "--allow-secret", "--metrics-token-file" })
+            Assert.Null(OperatorFlags.Parse([flag, flag == "--trial-run-as-user" ? "65532" : "x"]).Error);
+        var monitor = File.ReadAllText(Path.Combine(Chart, "templates", "servicemonitor.yaml"));
+        Assert.Contains("bearerTokenSecret:", monitor, StringComparison.Ordinal);
+
+        var policy = File.ReadAllText(Path.Combine(Chart, "templates", "networkpolicy.yaml"));
+        Assert.StartsWith("{{- if .Values.networkPolicy.enabled }}", policy, StringComparison.Ordinal);
+        Assert.False((bool)Values["networkPolicy"]!["enabled"]!);
+        Assert.Contains("app.kubernetes.io/managed-by: clustertune", policy, StringComparison.Ordinal);
+        Assert.Contains("policyTypes: [Egress]", policy, StringComparison.Ordinal);
+
+        var rbac = File.ReadAllText(Path.Combine(Chart, "templates", "rbac.yaml"));
+        Assert.Contains("kind: {{ if $namespaced }}Role{{ else }}ClusterRole{{ end }}", rbac, StringComparison.Ordinal);
+        Assert.Contains("fail \"rbac.namespaced needs watchNamespace", rbac, StringComparison.Ordinal);
+        Assert.Equal((false, 65532L), ((bool)Values["rbac"]!["namespaced"]!, (long)Values["trialPods"]!["runAsUser"]!));
+    }
+
     [GeneratedRegex(@"\.Values\.(?<path>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)")]
     private static partial Regex ValuesReference();
 }

@@ -199,7 +199,7 @@ internal static class Fixtures
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, ApiJson.Options);
 
     public static JobPlan PlanJob(FineTuneJob job, IReadOnlyList<Trial>? trials = null, DateTimeOffset? now = null, double runningGpuSeconds = 0) =>
-        JobPlanner.Plan(new JobPlanInput(job, trials ?? [], now ?? At(1), runningGpuSeconds, "file://" + Root));
+        JobPlanner.Plan(new JobPlanInput(job, trials ?? [], now ?? At(1), runningGpuSeconds, "file://" + Root, new OperatorOptions()));
 
     /// <summary>The job with the status a previous plan produced.</summary>
     public static FineTuneJob After(FineTuneJob job, JobPlan plan)

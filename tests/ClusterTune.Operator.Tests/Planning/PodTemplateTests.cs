@@ -62,7 +62,9 @@ public sealed class PodTemplateTests
             .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)
             .Where(v => v.StartsWith("CT_", StringComparison.Ordinal) || v.StartsWith("OTEL_", StringComparison.Ordinal))
             // The node (kubelet or the local node agent) sets the termination-message path; the trainer defaults it.
-            .Where(v => v != TrialEnv.TerminationMessagePath);
+            .Where(v => v != TrialEnv.TerminationMessagePath)
+            // The token is never put in the env (readers of pods would have it), only its file path.
+            .Where(v => v is not (TrialEnv.Token or TrialEnv.OtlpHeaders));
         Assert.All(contract, name => Assert.True(env.ContainsKey(name), $"{name} is not set"));
         Assert.Equal("2", env["CT_THREADS"].Value); // the user's own variables are kept
     }
@@ -105,9 +107,32 @@ public sealed class PodTemplateTests
         Assert.Equal("3", env[TrialEnv.Epochs].Value);
         Assert.Equal("64", env[TrialEnv.BatchSize].Value);
         Assert.Equal("accuracy", env[TrialEnv.Objective].Value);
-        Assert.Equal("tok-123", env[TrialEnv.Token].Value);
+        Assert.Equal("/var/run/clustertune/token/token", env[TrialEnv.TokenFile].Value);
         Assert.Equal("http://otel:8080", env[TrialEnv.OtlpEndpoint].Value);
-        Assert.Equal($"{TrialEnv.TokenHeader}=tok-123", env[TrialEnv.OtlpHeaders].Value);
+    }
+
+    // Anyone who may read pods must not learn the token: it goes into a Secret, the pod holds only its SHA-256.
+    [Fact]
+    public void The_token_is_in_a_secret_mounted_read_only_and_the_pod_carries_only_its_hash()
+    {
+        var (pod, env) = Build();
+        Assert.DoesNotContain("tok-123", Json(pod), StringComparison.Ordinal);
+        Assert.False(env.ContainsKey(TrialEnv.Token));
+        Assert.False(env.ContainsKey(TrialEnv.OtlpHeaders));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("tok-123"u8)), pod.Metadata.Annotations![AnnotationKeys.TokenSha256]);
+
+        var secret = PodTemplate.TokenSecret(TrialWithCheckpoint(), 2, "tok-123");
+        Assert.Equal((pod.Metadata.Name + "-token", Ns, "Opaque"), (secret.Metadata.Name, secret.Metadata.NamespaceProperty, secret.Type));
+        Assert.Equal("tok-123"u8.ToArray(), secret.Data[TrialEnv.TokenSecretKey]);
+        Assert.Equal(LabelKeys.ManagedByValue, secret.Metadata.Labels![LabelKeys.ManagedBy]);
+        var owner = Assert.Single(secret.Metadata.OwnerReferences!);
+        Assert.Equal((ClusterTune.Api.V1Alpha1.Trial.KindName, "sweep-5", "trial-uid-5"), (owner.Kind, owner.Name, owner.Uid));
+
+        var volume = pod.Spec!.Volumes!.Single(v => v.Secret is not null);
+        Assert.Equal(secret.Metadata.Name, volume.Secret!.SecretName);
+        var mount = pod.Spec.Containers[0].VolumeMounts!.Single(m => m.Name == volume.Name);
+        Assert.True(mount.ReadOnlyProperty);
+        Assert.Equal(env[TrialEnv.TokenFile].Value, $"{mount.MountPath}/{TrialEnv.TokenSecretKey}");
     }
 
     [Fact]
@@ -190,8 +215,7 @@ public sealed class PodTemplateTests
     public void Checkpoint_volume_is_a_PVC_or_a_hostPath(string? claim)
     {
         var (pod, _) = Build(Options with { CheckpointClaim = claim });
-        var volume = Assert.Single(pod.Spec!.Volumes!);
-        Assert.Equal(PodTemplate.CheckpointVolume, volume.Name);
+        var volume = pod.Spec!.Volumes!.Single(v => v.Name == PodTemplate.CheckpointVolume);
         if (claim is null)
         {
             Assert.Null(volume.PersistentVolumeClaim);
@@ -202,8 +226,8 @@ public sealed class PodTemplateTests
             Assert.Null(volume.HostPath);
             Assert.Equal(claim, volume.PersistentVolumeClaim!.ClaimName);
         }
-        var mount = Assert.Single(pod.Spec.Containers[0].VolumeMounts!);
-        Assert.Equal((PodTemplate.CheckpointVolume, "/ckpt"), (mount.Name, mount.MountPath));
+        var mount = pod.Spec.Containers[0].VolumeMounts!.Single(m => m.Name == PodTemplate.CheckpointVolume);
+        Assert.Equal("/ckpt", mount.MountPath);
     }
 
     [Fact]

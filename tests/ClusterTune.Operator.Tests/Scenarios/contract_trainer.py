@@ -7,6 +7,7 @@ writes last/ (and best/) with a manifest.json of SHA-256 hashes, pauses at CT_ST
 A checkpoint write that fails (no space left) exits 74 with "checkpoint write failed: ... at <dir>". CT_FAKE_HANG_ATTEMPT=n
 makes attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom allocates 512 MiB (give the pod a smaller
 limits.memory), error|config exit like those failures.
+The per-trial token must be readable at CT_TOKEN_FILE (the operator's Secret volume), else it fails as a config error.
 """
 import errno, hashlib, json, math, os, signal, sys, time
 
@@ -80,6 +81,17 @@ def finish(status, epoch, code, message=None):
         json.dump(result, f)
     sys.exit(code)
 
+
+# The token comes as a mounted Secret file, never as plain env; a pod without it could not report metrics.
+token_file = os.environ.get("CT_TOKEN_FILE")
+if token_file:
+    try:
+        with open(token_file) as f:
+            token = f.read().strip()
+    except OSError as e:
+        finish("failed", 0, 2, f"CT_TOKEN_FILE: {e}")
+    if not token:
+        finish("failed", 0, 2, f"CT_TOKEN_FILE: {token_file} is empty")
 
 fail = os.environ.get("CT_FAKE_FAIL")
 if fail == "config":

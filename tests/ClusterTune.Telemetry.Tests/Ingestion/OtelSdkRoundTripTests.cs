@@ -90,9 +90,9 @@ public sealed class OtelSdkRoundTripTests
         var accuracy = records.Last(r => r.Metric == MetricNames.EvalMetric && r.Attributes[MetricAttributes.Metric] == "accuracy");
         Assert.Equal(0.625, accuracy.Value);
         Assert.Equal((2L, 120L), (accuracy.Epoch, accuracy.Step));
-        var nanLoss = records.Last(r => r.Metric == MetricNames.EvalMetric && r.Attributes[MetricAttributes.Metric] == "loss");
-        Assert.True(double.IsNaN(nanLoss.Value));
-        Assert.False(nanLoss.IsFinite);
+        // The NaN eval loss is rejected as a point (a bad point never fails a trial), the rest of the export is kept.
+        Assert.DoesNotContain(records, r => r.Metric == MetricNames.EvalMetric && r.Attributes[MetricAttributes.Metric] == "loss");
+        Assert.True(metrics.OtlpPointsRejected.WithLabels("non_finite_value").Value >= 1);
 
         var tok = byName["clustertune.train.tokens"];
         Assert.Equal((MetricPointKind.Sum, true, 4096.0, "{token}"), (tok.Kind, tok.IsMonotonic, tok.Value, tok.Unit));
@@ -102,7 +102,7 @@ public sealed class OtelSdkRoundTripTests
         Assert.Equal((MetricPointKind.Histogram, 2UL), (hist.Kind, hist.Count));
         Assert.Equal(0.06, hist.Value, 10);
 
-        // The accumulator turns the same records into the operator's view: rung at epoch 2 and the NaN failure signal.
+        // The accumulator turns the same records into the operator's view: the rung at epoch 2.
         var acc = new ObservationAccumulator(_ => "accuracy", TimeProvider.System);
         acc.Add(records);
         var snap = acc.GetSnapshot(T)!;
@@ -110,7 +110,7 @@ public sealed class OtelSdkRoundTripTests
         // earlier rungs may exist; the last one is the complete collection.
         Assert.Equal(new RungObservation(2, 0.625, accuracy.TimeUnixNano, 120), snap.Rungs[^1]);
         Assert.All(snap.Rungs, r => Assert.Equal(0.625, r.Value));
-        Assert.Equal("clustertune.eval.metric{metric=loss} is NaN at step 120", snap.NonFinite!.Describe());
+        Assert.False(snap.LatestEvalMetrics.ContainsKey("loss"));
         Assert.True(metrics.OtlpPointsAccepted.WithLabels().Value >= records.Length);
     }
 

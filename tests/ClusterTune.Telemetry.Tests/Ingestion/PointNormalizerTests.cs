@@ -14,8 +14,10 @@ public sealed class PointNormalizerTests
     public static TheoryData<string, byte[], int, PointRejectionReason?, long> Cases => new()
     {
         { "finite gauge accepted", Gauge("clustertune.train.loss", DoublePoint(5, 0.3)), 1, null, 0 },
-        { "NaN gauge accepted (failure signal)", Gauge("clustertune.train.loss", DoublePoint(5, double.NaN)), 1, null, 0 },
-        { "+Inf gauge accepted", Gauge("clustertune.eval.metric", DoublePoint(5, double.PositiveInfinity)), 1, null, 0 },
+        // Non-finite points are rejected as points: a NaN objective must not be able to fail a trial.
+        { "NaN gauge rejected", Gauge("clustertune.train.loss", DoublePoint(5, double.NaN)), 0, PointRejectionReason.NonFiniteValue, 0 },
+        { "+Inf gauge rejected", Gauge("clustertune.eval.metric", DoublePoint(5, double.PositiveInfinity)), 0, PointRejectionReason.NonFiniteValue, 0 },
+        { "-Inf gauge rejected", Gauge("clustertune.eval.metric", DoublePoint(5, double.NegativeInfinity)), 0, PointRejectionReason.NonFiniteValue, 0 },
         { "time_unix_nano 0 rejected", Gauge("clustertune.train.loss", DoublePoint(0, 0.3)), 0, PointRejectionReason.ZeroTimestamp, 0 },
         { "NaN sum rejected", Sum("tokens", 2, true, Cat(Fixed64(3, 5), Double(4, double.NaN))), 0, PointRejectionReason.NonFiniteValue, 0 },
         { "no value rejected", Gauge("g", Fixed64(3, 5)), 0, PointRejectionReason.MissingValue, 0 },

@@ -73,4 +73,26 @@ public sealed class TrialOptionsTests
         var covered = TrialOptions.Flags.Select(f => f.Env).ToHashSet();
         Assert.All(contract, v => Assert.Contains(v, covered));
     }
+
+    // The operator mounts the token as a Secret file (pod env is readable by anyone who may read pods).
+    [Fact]
+    public void The_token_is_read_from_the_token_file_and_a_direct_token_wins()
+    {
+        var dir = Directory.CreateTempSubdirectory("ct-token-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, TrialEnv.TokenSecretKey);
+            File.WriteAllText(file, "s3cr3t\n");
+            Assert.Equal("s3cr3t", Parse(new() { [TrialEnv.TokenFile] = file }).Token);
+            Assert.Equal("direct", Parse(new() { [TrialEnv.TokenFile] = file }, "--token", "direct").Token);
+            var missing = Assert.Throws<TrialConfigurationException>(() => Parse(new() { [TrialEnv.TokenFile] = Path.Combine(dir.FullName, "absent") }));
+            Assert.Contains(TrialEnv.TokenFile, missing.Message);
+            File.WriteAllText(file, " ");
+            Assert.Contains("is empty", Assert.Throws<TrialConfigurationException>(() => Parse(new() { [TrialEnv.TokenFile] = file })).Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
