@@ -68,6 +68,8 @@ public sealed class OperatorHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
+        // The process that embeds the silo (the operator's Program, ctune) owns SIGTERM/SIGINT, not this host.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.UseOrleans(silo => silo.UseClusterTuneClustering(Options));
         _runtime = builder.AddClusterTuneOperator(_config, Options, url, _loggers, _time, _extraHandlers);
         var host = builder.Build();
@@ -107,6 +109,13 @@ public sealed class OperatorHost : IAsyncDisposable
         await _host.StopAsync(new CancellationToken(canceled: true));
         _host.Dispose();
         _host = null;
+    }
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <inheritdoc />

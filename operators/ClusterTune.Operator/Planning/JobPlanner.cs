@@ -276,12 +276,15 @@ public static class JobPlanner
     }
 
     /// <summary>The controller ownerReference of an object the job owns.</summary>
-    public static V1OwnerReference Owner(FineTuneJob job) => new()
+    public static V1OwnerReference Owner(FineTuneJob job) => ControllerReference(job, FineTuneJob.KindName);
+
+    /// <summary>The controller ownerReference to <paramref name="owner"/> (garbage collection waits for the owned object).</summary>
+    public static V1OwnerReference ControllerReference(k8s.IKubernetesObject<V1ObjectMeta> owner, string kind) => new()
     {
-        ApiVersion = job.ApiVersion,
-        Kind = FineTuneJob.KindName,
-        Name = job.Metadata.Name!,
-        Uid = job.Metadata.Uid!,
+        ApiVersion = owner.ApiVersion,
+        Kind = kind,
+        Name = owner.Metadata.Name!,
+        Uid = owner.Metadata.Uid!,
         Controller = true,
         BlockOwnerDeletion = true,
     };

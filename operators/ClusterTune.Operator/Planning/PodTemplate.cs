@@ -194,15 +194,7 @@ public static class PodTemplate
         [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
     };
 
-    private static V1OwnerReference OwnedBy(Trial trial) => new()
-    {
-        ApiVersion = trial.ApiVersion,
-        Kind = Trial.KindName,
-        Name = trial.Metadata.Name!,
-        Uid = trial.Metadata.Uid!,
-        Controller = true,
-        BlockOwnerDeletion = true,
-    };
+    private static V1OwnerReference OwnedBy(Trial trial) => JobPlanner.ControllerReference(trial, Trial.KindName);
 
     /// <summary>CT_PARAMS: the parameters as one JSON object, keys in ordinal order.</summary>
     public static string ParamsJson(IReadOnlyDictionary<string, ParamValue> parameters) =>

@@ -32,7 +32,9 @@ public sealed partial class Informer<T>
     private string? _resourceVersion;
     private long _relists;
     private long _watches;
+    private volatile bool _watchProgressed;
 
+    /// <summary>Creates the informer (nothing runs until <see cref="RunAsync"/>).</summary>
     public Informer(IKubernetes client, InformerOptions? options = null, ILogger? logger = null)
     {
         _client = client;
@@ -131,6 +133,7 @@ public sealed partial class Informer<T>
         var needList = true;
         while (!cancellationToken.IsCancellationRequested)
         {
+            DateTimeOffset? watchStarted = null;
             try
             {
                 if (needList)
@@ -139,6 +142,8 @@ public sealed partial class Informer<T>
                     needList = false;
                 }
                 var started = time.GetUtcNow();
+                watchStarted = started;
+                _watchProgressed = false;
                 var outcome = await WatchOnceAsync(cancellationToken).ConfigureAwait(false);
                 if (outcome == WatchOutcome.Expired)
                 {
@@ -164,6 +169,10 @@ public sealed partial class Informer<T>
             }
             catch (Exception e)
             {
+                // A watch that worked (delivered events, or ran over a second) and then broke is a reconnect, not a
+                // failing server: like a clean close, it starts the backoff afresh instead of growing it.
+                if (watchStarted is { } ws && (_watchProgressed || time.GetUtcNow() - ws > TimeSpan.FromSeconds(1)))
+                    backoff.Reset();
                 var delay = backoff.Next();
                 LogRetry(_log, typeof(T).Name, delay.TotalMilliseconds, e.Message);
                 try
@@ -219,6 +228,7 @@ public sealed partial class Informer<T>
                         break;
                 }
                 outcome = WatchOutcome.Progress;
+                _watchProgressed = true;
             }
         }
         catch (KubernetesException e)

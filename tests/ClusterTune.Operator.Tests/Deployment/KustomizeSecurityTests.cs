@@ -61,8 +61,14 @@ public sealed class KustomizeSecurityTests
         Assert.Equal(Ns, (string?)ingress["metadata"]!["namespace"]);
         Assert.All(ingress["spec"]!["podSelector"]!["matchLabels"]!.AsObject(), kv => Assert.Equal((string?)kv.Value, (string?)operatorLabels[kv.Key]));
         Assert.Equal(["Ingress"], ingress["spec"]!["policyTypes"]!.AsArray().Select(x => (string)x!));
-        var rule = Assert.Single(ingress["spec"]!["ingress"]!.AsArray())!;
+        var ingressRules = ingress["spec"]!["ingress"]!.AsArray();
+        Assert.Equal(2, ingressRules.Count);
+        var rule = ingressRules[0]!;
         Assert.Equal("http", (string?)Assert.Single(rule["ports"]!.AsArray())!["port"]);
+        // The second rule: only the operator's own pods reach the silo port (Orleans silo-to-silo traffic).
+        var silo = ingressRules[1]!;
+        Assert.Equal("silo", (string?)Assert.Single(silo["ports"]!.AsArray())!["port"]);
+        Assert.All(Assert.Single(silo["from"]!.AsArray())!["podSelector"]!["matchLabels"]!.AsObject(), kv => Assert.Equal((string?)kv.Value, (string?)operatorLabels[kv.Key]));
         var from = rule["from"]!.AsArray();
         Assert.Equal(2, from.Count);
         // Trial pods carry the label PodTemplate sets; nothing else is admitted.
