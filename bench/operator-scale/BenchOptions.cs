@@ -6,7 +6,7 @@ namespace ClusterTune.Operator.Scale.Bench;
 internal sealed record BenchOptions
 {
     public int Jobs { get; init; } = 1000;
-    public int History { get; init; } = 200;
+    public int History { get; init; } = 100;
     public int NewTrials { get; init; } = 4;
     public int Parallelism { get; init; } = 2;
     public int Epochs { get; init; } = 3;

@@ -22,8 +22,18 @@ Console.WriteLine($"operator scale-out bench: {o.Jobs} FineTuneJobs (TPE, median
     $"({o.PointsPerRequest} points per export, protobuf), silos: {string.Join(" vs ", o.Silos)}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {memGiB:0} GiB, shared with other work; the bench process (API server, simulated kubelet, load) runs on the same cores. " +
     "More silos cannot be faster in wall-clock here: compare CPU per decision.");
+var checkpoints = Directory.CreateTempSubdirectory("ct-scale-checkpoints-").FullName;
+var (server, seeded) = await ScaleRun.StartAndSeedAsync(o, checkpoints, Console.Out);
 var results = new List<RunResult>();
-foreach (var n in o.Silos)
-    results.Add(await ScaleRun.RunAsync(o, n, Console.Out));
+try
+{
+    foreach (var n in o.Silos)
+        results.Add(await ScaleRun.RunAsync(o, n, server, seeded, checkpoints, Console.Out));
+}
+finally
+{
+    await server.DisposeAsync();
+    Directory.Delete(checkpoints, recursive: true);
+}
 Report.Print(o, results, Console.Out);
 return 0;

@@ -13,9 +13,9 @@ internal static class Report
             ("seed (create jobs + history), s", r => $"{r.Seed.TotalSeconds:0}"),
             ("silos start → all ready, s", r => $"{r.Ready.TotalSeconds:0.0}"),
             ("measured window, s", r => $"{r.WindowSeconds:0.0}"),
-            ("OTLP offered, points/s", r => $"{r.PointsOffered / r.WindowSeconds:0}"),
+            ("OTLP sent, points/s (offered: " + $"{o.PointsPerSecond:0})", r => $"{r.PointsOffered / r.WindowSeconds:0}"),
             ("OTLP accepted, points/s", r => $"{r.PerSilo.Sum(s => s.Delta.PointsAccepted) / r.WindowSeconds:0}"),
-            ("OTLP requests failed / not sent (in-flight cap)", r => $"{r.RequestsFailed} / {r.RequestsSkipped}"),
+            ("OTLP requests failed / not sent (256 in flight)", r => $"{r.RequestsFailed} / {r.RequestsSkipped}"),
             ("decisions (create/stop/promote)", r => $"{r.Decisions.Count} ({Count(r, "create")}/{Count(r, "stop")}/{Count(r, "promote")})"),
             ("decisions/s", r => $"{r.Decisions.Count / r.WindowSeconds:0.0}"),
             ("latency p50/p99 all, ms", r => Pct(r, null)),
@@ -40,6 +40,11 @@ internal static class Report
         w.WriteLine("".PadRight(nameWidth) + string.Concat(runs.Select(r => $"{r.Silos} silo{(r.Silos == 1 ? "" : "s")}".PadRight(colWidth))));
         for (var i = 0; i < rows.Count; i++)
             w.WriteLine(rows[i].Name.PadRight(nameWidth) + string.Concat(cells[i].Select(c => c.PadRight(colWidth))));
+        foreach (var r in runs)
+        {
+            var by = r.PerSilo.SelectMany(s => s.Delta.WritesBy).GroupBy(kv => kv.Key).Select(g => (Kind: g.Key, N: g.Sum(kv => kv.Value))).Where(x => x.N > 0).OrderByDescending(x => x.N);
+            w.WriteLine($"API writes per finished trial, {r.Silos} silo(s): " + string.Join(", ", by.Select(x => $"{x.Kind} {x.N / Math.Max(1, r.TrialsFinished):0.00}")));
+        }
         if (runs.FirstOrDefault(r => r.Silos == 1) is { } one && runs.FirstOrDefault(r => r.Silos > 1) is { } many)
         {
             var eff = CpuPerDecision(one) / CpuPerDecision(many);

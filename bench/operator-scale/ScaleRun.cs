@@ -30,21 +30,30 @@ internal static class ScaleRun
         throw new InvalidOperationException($"ClusterTune.sln not found above {AppContext.BaseDirectory}");
     }
 
-    public static async Task<RunResult> RunAsync(BenchOptions o, int silos, TextWriter log)
+    /// <summary>Starts the API server and seeds the jobs and their histories once; every configuration runs on it in turn.</summary>
+    public static async Task<(EmbeddedApiServer Server, Seeded Seeded)> StartAndSeedAsync(BenchOptions o, string checkpoints, TextWriter log)
+    {
+        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, EnableControllers = false, WatchWindowSize = 200_000, EventTtl = TimeSpan.FromMinutes(2) });
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml()) server.InstallCrds(yaml);
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
+        log.WriteLine($"seeding {o.Jobs} jobs × {o.History} finished trials (create + /status each) ...");
+        var seeded = await Workload.SeedAsync(client, o, checkpoints);
+        log.WriteLine($"seeded in {seeded.Took.TotalSeconds:0} s");
+        return (server, seeded);
+    }
+
+    public static async Task<RunResult> RunAsync(BenchOptions o, int silos, EmbeddedApiServer server, Seeded seeded, string checkpoints, TextWriter log)
     {
         var dir = Directory.CreateTempSubdirectory("ct-scale-").FullName;
-        var checkpoints = Path.Combine(dir, "checkpoints");
-        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, EnableControllers = false, WatchWindowSize = 200_000, EventTtl = TimeSpan.FromMinutes(2) });
         var procs = new List<OperatorProcess>();
         RedisServer? redis = null;
         try
         {
-            foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml()) server.InstallCrds(yaml);
             var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
-            log.WriteLine($"[{silos} silo(s)] seeding {o.Jobs} jobs × {o.History} finished trials ...");
-            var seed = await Workload.SeedAsync(client, o, checkpoints);
+            await Workload.ResetAsync(client, o, seeded);
+            var seed = seeded.Took;
             var rv = server.ResourceVersion;
-            log.WriteLine($"[{silos} silo(s)] seeded in {seed.TotalSeconds:0} s; starting {silos} silo process(es)");
+            log.WriteLine($"[{silos} silo(s)] starting {silos} silo process(es)");
 
             using var api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
             DecisionTracker? tracker = null;
@@ -82,11 +91,17 @@ internal static class ScaleRun
             var ready = started.Elapsed;
             log.WriteLine($"[{silos} silo(s)] all joined the cluster after {joined.TotalSeconds:0} s; API opened to them; all ready (informers listed the history) after {ready.TotalSeconds:0} s");
 
+            // Warm-up, not measured: every silo's informers deliver the history to the grains and each job starts its
+            // first trials. The window opens once (nearly) all of them run, with the OTLP load already flowing.
+            await using var load = new OtlpLoad(urls, kubelet.Running, o.PointsPerSecond, o.PointsPerRequest, o.EpochSeconds);
+            load.Start();
+            var warm = Stopwatch.StartNew();
+            while (kubelet.Started < 0.95 * o.Jobs * o.Parallelism && warm.Elapsed < TimeSpan.FromSeconds(o.MaxSeconds)) await Task.Delay(250);
+            log.WriteLine($"[{silos} silo(s)] warm-up: {kubelet.Started} first trial pods running after {warm.Elapsed.TotalSeconds:0} s; window opens");
             var before = await SampleAllAsync(probe, urls, procs);
             var benchCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
-            await using var load = new OtlpLoad(urls, kubelet.Running, o.PointsPerSecond, o.PointsPerRequest, o.EpochSeconds);
-            load.Start();
+            var (points0, failed0, skipped0) = (load.PointsSent, load.RequestsFailed, load.RequestsSkipped);
             var expected = o.Jobs * o.NewTrials;
             var window = Stopwatch.StartNew();
             var nextLog = TimeSpan.FromSeconds(15);
@@ -96,14 +111,14 @@ internal static class ScaleRun
                 if (window.Elapsed < nextLog) continue;
                 nextLog += TimeSpan.FromSeconds(15);
                 log.WriteLine($"[{silos} silo(s)] {window.Elapsed.TotalSeconds:0} s: {decisions.Decisions.Count} decisions, {decisions.Finished.Count}/{expected} new trials finished, " +
-                    $"{kubelet.Running.Count} pods, {load.PointsSent / window.Elapsed.TotalSeconds:0} points/s offered, {load.RequestsFailed} failed requests");
+                    $"{kubelet.Running.Count} pods, {(load.PointsSent - points0) / window.Elapsed.TotalSeconds:0} points/s sent, {load.RequestsFailed} failed requests");
             }
             var t1 = Stopwatch.GetTimestamp();
             var after = await SampleAllAsync(probe, urls, procs);
             var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpu0).TotalSeconds;
             var seconds = window.Elapsed.TotalSeconds;
-            var offered = load.PointsSent;
-            var (failed, skipped) = (load.RequestsFailed, load.RequestsSkipped);
+            var offered = load.PointsSent - points0;
+            var (failed, skipped) = (load.RequestsFailed - failed0, load.RequestsSkipped - skipped0);
             var inWindow = decisions.Decisions.Where(d => d.Ticks >= t0 && d.Ticks <= t1).Select(d => (d.Kind, d.LatencyMs)).ToList();
             var finished = decisions.Finished.Count(x => x >= t0 && x <= t1);
 
@@ -120,7 +135,7 @@ internal static class ScaleRun
                 kill = await KillAndWaitAsync(grains, victim, orphaned, log);
             }
             var endBy = Stopwatch.StartNew();
-            while (decisions.JobsEnded < o.Jobs && endBy.Elapsed < TimeSpan.FromSeconds(Math.Min(90, o.MaxSeconds))) await Task.Delay(500);
+            while (decisions.JobsEnded < o.Jobs && endBy.Elapsed < TimeSpan.FromSeconds(Math.Min(60, o.MaxSeconds))) await Task.Delay(500);
             return new RunResult(silos, seed, ready, seconds, offered, failed, skipped, inWindow, finished, benchCpu, perSilo, kill, decisions.JobsEnded, o.Jobs);
         }
         catch
@@ -134,7 +149,6 @@ internal static class ScaleRun
                 foreach (var p in procs) log.WriteLine($"--- {p.Name} (pid {p.Process.Id}) ---\n{p.Log()}");
             foreach (var p in procs) p.Dispose();
             redis?.Dispose();
-            await server.DisposeAsync();
             try
             {
                 Directory.Delete(dir, recursive: true);
@@ -145,8 +159,7 @@ internal static class ScaleRun
         }
     }
 
-    private static SiloSample Delta(SiloSample a, SiloSample b) =>
-        new(a.CpuSeconds - b.CpuSeconds, a.RssBytes, a.PointsAccepted - b.PointsAccepted, a.ApiWrites - b.ApiWrites, a.ApiWritesTrialStatus - b.ApiWritesTrialStatus);
+    private static SiloSample Delta(SiloSample a, SiloSample b) => a.Minus(b);
 
     private static async Task<SiloSample[]> SampleAllAsync(HttpClient http, List<Uri> urls, List<OperatorProcess> procs) =>
         await Task.WhenAll(urls.Select((u, i) => SiloProbe.SampleAsync(http, u, procs[i].Process.Id)));

@@ -3,7 +3,12 @@ using System.Globalization;
 namespace ClusterTune.Operator.Scale.Bench;
 
 /// <summary>What the bench reads of a silo process: CPU time and RSS from /proc, counters from its /metrics.</summary>
-internal sealed record SiloSample(double CpuSeconds, long RssBytes, double PointsAccepted, double ApiWrites, double ApiWritesTrialStatus);
+internal sealed record SiloSample(double CpuSeconds, long RssBytes, double PointsAccepted, double ApiWrites, double ApiWritesTrialStatus, IReadOnlyDictionary<string, double> WritesBy)
+{
+    /// <summary>The counters' increase from <paramref name="before"/> to this sample (RSS: this sample's).</summary>
+    public SiloSample Minus(SiloSample before) => new(CpuSeconds - before.CpuSeconds, RssBytes, PointsAccepted - before.PointsAccepted, ApiWrites - before.ApiWrites,
+        ApiWritesTrialStatus - before.ApiWritesTrialStatus, WritesBy.ToDictionary(kv => kv.Key, kv => kv.Value - before.WritesBy.GetValueOrDefault(kv.Key)));
+}
 
 internal static class SiloProbe
 {
@@ -34,16 +39,19 @@ internal static class SiloProbe
         var rss = Rss(pid);
         var text = await http.GetStringAsync(new Uri(silo, "/metrics"));
         double points = 0, writes = 0, statusWrites = 0;
+        var by = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("clustertune_otlp_points_accepted_total", StringComparison.Ordinal)) points += Value(line);
             else if (line.StartsWith("clustertune_operator_api_requests_total{", StringComparison.Ordinal) && WriteVerbs.Contains(Label(line, "verb")))
             {
                 writes += Value(line);
+                var kind = $"{Label(line, "verb")} {Label(line, "resource")}";
+                by[kind] = by.GetValueOrDefault(kind) + Value(line);
                 if (Label(line, "resource") == "trials/status") statusWrites += Value(line);
             }
         }
-        return new SiloSample(cpu, rss, points, writes, statusWrites);
+        return new SiloSample(cpu, rss, points, writes, statusWrites, by);
     }
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);

@@ -22,10 +22,13 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
     private readonly SemaphoreSlim _writes = new(32);
     private readonly CancellationTokenSource _stop = new();
     private Task? _watch, _loop;
-    private long _statusWrites;
+    private long _statusWrites, _started;
 
     public ConcurrentDictionary<string, SimTrial> Running { get; } = new();
     public long StatusWrites => Interlocked.Read(ref _statusWrites);
+
+    /// <summary>Pods reported Running so far.</summary>
+    public long Started => Interlocked.Read(ref _started);
 
     public void Start(string resourceVersion)
     {
@@ -129,7 +132,11 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
             ["hostIP"] = "127.0.0.1",
             ["containerStatuses"] = new JsonArray(Container(t, new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Time(now) } }, ready: true)),
         };
-        if (await PatchStatusAsync(t, status)) t.StartedAt = now;
+        if (await PatchStatusAsync(t, status))
+        {
+            t.StartedAt = now;
+            Interlocked.Increment(ref _started);
+        }
     }
 
     private async Task EndAsync(SimTrial t, bool stopped)

@@ -76,7 +76,7 @@ internal sealed class SimTrial
             LrFactor = p.RootElement.GetProperty(Api.Contract.KnobNames.LrFactor).GetDouble(),
             FreezeDepth = p.RootElement.GetProperty(Api.Contract.KnobNames.FreezeDepth).GetInt64(),
             LoraRank = p.RootElement.GetProperty(Api.Contract.KnobNames.LoraRank).GetInt64(),
-            Noise = ((uint)HashCode.Combine(job, index) % 1000 / 1000.0 - 0.5) * 0.04,
+            Noise = ((uint)HashCode.Combine(job, index) % 1000 / 1000.0 - 0.5) * Workload.NoiseAmplitude,
         };
     }
 }

@@ -13,10 +13,15 @@ namespace ClusterTune.Operator.Scale.Bench;
 /// <see cref="BenchOptions.History"/> finished trials already in the API (so the sampler works over a real history)
 /// and <see cref="BenchOptions.NewTrials"/> more to run. The objective is a known function of the parameters plus noise.
 /// </summary>
+internal sealed record Seeded(TimeSpan Took, IReadOnlyList<(string Dir, string Trial)> BestCheckpoints);
+
 internal static class Workload
 {
     public const string Namespace = "default";
     public const string Image = "clustertune/simulated-trainer:bench";
+
+    /// <summary>Trial-to-trial noise of the objective: wide enough that TPE's proposals still lose to the median sometimes.</summary>
+    public const double NoiseAmplitude = 0.3;
 
     public static string JobName(int j) => $"scale-{j:D4}";
 
@@ -57,7 +62,7 @@ internal static class Workload
         var lr = Math.Pow(10, -3 + 3 * rng.NextDouble());
         var freeze = (long)rng.Next(0, 5);
         var rank = new[] { 0L, 4L, 8L, 16L }[rng.Next(4)];
-        var noise = (rng.NextDouble() - 0.5) * 0.04;
+        var noise = (rng.NextDouble() - 0.5) * NoiseAmplitude;
         // A third of a realistic history was stopped early by the median rule.
         var stoppedAt = rng.NextDouble() < 0.33 ? rng.Next(1, o.Epochs) : o.Epochs;
         var name = ResourceNames.Trial(job.Metadata.Name!, i);
@@ -118,11 +123,12 @@ internal static class Workload
     }
 
     /// <summary>Creates the jobs and their histories through the API (create, then /status: create ignores status, as on a real server).</summary>
-    public static async Task<TimeSpan> SeedAsync(IKubernetes client, BenchOptions o, string checkpointRoot)
+    public static async Task<Seeded> SeedAsync(IKubernetes client, BenchOptions o, string checkpointRoot)
     {
+        var bestCheckpoints = new System.Collections.Concurrent.ConcurrentBag<(string Dir, string Trial)>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16 };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 32 };
         await Parallel.ForEachAsync(Enumerable.Range(0, o.Jobs), parallel, async (j, ct) =>
         {
             var job = await client.CreateAsync(Job(j, o), ct);
@@ -137,12 +143,43 @@ internal static class Workload
                 if (best is null || status.Objective > best.Value.Status.Objective) best = (trial, status);
             }
             // Only the best history trial can be promoted: give it the checkpoint a trainer would have left.
-            if (best is { } b)
-            {
-                Directory.CreateDirectory(b.Status.CheckpointUri!);
-                await File.WriteAllTextAsync(Path.Combine(b.Status.CheckpointUri!, "model.safetensors"), $"{{\"trial\":\"{b.Trial.Metadata.Name}\"}}", ct);
-            }
+            if (best is { } b) bestCheckpoints.Add((b.Status.CheckpointUri!, b.Trial.Metadata.Name!));
         });
-        return clock.Elapsed;
+        return new Seeded(clock.Elapsed, bestCheckpoints.ToList());
+    }
+
+    /// <summary>
+    /// Puts the seeded state back before a configuration runs: the previous run's new trials and pods deleted, each
+    /// job's status and finalizer cleared (a job never reconciled), the history's best checkpoints present.
+    /// </summary>
+    public static async Task ResetAsync(IKubernetes client, BenchOptions o, Seeded seeded)
+    {
+        foreach (var (dir, trial) in seeded.BestCheckpoints)
+        {
+            Directory.CreateDirectory(dir);
+            await File.WriteAllTextAsync(Path.Combine(dir, "model.safetensors"), $"{{\"trial\":\"{trial}\"}}");
+        }
+        var pods = await client.ListAllAsync<V1Pod>(Namespace, $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue}");
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 32 };
+        await Parallel.ForEachAsync(pods, parallel, async (p, ct) => await client.DeleteAsync<V1Pod>(p.Metadata.Name!, Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 }, ct));
+        await Parallel.ForEachAsync(Enumerable.Range(0, o.Jobs), parallel, async (j, ct) =>
+        {
+            for (var i = o.History; i < o.History + o.NewTrials; i++)
+            {
+                try
+                {
+                    await client.DeleteAsync<Trial>(ResourceNames.Trial(JobName(j), i), Namespace, null, ct);
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.IsNotFound())
+                {
+                }
+            }
+            var job = await client.GetAsync<FineTuneJob>(JobName(j), Namespace, ct);
+            if (job.Status is null && job.Metadata.Finalizers is null or { Count: 0 }) return;
+            await client.MergePatchAsync<FineTuneJob>(job.Metadata.Name!, new { metadata = new { finalizers = (string[]?)null } }, Namespace, ct);
+            job = await client.GetAsync<FineTuneJob>(JobName(j), Namespace, ct);
+            job.Status = new FineTuneJobStatus();
+            await client.ReplaceAsync(job, status: true, ct);
+        });
     }
 }
