@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.V1Alpha1;
+
+namespace ClusterTune.Operator.Scale.Bench;
+
+/// <summary>
+/// Watches Trials and FineTuneJobs (from the resourceVersion after seeding) and records every decision the operator
+/// wrote, when the bench's watch saw it, and its latency from the input that caused it:
+/// stop: first export carrying the trial's newest evaluated epoch → spec.stop=true seen;
+/// create: the job's last pod termination (written by the simulated kubelet) → new Trial seen;
+/// promote: the job's last pod termination → bestTrial.promotedUri seen.
+/// </summary>
+internal sealed class DecisionTracker(HttpClient api, int history, Func<string, SimTrial?> trialPod) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, long> _lastTerminal = new();
+    private readonly ConcurrentDictionary<string, byte> _stopped = new(), _finished = new(), _promoted = new(), _ended = new(), _created = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _watches = [];
+
+    /// <summary>(kind, seen at, latency ms or NaN when no cause was measurable).</summary>
+    public ConcurrentQueue<(string Kind, long Ticks, double LatencyMs)> Decisions { get; } = new();
+
+    /// <summary>Times new trials reached a terminal phase.</summary>
+    public ConcurrentQueue<long> Finished { get; } = new();
+
+    public int JobsEnded => _ended.Count;
+
+    public void Start(string rv)
+    {
+        var prefix = $"/apis/{ApiGroup.Group}/{ApiGroup.Version}/namespaces/{Workload.Namespace}";
+        _watches.Add(Task.Run(() => WatchAsync($"{prefix}/{Trial.Plural}", rv, OnTrial)));
+        _watches.Add(Task.Run(() => WatchAsync($"{prefix}/{FineTuneJob.Plural}", rv, OnJob)));
+    }
+
+    public void OnPodTerminal(SimTrial t, long ticks) => _lastTerminal[t.Job] = ticks;
+
+    private async Task WatchAsync(string path, string rv, Action<string, JsonElement> on)
+    {
+        try
+        {
+            await foreach (var (type, obj) in RawWatch.StreamAsync(api, path, rv, _stop.Token)) on(type, obj);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void OnTrial(string type, JsonElement trial)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var name = trial.Str("metadata", "name")!;
+        var spec = trial.GetProperty("spec");
+        if (spec.GetProperty("index").GetInt32() < history) return;
+        var job = spec.GetProperty("jobName").GetString()!;
+        if (type == "ADDED" && _created.TryAdd(name, 0))
+            Decisions.Enqueue(("create", now, _lastTerminal.TryGetValue(job, out var end) ? Ms(end, now) : double.NaN));
+        if (spec.Str("stop") == "true" && _stopped.TryAdd(name, 0))
+        {
+            var latency = double.NaN;
+            if (trialPod(name) is { } t)
+            {
+                var sent = t.FirstSentTicks.LastOrDefault(x => x != 0);
+                if (sent != 0) latency = Ms(sent, now);
+            }
+            Decisions.Enqueue(("stop", now, latency));
+        }
+        if (trial.Str("status", "phase") is "Succeeded" or "Failed" or "EarlyStopped" && _finished.TryAdd(name, 0)) Finished.Enqueue(now);
+    }
+
+    private void OnJob(string type, JsonElement job)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var name = job.Str("metadata", "name")!;
+        if (job.Str("status", "bestTrial", "promotedUri") is not null && _promoted.TryAdd(name, 0))
+            Decisions.Enqueue(("promote", now, _lastTerminal.TryGetValue(name, out var end) ? Ms(end, now) : double.NaN));
+        if (job.Str("status", "phase") is "Succeeded" or "Failed" && (job.Str("status", "bestTrial", "promotedUri") is not null || job.Str("status", "phase") == "Failed"))
+            _ended.TryAdd(name, 0);
+    }
+
+    private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        foreach (var w in _watches)
+        {
+            try
+            {
+                await w;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}
