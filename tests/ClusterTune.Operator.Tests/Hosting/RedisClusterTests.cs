@@ -31,6 +31,9 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         {
             using var client = await SiloClient.ConnectAsync(redis.Connection, clusterId);
             var grains = client.Grains();
+            // Placement is decided when a grain activates: let all three silos join before the jobs exist.
+            var management = grains.GetGrain<IManagementGrain>(0);
+            await h.WaitUntilAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 3, "all three silos in the cluster", TimeSpan.FromSeconds(90));
             var names = Enumerable.Range(0, 6).Select(i => $"redis-{i}").ToList();
             foreach (var name in names)
                 await h.Client.CreateAsync(SweepHarness.GridJob(name, SweepHarness.GridLrFactors, SweepHarness.GridFreezeDepths, parallelism: 2, epochs: 3, epochSeconds: 0.5));

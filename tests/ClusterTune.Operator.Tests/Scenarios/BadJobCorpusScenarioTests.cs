@@ -10,12 +10,17 @@ using Xunit.Abstractions;
 
 namespace ClusterTune.Operator.Tests.Scenarios;
 
+/// <summary>Tests that measure the test process's managed heap: they run alone, not beside silos and sweeps of other tests.</summary>
+[CollectionDefinition(nameof(QuietProcess), DisableParallelization = true)]
+public sealed class QuietProcess;
+
 /// <summary>
 /// Issue 13 acceptance: the generated corpus of bad FineTuneJobs against the real embedded API server (CRD schema)
 /// and the real operator (the validator as it applies it). Each is refused with its field path or ends
 /// Validated=False naming it; a healthy sweep beside them succeeds; deleting them all completes; nothing outside the
 /// checkpoint root is touched; memory stays bounded.
 /// </summary>
+[Collection(nameof(QuietProcess))]
 public sealed class BadJobCorpusScenarioTests(ITestOutputHelper output)
 {
     [Fact]
