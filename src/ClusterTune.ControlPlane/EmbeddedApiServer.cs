@@ -49,6 +49,9 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
     /// <summary>The server's root URL, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>The server's self-signed certificate when it serves HTTPS (<see cref="EmbeddedApiServerOptions.Tls"/>); clients trust it as their CA.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; private init; }
+
     /// <summary>Fault injection for the reliability tests.</summary>
     public FaultInjector Faults { get; }
 
@@ -105,9 +108,13 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        var certificate = options.Tls ? LoopbackCertificate.Create() : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, options.Port);
+            k.Listen(IPAddress.Loopback, options.Port, l =>
+            {
+                if (certificate is not null) l.UseHttps(certificate);
+            });
             k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
         });
         var app = builder.Build();
@@ -124,7 +131,7 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
         }
 
         var controllers = options.EnableControllers ? new ClusterControllers(ops) : null;
-        server = new EmbeddedApiServer(app, store, ops, handler, controllers, options, faults);
+        server = new EmbeddedApiServer(app, store, ops, handler, controllers, options, faults) { Certificate = certificate };
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         try
@@ -235,6 +242,7 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
             .AppendLine("- name: clustertune-embedded")
             .AppendLine("  cluster:")
             .AppendLine($"    server: {server}")
+            .Append(Certificate is null ? "" : $"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(Certificate.ExportCertificatePem()))}\n")
             .AppendLine("contexts:")
             .AppendLine("- name: clustertune-embedded")
             .AppendLine("  context:")

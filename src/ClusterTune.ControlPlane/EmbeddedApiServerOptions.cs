@@ -53,6 +53,13 @@ public sealed class EmbeddedApiServerOptions
     /// <summary>When set, requests must carry "Authorization: Bearer &lt;token&gt;" (else 401).</summary>
     public string? BearerToken { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS with a self-signed certificate made for this run (<see cref="EmbeddedApiServer.Certificate"/>, written
+    /// into the kubeconfig as its certificate authority). kubectl sends a bearer token only over TLS, so local mode
+    /// turns this on with <see cref="BearerToken"/>.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>Serves pods/log; the node agent supplies one. Without it pods/log answers 400.</summary>
     public IPodLogProvider? PodLogProvider { get; set; }
 

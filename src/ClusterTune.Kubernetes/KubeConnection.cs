@@ -20,8 +20,15 @@ public static class KubeConnection
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, currentContext: context);
 
     /// <summary>A configuration for a plain http:// server such as the embedded API server (optionally a bearer token).</summary>
-    public static KubernetesClientConfiguration ForServer(Uri server, string @namespace = "default", string? token = null) =>
-        new() { Host = server.ToString(), Namespace = @namespace, AccessToken = token };
+    public static KubernetesClientConfiguration ForServer(Uri server, string @namespace = "default", string? token = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificateAuthority = null) =>
+        new()
+        {
+            Host = server.ToString(),
+            Namespace = @namespace,
+            AccessToken = token,
+            SslCaCerts = certificateAuthority is null ? null : new System.Security.Cryptography.X509Certificates.X509Certificate2Collection(certificateAuthority),
+        };
 
     /// <summary>A client with retries (<paramref name="retry"/> null: defaults) and any extra handlers after them, e.g. fault injection.</summary>
     public static k8s.Kubernetes Create(KubernetesClientConfiguration config, RetryOptions? retry = null, TimeProvider? time = null,

@@ -63,13 +63,14 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(string workDir, string cacheDir, ILoggerFactory loggers, int cpus, CancellationToken ct, string? trainer = null)
     {
         Directory.CreateDirectory(workDir);
-        // Loopback is not private on a shared machine: every request needs this run's token (in the 0600 kubeconfig).
+        // Loopback is not private on a shared machine: every request needs this run's token (in the 0600 kubeconfig), over
+        // TLS (kubectl sends a token only over HTTPS) with a certificate made for this run.
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db"), BearerToken = token }, ct);
+        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db"), BearerToken = token, Tls = true }, ct);
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
             server.InstallCrds(yaml);
         server.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
-        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress, token: token));
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress, token: token, certificateAuthority: server.Certificate));
         trainer ??= BundledTrainer;
         if (!File.Exists(trainer))
             throw new FileNotFoundException($"the trainer program {trainer} is missing; build it with `make build` (or pass its path)", trainer);
@@ -83,7 +84,7 @@ public sealed class LocalCluster : IAsyncDisposable
             PathMappings = [new PathMapping(CacheMountPath, cacheDir)],
         }, loggers.CreateLogger<ProcessNodeAgent>());
         server.PodLogProvider = agent.LogProvider;
-        var host = new OperatorHost(KubeConnection.ForServer(server.BaseAddress, token: token), new OperatorOptions
+        var host = new OperatorHost(KubeConnection.ForServer(server.BaseAddress, token: token, certificateAuthority: server.Certificate), new OperatorOptions
         {
             CheckpointRoot = Path.Combine(workDir, "checkpoints"),
             OtlpEndpoint = "",

@@ -30,9 +30,25 @@ public sealed class RealTrainerSweepTests
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
             await using var cluster = await LocalCluster.StartAsync(work, Cache, NullLoggerFactory.Instance, cpus: 2, cts.Token);
             // Local mode is not open to other users of the machine: a token on every request, in an owner-only kubeconfig.
-            using (var anonymous = new HttpClient { BaseAddress = cluster.Server.BaseAddress })
+            // Over TLS with a certificate made for this run: a client that trusts it but has no token is refused.
+            var certificate = cluster.Server.Certificate!;
+            Assert.Equal("https", cluster.Server.BaseAddress.Scheme);
+            using (var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == certificate.Thumbprint })
+                { BaseAddress = cluster.Server.BaseAddress })
                 Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/namespaces")).StatusCode);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cluster.KubeconfigPath));
+            // The real kubectl with the kubeconfig the README points at (it sends a bearer token only over TLS).
+            var kubectl = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
+            Assert.True(kubectl is not null, "kubectl is not on PATH: the README's `--keep` workflow uses it");
+            using (var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(kubectl, ["--kubeconfig", cluster.KubeconfigPath, "get", "namespaces", "-o", "name"])
+                { RedirectStandardOutput = true, RedirectStandardError = true })!)
+            {
+                var listed = await p.StandardOutput.ReadToEndAsync(cts.Token);
+                var error = await p.StandardError.ReadToEndAsync(cts.Token);
+                await p.WaitForExitAsync(cts.Token);
+                Assert.True(p.ExitCode == 0, $"kubectl get namespaces failed: {error}");
+                Assert.Contains("namespace/default", listed);
+            }
             var job = JobFile.Parse("""
                 apiVersion: clustertune.io/v1alpha1
                 kind: FineTuneJob
