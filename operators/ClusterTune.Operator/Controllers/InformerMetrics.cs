@@ -7,25 +7,16 @@ namespace ClusterTune.Operator.Controllers;
 /// (every watch after an informer's first is a reconnect, every list after its first a relist after 410 Gone), and the
 /// objects each leaves out as undecodable become clustertune_operator_undecodable_objects.
 /// </summary>
-internal sealed class InformerMetrics(ClusterTuneMetrics metrics, Func<OperatorCaches?> current)
+internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches caches)
 {
     private readonly object _lock = new();
-    private OperatorCaches? _seen;
     private readonly Dictionary<string, (long Lists, long Watches)> _last = [];
 
-    /// <summary>Adds what happened since the last scrape (a new leadership term starts counting afresh).</summary>
+    /// <summary>Adds what happened since the last scrape.</summary>
     public void Collect()
     {
-        var caches = current();
-        if (caches is null) return;
         lock (_lock)
         {
-            if (!ReferenceEquals(caches, _seen))
-            {
-                _seen = caches;
-                _last.Clear();
-            }
-
             metrics.UndecodableObjects.WithLabels("finetunejobs").Set(caches.Jobs.UndecodableCount);
             metrics.UndecodableObjects.WithLabels("trials").Set(caches.Trials.UndecodableCount);
             metrics.UndecodableObjects.WithLabels("pods").Set(caches.Pods.UndecodableCount);

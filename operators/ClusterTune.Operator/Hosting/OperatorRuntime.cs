@@ -43,7 +43,7 @@ public sealed class OperatorRuntime : IDisposable
         Api = new ApiActions(Client, Recorder);
         Jobs = new FineTuneJobReconciler(Caches, Api, new CheckpointManager(options.CheckpointRoot, time), () => Options, time, Metrics);
         Trials = new TrialReconciler(Caches, Api, () => Options, time, NewToken);
-        Registry.AddCollectCallback(new InformerMetrics(Metrics, () => Caches).Collect);
+        Registry.AddCollectCallback(new InformerMetrics(Metrics, Caches).Collect);
         _orleansMetrics = new OrleansMetrics(Registry);
         Registry.AddCollectCallback(() =>
         {

@@ -13,7 +13,7 @@ namespace ClusterTune.Operator.Ingestion;
 /// <summary>
 /// Checks OTLP exports against the informer caches: the trial must exist and be unfinished, and the token's SHA-256
 /// must equal the token-hash annotation of one of its pods. Stateless and Secret-free: the hash lives on the pod, so
-/// an operator restart (or a new leader) validates the same trainers without reading (or being allowed to read) the
+/// any silo (after a restart, or the one a grain moved to) validates the same trainers without reading (or being allowed to read) the
 /// token Secrets, and the pod spec gives a reader nothing to forge with.
 /// </summary>
 public sealed class PodTokenValidator(OperatorCaches caches) : ITrialTokenValidator

@@ -1,6 +1,6 @@
 namespace ClusterTune.Kubernetes.Retry;
 
-/// <summary>A stateful capped, jittered exponential backoff for loops (watch reconnects, lease retries).</summary>
+/// <summary>A stateful capped, jittered exponential backoff for loops (watch reconnects).</summary>
 public sealed class ExponentialBackoff
 {
     private readonly TimeSpan _initial;

@@ -18,6 +18,6 @@ public static class PrometheusLabels
     public const string Code = "code";
     public const string Reason = "reason";
     public const string Queue = "queue";
-    /// <summary>Operator replica identity (Lease holder identity).</summary>
+    /// <summary>Operator silo identity (POD_NAME).</summary>
     public const string Identity = "identity";
 }

@@ -7,6 +7,6 @@ public enum SinkWriteStatus
     Accepted,
     /// <summary>The sink is over capacity: the receiver answers 429 with Retry-After and the client retries.</summary>
     Throttled,
-    /// <summary>The sink cannot take data now (e.g. not the leader, shutting down): 503 with Retry-After.</summary>
+    /// <summary>The sink cannot take data now (e.g. the silo's caches have not synced, or the job's grain did not answer): 503 with Retry-After.</summary>
     Unavailable,
 }
