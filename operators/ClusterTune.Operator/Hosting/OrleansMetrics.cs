@@ -26,10 +26,14 @@ public sealed class OrleansMetrics : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly MetricRegistry _registry;
-    private readonly ConcurrentDictionary<Instrument, Counter> _counters = new();
-    private readonly ConcurrentDictionary<Instrument, Gauge> _gauges = new();
-    private readonly ConcurrentDictionary<Instrument, double> _observedTotals = new();
+    private readonly ConcurrentDictionary<Counter, double> _observedTotals = new();
     private readonly Dictionary<string, object> _families = new(StringComparer.Ordinal);
+    private readonly List<Gauge> _observedGauges = [];
+
+    // Where one instrument's measurements go, decided once when it is published (passed back as the listener's state).
+    private enum Mode { Add, Set, ObservedTotal }
+
+    private sealed record Target(Counter? Counter, Gauge? Gauge, Mode Mode);
 
     /// <summary>Starts listening; values are current at every scrape of <paramref name="registry"/>.</summary>
     public OrleansMetrics(MetricRegistry registry)
@@ -38,28 +42,33 @@ public sealed class OrleansMetrics : IDisposable
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name != MeterName || Family(instrument) is not { } f) return;
+            Target target;
             // Instruments of the same name (several silos in one test process) share one series.
             lock (_families)
             {
                 if (!_families.TryGetValue(f.Name, out var family))
                     _families[f.Name] = family = f.Counter ? _registry.CreateCounter(f.Name, Help(instrument)).WithLabels() : _registry.CreateGauge(f.Name, Help(instrument)).WithLabels();
-                if (family is Counter c) _counters[instrument] = c;
-                else _gauges[instrument] = (Gauge)family;
+                var sets = instrument.GetType().GetGenericTypeDefinition() == typeof(Gauge<>);
+                target = family is Counter c
+                    ? new Target(c, null, instrument.IsObservable ? Mode.ObservedTotal : Mode.Add)
+                    : new Target(null, (Gauge)family, sets ? Mode.Set : Mode.Add);
+                if (target.Gauge is { } g && instrument.IsObservable && !_observedGauges.Contains(g)) _observedGauges.Add(g);
             }
-            listener.EnableMeasurementEvents(instrument);
+            listener.EnableMeasurementEvents(instrument, target);
         };
-        _listener.SetMeasurementEventCallback<long>((i, v, _, _) => Record(i, v));
-        _listener.SetMeasurementEventCallback<int>((i, v, _, _) => Record(i, v));
-        _listener.SetMeasurementEventCallback<double>((i, v, _, _) => Record(i, v));
+        _listener.SetMeasurementEventCallback<long>((_, v, _, state) => Record(state, v));
+        _listener.SetMeasurementEventCallback<int>((_, v, _, state) => Record(state, v));
+        _listener.SetMeasurementEventCallback<double>((_, v, _, state) => Record(state, v));
         _listener.Start();
         // Observable instruments report when asked: sum their tags afresh at each scrape.
         registry.AddCollectCallback(() =>
         {
-            foreach (var g in _gauges.Where(g => g.Key.IsObservable)) g.Value.Set(0);
+            lock (_families)
+                foreach (var g in _observedGauges) g.Set(0);
             _observedTotals.Clear();
             _listener.RecordObservableInstruments();
-            foreach (var family in _observedTotals.GroupBy(t => _counters.GetValueOrDefault(t.Key)))
-                if (family.Key is { } c && family.Sum(t => t.Value) is var total && total > c.Value) c.Inc(total - c.Value);
+            foreach (var (c, total) in _observedTotals)
+                if (total > c.Value) c.Inc(total - c.Value);
         });
     }
 
@@ -75,19 +84,19 @@ public sealed class OrleansMetrics : IDisposable
 
     private static string Help(Instrument i) => string.IsNullOrEmpty(i.Description) ? $"Orleans {i.Name} ({i.Unit})" : i.Description;
 
-    private void Record(Instrument instrument, double value)
+    // On the path of every Orleans measurement: no lookups, the target came with the instrument.
+    private void Record(object? state, double value)
     {
-        if (_counters.TryGetValue(instrument, out var c))
+        if (state is not Target t) return;
+        switch (t.Mode)
         {
-            // Observable counters report running totals (summed over tags at the scrape); plain counters increments.
-            if (instrument.IsObservable) _observedTotals.AddOrUpdate(instrument, value, (_, sum) => sum + value);
-            else c.Inc(value);
-        }
-        else if (_gauges.TryGetValue(instrument, out var g))
-        {
-            if (instrument.IsObservable) g.Inc(value);
-            else if (instrument.GetType().GetGenericTypeDefinition() == typeof(Gauge<>)) g.Set(value);
-            else g.Inc(value);
+            // Observable counters report running totals, summed over tags (and same-named instruments) at the scrape.
+            case Mode.ObservedTotal: _observedTotals.AddOrUpdate(t.Counter!, value, (_, sum) => sum + value); break;
+            case Mode.Set: t.Gauge!.Set(value); break;
+            default:
+                if (t.Counter is { } c) c.Inc(value);
+                else t.Gauge!.Inc(value);
+                break;
         }
     }
 

@@ -74,9 +74,20 @@ public sealed class SiloDecisionTests
         grains.Add(5, new KeyValuePair<string, object?>("type", "job"));
         grains.Add(2, new KeyValuePair<string, object?>("type", "system"));
         grains.Add(-1, new KeyValuePair<string, object?>("type", "job"));
+        using var observed = new Meter(OrleansMetrics.MeterName);
+        var activations = 3;
+        observed.CreateObservableGauge("orleans-test-activations", () => new[] { new Measurement<int>(activations, new KeyValuePair<string, object?>("t", "a")), new Measurement<int>(2, new KeyValuePair<string, object?>("t", "b")) });
+        observed.CreateObservableCounter("orleans-test-collected", () => new[] { new Measurement<long>(10, new KeyValuePair<string, object?>("t", "a")), new Measurement<long>(5, new KeyValuePair<string, object?>("t", "b")) });
         var text = Telemetry.Prometheus.PrometheusTextRenderer.Render(registry);
         Assert.Contains("orleans_test_sent_total 7", text);
         Assert.Contains("orleans_test_grains 6", text);
+        Assert.Contains("orleans_test_activations 5", text);
+        Assert.Contains("orleans_test_collected_total 15", text);
+        // At the next scrape observable gauges are summed afresh, not added to the last scrape's value.
+        activations = 1;
+        text = Telemetry.Prometheus.PrometheusTextRenderer.Render(registry);
+        Assert.Contains("orleans_test_activations 3", text);
+        Assert.Contains("orleans_test_collected_total 15", text);
     }
 
     [Theory]
