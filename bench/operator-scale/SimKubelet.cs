@@ -62,7 +62,7 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
                     }
                     continue;
                 }
-                if (type == "ADDED" && !Running.ContainsKey(key) && SimTrial.FromPod(pod) is { } trial)
+                if (type == "ADDED" && !Running.ContainsKey(key) && await SimTrial.FromPodAsync(pod, SecretValueAsync) is { } trial)
                 {
                     trial.InitTimes();
                     trial.ResourceBytes = OtlpExport.Resource(trial);
@@ -74,6 +74,23 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
         catch (OperationCanceledException)
         {
         }
+        catch (Exception e)
+        {
+            // A kubelet that stops watching would leave every later pod Pending: say why, loudly.
+            Console.Error.WriteLine($"simulated kubelet: pod watch failed, no more pods will start: {e}");
+            throw;
+        }
+    }
+
+    /// <summary>A Secret's value as a kubelet resolves <c>valueFrom.secretKeyRef</c> (null when the Secret or key is missing).</summary>
+    private async Task<string?> SecretValueAsync(string name, string key)
+    {
+        using var resp = await api.GetAsync($"/api/v1/namespaces/{Workload.Namespace}/secrets/{name}", _stop.Token);
+        if (!resp.IsSuccessStatusCode) return null;
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(_stop.Token));
+        return doc.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty(key, out var v)
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(v.GetString()!))
+            : null;
     }
 
     private async Task LoopAsync()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClusterTune.Operator.Planning;
 
 namespace ClusterTune.Operator.Scale.Bench;
 
@@ -43,10 +44,14 @@ internal sealed class SimTrial
 
     public void InitTimes() => FirstSentTicks = new long[StopAt + 1];
 
-    /// <summary>Reads a pod's trial from its env (the trial contract's CT_* variables), or null for a pod that is not a trial.</summary>
-    public static SimTrial? FromPod(JsonElement pod)
+    /// <summary>
+    /// Reads a pod's trial from its env (the trial contract's CT_* variables), or null for a pod that is not a trial.
+    /// The per-attempt token is read from the Secret the pod mounts, as a kubelet would.
+    /// </summary>
+    public static async Task<SimTrial?> FromPodAsync(JsonElement pod, Func<string, string, Task<string?>> secretValue)
     {
         var meta = pod.GetProperty("metadata");
+        var podName = meta.GetProperty("name").GetString()!;
         var containers = pod.GetProperty("spec").GetProperty("containers");
         if (containers.GetArrayLength() == 0) return null;
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -69,7 +74,8 @@ internal sealed class SimTrial
             Trial = trial,
             Index = index,
             Attempt = env.TryGetValue(Api.Contract.TrialEnv.Attempt, out var a) ? int.Parse(a, System.Globalization.CultureInfo.InvariantCulture) : 1,
-            Token = Env(Api.Contract.TrialEnv.Token),
+            Token = await secretValue(PodTemplate.TokenSecretName(podName), Api.Contract.TrialEnv.TokenSecretKey)
+                ?? throw new InvalidOperationException($"pod {podName}: its token Secret {PodTemplate.TokenSecretName(podName)} has no key {Api.Contract.TrialEnv.TokenSecretKey}"),
             CheckpointDir = Env(Api.Contract.TrialEnv.CheckpointDir),
             Epochs = epochs,
             StopAt = Math.Min(stopAt, epochs),
