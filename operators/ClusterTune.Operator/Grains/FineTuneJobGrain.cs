@@ -6,7 +6,6 @@ using ClusterTune.Operator.Ingestion;
 using ClusterTune.Telemetry.Ingestion;
 using ClusterTune.Telemetry.Observations;
 using Microsoft.Extensions.Logging;
-using Orleans.Placement;
 
 namespace ClusterTune.Operator.Grains;
 
@@ -18,12 +17,12 @@ namespace ClusterTune.Operator.Grains;
 /// is guarded by a resourceVersion, a deterministic name or an idempotent promotion.
 /// </summary>
 /// <remarks>
-/// Placed by the hash of the job key over the live silos: every silo that touches a job at once (they all see the same
-/// informer events) picks the same silo, and it needs no load statistics, so a burst of new jobs spreads at once
-/// (activation-count placement put all of a burst on the silo that saw it first, before statistics arrived). 300
-/// grains over 3 silos: hash 95/97/108, activation count 98/99/103 when placed slowly, random 89/102/109.
+/// Placed on the silo that owns the job by <see cref="JobPartition"/> (rendezvous hashing over the live silos), the
+/// same rule by which silos split the routing of informer events, so the events of a job are decoded and handled on
+/// the silo that runs its grain. It needs no load statistics, so a burst of new jobs spreads at once
+/// (activation-count placement put all of a burst on the silo that saw it first, before statistics arrived).
 /// </remarks>
-[HashBasedPlacement]
+[JobPartitionPlacement]
 public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSiloDetails silo) : Grain, IFineTuneJobGrain
 {
     private WorkQueue<string>? _queue;
@@ -98,14 +97,26 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     private void Enqueue(IEnumerable<string> items)
     {
         if (_queue is null) return;
-        foreach (var item in items) _queue.Add(item);
+        foreach (var item in items)
+        {
+            if (item == JobWorkItems.Heal)
+            {
+                // A touch that may stand for lost ones: the job and every trial that can still change.
+                _queue.Add(JobWorkItems.Job);
+                foreach (var trial in TrialsOfJob(unfinishedOnly: true)) _queue.Add(trial);
+            }
+            else
+            {
+                _queue.Add(item);
+            }
+        }
     }
 
-    private IEnumerable<string> TrialsOfJob()
+    private IEnumerable<string> TrialsOfJob(bool unfinishedOnly = false)
     {
         var (ns, name) = ObjectKey.Split(Key);
         return runtime.Caches.Trials.ListByLabel(Api.Contract.LabelKeys.Job, name)
-            .Where(t => t.Metadata.NamespaceProperty == ns)
+            .Where(t => t.Metadata.NamespaceProperty == ns && !(unfinishedOnly && t.Status?.Phase is Api.V1Alpha1.TrialPhase.Succeeded or Api.V1Alpha1.TrialPhase.Failed or Api.V1Alpha1.TrialPhase.EarlyStopped))
             .Select(t => JobWorkItems.Trial(t.Metadata.Name!));
     }
 

@@ -6,6 +6,13 @@ public static class JobWorkItems
     /// <summary>Reconcile the FineTuneJob.</summary>
     public const string Job = "job";
 
+    /// <summary>
+    /// Not queued itself: the grain queues the job and each of its unfinished trials. Sent by the silo's resync and
+    /// after a membership change, when touches may have been lost (one-way calls to a dying silo, or events that no
+    /// silo owned while the silos' views of the membership differed).
+    /// </summary>
+    public const string Heal = "heal";
+
     /// <summary>Write the trials' accumulated OTLP observations to their status.</summary>
     public const string Observations = "observations";
 

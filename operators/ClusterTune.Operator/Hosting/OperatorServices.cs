@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace ClusterTune.Operator.Hosting;
 
@@ -25,6 +26,7 @@ public static class OperatorServices
         builder.Services.AddSingleton(sp => new OperatorEndpoint(runtime, sp.GetRequiredService<IGrainFactory>(), listen));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OperatorEndpoint>());
         builder.Services.AddHostedService<SiloController>();
+        builder.Services.AddPlacementDirector<Grains.JobPartitionPlacement, Grains.JobPartitionPlacementDirector>();
         return runtime;
     }
 

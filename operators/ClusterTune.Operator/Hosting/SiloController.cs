@@ -11,14 +11,18 @@ using Microsoft.Extensions.Logging;
 namespace ClusterTune.Operator.Hosting;
 
 /// <summary>
-/// Runs on every silo: the informers, and the routing of what they see to the job grains (a job, trial or pod change
-/// touches its job's grain, wherever it lives). No silo is special: there is no leader. When a silo leaves the
-/// cluster, and every <see cref="OperatorOptions.ResyncPeriod"/>, every unfinished job's grain is touched, so the
-/// jobs of a dead silo reactivate elsewhere even if nothing about them changes.
+/// Runs on every silo: the informers, and the routing of what they see to the job grains. A silo routes only the
+/// events of the jobs it owns (<see cref="JobPartition"/> over the active silos — the rule that also places the
+/// grains), so each event reaches its grain once, from the silo that hosts it, however many silos there are. No silo
+/// is special: there is no leader. When the membership changes, and every <see cref="OperatorOptions.ResyncPeriod"/>,
+/// each silo heals every unfinished job it owns (<see cref="JobWorkItems.Heal"/>), so the jobs of a dead silo
+/// reactivate on their new owners even if nothing about them changes, and an event that no silo owned while their
+/// views of the membership differed is not lost.
 /// </summary>
-public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactory grains, IClusterMembershipService membership) : BackgroundService
+public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails local) : BackgroundService
 {
     private readonly ILogger _logger = runtime.Loggers.CreateLogger("clustertune.silo");
+    private SiloAddress[] _active = [];
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -33,6 +37,7 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         caches.Jobs.AddHandler(Handler<FineTuneJob>(j => (ObjectKey.Of(j), [JobWorkItems.Job])));
         caches.Trials.AddHandler(Handler<Trial>(t => (ObjectKey.Of(t.Metadata.NamespaceProperty, t.Spec.JobName), [JobWorkItems.Trial(t.Metadata.Name!), JobWorkItems.Job])));
         caches.Pods.AddHandler(Handler<V1Pod>(PodItems));
+        _active = Active(membership.CurrentSnapshot);
         var informers = caches.RunAsync(ct);
         try
         {
@@ -66,12 +71,25 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         return base.StopAsync(cancellationToken);
     }
 
-    /// <summary>Touches the grain of every job that still has work (not finished, or being deleted, or awaiting promotion).</summary>
-    public void TouchUnfinished()
+    /// <summary>Heals the grain of every job this silo owns that still has work (not finished, or being deleted, or awaiting promotion).</summary>
+    public void HealOwnedUnfinished()
     {
         foreach (var job in runtime.Caches.Jobs.List().Where(HasWork))
-            Touch(ObjectKey.Of(job), [JobWorkItems.Job]);
+        {
+            var key = ObjectKey.Of(job);
+            if (Owns(key)) Touch(key, [JobWorkItems.Heal]);
+        }
     }
+
+    /// <summary>Whether this silo routes the events of <paramref name="job"/> (always, until the membership is known).</summary>
+    public bool Owns(string job)
+    {
+        var active = Volatile.Read(ref _active);
+        return active.Length == 0 || JobPartition.Owner(job, active) == local.SiloAddress;
+    }
+
+    private static SiloAddress[] Active(ClusterMembershipSnapshot snapshot) =>
+        [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
 
     /// <summary>Whether a job may still need its controller without any change to it.</summary>
     public static bool HasWork(FineTuneJob job) =>
@@ -83,7 +101,7 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     {
         void On(T obj)
         {
-            if (route(obj) is ({ } job, var items)) Touch(job, items);
+            if (route(obj) is ({ } job, var items) && Owns(job)) Touch(job, items);
         }
         return new InformerHandler<T>(On, (_, now) => On(now), On);
     }
@@ -104,14 +122,13 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
 
     private async Task WatchMembershipAsync(CancellationToken ct)
     {
-        var previous = membership.CurrentSnapshot;
         await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(ct))
         {
-            var died = snapshot.CreateUpdate(previous).Changes.Where(m => m.Status == SiloStatus.Dead).ToList();
-            previous = snapshot;
-            if (died.Count == 0) continue;
-            LogSiloLeft(_logger, string.Join(", ", died.Select(m => m.SiloAddress)));
-            TouchUnfinished();
+            var active = Active(snapshot);
+            var before = Interlocked.Exchange(ref _active, active);
+            if (active.ToHashSet().SetEquals(before)) continue;
+            LogMembershipChanged(_logger, active.Length, string.Join(", ", before.Except(active)), string.Join(", ", active.Except(before)));
+            HealOwnedUnfinished();
         }
     }
 
@@ -119,12 +136,12 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     {
         using var timer = new PeriodicTimer(runtime.Options.ResyncPeriod, runtime.Time);
         while (await timer.WaitForNextTickAsync(ct))
-            TouchUnfinished();
+            HealOwnedUnfinished();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: caches synced; this silo takes job grains")]
     private static partial void LogReady(ILogger logger, string identity);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "silo(s) left the cluster: {Silos}; touching every unfinished job so their grains reactivate")]
-    private static partial void LogSiloLeft(ILogger logger, string silos);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Active} active silo(s) (left: [{Left}], joined: [{Joined}]); healing every unfinished job this silo now owns")]
+    private static partial void LogMembershipChanged(ILogger logger, int active, string left, string joined);
 }
