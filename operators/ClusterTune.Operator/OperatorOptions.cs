@@ -25,8 +25,12 @@ public sealed record OperatorOptions
     /// <summary>A trial pod unschedulable (PodScheduled=False, Unschedulable) for this long fails the trial with reason Unschedulable.</summary>
     public TimeSpan UnschedulableTimeout { get; init; } = Planning.PodScheduling.DefaultTimeout;
 
-    /// <summary>How often accumulated OTLP observations are written to Trial status (one batched write per changed trial).</summary>
-    public TimeSpan ObservationFlushInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often accumulated OTLP observations are written to Trial status (one batched write per changed trial, and
+    /// none when the trial's own status write already carried them). Decisions do not wait for it: the job grain
+    /// reads pending observations from memory. Longer means fewer API writes and curves in `kubectl` that lag more.
+    /// </summary>
+    public TimeSpan ObservationFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>User and group id trial pods run as (restricted Pod Security: never root); 65532 is the trainer image's own user.</summary>
     public long TrialRunAsUser { get; init; } = 65532;

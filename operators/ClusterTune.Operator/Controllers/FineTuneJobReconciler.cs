@@ -22,7 +22,10 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
     TimeProvider time, ClusterTuneMetrics? metrics = null)
 {
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
-    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    /// <param name="key">The job.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="observed">The trials with the observations not yet written to their status (the job grain's accumulator).</param>
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null)
     {
         var job = caches.Jobs.Get(key);
         if (job is null)
@@ -44,7 +47,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             return ReconcileResult.Done; // the update event brings the job back
         }
 
-        var trials = caches.TrialsOf(job);
+        var trials = observed is null ? caches.TrialsOf(job) : [.. caches.TrialsOf(job).Select(observed)];
         var now = time.GetUtcNow();
         var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;

@@ -17,10 +17,17 @@ namespace ClusterTune.Operator.Controllers;
 public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<OperatorOptions> options, TimeProvider time, Func<string> newToken)
 {
     /// <summary>Reconciles the trial named by <paramref name="key"/> ("namespace/name").</summary>
-    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    /// <param name="key">The trial.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="observed">
+    /// The trial with the observations not yet written to its status: decisions see them, and a status write of this
+    /// reconcile carries them (so the terminal write holds the last epochs and no flush has to follow it).
+    /// </param>
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null)
     {
-        var trial = caches.Trials.Get(key);
-        if (trial is null) return ReconcileResult.Done;
+        var cached = caches.Trials.Get(key);
+        if (cached is null) return ReconcileResult.Done;
+        var trial = observed?.Invoke(cached) ?? cached;
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
         if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial)) return ReconcileResult.Done;
@@ -47,7 +54,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);
 
         if (plan.Status is not null)
-            await api.PatchAsync(trial, after, status: true, ct);
+            await api.PatchAsync(cached, after, status: true, ct);
         await api.RecordAsync(trial, plan.Events, _ => trial, ct);
         return new ReconcileResult(plan.RequeueAfter);
     }

@@ -86,7 +86,9 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     public Task<bool> Observe(TrialMetricRecord[] records)
     {
         if (_observations is null || _queue is null) return Task.FromResult(false);
-        _observations.Add(records);
+        // Decisions read the trials through the accumulator (ObservationFlusher.Observed): a new objective point is
+        // acted on now, while the status write waits for the flush or rides along with the trial's next status write.
+        if (_observations.AddTracked(records).Objective) _queue.Add(JobWorkItems.Job);
         _queue.AddAfter(JobWorkItems.Observations, runtime.Options.ObservationFlushInterval);
         return Task.FromResult(true);
     }
@@ -122,14 +124,14 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
 
     private async Task<ReconcileResult> ReconcileAsync(string item, ObservationFlusher flusher, CancellationToken ct)
     {
-        if (item == JobWorkItems.Job) return await runtime.Jobs.ReconcileAsync(Key, ct);
+        if (item == JobWorkItems.Job) return await runtime.Jobs.ReconcileAsync(Key, ct, flusher.Observed);
         if (item == JobWorkItems.Observations)
         {
             await flusher.FlushAsync(ct);
             return ReconcileResult.Done;
         }
         var (ns, _) = ObjectKey.Split(Key);
-        return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct);
+        return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct, flusher.Observed);
     }
 
     private Task KeepAliveAsync(CancellationToken ct)

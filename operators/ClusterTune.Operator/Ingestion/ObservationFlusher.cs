@@ -3,6 +3,7 @@ using k8s.Autorest;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Controllers;
+using ClusterTune.Telemetry;
 using ClusterTune.Telemetry.Catalog;
 using ClusterTune.Telemetry.Observations;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace ClusterTune.Operator.Ingestion;
 /// <summary>
 /// Moves what trainers reported over OTLP into Trial status (a job grain runs it ObservationFlushInterval after points
 /// arrive): one status write per trial whose stream changed (observations per epoch, epoch, heartbeat, best objective
-/// so far). Metrics never fail a trial: the receiver rejects non-finite points, and a trainer reports its own
+/// so far) and whose own reconcile did not already write them (see <see cref="Observed"/>). Metrics never fail a trial: the receiver rejects non-finite points, and a trainer reports its own
 /// divergence in its result.
 /// </summary>
 public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api,
@@ -51,6 +52,23 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
             ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
             : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
         if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
+        // Nothing to write when the trial's own reconcile already carried these observations (PatchAsync skips empty diffs).
+        await api.PatchAsync(trial, With(trial, snapshot), status: true, ct);
+        enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
+    }
+
+    /// <summary>
+    /// The trial as its status will read once its pending observations are written (itself when none are pending).
+    /// Decisions read trials through this, so they act on a point as soon as it arrives while the status write waits
+    /// for the flush (or rides along with the trial's next status write).
+    /// </summary>
+    public Trial Observed(Trial trial) =>
+        accumulator.GetChangedSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
+            ? With(trial, snapshot)
+            : trial;
+
+    private Trial With(Trial trial, TrialObservationSnapshot snapshot)
+    {
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
         var after = ApiCopy.Clone(trial);
@@ -61,8 +79,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         // must not cost a status write each time.
         if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh) s.LastHeartbeat = snapshot.LastReceived;
         if (snapshot.Best(maximize) is { } best) s.Objective = best;
-        await api.PatchAsync(trial, after, status: true, ct);
-        enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
+        return after;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "writing observations of {Trial} failed: {Error}")]

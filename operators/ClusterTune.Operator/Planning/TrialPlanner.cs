@@ -124,7 +124,9 @@ public static class TrialPlanner
                             x.Reason = TrialReasons.PodRunning;
                             x.Message = $"pod {current.Metadata.Name} is running (attempt {attempts})";
                         });
-                        events.Add(new(EventTypes.Normal, EventReasons.TrialStarted, $"pod {current.Metadata.Name} started (attempt {attempts})", trial.Metadata.Name));
+                        // A first attempt starting is routine (status says PodRunning); a later attempt is news.
+                        if (attempts > 1)
+                            events.Add(new(EventTypes.Normal, EventReasons.TrialStarted, $"pod {current.Metadata.Name} started (attempt {attempts})", trial.Metadata.Name));
                     }
 
                     var why = StopReason(input, s2, outcome, stopRequested, budget, maxResource, epoch);
@@ -253,7 +255,10 @@ public static class TrialPlanner
         var resuming = resumed || old.Phase == TrialPhase.Paused;
         if (resuming)
             events.Add(new(EventTypes.Normal, EventReasons.TrialResumed, $"resuming from {old.LastCheckpointUri} as pod {pod} until epoch {trial.Spec.Epochs}", trial.Metadata.Name));
-        events.Add(new(EventTypes.Normal, EventReasons.PodCreated, $"created pod {pod} (attempt {next})", trial.Metadata.Name));
+        // Events are for what a person may want to know, and each is an API write: the first pod of a trial is routine
+        // (its status says PodCreated, its creation is TrialCreated on the job); a retry's or a resume's pod is news.
+        if (next > 1)
+            events.Add(new(EventTypes.Normal, EventReasons.PodCreated, $"created pod {pod} (attempt {next})", trial.Metadata.Name));
         var s = With(old, x =>
         {
             x.Phase = TrialPhase.Pending;

@@ -33,11 +33,18 @@ public sealed class ObservationAccumulator
     }
 
     /// <summary>Takes records (any trials, any order); returns how many changed state (duplicates excluded).</summary>
-    public int Add(IReadOnlyList<TrialMetricRecord> records)
+    public int Add(IReadOnlyList<TrialMetricRecord> records) => AddTracked(records).Taken;
+
+    /// <summary>
+    /// Takes records like <see cref="Add"/>; also says whether a new point of a trial's objective arrived (new
+    /// evidence for stop, pause and best-trial decisions, as opposed to losses, steps and heartbeats).
+    /// </summary>
+    public (int Taken, bool Objective) AddTracked(IReadOnlyList<TrialMetricRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
         var now = _time.GetUtcNow();
         int taken = 0;
+        var objective = false;
         lock (_lock)
         {
             foreach (var r in records)
@@ -52,10 +59,20 @@ public sealed class ObservationAccumulator
                 {
                     taken++;
                     _changed.Add(r.Trial);
+                    objective |= stream.IsObjective(r);
                 }
             }
         }
-        return taken;
+        return (taken, objective);
+    }
+
+    /// <summary>The current state of a trial that changed since the last <see cref="DrainChanged"/>, else null (its status is up to date).</summary>
+    public TrialObservationSnapshot? GetChangedSnapshot(TrialKey trial)
+    {
+        lock (_lock)
+        {
+            return _changed.Contains(trial) && _streams.TryGetValue(trial, out var s) ? s.Snapshot() : null;
+        }
     }
 
     /// <summary>The current state of one trial, or null when it never sent a point (or was removed).</summary>

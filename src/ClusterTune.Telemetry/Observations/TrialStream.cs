@@ -63,9 +63,7 @@ internal sealed class TrialStream
         {
             InsertEpoch(r.TimeUnixNano, e);
         }
-        bool isObjective = Objective is not null && r.Metric == MetricNames.EvalMetric &&
-            r.Attributes.TryGetValue(MetricAttributes.Metric, out var m) && m == Objective;
-        if (isObjective)
+        if (IsObjective(r))
         {
             InsertObjective(r.TimeUnixNano, r.Value, r.Step);
         }
@@ -80,6 +78,10 @@ internal sealed class TrialStream
         }
         return true;
     }
+
+    /// <summary>Whether a record is a point of this trial's objective (its eval metric).</summary>
+    public bool IsObjective(TrialMetricRecord r) => Objective is not null && r.Metric == MetricNames.EvalMetric &&
+        r.Attributes.TryGetValue(MetricAttributes.Metric, out var m) && m == Objective;
 
     public TrialObservationSnapshot Snapshot()
     {

@@ -20,6 +20,7 @@ public sealed class RecoveryDrillTests
     private static readonly double[] LrFactors = [0.01, 0.1, 1.0];
     private static readonly long[] FreezeDepths = [0, 1];
     private const double EpochSeconds = 0.5;
+    private const int SigStop = 19;
 
     /// <summary>The promoted best's SHA-256 of the same sweep run without faults.</summary>
     private static readonly Lazy<Task<string>> Undisturbed = new(async () =>
@@ -138,7 +139,11 @@ public sealed class RecoveryDrillTests
             return pod?.Status?.Phase == PodPhases.Running && File.Exists(Path.Combine(TrialDir(h, job, oracle), "last", "manifest.json"));
         }, "the oracle trial running with a checkpoint");
         var id = pod!.Status!.ContainerStatuses![0].ContainerID!;
-        return (oracle!, int.Parse(id["process://".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        var pid = int.Parse(id["process://".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        // Frozen (SIGSTOP) until the test kills it: with 0.5 s epochs the trainer would otherwise finish on its own
+        // while the test crashes the operator or suspends the job on a busy machine (seen: kill -9 found no process).
+        Assert.Equal(0, Kill(pid, SigStop));
+        return (oracle!, pid);
     }
 
     private static async Task<string?> ResumeFromAsync(SweepHarness h, string job, Trial trial, int attempt) =>
