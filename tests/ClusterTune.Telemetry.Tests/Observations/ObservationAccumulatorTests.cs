@@ -44,6 +44,40 @@ public sealed class ObservationAccumulatorTests
         { "duplicate re-sent batch changes nothing", [[Epoch(10, 1), Acc(10, 0.5)], [Epoch(10, 1), Acc(10, 0.5)]], [(1, 0.5, 10)] },
     };
 
+    public static TheoryData<string, TrialMetricRecord[], bool> ObjectiveCases => new()
+    {
+        // case, one batch after a first batch [Epoch(10, 1), Acc(10, 0.5)], says new objective evidence
+        { "a new objective point", [Epoch(20, 2), Acc(20, 0.6)], true },
+        { "only the epoch moved", [Epoch(20, 2)], false },
+        { "another eval metric", [Point(MetricNames.EvalMetric, 20, 0.9, "loss")], false },
+        { "a training loss", [Point(MetricNames.TrainLoss, 20, 0.3)], false },
+        { "the same objective point re-sent", [Acc(10, 0.5)], false },
+        { "a NaN objective", [Acc(20, double.NaN)], false },
+    };
+
+    [Theory]
+    [MemberData(nameof(ObjectiveCases))]
+    public void AddTracked_says_when_a_new_objective_point_arrived(string name, TrialMetricRecord[] batch, bool objective)
+    {
+        var acc = New();
+        Assert.True(acc.AddTracked([Epoch(10, 1), Acc(10, 0.5)]).Objective);
+        Assert.True(objective == acc.AddTracked(batch).Objective, name);
+    }
+
+    [Fact]
+    public void A_changed_snapshot_is_there_until_the_trial_is_drained_and_again_after_a_new_point()
+    {
+        var acc = New();
+        Assert.Null(acc.GetChangedSnapshot(T));
+        acc.Add([Epoch(10, 1), Acc(10, 0.5)]);
+        Assert.Equal([1L], acc.GetChangedSnapshot(T)!.Rungs.Select(r => r.Epoch));
+        Assert.Single(acc.DrainChanged());
+        Assert.Null(acc.GetChangedSnapshot(T));
+        Assert.NotNull(acc.GetSnapshot(T));
+        acc.Add([Epoch(20, 2), Acc(20, 0.6)]);
+        Assert.Equal([1L, 2L], acc.GetChangedSnapshot(T)!.Rungs.Select(r => r.Epoch));
+    }
+
     [Theory]
     [MemberData(nameof(RungCases))]
     public void Rung_observations(string name, TrialMetricRecord[][] batches, (long Epoch, double Value, ulong Time)[] expected)
