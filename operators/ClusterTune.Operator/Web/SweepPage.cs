@@ -26,8 +26,8 @@ public static class SweepPage
     /// <summary>Maps the page and its JSON on <paramref name="app"/>; <paramref name="tokenFile"/> as for /metrics.</summary>
     public static IEndpointRouteBuilder MapSweepPages(this IEndpointRouteBuilder app, ISweepSource source, string? tokenFile, TimeProvider time)
     {
-        app.MapGet("/ui", () => Results.Redirect(Path));
-        app.MapGet(Path, () => Asset("index.html"));
+        // Routing treats /ui and /ui/ as one route; the page's relative links need the slash.
+        app.MapGet(Path, (HttpRequest r) => r.Path.Value!.EndsWith('/') ? Asset("index.html") : Results.Redirect(Path + r.QueryString));
         app.MapGet(Path + "app.js", () => Asset("app.js"));
         app.MapGet(Path + "app.css", () => Asset("app.css"));
         var api = app.MapGroup(Path + "api");
