@@ -23,5 +23,7 @@ public sealed class ClientSweepSource(IKubernetes client, string? @namespace) : 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Trial>> TrialsAsync(FineTuneJob job, CancellationToken ct) =>
         [.. (await client.ListAllAsync<Trial>(job.Metadata.NamespaceProperty, labelSelector: $"{LabelKeys.Job}={job.Metadata.Name}", ct: ct))
-            .Where(t => t.Metadata.OwnerReferences?.Any(o => o.Uid == job.Metadata.Uid) ?? false)];
+            // By label, as the other ctune commands read; a trial another job object owns (a deleted job's, not yet
+            // collected, under a re-created job of the same name) is not this job's.
+            .Where(t => t.Metadata.OwnerReferences is not { Count: > 0 } owners || owners.Any(o => o.Uid == job.Metadata.Uid))];
 }

@@ -17,6 +17,7 @@ public sealed record SweepDetail(
     IReadOnlyList<int> Rungs,
     IReadOnlyList<TrialView> Trials,
     IReadOnlyList<ParameterImportance.Entry> Importance,
+    int ImportanceTrials,
     string ImportanceMethod);
 
 /// <summary>

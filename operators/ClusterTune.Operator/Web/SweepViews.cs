@@ -34,12 +34,13 @@ public static class SweepViews
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         var status = job.Status;
         var ordered = trials.OrderBy(t => t.Spec.Index).ToList();
+        var rows = ParameterImportance.RowsAtCommonEpoch(ordered);
         var best = status?.BestTrial is { } b
             ? new BestView(b.Name, b.Index, b.Objective, Plain(b.Params), b.CheckpointUri, b.PromotedUri, b.Sha256)
             : null;
         return new SweepDetail(Summary(job, trials), status?.Message, status?.StartTime, status?.CompletionTime, now,
             Budget(spec, status, ordered, now), best, Axes(spec), Rungs(spec), [.. ordered.Select(Trial)],
-            ParameterImportance.Compute(ParameterImportance.RowsAtCommonEpoch(ordered)), ImportanceMethod);
+            ParameterImportance.Compute(rows), rows.Count, ImportanceMethod);
     }
 
     /// <summary>

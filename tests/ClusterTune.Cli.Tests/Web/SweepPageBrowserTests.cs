@@ -41,9 +41,10 @@ public sealed class SweepPageBrowserTests
     public async Task The_page_follows_a_real_sweep_live_and_draws_every_trial_and_the_report_writes_the_same_views()
     {
         var dir = Directory.CreateTempSubdirectory("ct-page-").FullName;
+        LocalCluster? running = null;
         try
         {
-            await using var cluster = await LocalCluster.StartAsync(Path.Combine(dir, "work"), LocalCluster.DefaultCacheDirectory, NullLoggerFactory.Instance, 2, CancellationToken.None);
+            var cluster = running = await LocalCluster.StartAsync(Path.Combine(dir, "work"), LocalCluster.DefaultCacheDirectory, NullLoggerFactory.Instance, 2, CancellationToken.None);
             var job = JobFile.Parse(Job, "page-sweep.yaml");
             await cluster.Client.CreateAsync(job);
             await using var browser = await Browser.LaunchAsync();
@@ -78,9 +79,20 @@ public sealed class SweepPageBrowserTests
             var exported = await browser.OpenAsync(new Uri(Path.Combine(report, "index.html")).AbsoluteUri);
             await AssertShowsAsync(exported, final, trials);
             Assert.Empty(browser.Errors);
+
+            // After the run ended: `ctune report --work-dir` reads the stored objects with no operator running.
+            running = null;
+            await cluster.DisposeAsync();
+            var stored = Path.Combine(dir, "stored");
+            code = await Dispatcher.RunAsync(["report", "page-sweep", "--out", stored, "--work-dir", Path.Combine(dir, "work")], output, error, CancellationToken.None);
+            Assert.True(code == 0, $"{output}\n{error}");
+            using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(stored, "sweep.json")));
+            Assert.Equal(trials.Count, json.RootElement.GetProperty("trials").GetArrayLength());
+            Assert.Equal("Succeeded", json.RootElement.GetProperty("summary").GetProperty("phase").GetString());
         }
         finally
         {
+            if (running is not null) await running.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
     }

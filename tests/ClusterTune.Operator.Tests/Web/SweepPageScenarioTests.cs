@@ -63,6 +63,7 @@ public sealed class SweepPageScenarioTests
         Assert.Equal(job.Status.BestTrial.PromotedUri, d.GetProperty("best").GetProperty("promotedUri").GetString());
         // The contract trainer's objective moves with lrFactor (±0.25) far more than with freezeDepth (0.01).
         var importance = d.GetProperty("importance").EnumerateArray().ToList();
+        Assert.Equal(6, d.GetProperty("importanceTrials").GetInt32());
         Assert.Equal("lrFactor", importance[0].GetProperty("parameter").GetString());
         Assert.True(importance[0].GetProperty("importance").GetDouble() > 0.9, detail.Body);
         Assert.Equal(HttpStatusCode.NotFound, (await Get("ui/api/sweeps/default/absent", "look-at-me")).Status);

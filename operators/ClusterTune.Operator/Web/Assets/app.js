@@ -215,7 +215,7 @@
   }
 
   function renderImportance(d) {
-    $("importance-method").textContent = "Method: " + d.importanceMethod;
+    $("importance-method").textContent = "Over " + d.importanceTrials + " trials (few trials per level overstate importance). Method: " + d.importanceMethod;
     if (d.importance.length === 0) { $("importance").replaceChildren(el("p", { class: "note" }, "Not enough finished trials yet (at least 3 with a varying objective).")); return; }
     $("importance").replaceChildren(...d.importance.map(e => el("div", { class: "imp-row", "data-parameter": e.parameter },
       el("span", {}, e.parameter), el("div", { class: "bar" }, el("div", { style: "width:" + (e.importance * 100).toFixed(1) + "%" })),
