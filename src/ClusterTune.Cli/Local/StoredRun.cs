@@ -30,7 +30,11 @@ internal sealed class StoredRun : IAsyncDisposable
         // No controllers and no event expiry: reading a stored run must not change it.
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions
         {
-            Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db"), BearerToken = token, EnableControllers = false, EventTtl = null,
+            Port = 0,
+            SqlitePath = Path.Combine(workDir, "cluster.db"),
+            BearerToken = token,
+            EnableControllers = false,
+            EventTtl = null,
         }, ct);
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
             server.InstallCrds(yaml);
