@@ -1,4 +1,5 @@
 using ClusterTune.Operator.Ingestion;
+using ClusterTune.Operator.Web;
 using ClusterTune.Telemetry.Ingestion;
 using ClusterTune.Telemetry.Prometheus;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,7 @@ public sealed class OperatorEndpoint(OperatorRuntime runtime, IGrainFactory grai
         var app = builder.Build();
         app.MapOtlpMetrics(Receiver);
         app.MapPrometheusMetrics(runtime.Registry).RequireBearerTokenFile(runtime.Options.MetricsTokenFile);
+        app.MapSweepPages(new CacheSweepSource(runtime.Caches), runtime.Options.MetricsTokenFile, runtime.Time);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ready") : Results.Text("caches not synced yet", statusCode: 503));
         await app.StartAsync(cancellationToken);

@@ -11,6 +11,8 @@ public static class Dispatcher
           best JOB           the best trial: params, objective, checkpoint, promoted copy (-o json)
           logs TRIAL         the trainer output of a trial's pod (--attempt N, --tail N, -f)
           explain JOB|TRIAL  why a sweep or a trial is not progressing, and what to change
+          ui [JOB]           serve the sweep page (curves, parallel coordinates, importance) and print its URL
+          report JOB --out DIR  the sweep page as files: HTML that opens from disk, and the charts as PNG
           node               be a node of a real cluster: run the pods bound to it as local processes (no kubelet)
         The inspection commands work on any cluster: --kubeconfig PATH, --context NAME, -n NAMESPACE
         (default $KUBECONFIG or ~/.kube/config, its current context and that context's namespace).
@@ -38,6 +40,8 @@ public static class Dispatcher
                 "logs" => LogsCommand.Usage,
                 "explain" => ExplainCommand.Usage,
                 "node" => NodeCommand.Usage,
+                "ui" => UiCommand.Usage,
+                "report" => ReportCommand.Usage,
                 _ => Usage,
             });
             return 0;
@@ -57,6 +61,10 @@ public static class Dispatcher
                 return await LogsCommand.RunAsync(rest, @out, err, ct);
             case "explain":
                 return await ExplainCommand.RunAsync(rest, @out, err, ct);
+            case "ui":
+                return await UiCommand.RunAsync(rest, @out, err, ct);
+            case "report":
+                return await ReportCommand.RunAsync(rest, @out, err, ct);
             case "node":
                 return await NodeCommand.RunAsync(rest, @out, err, ct);
             default:

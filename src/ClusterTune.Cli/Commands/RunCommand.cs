@@ -107,6 +107,7 @@ public static class RunCommand
         await @out.WriteLineAsync($"ctune: local cluster in {workDir} (data and models from {cache})");
         await using var cluster = await LocalCluster.StartAsync(workDir, cache, loggers, cpus, deadline.Token);
         await @out.WriteLineAsync($"ctune: API server {cluster.Server.BaseAddress} (kubeconfig {cluster.KubeconfigPath}); OTLP and /metrics at {cluster.Operator.Address}");
+        await @out.WriteLineAsync($"ctune: sweep page {Operator.Web.SweepPage.UrlOf(cluster.Operator.Address!, job.Metadata.NamespaceProperty, job.Metadata.Name!)} (live while the sweep runs)");
         try
         {
             await cluster.Client.CreateAsync(job, deadline.Token);
@@ -140,7 +141,7 @@ public static class RunCommand
         if (final is not null) await PrintResultAsync(final, @out);
         if (keep)
         {
-            await @out.WriteLineAsync($"ctune: --keep: export KUBECONFIG={cluster.KubeconfigPath}; kubectl get finetunejobs,trials,pods. Ctrl-C to stop.");
+            await @out.WriteLineAsync($"ctune: --keep: export KUBECONFIG={cluster.KubeconfigPath}; kubectl get finetunejobs,trials,pods; the sweep page stays up. Ctrl-C to stop.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

@@ -54,6 +54,7 @@ public sealed class RunCommandTests
             var (code, output, error) = await RunAsync(["run", file, "--work-dir", Path.Combine(dir, "work"), "--cache-dir", Cache, "--timeout", "3m"]);
             Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
             Assert.Contains("sweep run-cmd: Succeeded", output);
+            Assert.Matches(@"ctune: sweep page http://127\.0\.0\.1:\d+/ui/\?sweep=default/run-cmd ", output);
             var line = output.Split('\n').Single(l => l.StartsWith("best checkpoint: ", StringComparison.Ordinal));
             var promoted = line["best checkpoint: ".Length..line.IndexOf(" (sha256", StringComparison.Ordinal)];
             using var provenance = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(promoted, "provenance.json")));

@@ -23,12 +23,6 @@ public sealed class PrometheusSweepFactAttribute : FactAttribute
     {
         if (PrometheusServer.BinaryPath is null)
             return "prometheus not found on PATH: install Debian's prometheus package (make deps does, via mk/telemetry.mk)";
-        if (!Directory.Exists(Path.Combine(CacheDirectory, "data")))
-            return $"no training data in {CacheDirectory}/data: run `make data` (or set CT_CACHE)";
-        if (!File.Exists(Path.Combine(CacheDirectory, "models", "clustertune-cnn-fashion", "base", "manifest.json")))
-            return $"no base model in {CacheDirectory}/models/clustertune-cnn-fashion/base: run `make pretrained` (or set CT_CACHE)";
-        if (!File.Exists(TrainerPath))
-            return $"the trainer ({LocalCluster.TrainerImage}) is not at {TrainerPath}: build tests/ClusterTune.Cli.Tests, whose build copies it there";
-        return null;
+        return LocalSweepPrerequisites.Missing();
     }
 }
