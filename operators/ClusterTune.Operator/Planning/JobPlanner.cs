@@ -38,6 +38,10 @@ public static class JobPlanner
         // Admission cannot know the operator's checkpoint root or its pod policy: a path outside the root, or a service
         // account or secret the policy refuses, fails here, with its field path.
         var errors = FineTuneJobValidator.Validate(job).Concat(CheckpointPaths.Check(spec, input.DefaultCheckpointRoot)).Concat(TrialPodPolicy.Check(job, input.Options)).ToList();
+        var constraints = errors.Count == 0 ? TrainableFractionConstraint.Census(spec) : null;
+        if (constraints is { Settings: > 0 } c && c.InfeasibleSettings == c.Settings)
+            errors.Add(new(TrainableFractionConstraint.FieldPath, c.Message!, "raise the fraction, allow a larger freezeDepth or a loraRank > 0"));
+        status.Constraints = constraints;
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));

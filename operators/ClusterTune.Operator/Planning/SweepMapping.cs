@@ -11,8 +11,9 @@ namespace ClusterTune.Operator.Planning;
 public static class SweepMapping
 {
     /// <summary>The search space of a defaulted spec (knobs first, then the other parameters by name).</summary>
+    /// <remarks>The space carries the pre-start constraints (<see cref="TrainableFractionConstraint"/>): samplers never propose a violating setting.</remarks>
     public static S.SearchSpace ToSearchSpace(FineTuneJobSpec spec) =>
-        S.SearchSpace.Create(spec.SearchSpace!.AllParameters().Select(p => ToSearch(p.Key, p.Value)));
+        S.SearchSpace.Create(spec.SearchSpace!.AllParameters().Select(p => ToSearch(p.Key, p.Value)), TrainableFractionConstraint.Predicate(spec));
 
     /// <summary>The sweep configuration of a defaulted spec; epochs are the unit of resource.</summary>
     public static S.SweepConfig ToSweepConfig(FineTuneJobSpec spec)

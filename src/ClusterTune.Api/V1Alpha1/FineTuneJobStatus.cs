@@ -37,6 +37,9 @@ public sealed class FineTuneJobStatus
     public DateTimeOffset? StartTime { get; set; }
     public DateTimeOffset? CompletionTime { get; set; }
 
+    [Description("The pre-start check of spec.searchSpace.constraints: how many settings are ruled out before they run.")]
+    public ConstraintStatus? Constraints { get; set; }
+
     [Description("Human-readable summary of the current state.")]
     public string? Message { get; set; }
 }

@@ -31,6 +31,13 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         var (model, baseLr) = BuildModel(data.Train.ClassCount, knobs);
         using var _ = model;
         var plan = FineTuneSetup.Apply(model);
+        // The last line of defence behind the operator's pre-start check (which only knows the architectures it can count).
+        if (options.MaxTrainableParamsFraction is { } limit && plan.TrainableFraction > limit)
+        {
+            throw new ConstraintViolatedException(string.Create(CultureInfo.InvariantCulture,
+                $"trainable fraction {plan.TrainableFraction:G4} ({plan.TrainableParameters}/{plan.TotalParameters}) is above maxTrainableParamsFraction {limit:G4} ({TrialEnv.MaxTrainableParamsFraction}); raise freezeDepth or use loraRank > 0"));
+        }
+
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train: freezeDepth={p.FreezeDepth} loraRank={p.LoraRank} lrFactor={p.LrFactor} headLrFactor={p.HeadLrFactor} base LR={baseLr}; trainable {plan.TrainableParameters}/{plan.TotalParameters} ({plan.TrainableFraction:P2})"));
         using var optimizer = new GroupedAdamW(

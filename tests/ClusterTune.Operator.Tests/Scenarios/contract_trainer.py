@@ -6,7 +6,8 @@ writes last/ (and best/) with a manifest.json of SHA-256 hashes, pauses at CT_ST
 (starting fresh when that checkpoint does not match its manifest), and stops on SIGTERM with status "stopped" and exit 143.
 A checkpoint write that fails (no space left) exits 74 with "checkpoint write failed: ... at <dir>". CT_FAKE_HANG_ATTEMPT=n
 makes attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom allocates 512 MiB (give the pod a smaller
-limits.memory), error|config exit like those failures.
+limits.memory), error|config exit like those failures. Its trainable fraction is 1.0 for loraRank 0 and 0.05 otherwise;
+above CT_MAX_TRAINABLE_PARAMS_FRACTION it refuses to train (exit 1, the message names maxTrainableParamsFraction).
 The per-trial token must be readable at CT_TOKEN_FILE (the operator's Secret volume), else it fails as a config error.
 """
 import errno, hashlib, json, math, os, signal, sys, time
@@ -27,6 +28,7 @@ def on_term(*_):
 
 
 signal.signal(signal.SIGTERM, on_term)
+trainable_fraction = 1.0 if int(params.get("loraRank", 0)) == 0 else 0.05
 objective = 1 - abs(math.log10(float(params.get("lrFactor", 0.1))) + 1) / 4 - int(params.get("freezeDepth", 0)) / 100
 
 
@@ -75,7 +77,7 @@ def write(d, epoch):
 def finish(status, epoch, code, message=None):
     result = {"status": status, "objective": objective if epoch > 0 else None, "metrics": {"accuracy": objective},
               "epoch": epoch, "step": epoch * 10, "bestCheckpoint": os.path.join(ckpt, "best"),
-              "lastCheckpoint": os.path.join(ckpt, "last"), "trainableParameters": 100, "trainableFraction": 0.25,
+              "lastCheckpoint": os.path.join(ckpt, "last"), "trainableParameters": int(trainable_fraction * 400), "trainableFraction": trainable_fraction,
               "message": message}
     with open(result_path, "w") as f:
         json.dump(result, f)
@@ -92,6 +94,10 @@ if token_file:
         finish("failed", 0, 2, f"CT_TOKEN_FILE: {e}")
     if not token:
         finish("failed", 0, 2, f"CT_TOKEN_FILE: {token_file} is empty")
+
+limit = os.environ.get("CT_MAX_TRAINABLE_PARAMS_FRACTION")
+if limit and trainable_fraction > float(limit):
+    finish("failed", 0, 1, f"trainable fraction {trainable_fraction} is above maxTrainableParamsFraction {limit}")
 
 fail = os.environ.get("CT_FAKE_FAIL")
 if fail == "config":
