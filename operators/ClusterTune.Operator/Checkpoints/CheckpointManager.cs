@@ -39,9 +39,11 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     public PromotionResult Promote(FineTuneJob job, FineTuneJobSpec spec, IReadOnlyList<Trial> trials)
     {
         var direction = spec.Objective!.Direction!.Value;
-        var ranked = BestTrialSelector.Rank(trials, direction);
-        if (ranked.Count == 0) return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
-        var best = ranked[0];
+        // The promoted trial is the one status.bestTrial names (under seedsPerConfig, not simply the top run); kept first.
+        var chosen = BestTrialSelector.Choose(trials, spec).Best;
+        if (chosen is null) return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
+        var ranked = BestTrialSelector.Rank(trials, direction).Where(t => t != chosen).Prepend(chosen).ToList();
+        var best = chosen;
         var uri = best.Status!.CheckpointUri;
         var source = uri is null ? null : CheckpointPaths.LocalPath(uri);
         string target, jobDir;

@@ -75,8 +75,10 @@ public static class JobPlanner
         status.GpuSecondsUsed = Math.Round(gpuSeconds, 3);
         status.GpuHoursRemaining = spec.Budget!.MaxGpuHours is { } maxGpuHours ? Math.Round(Math.Max(0, maxGpuHours - gpuSeconds / 3600), 6) : null;
 
-        var best = BestTrialSelector.Select(trials, direction);
+        var (best, seeds) = BestTrialSelector.Choose(trials, spec);
         status.BestTrial = BestOf(best, old.BestTrial);
+        if (seeds is not null && status.BestTrial is { } bt)
+            (bt.ObjectiveMean, bt.ObjectiveStdDev, bt.Seeds) = (seeds.Mean, seeds.StdDev, seeds.Seeds);
         if (best is not null && old.BestTrial?.Name != best.Metadata.Name)
             events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.BestTrialChanged,
                 $"best trial is now {best.Metadata.Name} ({spec.Objective.Metric} {Format(best.Status!.Objective!.Value)}, params {ParamsText(best.Spec.Params)})"));
@@ -274,6 +276,7 @@ public static class JobPlanner
                 Epochs = Math.Max(1, (int)Math.Ceiling(n.Budget - 1e-9)),
                 Rung = staged ? 0 : null,
                 Bracket = spec.EarlyStopping.Type == EarlyStoppingType.Hyperband ? n.Bracket : null,
+                Seed = n.Seed,
                 RetryPolicy = spec.RetryPolicy,
             },
         };

@@ -54,7 +54,7 @@ public static class SweepMapping
             MaxGpuHours = budget.MaxGpuHours,
         };
         var direction = spec.Objective.Direction == ObjectiveDirection.Minimize ? S.ObjectiveDirection.Minimize : S.ObjectiveDirection.Maximize;
-        return new S.SweepConfig(direction, algorithm, early, stop, MaxResource(spec));
+        return new S.SweepConfig(direction, algorithm, early, stop, MaxResource(spec)) { SeedsPerConfig = spec.Algorithm.SeedsPerConfig ?? 1 };
     }
 
     /// <summary>The full per-trial resource in epochs: earlyStopping.maxResource when set, else trainer.epochs.</summary>

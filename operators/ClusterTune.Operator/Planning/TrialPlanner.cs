@@ -259,6 +259,7 @@ public static class TrialPlanner
             x.Phase = TrialPhase.Pending;
             x.Attempts = next;
             x.PodName = pod;
+            x.Seed = trial.Spec.Seed;
             x.Reason = resuming ? TrialReasons.Promoted : TrialReasons.PodCreated;
             x.Message = $"pod {pod} created (attempt {next})";
         });

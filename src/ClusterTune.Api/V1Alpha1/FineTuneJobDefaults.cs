@@ -78,7 +78,7 @@ public static class FineTuneJobDefaults
 
         s.Budget ??= new BudgetSpec();
         s.Budget.MaxTrials ??= s.Algorithm.Name == AlgorithmName.Grid
-            ? (int)Math.Clamp(GridSize(s.SearchSpace) ?? MaxTrials, 1, MaxGridTrials)
+            ? (int)Math.Clamp((GridSize(s.SearchSpace) ?? MaxTrials) * (s.Algorithm.SeedsPerConfig ?? 1), 1, MaxGridTrials)
             : MaxTrials;
         s.Budget.Parallelism ??= Math.Max(1, Math.Min(Parallelism, s.Budget.MaxTrials.Value));
         s.Budget.MaxFailedTrials ??= MaxFailedTrials;

@@ -59,6 +59,10 @@ public sealed class TrialStatus
     public double? GpuSeconds { get; set; }
 
     [Minimum(0)]
+    [Description("The seed the current (or last) attempt was started with (CT_SEED).")]
+    public int? Seed { get; set; }
+
+    [Minimum(0)]
     public long? TrainableParameters { get; set; }
 
     [Minimum(0), Maximum(1)]

@@ -46,13 +46,17 @@ internal static class BestCommand
         var spec = Text.Defaulted(job.Spec);
         var promotion = Conditions.Find(job.Status?.Conditions, ConditionTypes.CheckpointPromoted);
         var promoted = best.PromotedUri ?? (promotion is null ? "not yet" : $"not yet ({promotion.Reason}: {promotion.Message})");
-        return string.Join('\n',
+        var seeds = best.Seeds is { } n
+            ? [$"over seeds:  {Text.Number(best.ObjectiveMean)} ± {Text.Number(best.ObjectiveStdDev)} (mean ± sd of {n} seed(s) of these params, algorithm.seedsPerConfig {spec.Algorithm?.SeedsPerConfig})"]
+            : Array.Empty<string>();
+        return string.Join('\n', [
             $"best trial:  {best.Name}{(best.Index is { } i ? $" (index {i})" : "")}",
             $"objective:   {spec.Objective?.Metric ?? FineTuneJobDefaults.ObjectiveMetric}={Text.Number(best.Objective)} ({spec.Objective?.Direction?.ToString().ToLowerInvariant() ?? "?"})",
+            .. seeds,
             $"params:      {Text.Params(best.Params)}",
             $"checkpoint:  {best.CheckpointUri ?? "-"}",
             $"promoted:    {promoted}",
-            $"sha256:      {best.Sha256 ?? "-"}");
+            $"sha256:      {best.Sha256 ?? "-"}"]);
     }
 
     /// <summary>Why a job has no best trial: its phase and trial counts, in words.</summary>

@@ -8,6 +8,7 @@ A checkpoint write that fails (no space left) exits 74 with "checkpoint write fa
 makes attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom allocates 512 MiB (give the pod a smaller
 limits.memory), error|config exit like those failures. Its trainable fraction is 1.0 for loraRank 0 and 0.05 otherwise;
 above CT_MAX_TRAINABLE_PARAMS_FRACTION it refuses to train (exit 1, the message names maxTrainableParamsFraction).
+CT_SEED is echoed as the metric "seed"; CT_FAKE_SEED_NOISE=a adds a * ((seed mod 1000) / 1000 - 0.5) to the objective.
 The per-trial token must be readable at CT_TOKEN_FILE (the operator's Secret volume), else it fails as a config error.
 """
 import errno, hashlib, json, math, os, signal, sys, time
@@ -30,6 +31,8 @@ def on_term(*_):
 signal.signal(signal.SIGTERM, on_term)
 trainable_fraction = 1.0 if int(params.get("loraRank", 0)) == 0 else 0.05
 objective = 1 - abs(math.log10(float(params.get("lrFactor", 0.1))) + 1) / 4 - int(params.get("freezeDepth", 0)) / 100
+seed = int(os.environ.get("CT_SEED") or 0)
+objective += float(os.environ.get("CT_FAKE_SEED_NOISE", "0")) * ((seed % 1000) / 1000 - 0.5)
 
 
 def sha256(path):
@@ -75,7 +78,7 @@ def write(d, epoch):
 
 
 def finish(status, epoch, code, message=None):
-    result = {"status": status, "objective": objective if epoch > 0 else None, "metrics": {"accuracy": objective},
+    result = {"status": status, "objective": objective if epoch > 0 else None, "metrics": {"accuracy": objective, "seed": seed},
               "epoch": epoch, "step": epoch * 10, "bestCheckpoint": os.path.join(ckpt, "best"),
               "lastCheckpoint": os.path.join(ckpt, "last"), "trainableParameters": int(trainable_fraction * 400), "trainableFraction": trainable_fraction,
               "message": message}
