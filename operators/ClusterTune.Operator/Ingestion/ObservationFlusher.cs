@@ -50,7 +50,17 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         var trial = reread
             ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
             : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
-        if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
+        if (trial is null) return;
+        if (trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        {
+            // Points flushed after the result was read still complete the curve (they used to be dropped: a gap).
+            if (CurveGaps.AfterLatePoints(trial.Status, snapshot.ToObservations()) is not { } late) return;
+            var ended = ApiCopy.Clone(trial);
+            ended.Status = late;
+            await api.PatchAsync(trial, ended, status: true, ct);
+            return;
+        }
+
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
         var after = ApiCopy.Clone(trial);

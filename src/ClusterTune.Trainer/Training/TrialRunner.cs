@@ -53,6 +53,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         double? bestObjective = null;
         var bestEpoch = 0;
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        var curve = new List<Api.V1Alpha1.Observation>();
         // A corrupt or unreadable resume checkpoint (hash mismatch, truncated file, missing manifest) is checked before
         // anything is loaded, so starting fresh from epoch 0 is safe; the result message says it happened.
         string? notice = null;
@@ -96,6 +97,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
                 lastMetrics = metrics;
                 reporter.Evaluation(at.Step, at.Epoch, metrics);
                 var objective = metrics[options.Objective];
+                curve.Add(new Api.V1Alpha1.Observation { Epoch = at.Epoch, Step = at.Step, Value = objective });
                 var improved = bestObjective is not { } best || (options.Maximize ? objective > best : objective < best);
                 if (improved)
                 {
@@ -119,13 +121,16 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
             Save(lastDir, TrialCheckpoint.LastName, end, lastMetrics);
             var why = stop.StopRequested ? "stop requested (SIGTERM)" : $"step cap {options.MaxSteps} reached";
             log.WriteLine($"train: {why}; checkpoint saved at step {end.Step} to {lastDir}");
-            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, $"{why}; resume from {lastDir}"));
+            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, $"{why}; resume from {lastDir}")) with { Observations = Curve(curve) };
         }
 
         reporter.Flush();
         var paused = end.Epoch < options.Epochs ? $"paused after {end.Epoch} of {options.Epochs} epochs ({TrialEnv.StopAtEpoch}); resume from {lastDir}" : null;
-        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused));
+        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused)) with { Observations = Curve(curve) };
     }
+
+    private static List<Api.V1Alpha1.Observation>? Curve(List<Api.V1Alpha1.Observation> curve) =>
+        curve.Count == 0 ? null : curve.Skip(Math.Max(0, curve.Count - TrialResult.MaxObservations)).ToList();
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 

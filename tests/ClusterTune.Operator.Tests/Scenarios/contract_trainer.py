@@ -8,7 +8,8 @@ A checkpoint write that fails (no space left) exits 74 with "checkpoint write fa
 makes attempt n sleep until killed (a pod a user deletes); CT_FAKE_FAIL=oom allocates 512 MiB (give the pod a smaller
 limits.memory), error|config exit like those failures. Its trainable fraction is 1.0 for loraRank 0 and 0.05 otherwise;
 above CT_MAX_TRAINABLE_PARAMS_FRACTION it refuses to train (exit 1, the message names maxTrainableParamsFraction).
-CT_SEED is echoed as the metric "seed"; CT_FAKE_SEED_NOISE=a adds a * ((seed mod 1000) / 1000 - 0.5) to the objective.
+CT_FAKE_PEAK_EPOCH=k makes epoch e score objective - 0.01 * |e - k| (best/ then holds epoch k, with that epoch's
+metrics in its manifest); the result carries every epoch's value as "observations". CT_SEED is echoed as the metric "seed"; CT_FAKE_SEED_NOISE=a adds a * ((seed mod 1000) / 1000 - 0.5) to the objective.
 The per-trial token must be readable at CT_TOKEN_FILE (the operator's Secret volume), else it fails as a config error.
 """
 import errno, hashlib, json, math, os, signal, sys, time
@@ -50,6 +51,13 @@ def verified(d):
         return False
 
 
+peak = os.environ.get("CT_FAKE_PEAK_EPOCH")
+
+
+def value_at(epoch):
+    return objective - (0.01 * abs(epoch - int(peak)) if peak else 0)
+
+
 def save(kind, epoch):
     d = os.path.join(ckpt, kind)
     try:
@@ -68,7 +76,8 @@ def write(d, epoch):
     with open(model, "w") as f:
         json.dump({"params": params, "epoch": epoch}, f, sort_keys=True)
     with open(os.path.join(tmp, "manifest.json"), "w") as f:
-        json.dump({"epoch": epoch, "step": epoch * 10, "files": {"model.safetensors": sha256(model)}}, f)
+        json.dump({"epoch": epoch, "step": epoch * 10, "metrics": {"accuracy": value_at(epoch)} if epoch > 0 else {},
+                   "files": {"model.safetensors": sha256(model)}}, f)
     if os.path.isdir(d):
         os.rename(d, d + ".old")
     os.rename(tmp, d)
@@ -77,8 +86,13 @@ def write(d, epoch):
         shutil.rmtree(d + ".old")
 
 
+curve = []
+best_value = None
+
+
 def finish(status, epoch, code, message=None):
-    result = {"status": status, "objective": objective if epoch > 0 else None, "metrics": {"accuracy": objective, "seed": seed},
+    result = {"status": status, "objective": best_value if epoch > 0 and best_value is not None else (objective if epoch > 0 else None),
+              "metrics": {"accuracy": value_at(epoch) if epoch > 0 else objective, "seed": seed}, "observations": curve or None,
               "epoch": epoch, "step": epoch * 10, "bestCheckpoint": os.path.join(ckpt, "best"),
               "lastCheckpoint": os.path.join(ckpt, "last"), "trainableParameters": int(trainable_fraction * 400), "trainableFraction": trainable_fraction,
               "message": message}
@@ -126,6 +140,9 @@ if resume and verified(resume):
         start = json.load(f)["epoch"]
 elif resume:
     print(f"warning: resume checkpoint {resume} does not match its manifest; starting fresh from epoch 0", flush=True)
+if start > 0 and verified(os.path.join(ckpt, "best")):
+    with open(os.path.join(ckpt, "best", "manifest.json")) as f:
+        best_value = json.load(f).get("metrics", {}).get("accuracy", best_value)
 print(f"attempt {attempt} starts after epoch {start}", flush=True)
 for epoch in range(start + 1, stop_at + 1):
     deadline = time.time() + per_epoch
@@ -135,5 +152,8 @@ for epoch in range(start + 1, stop_at + 1):
         save("last", epoch - 1)
         finish("stopped", epoch - 1, 143, "stop requested (SIGTERM)")
     save("last", epoch)
-    save("best", epoch)
+    curve.append({"epoch": epoch, "step": epoch * 10, "value": value_at(epoch)})
+    if best_value is None or value_at(epoch) >= best_value:
+        best_value = value_at(epoch)
+        save("best", epoch)
 finish("succeeded", stop_at, 0, None if stop_at == epochs else f"paused after {stop_at} epochs")
