@@ -77,6 +77,9 @@ public static class JobPlanner
 
         var (best, seeds) = BestTrialSelector.Choose(trials, spec);
         status.BestTrial = BestOf(best, old.BestTrial);
+        var front = ParetoSelector.Front(trials, spec);
+        status.ParetoFront = front?.Take(FieldLimits.MaxParetoMembers).ToList();
+        status.ParetoFrontSize = front?.Count;
         if (seeds is not null && status.BestTrial is { } bt)
             (bt.ObjectiveMean, bt.ObjectiveStdDev, bt.Seeds) = (seeds.Mean, seeds.StdDev, seeds.Seeds);
         if (best is not null && old.BestTrial?.Name != best.Metadata.Name)

@@ -69,7 +69,21 @@ public static class FineTuneJobDefaults
         foreach (var (_, p) in s.SearchSpace.AllParameters())
             ApplyParameter(p);
 
+        foreach (var o in s.Objectives ?? [])
+        {
+            if (o is null) continue;
+            o.Metric ??= ObjectiveMetric;
+            o.Direction ??= DirectionFor(o.Metric);
+        }
+
+        // The primary objective is objectives[0]; spec.objective may still carry the target.
         s.Objective ??= new ObjectiveSpec();
+        if (s.Objectives is [{ } primary, ..])
+        {
+            s.Objective.Metric ??= primary.Metric;
+            s.Objective.Direction ??= primary.Direction;
+        }
+
         s.Objective.Metric ??= ObjectiveMetric;
         s.Objective.Direction ??= DirectionFor(s.Objective.Metric);
 

@@ -11,7 +11,8 @@ internal static class BestCommand
 {
     public const string Usage = """
         usage: ctune best JOB [-o text|json] [--kubeconfig PATH] [--context NAME] [-n NAMESPACE]
-          the best trial: name, params, objective, checkpoint URI, promoted URI, sha256
+          the best trial: name, params, objective, checkpoint URI, promoted URI, sha256;
+          with spec.objectives also the Pareto front
           -o json   status.bestTrial as JSON (the API's field names)
         exit: 0 ok, 1 JOB not found or no best trial yet, 2 bad usage
         """;
@@ -56,7 +57,18 @@ internal static class BestCommand
             $"params:      {Text.Params(best.Params)}",
             $"checkpoint:  {best.CheckpointUri ?? "-"}",
             $"promoted:    {promoted}",
-            $"sha256:      {best.Sha256 ?? "-"}"]);
+            $"sha256:      {best.Sha256 ?? "-"}",
+            .. ParetoLines(job, spec)]);
+    }
+
+    /// <summary>With spec.objectives: the Pareto front, one trial per line (the primary objective ranks them).</summary>
+    private static IEnumerable<string> ParetoLines(FineTuneJob job, FineTuneJobSpec spec)
+    {
+        if (job.Status?.ParetoFront is not { Count: > 0 } front || spec.Objectives is not { } objectives) yield break;
+        var names = string.Join(", ", objectives.Select(o => $"{o.Metric} ({o.Direction?.ToString().ToLowerInvariant()})"));
+        yield return $"pareto front: {job.Status.ParetoFrontSize ?? front.Count} trial(s) over {names}";
+        foreach (var m in front)
+            yield return $"  {m.Name}{(m.Index is { } i ? $" (index {i})" : "")}: {string.Join(", ", objectives.Select(o => $"{o.Metric}={Text.Number(m.Values?.GetValueOrDefault(o.Metric!))}"))}";
     }
 
     /// <summary>Why a job has no best trial: its phase and trial counts, in words.</summary>

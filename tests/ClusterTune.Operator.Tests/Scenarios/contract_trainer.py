@@ -1,7 +1,7 @@
 """A minimal trainer that honours ClusterTune's trial contract (docs/trial-contract.md) without training anything.
 
 The objective is a known function of the parameters, so tests can compute the sweep's true best (the oracle):
-accuracy = 1 - |log10(lrFactor) + 1| / 4 - freezeDepth / 100. Per epoch it sleeps CT_FAKE_EPOCH_SECONDS (default 0),
+accuracy = 1 - |log10(lrFactor) + 1| / 4 - freezeDepth / 100 (- 0.02 with loraRank > 0: adapters cost a little accuracy). Per epoch it sleeps CT_FAKE_EPOCH_SECONDS (default 0),
 writes last/ (and best/) with a manifest.json of SHA-256 hashes, pauses at CT_STOP_AT_EPOCH, resumes from CT_RESUME_FROM
 (starting fresh when that checkpoint does not match its manifest), and stops on SIGTERM with status "stopped" and exit 143.
 A checkpoint write that fails (no space left) exits 74 with "checkpoint write failed: ... at <dir>". CT_FAKE_HANG_ATTEMPT=n
@@ -32,6 +32,7 @@ def on_term(*_):
 signal.signal(signal.SIGTERM, on_term)
 trainable_fraction = 1.0 if int(params.get("loraRank", 0)) == 0 else 0.05
 objective = 1 - abs(math.log10(float(params.get("lrFactor", 0.1))) + 1) / 4 - int(params.get("freezeDepth", 0)) / 100
+objective -= 0.02 if int(params.get("loraRank", 0)) > 0 else 0
 seed = int(os.environ.get("CT_SEED") or 0)
 objective += float(os.environ.get("CT_FAKE_SEED_NOISE", "0")) * ((seed % 1000) / 1000 - 0.5)
 
