@@ -9,4 +9,11 @@ public sealed record SweepConfig(
     AlgorithmConfig Algorithm,
     EarlyStoppingConfig EarlyStopping,
     SweepStopConfig Stop,
-    double MaxResource);
+    double MaxResource)
+{
+    /// <summary>
+    /// Trials per setting, each with its own seed (1 = every trial a new setting). Trial i repeats the setting of
+    /// trial i − (i mod SeedsPerConfig), so the groups are fixed by index alone.
+    /// </summary>
+    public int SeedsPerConfig { get; init; } = 1;
+}

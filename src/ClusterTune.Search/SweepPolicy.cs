@@ -1,4 +1,5 @@
 using ClusterTune.Search.Internal;
+using ClusterTune.Search.Repeats;
 using ClusterTune.Search.Sampling;
 using ClusterTune.Search.Scheduling;
 
@@ -16,6 +17,7 @@ public sealed class SweepPolicy
     private readonly SweepConfig config;
     private readonly ISampler sampler;
     private readonly AshaScheduler? asha;
+    private readonly UntriedSettings untried;
 
     /// <summary>Validates the configuration (ArgumentException naming the field) and builds the sampler.</summary>
     public SweepPolicy(SearchSpace space, SweepConfig config)
@@ -38,7 +40,12 @@ public sealed class SweepPolicy
         {
             asha = new AshaScheduler(config.EarlyStopping, config.MaxResource);
         }
+
+        untried = new UntriedSettings(space, alg.Seed);
     }
+
+    /// <summary>How many feasible settings a finite space has (null when a parameter is continuous or there are too many to list).</summary>
+    public int? FeasibleSettings => untried.Finite?.Count;
 
     /// <summary>The space this policy samples from.</summary>
     public SearchSpace Space => space;
@@ -102,19 +109,27 @@ public sealed class SweepPolicy
         var next = trials.Count == 0 ? 0 : trials.Max(t => t.Index) + 1;
         var exhausted = false;
         var batch = new List<IReadOnlyDictionary<string, object>>();
+        var tried = new HashSet<string>(trials.Select(t => SearchSpace.Key(t.Record.Params)), StringComparer.Ordinal);
         while (created.Count < Math.Min(free, allowed))
         {
             var index = next + created.Count;
-            var p = sampler.Suggest(index, trials, batch);
+            var replica = ReplicaOf(index, trials, created);
+            // A sampler's null is its own exhaustion (the grid's points); a repeated suggestion is replaced by an untried setting.
+            var p = replica ?? (sampler.Suggest(index, trials, batch) is { } s ? untried.Resolve(index, s, tried) : null);
             if (p is null)
             {
                 exhausted = true;
                 break;
             }
 
+            tried.Add(SearchSpace.Key(p));
             batch.Add(p);
             var bracket = asha?.BracketOf(index) ?? 0;
-            created.Add(new NewTrial(index, p, asha?.FirstBudget(bracket, trusted) ?? config.MaxResource, bracket));
+            created.Add(new NewTrial(index, p, asha?.FirstBudget(bracket, trusted) ?? config.MaxResource, bracket)
+            {
+                Seed = TrialSeeds.Of(config.Algorithm.Seed, index),
+                Replica = replica is not null,
+            });
         }
 
         SweepStop? done = null;
@@ -124,7 +139,9 @@ public sealed class SweepPolicy
         {
             if (exhausted)
             {
-                done = new SweepStop(SweepStopReason.SearchSpaceExhausted, "every point of the search space that satisfies the constraint was tried");
+                done = new SweepStop(SweepStopReason.SearchSpaceExhausted, FeasibleSettings is { } n
+                    ? $"all {n} settings of the search space that satisfy its constraints were tried; a sampler never repeats one (use algorithm.seedsPerConfig for repeats)"
+                    : "every point of the search space that satisfies its constraints was tried");
             }
             else if (allowed == 0)
             {
@@ -157,6 +174,19 @@ public sealed class SweepPolicy
 
         var loss = new TrialView(best, config.Direction, config.MaxResource).FullLoss(config.MaxResource)!.Value;
         return config.Direction == ObjectiveDirection.Minimize ? loss : -loss;
+    }
+
+    /// <summary>The setting trial <paramref name="index"/> repeats under seedsPerConfig (its group's first trial), or null.</summary>
+    private IReadOnlyDictionary<string, object>? ReplicaOf(int index, List<TrialView> trials, List<NewTrial> created)
+    {
+        var k = config.SeedsPerConfig;
+        if (k <= 1 || index % k == 0)
+        {
+            return null;
+        }
+
+        var first = index - (index % k);
+        return created.FirstOrDefault(c => c.Index == first)?.Params ?? trials.FirstOrDefault(t => t.Index == first)?.Record.Params;
     }
 
     private List<TrialView> Views(IReadOnlyList<TrialRecord> history)
@@ -229,6 +259,7 @@ public sealed class SweepPolicy
         }
 
         Check(double.IsFinite(c.MaxResource) && c.MaxResource > 0, "maxResource", "the per-trial resource (epochs) must be a finite number > 0");
+        Check(c.SeedsPerConfig >= 1, "algorithm.seedsPerConfig", "use at least 1 trial per setting");
         var a = c.Algorithm;
         Check(a.GridPoints >= 2, "algorithm.gridPoints", "use at least 2 grid points per range");
         Check(a.StartupTrials >= 1, "algorithm.startupTrials", "use at least 1 random startup trial");

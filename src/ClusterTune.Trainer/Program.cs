@@ -75,6 +75,12 @@ public static class Program
             result = Failed(e.Message);
             exitCode = ExitCodes.Usage;
         }
+        catch (ConstraintViolatedException e)
+        {
+            log.WriteLine($"error: {e.Message}");
+            result = Failed(e.Message);
+            exitCode = ExitCodes.Failed;
+        }
         catch (Checkpointing.CheckpointWriteException e)
         {
             log.WriteLine($"error: {e.Message} ({e.InnerException?.Message})");

@@ -39,9 +39,11 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     public PromotionResult Promote(FineTuneJob job, FineTuneJobSpec spec, IReadOnlyList<Trial> trials)
     {
         var direction = spec.Objective!.Direction!.Value;
-        var ranked = BestTrialSelector.Rank(trials, direction);
-        if (ranked.Count == 0) return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
-        var best = ranked[0];
+        // The promoted trial is the one status.bestTrial names (under seedsPerConfig, not simply the top run); kept first.
+        var chosen = BestTrialSelector.Choose(trials, spec).Best;
+        if (chosen is null) return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
+        var ranked = BestTrialSelector.Rank(trials, direction).Where(t => t != chosen).Prepend(chosen).ToList();
+        var best = chosen;
         var uri = best.Status!.CheckpointUri;
         var source = uri is null ? null : CheckpointPaths.LocalPath(uri);
         string target, jobDir;
@@ -73,9 +75,12 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                 var temp = $"{target}.tmp-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
                 CopyDirectory(source, temp);
                 CheckpointOwnership.Mark(temp, job);
+                // The metrics of the epoch the checkpoint holds, not the trial's last epoch (which may be worse).
+                var (epoch, metrics) = ManifestMetrics(source);
+                var promoted = PromotedMetrics.Of(epoch, metrics, best.Status, spec.Objective.Metric!);
                 var provenance = new Provenance(job.Metadata.NamespaceProperty ?? "default", job.Metadata.Name!, best.Metadata.Name!, best.Spec.Index,
                     best.Spec.Params.ToDictionary(p => p.Key, p => p.Value.ToObject()), spec.Objective.Metric!, best.Status.Objective!.Value,
-                    best.Status.Metrics ?? [], uri ?? source, sha, time.GetUtcNow());
+                    promoted.Metrics, promoted.Epoch, promoted.Source, uri ?? source, sha, time.GetUtcNow());
                 File.WriteAllText(Path.Combine(temp, ProvenanceFile), JsonSerializer.Serialize(provenance, ProvenanceJson));
                 var old = $"{target}.old-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
                 if (Directory.Exists(target)) Directory.Move(target, old);
@@ -158,6 +163,25 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         }
     }
 
+    /// <summary>The epoch and metrics a checkpoint's manifest.json records (trial contract §3), each null when absent or unreadable.</summary>
+    private static (int? Epoch, Dictionary<string, double>? Metrics) ManifestMetrics(string directory)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory, CheckpointVerifier.ManifestFile)));
+            var root = doc.RootElement;
+            int? epoch = root.TryGetProperty("epoch", out var e) && e.TryGetInt32(out var n) ? n : null;
+            var metrics = root.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Object
+                ? m.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Name, p => p.Value.GetDouble())
+                : null;
+            return (epoch, metrics);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return (null, null);
+        }
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
@@ -175,6 +199,7 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     private static readonly JsonSerializerOptions ProvenanceJson = new(ApiJson.Options) { WriteIndented = true };
 
     /// <summary>What the provenance file records of a promoted checkpoint.</summary>
+    /// <remarks><see cref="Metrics"/> are those of the promoted <see cref="Epoch"/>; <see cref="MetricsSource"/> says whether they came from the checkpoint's manifest.</remarks>
     internal sealed record Provenance(string Namespace, string Job, string Trial, int Index, Dictionary<string, object> Params, string Metric,
-        double Objective, Dictionary<string, double> Metrics, string Source, string Sha256, DateTimeOffset PromotedAt);
+        double Objective, Dictionary<string, double> Metrics, int? Epoch, string MetricsSource, string Source, string Sha256, DateTimeOffset PromotedAt);
 }

@@ -51,7 +51,16 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         var trial = reread
             ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
             : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
-        if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
+        if (trial is null) return;
+        if (trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        {
+            // Points flushed after the result was read still complete the curve (they used to be dropped: a gap).
+            if (CurveGaps.AfterLatePoints(trial.Status, snapshot.ToObservations()) is not { } late) return;
+            var ended = ApiCopy.Clone(trial);
+            ended.Status = late;
+            await api.PatchAsync(trial, ended, status: true, ct);
+            return;
+        }
         // Nothing to write when the trial's own reconcile already carried these observations (PatchAsync skips empty diffs).
         await api.PatchAsync(trial, With(trial, snapshot), status: true, ct);
         enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
@@ -62,8 +71,10 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     /// Decisions read trials through this, so they act on a point as soon as it arrives while the status write waits
     /// for the flush (or rides along with the trial's next status write).
     /// </summary>
+    /// <remarks>An ended trial is left as it is: its objective is its result's, and late points are the flush's (<see cref="CurveGaps"/>).</remarks>
     public Trial Observed(Trial trial) =>
-        accumulator.GetChangedSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
+        trial.Status?.Phase is not (TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        && accumulator.GetChangedSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
             ? With(trial, snapshot)
             : trial;
 

@@ -15,4 +15,15 @@ public static class BestTrialSelector
 
     /// <summary>The best trial, or null when none succeeded with a finite objective.</summary>
     public static Trial? Select(IEnumerable<Trial> trials, ObjectiveDirection direction) => Rank(trials, direction).FirstOrDefault();
+
+    /// <summary>
+    /// The trial a defaulted spec reports and promotes: <see cref="Select"/>, or with algorithm.seedsPerConfig &gt; 1 the
+    /// best seed of the setting with the best mean (<see cref="SeedGroups"/>); the summary is null without seeds.
+    /// </summary>
+    public static (Trial? Best, SeedGroups.Summary? Seeds) Choose(IReadOnlyList<Trial> trials, FineTuneJobSpec spec)
+    {
+        var direction = spec.Objective!.Direction!.Value;
+        var seeds = spec.Algorithm?.SeedsPerConfig is > 1 ? SeedGroups.Best(trials, direction) : null;
+        return (seeds?.Best ?? Select(trials, direction), seeds);
+    }
 }

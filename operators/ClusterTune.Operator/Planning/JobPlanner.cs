@@ -38,6 +38,10 @@ public static class JobPlanner
         // Admission cannot know the operator's checkpoint root or its pod policy: a path outside the root, or a service
         // account or secret the policy refuses, fails here, with its field path.
         var errors = FineTuneJobValidator.Validate(job).Concat(CheckpointPaths.Check(spec, input.DefaultCheckpointRoot)).Concat(TrialPodPolicy.Check(job, input.Options)).ToList();
+        var constraints = errors.Count == 0 ? TrainableFractionConstraint.Census(spec) : null;
+        if (constraints is { Settings: > 0 } c && c.InfeasibleSettings == c.Settings)
+            errors.Add(new(TrainableFractionConstraint.FieldPath, c.Message!, "raise the fraction, allow a larger freezeDepth or a loraRank > 0"));
+        status.Constraints = constraints;
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));
@@ -71,8 +75,13 @@ public static class JobPlanner
         status.GpuSecondsUsed = Math.Round(gpuSeconds, 3);
         status.GpuHoursRemaining = spec.Budget!.MaxGpuHours is { } maxGpuHours ? Math.Round(Math.Max(0, maxGpuHours - gpuSeconds / 3600), 6) : null;
 
-        var best = BestTrialSelector.Select(trials, direction);
+        var (best, seeds) = BestTrialSelector.Choose(trials, spec);
         status.BestTrial = BestOf(best, old.BestTrial);
+        var front = ParetoSelector.Front(trials, spec);
+        status.ParetoFront = front?.Take(FieldLimits.MaxParetoMembers).ToList();
+        status.ParetoFrontSize = front?.Count;
+        if (seeds is not null && status.BestTrial is { } bt)
+            (bt.ObjectiveMean, bt.ObjectiveStdDev, bt.Seeds) = (seeds.Mean, seeds.StdDev, seeds.Seeds);
         if (best is not null && old.BestTrial?.Name != best.Metadata.Name)
             events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.BestTrialChanged,
                 $"best trial is now {best.Metadata.Name} ({spec.Objective.Metric} {Format(best.Status!.Objective!.Value)}, params {ParamsText(best.Spec.Params)})"));
@@ -270,6 +279,7 @@ public static class JobPlanner
                 Epochs = Math.Max(1, (int)Math.Ceiling(n.Budget - 1e-9)),
                 Rung = staged ? 0 : null,
                 Bracket = spec.EarlyStopping.Type == EarlyStoppingType.Hyperband ? n.Bracket : null,
+                Seed = n.Seed,
                 RetryPolicy = spec.RetryPolicy,
             },
         };

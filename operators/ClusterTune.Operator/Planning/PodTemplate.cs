@@ -78,6 +78,8 @@ public static class PodTemplate
         // which a defaulted 0.001 would silently override.
         Add(TrialEnv.PretrainingLearningRate, job.Spec.Trainer?.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "");
         Add(TrialEnv.Objective, spec.Objective?.Metric);
+        Add(TrialEnv.Seed, trial.Spec.Seed?.ToString(CultureInfo.InvariantCulture) ?? "");
+        Add(TrialEnv.MaxTrainableParamsFraction, spec.SearchSpace?.Constraints?.MaxTrainableParamsFraction?.ToString("R", CultureInfo.InvariantCulture) ?? "");
         // The token itself never goes into the pod spec (anyone who can read pods could forge metrics with it).
         Add(TrialEnv.TokenFile, $"{TrialEnv.DefaultTokenDirectory}/{TrialEnv.TokenSecretKey}");
         Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);

@@ -11,8 +11,9 @@ namespace ClusterTune.Operator.Planning;
 public static class SweepMapping
 {
     /// <summary>The search space of a defaulted spec (knobs first, then the other parameters by name).</summary>
+    /// <remarks>The space carries the pre-start constraints (<see cref="TrainableFractionConstraint"/>): samplers never propose a violating setting.</remarks>
     public static S.SearchSpace ToSearchSpace(FineTuneJobSpec spec) =>
-        S.SearchSpace.Create(spec.SearchSpace!.AllParameters().Select(p => ToSearch(p.Key, p.Value)));
+        S.SearchSpace.Create(spec.SearchSpace!.AllParameters().Select(p => ToSearch(p.Key, p.Value)), TrainableFractionConstraint.Predicate(spec));
 
     /// <summary>The sweep configuration of a defaulted spec; epochs are the unit of resource.</summary>
     public static S.SweepConfig ToSweepConfig(FineTuneJobSpec spec)
@@ -53,7 +54,7 @@ public static class SweepMapping
             MaxGpuHours = budget.MaxGpuHours,
         };
         var direction = spec.Objective.Direction == ObjectiveDirection.Minimize ? S.ObjectiveDirection.Minimize : S.ObjectiveDirection.Maximize;
-        return new S.SweepConfig(direction, algorithm, early, stop, MaxResource(spec));
+        return new S.SweepConfig(direction, algorithm, early, stop, MaxResource(spec)) { SeedsPerConfig = spec.Algorithm.SeedsPerConfig ?? 1 };
     }
 
     /// <summary>The full per-trial resource in epochs: earlyStopping.maxResource when set, else trainer.epochs.</summary>

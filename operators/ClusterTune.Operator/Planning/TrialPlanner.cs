@@ -171,6 +171,10 @@ public static class TrialPlanner
             // points were lost (or that send none).
             if (input.Spec.Objective?.Metric is { } metric && result.Metrics.TryGetValue(metric, out var last) && double.IsFinite(last) && result.Epoch > 0)
                 x.Observations = TrialObservations.Merge(x.Observations, [new Observation { Epoch = result.Epoch, Step = result.Step, Value = last }]);
+            // The result's own curve fills epochs whose OTLP points were lost; what is still missing is said in status.
+            if (result.Observations is { Count: > 0 } curve)
+                x.Observations = TrialObservations.Merge(x.Observations, curve.Where(o => o.Epoch <= result.Epoch));
+            x.CurveGaps = CurveGaps.Describe(x.Observations, x.Epoch ?? 0);
         });
         if (result is not null && old.Phase == TrialPhase.Running && (old.Objective != s.Objective || old.Epoch != s.Epoch))
             events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered, $"result read from the termination message of pod {pod.Metadata.Name}", trial.Metadata.Name));
@@ -264,6 +268,7 @@ public static class TrialPlanner
             x.Phase = TrialPhase.Pending;
             x.Attempts = next;
             x.PodName = pod;
+            x.Seed = trial.Spec.Seed;
             x.Reason = resuming ? TrialReasons.Promoted : TrialReasons.PodCreated;
             x.Message = $"pod {pod} created (attempt {next})";
         });

@@ -54,6 +54,13 @@ public static class TrialEnv
     /// for pods that request nvidia.com/gpu; unset means auto.
     /// </summary>
     public const string Device = "CT_DEVICE";
+    /// <summary>
+    /// spec.searchSpace.constraints.maxTrainableParamsFraction (e.g. 0.1); empty when unset. The operator skips settings
+    /// it can count as violating; a trainer still refuses to train above it (exit 1, the message names the constraint).
+    /// </summary>
+    public const string MaxTrainableParamsFraction = "CT_MAX_TRAINABLE_PARAMS_FRACTION";
+    /// <summary>The trial's own seed (init, sampling, data order), derived from spec.algorithm.seed and the trial index.</summary>
+    public const string Seed = "CT_SEED";
     /// <summary>The value of <see cref="Device"/> for pods that request nvidia.com/gpu.</summary>
     public const string DeviceCuda = "cuda";
 }

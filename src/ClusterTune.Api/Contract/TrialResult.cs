@@ -14,6 +14,10 @@ namespace ClusterTune.Api.Contract;
 /// <param name="TrainableParameters">Trainable parameter count.</param>
 /// <param name="TrainableFraction">Trainable parameters / all parameters.</param>
 /// <param name="Message">Human-readable reason when not succeeded.</param>
+/// <param name="Observations">
+/// The objective of every epoch this run trained ({epoch, step, value}, oldest first, at most the last
+/// <see cref="MaxObservations"/>), so the stored curve is complete even when OTLP points were lost.
+/// </param>
 public sealed record TrialResult(
     string Status,
     double? Objective,
@@ -24,8 +28,12 @@ public sealed record TrialResult(
     string? LastCheckpoint,
     long TrainableParameters,
     double TrainableFraction,
-    string? Message = null)
+    string? Message = null,
+    IReadOnlyList<V1Alpha1.Observation>? Observations = null)
 {
+    /// <summary>Most epochs a result carries (the termination message is capped at 4 KiB).</summary>
+    public const int MaxObservations = 32;
+
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Stopped = "stopped";

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ClusterTune.Api.Schema;
 
 namespace ClusterTune.Api.V1Alpha1;
 
@@ -8,6 +9,10 @@ public sealed class AlgorithmSpec
     [Description("grid, random, sobol or tpe (default random).")]
     public AlgorithmName? Name { get; set; }
 
-    [Description("Seed of the algorithm's random generator (default 0).")]
+    [Description("Seed of the algorithm's random generator (default 0). Each trial's training seed is derived from it and the trial index.")]
     public long? Seed { get; set; }
+
+    [Minimum(1), Maximum(FieldLimits.MaxSeedsPerConfig)]
+    [Description("Trials per setting, each with its own seed (default 1: a sampler never repeats a setting). With n > 1 every setting runs n times and bestTrial reports the mean ± sd over its seeds.")]
+    public int? SeedsPerConfig { get; set; }
 }

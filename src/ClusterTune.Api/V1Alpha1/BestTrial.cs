@@ -17,4 +17,10 @@ public sealed class BestTrial
     public string? PromotedUri { get; set; }
     [Description("SHA-256 of the promoted checkpoint, as written in its provenance file.")]
     public string? Sha256 { get; set; }
+    [Description("With algorithm.seedsPerConfig > 1: the mean objective over the finished seeds of this setting (the setting is chosen by it).")]
+    public double? ObjectiveMean { get; set; }
+    [Description("With algorithm.seedsPerConfig > 1: the sample standard deviation over those seeds (0 for one seed).")]
+    public double? ObjectiveStdDev { get; set; }
+    [Description("With algorithm.seedsPerConfig > 1: how many seeds of this setting finished.")]
+    public int? Seeds { get; set; }
 }

@@ -28,6 +28,15 @@ public static class FieldLimits
     /// <summary>Most points a grid search may have (the grid is enumerated in memory on every reconcile).</summary>
     public const long MaxGridPoints = 100_000;
 
+    /// <summary>Most trials per setting under algorithm.seedsPerConfig (repeats are for a noise estimate, not a search).</summary>
+    public const int MaxSeedsPerConfig = 10;
+
+    /// <summary>Most objectives in spec.objectives (a Pareto front over more is rarely readable).</summary>
+    public const int MaxObjectives = 4;
+
+    /// <summary>Most Pareto-front trials listed in status (paretoFrontSize counts them all).</summary>
+    public const int MaxParetoMembers = 20;
+
     /// <summary>Longest user value quoted back in an error message.</summary>
     public const int Quoted = 64;
 }

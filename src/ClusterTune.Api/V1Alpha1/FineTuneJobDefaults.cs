@@ -69,7 +69,21 @@ public static class FineTuneJobDefaults
         foreach (var (_, p) in s.SearchSpace.AllParameters())
             ApplyParameter(p);
 
+        foreach (var o in s.Objectives ?? [])
+        {
+            if (o is null) continue;
+            o.Metric ??= ObjectiveMetric;
+            o.Direction ??= DirectionFor(o.Metric);
+        }
+
+        // The primary objective is objectives[0]; spec.objective may still carry the target.
         s.Objective ??= new ObjectiveSpec();
+        if (s.Objectives is [{ } primary, ..])
+        {
+            s.Objective.Metric ??= primary.Metric;
+            s.Objective.Direction ??= primary.Direction;
+        }
+
         s.Objective.Metric ??= ObjectiveMetric;
         s.Objective.Direction ??= DirectionFor(s.Objective.Metric);
 
@@ -78,7 +92,7 @@ public static class FineTuneJobDefaults
 
         s.Budget ??= new BudgetSpec();
         s.Budget.MaxTrials ??= s.Algorithm.Name == AlgorithmName.Grid
-            ? (int)Math.Clamp(GridSize(s.SearchSpace) ?? MaxTrials, 1, MaxGridTrials)
+            ? (int)Math.Clamp((GridSize(s.SearchSpace) ?? MaxTrials) * (s.Algorithm.SeedsPerConfig ?? 1), 1, MaxGridTrials)
             : MaxTrials;
         s.Budget.Parallelism ??= Math.Max(1, Math.Min(Parallelism, s.Budget.MaxTrials.Value));
         s.Budget.MaxFailedTrials ??= MaxFailedTrials;

@@ -18,8 +18,12 @@ public sealed class FineTuneJobSpec
     [Description("The parameters to search; freezeDepth, lrFactor and loraRank get default ranges when absent.")]
     public SearchSpace? SearchSpace { get; set; }
 
-    [Description("The metric to optimise (default: accuracy, maximize).")]
+    [Description("The metric to optimise (default: accuracy, maximize). With objectives, it defaults to objectives[0].")]
     public ObjectiveSpec? Objective { get; set; }
+
+    [MaxItems(FieldLimits.MaxObjectives)]
+    [Description("Several objectives {metric, direction}: status.paretoFront lists the non-dominated trials. The first is the primary objective, which the sampler (TPE), early stopping (median, asha, hyperband), the target and bestTrial use. Besides the trainer's metrics, trainableFraction, trainableParameters and gpuHours name the trial's own status values.")]
+    public List<ObjectiveSpec>? Objectives { get; set; }
 
     [Description("The search algorithm (default: random, seed 0).")]
     public AlgorithmSpec? Algorithm { get; set; }

@@ -37,6 +37,17 @@ public sealed class FineTuneJobStatus
     public DateTimeOffset? StartTime { get; set; }
     public DateTimeOffset? CompletionTime { get; set; }
 
+    [MaxItems(FieldLimits.MaxParetoMembers)]
+    [Description("With spec.objectives: the non-dominated succeeded trials, best primary objective first (at most 20; paretoFrontSize counts all).")]
+    public List<ParetoMember>? ParetoFront { get; set; }
+
+    [Minimum(0)]
+    [Description("How many trials are on the Pareto front.")]
+    public int? ParetoFrontSize { get; set; }
+
+    [Description("The pre-start check of spec.searchSpace.constraints: how many settings are ruled out before they run.")]
+    public ConstraintStatus? Constraints { get; set; }
+
     [Description("Human-readable summary of the current state.")]
     public string? Message { get; set; }
 }

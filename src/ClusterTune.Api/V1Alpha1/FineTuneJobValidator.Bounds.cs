@@ -17,6 +17,9 @@ public static partial class FineTuneJobValidator
         if (s.Budget!.Parallelism > FieldLimits.MaxParallelism)
             e.Add(new("spec.budget.parallelism", $"must be at most {FieldLimits.MaxParallelism}, got {s.Budget.Parallelism}",
                 $"run at most {FieldLimits.MaxParallelism} trials at once; split a larger sweep into several FineTuneJobs"));
+        if (s.Algorithm!.SeedsPerConfig is { } seeds && seeds is < 1 or > FieldLimits.MaxSeedsPerConfig)
+            e.Add(new("spec.algorithm.seedsPerConfig", $"must be in 1..{FieldLimits.MaxSeedsPerConfig}, got {seeds}",
+                "use 1 (every trial a new setting) or a few seeds per setting, e.g. 3"));
         if (s.Algorithm!.Name == AlgorithmName.Grid && FineTuneJobDefaults.GridSize(s.SearchSpace!) is > FieldLimits.MaxGridPoints and var size)
             e.Add(new("spec.searchSpace", $"the grid has {size} points, more than {FieldLimits.MaxGridPoints}",
                 "list fewer values, use a larger step, or use algorithm random, sobol or tpe, which sample the space without enumerating it"));

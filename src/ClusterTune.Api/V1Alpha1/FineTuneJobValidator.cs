@@ -49,6 +49,7 @@ public static partial class FineTuneJobValidator
         ValidateTrainer(s.Trainer, e);
         ValidateSearchSpace(s, e);
         ValidateObjective(s.Objective!, e);
+        ValidateObjectives(s, e);
         ValidateEarlyStopping(s, e);
         ValidateBudget(s, e);
         ValidateCheckpoints(s.Checkpoints!, e);

@@ -30,6 +30,9 @@ public sealed class TrialSpec
     [Description("Set by the operator to stop the trial early: SIGTERM, checkpoint, phase EarlyStopped.")]
     public bool? Stop { get; set; }
 
+    [Minimum(0), Description("The trial's training seed (CT_SEED), derived from spec.algorithm.seed and the index: no two trials train identically.")]
+    public int? Seed { get; set; }
+
     [Description("Retry policy of this trial (copied from the job at creation).")]
     public RetryPolicy? RetryPolicy { get; set; }
 }

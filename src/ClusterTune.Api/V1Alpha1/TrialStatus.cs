@@ -46,6 +46,9 @@ public sealed class TrialStatus
     [Description("Final metrics by name from the result (bounded by what the trainer reports).")]
     public Dictionary<string, double>? Metrics { get; set; }
 
+    [Description("Why the stored curve is incomplete: the epochs with no objective value (absent when every epoch has one).")]
+    public string? CurveGaps { get; set; }
+
     [Description("CamelCase reason of the phase, from TrialReasons.")]
     public string? Reason { get; set; }
     [Description("Human-readable detail of the reason.")]
@@ -57,6 +60,10 @@ public sealed class TrialStatus
     [Minimum(0)]
     [Description("GPU-seconds consumed by all attempts (GPUs × running seconds).")]
     public double? GpuSeconds { get; set; }
+
+    [Minimum(0)]
+    [Description("The seed the current (or last) attempt was started with (CT_SEED).")]
+    public int? Seed { get; set; }
 
     [Minimum(0)]
     public long? TrainableParameters { get; set; }

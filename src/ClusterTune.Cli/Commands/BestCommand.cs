@@ -11,7 +11,8 @@ internal static class BestCommand
 {
     public const string Usage = """
         usage: ctune best JOB [-o text|json] [--kubeconfig PATH] [--context NAME] [-n NAMESPACE]
-          the best trial: name, params, objective, checkpoint URI, promoted URI, sha256
+          the best trial: name, params, objective, checkpoint URI, promoted URI, sha256;
+          with spec.objectives also the Pareto front
           -o json   status.bestTrial as JSON (the API's field names)
         exit: 0 ok, 1 JOB not found or no best trial yet, 2 bad usage
         """;
@@ -46,13 +47,28 @@ internal static class BestCommand
         var spec = Text.Defaulted(job.Spec);
         var promotion = Conditions.Find(job.Status?.Conditions, ConditionTypes.CheckpointPromoted);
         var promoted = best.PromotedUri ?? (promotion is null ? "not yet" : $"not yet ({promotion.Reason}: {promotion.Message})");
-        return string.Join('\n',
+        var seeds = best.Seeds is { } n
+            ? [$"over seeds:  {Text.Number(best.ObjectiveMean)} ± {Text.Number(best.ObjectiveStdDev)} (mean ± sd of {n} seed(s) of these params, algorithm.seedsPerConfig {spec.Algorithm?.SeedsPerConfig})"]
+            : Array.Empty<string>();
+        return string.Join('\n', [
             $"best trial:  {best.Name}{(best.Index is { } i ? $" (index {i})" : "")}",
             $"objective:   {spec.Objective?.Metric ?? FineTuneJobDefaults.ObjectiveMetric}={Text.Number(best.Objective)} ({spec.Objective?.Direction?.ToString().ToLowerInvariant() ?? "?"})",
+            .. seeds,
             $"params:      {Text.Params(best.Params)}",
             $"checkpoint:  {best.CheckpointUri ?? "-"}",
             $"promoted:    {promoted}",
-            $"sha256:      {best.Sha256 ?? "-"}");
+            $"sha256:      {best.Sha256 ?? "-"}",
+            .. ParetoLines(job, spec)]);
+    }
+
+    /// <summary>With spec.objectives: the Pareto front, one trial per line (the primary objective ranks them).</summary>
+    private static IEnumerable<string> ParetoLines(FineTuneJob job, FineTuneJobSpec spec)
+    {
+        if (job.Status?.ParetoFront is not { Count: > 0 } front || spec.Objectives is not { } objectives) yield break;
+        var names = string.Join(", ", objectives.Select(o => $"{o.Metric} ({o.Direction?.ToString().ToLowerInvariant()})"));
+        yield return $"pareto front: {job.Status.ParetoFrontSize ?? front.Count} trial(s) over {names}";
+        foreach (var m in front)
+            yield return $"  {m.Name}{(m.Index is { } i ? $" (index {i})" : "")}: {string.Join(", ", objectives.Select(o => $"{o.Metric}={Text.Number(m.Values?.GetValueOrDefault(o.Metric!))}"))}";
     }
 
     /// <summary>Why a job has no best trial: its phase and trial counts, in words.</summary>

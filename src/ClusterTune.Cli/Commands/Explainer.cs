@@ -83,6 +83,8 @@ internal static partial class Explainer
             lines.Add($"budget exhausted ({budget.Reason}): {budget.Message}{BudgetHint(budget.Reason, spec, status, now)}");
         }
 
+        lines.AddRange(SearchNotes(job, trials));
+
         if (ended && Conditions.Find(conditions, ConditionTypes.CheckpointPromoted) is { Status: ConditionStatus.False } promotion)
         {
             lines.Add(promotion.Reason == ConditionReasons.PromotionFailed

@@ -3,7 +3,8 @@ namespace ClusterTune.Trainer.Contract;
 /// <summary>Settings specific to ClusterTune's own trainer (not part of the trial contract every trainer honours).</summary>
 public static class TrainerEnv
 {
-    public const string Seed = "CT_SEED";
+    /// <summary>Part of the trial contract now (the operator sets it per trial); kept here for the trainer's flag table.</summary>
+    public const string Seed = ClusterTune.Api.Contract.TrialEnv.Seed;
     /// <summary>libtorch intra-op threads (set once at start-up).</summary>
     public const string Threads = "CT_THREADS";
     /// <summary>Use at most this many training examples (0 = all); for quick runs and the pretraining budget.</summary>

@@ -62,6 +62,9 @@ public sealed record TrialOptions
 
     public int Seed { get; init; }
 
+    /// <summary>CT_MAX_TRAINABLE_PARAMS_FRACTION: refuse to train when the trainable fraction is above it; null = no limit.</summary>
+    public double? MaxTrainableParamsFraction { get; init; }
+
     public int Threads { get; init; } = 1;
 
     /// <summary>CT_DEVICE as given: auto, cpu, cuda or cuda:N (resolved by Torch.DeviceSelection).</summary>
@@ -105,6 +108,7 @@ public sealed record TrialOptions
         ("--validation-data", TrialEnv.ValidationDataUri, "evaluation data directory (default: the data directory)"),
         ("--model-architecture", TrialEnv.ModelArchitecture, "expected architecture of the base checkpoint"),
         ("--attempt", TrialEnv.Attempt, "attempt number of this pod (1-based)"),
+        ("--max-trainable-fraction", TrialEnv.MaxTrainableParamsFraction, "refuse to train above this trainable-parameter fraction"),
         ("--seed", TrainerEnv.Seed, "seed of init, sampling and data order"),
         ("--threads", TrainerEnv.Threads, "libtorch threads"),
         ("--device", TrialEnv.Device, "auto (CUDA when available), cpu, cuda or cuda:N"),
@@ -186,6 +190,7 @@ public sealed record TrialOptions
             TrainLimit = Int(Get(TrainerEnv.TrainLimit), TrainerEnv.TrainLimit, 0, min: 0),
             EvalLimit = Int(Get(TrainerEnv.EvalLimit), TrainerEnv.EvalLimit, 0, min: 0),
             MaxSteps = Int(Get(TrainerEnv.MaxSteps), TrainerEnv.MaxSteps, 0, min: 0),
+            MaxTrainableParamsFraction = Get(TrialEnv.MaxTrainableParamsFraction) is { } mtf ? Fraction(mtf, TrialEnv.MaxTrainableParamsFraction) : null,
             LearningRate = Get(TrainerEnv.LearningRate) is { } plr ? Double(plr, TrainerEnv.LearningRate) : 2e-3,
         };
     }
@@ -254,6 +259,11 @@ public sealed record TrialOptions
             ? v
             : throw new TrialConfigurationException($"{env}='{value}' must be an integer >= {min}");
     }
+
+    private static double Fraction(string value, string env) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 1
+            ? v
+            : throw new TrialConfigurationException($"{env}='{value}' must be a fraction in (0, 1]");
 
     private static double Double(string value, string env) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)

@@ -25,6 +25,13 @@ public static class TerminationMessage
             TrainableFraction = double.IsFinite(result.TrainableFraction) ? result.TrainableFraction : 0,
         };
         var json = JsonSerializer.Serialize(result, JsonOptions);
+        // The oldest curve points go first (the operator also has them from OTLP), then the message is shortened.
+        while (Encoding.UTF8.GetByteCount(json) > MaxBytes && result.Observations is { Count: > 0 } curve)
+        {
+            result = result with { Observations = curve.Count == 1 ? null : curve.Skip(curve.Count / 2).ToList() };
+            json = JsonSerializer.Serialize(result, JsonOptions);
+        }
+
         while (Encoding.UTF8.GetByteCount(json) > MaxBytes && result.Message is { Length: > 0 } message)
         {
             result = result with { Message = message[..(message.Length / 2)] + "…" };

@@ -31,6 +31,13 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         var (model, baseLr) = BuildModel(data.Train.ClassCount, knobs);
         using var _ = model;
         var plan = FineTuneSetup.Apply(model);
+        // The last line of defence behind the operator's pre-start check (which only knows the architectures it can count).
+        if (options.MaxTrainableParamsFraction is { } limit && plan.TrainableFraction > limit)
+        {
+            throw new ConstraintViolatedException(string.Create(CultureInfo.InvariantCulture,
+                $"trainable fraction {plan.TrainableFraction:G4} ({plan.TrainableParameters}/{plan.TotalParameters}) is above maxTrainableParamsFraction {limit:G4} ({TrialEnv.MaxTrainableParamsFraction}); raise freezeDepth or use loraRank > 0"));
+        }
+
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train: freezeDepth={p.FreezeDepth} loraRank={p.LoraRank} lrFactor={p.LrFactor} headLrFactor={p.HeadLrFactor} base LR={baseLr}; trainable {plan.TrainableParameters}/{plan.TotalParameters} ({plan.TrainableFraction:P2})"));
         using var optimizer = new GroupedAdamW(
@@ -46,6 +53,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         double? bestObjective = null;
         var bestEpoch = 0;
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        var curve = new List<Api.V1Alpha1.Observation>();
         // A corrupt or unreadable resume checkpoint (hash mismatch, truncated file, missing manifest) is checked before
         // anything is loaded, so starting fresh from epoch 0 is safe; the result message says it happened.
         string? notice = null;
@@ -89,6 +97,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
                 lastMetrics = metrics;
                 reporter.Evaluation(at.Step, at.Epoch, metrics);
                 var objective = metrics[options.Objective];
+                curve.Add(new Api.V1Alpha1.Observation { Epoch = at.Epoch, Step = at.Step, Value = objective });
                 var improved = bestObjective is not { } best || (options.Maximize ? objective > best : objective < best);
                 if (improved)
                 {
@@ -112,13 +121,16 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
             Save(lastDir, TrialCheckpoint.LastName, end, lastMetrics);
             var why = stop.StopRequested ? "stop requested (SIGTERM)" : $"step cap {options.MaxSteps} reached";
             log.WriteLine($"train: {why}; checkpoint saved at step {end.Step} to {lastDir}");
-            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, $"{why}; resume from {lastDir}"));
+            return Result(TrialResult.Stopped, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, $"{why}; resume from {lastDir}")) with { Observations = Curve(curve) };
         }
 
         reporter.Flush();
         var paused = end.Epoch < options.Epochs ? $"paused after {end.Epoch} of {options.Epochs} epochs ({TrialEnv.StopAtEpoch}); resume from {lastDir}" : null;
-        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused));
+        return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused)) with { Observations = Curve(curve) };
     }
+
+    private static List<Api.V1Alpha1.Observation>? Curve(List<Api.V1Alpha1.Observation> curve) =>
+        curve.Count == 0 ? null : curve.Skip(Math.Max(0, curve.Count - TrialResult.MaxObservations)).ToList();
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 

@@ -182,6 +182,29 @@ public sealed class ExplainerTests
         ["no trials yet"] = () => new(Job(configure: j => SetCondition(j, ConditionTypes.Running, true, ConditionReasons.WaitingForTrials, "planning the first trials")), [], [], [],
             ["job demo has created no trials yet (Running=True, WaitingForTrials: planning the first trials)"]),
 
+        ["constraint skips counted before start"] = () => new(Job(configure: j => j.Status!.Constraints = new ConstraintStatus
+            {
+                CheckedBeforeStart = true, Settings = 9, InfeasibleSettings = 5,
+                Message = "5 of 9 (freezeDepth, loraRank, loraTargets) settings exceed maxTrainableParamsFraction 0.1 and are never run",
+            }), [], [], [],
+            ["constraint skips: 5 of 9", "raise spec.searchSpace.constraints.maxTrainableParamsFraction to run them"]),
+
+        ["constraint left to the trainer"] = () => new(Job(configure: j => j.Status!.Constraints = new ConstraintStatus
+            {
+                CheckedBeforeStart = false, Message = "maxTrainableParamsFraction 0.1 is enforced by the trainer only",
+            }), [], [], [],
+            ["constraint not checked before start", "fails them with ConstraintViolated"], ["constraint skips"]),
+
+        ["repeats on purpose with seedsPerConfig"] = () => new(Job(configure: j =>
+            {
+                j.Spec.Algorithm = new AlgorithmSpec { SeedsPerConfig = 3 };
+                j.Status!.BestTrial = new BestTrial { Name = "demo-0", Objective = 0.92, ObjectiveMean = 0.9, ObjectiveStdDev = 0.02, Seeds = 3 };
+            }), [Trial("demo", 0, TrialPhase.Succeeded), Trial("demo", 1, TrialPhase.Succeeded)], [], [],
+            ["repeats on purpose: algorithm.seedsPerConfig is 3", "best setting 0.9 ± 0.02 over 3 seed(s)"]),
+
+        ["accidental repeats are named"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Succeeded), Trial("demo", 1, TrialPhase.Succeeded), Trial("demo", 3, TrialPhase.Succeeded)], [], [],
+            ["repeats: 1 trial(s) repeat a setting already tried, e.g. demo-0, demo-3"]),
+
         ["many failing trials are capped"] = () => new(Job(),
             Enumerable.Range(0, Explainer.MaxTrialLines + 5).Select(i => Trial("demo", i, TrialPhase.Failed, s => { s.Reason = TrialReasons.TrainerError; s.Message = "boom"; })).ToArray(), [], [],
             ["... and 5 more trial(s) with findings"]),

@@ -99,6 +99,28 @@ public sealed partial class CheckpointManagerTests : IDisposable
     }
 
     [Fact]
+    public void Provenance_records_the_metrics_of_the_promoted_epoch_not_the_last()
+    {
+        var job = Job();
+        var best = Trial(1, 0.9, "w1");
+        best.Status!.Metrics = new() { ["accuracy"] = 0.85, ["loss"] = 0.4 }; // the last epoch (3), worse than the best (2)
+        var dir = Path.Combine(TrialDir(1), "best");
+        File.WriteAllText(Path.Combine(dir, "manifest.json"),
+            $$$"""{"epoch":2,"step":20,"metrics":{"accuracy":0.9,"loss":0.3},"files":{"model.safetensors":"{{{Sha("w1")}}}"}}""");
+
+        var result = Manager().Promote(job, FineTuneJobDefaults.Apply(job.Spec), [Trial(0, 0.5, "w0"), best]);
+
+        Assert.True(result.Succeeded, result.Message);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(result.PromotedUri!, CheckpointManager.ProvenanceFile)));
+        var p = doc.RootElement;
+        Assert.Equal(2, p.GetProperty("epoch").GetInt32());
+        Assert.Equal(0.9, p.GetProperty("metrics").GetProperty("accuracy").GetDouble());
+        Assert.Equal(0.3, p.GetProperty("metrics").GetProperty("loss").GetDouble());
+        Assert.Equal(p.GetProperty("objective").GetDouble(), p.GetProperty("metrics").GetProperty("accuracy").GetDouble());
+        Assert.Equal(PromotedMetrics.FromManifest, p.GetProperty("metricsSource").GetString());
+    }
+
+    [Fact]
     public void Second_promote_is_idempotent()
     {
         var job = Job();

@@ -32,7 +32,13 @@ public sealed class JobPlannerBoundsTests
     [Fact]
     public void Trials_are_created_in_batches_and_the_next_batch_comes_soon()
     {
-        var job = Job(s => { s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Random }; s.Budget = new BudgetSpec { MaxTrials = 200, Parallelism = 200 }; });
+        // A continuous lrFactor: the fixture's 3 discrete settings would be exhausted (samplers never repeat a setting).
+        var job = Job(s =>
+        {
+            s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Random };
+            s.Budget = new BudgetSpec { MaxTrials = 200, Parallelism = 200 };
+            s.SearchSpace!.LrFactor = new ParameterSpec { Type = ParameterType.Float, Min = 0.001, Max = 1, Scale = ParameterScale.Log };
+        });
 
         var first = PlanJob(job);
         Assert.Equal(JobPlanner.MaxTrialCreatesPerReconcile, first.TrialsToCreate.Count);

@@ -1,3 +1,4 @@
+using ClusterTune.Api.Contract;
 using ClusterTune.Trainer.Models;
 using ClusterTune.Trainer.Training;
 using TorchSharp;
@@ -68,6 +69,30 @@ public sealed class FreezingTests
                 Assert.Equal(before[name], after);
             }
         }
+    }
+
+    // The operator's pre-start check counts from ArchitectureShape; it must agree with the model the trainer builds.
+    [Fact]
+    public void TheOperatorsShapeCountMatchesTheBuiltModelForEveryKnobSetting()
+    {
+        Assert.Equal(ReferenceCnn.Architecture, ArchitectureShape.ReferenceCnn.Name);
+        Assert.Equal(ReferenceCnn.BlockCount, ArchitectureShape.ReferenceCnn.BlockCount);
+        foreach (var targets in new[] { "conv,linear", "conv", "linear" })
+        {
+            for (var depth = 0; depth <= ReferenceCnn.BlockCount; depth++)
+            {
+                foreach (var rank in new[] { 0, 1, 4, 16 })
+                {
+                    using var model = new ReferenceCnn(10, new FineTuneKnobs(depth, rank, null, targets.Split(',')));
+                    var plan = FineTuneSetup.Apply(model);
+                    var counted = ArchitectureShape.ReferenceCnn.Count(depth, rank, targets.Split(','));
+                    Assert.True(counted == (plan.TrainableParameters, plan.TotalParameters),
+                        $"depth {depth} rank {rank} targets {targets}: shape {counted}, model {(plan.TrainableParameters, plan.TotalParameters)}");
+                }
+            }
+        }
+
+        Assert.Null(ArchitectureShape.ReferenceCnn.Count(ReferenceCnn.BlockCount + 1, 0));
     }
 
     [Fact]

@@ -32,6 +32,24 @@ public sealed class TerminationMessageTests
     }
 
     [Fact]
+    public void A_full_curve_fits_under_the_limit_and_an_oversized_one_loses_its_oldest_points_before_the_message()
+    {
+        var curve = Enumerable.Range(1, TrialResult.MaxObservations)
+            .Select(e => new Api.V1Alpha1.Observation { Epoch = e, Step = e * 1000L, Value = 0.123456789012345 + e }).ToList();
+        var full = TerminationMessage.Serialize(Result with { Observations = curve });
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(full) <= TerminationMessage.MaxBytes);
+        Assert.Equal(TrialResult.MaxObservations, JsonSerializer.Deserialize<TrialResult>(full, TerminationMessage.JsonOptions)!.Observations!.Count);
+
+        var huge = Enumerable.Range(1, 200).Select(e => new Api.V1Alpha1.Observation { Epoch = e, Step = e * 1000L, Value = 0.123456789012345 + e }).ToList();
+        var json = TerminationMessage.Serialize(Result with { Observations = huge, Message = "kept" });
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(json) <= TerminationMessage.MaxBytes);
+        var back = JsonSerializer.Deserialize<TrialResult>(json, TerminationMessage.JsonOptions)!;
+        Assert.Equal("kept", back.Message);
+        Assert.Equal(200, back.Observations!.Last().Epoch);
+        Assert.True(back.Observations!.Count < 200);
+    }
+
+    [Fact]
     public void UnwritablePathIsLoggedNotThrown()
     {
         var log = new StringWriter();
