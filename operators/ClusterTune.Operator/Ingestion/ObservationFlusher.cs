@@ -52,7 +52,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
             : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
         if (trial is null || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) return;
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
-        var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
+        var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Direction != ObjectiveDirection.Minimize;
         var after = ApiCopy.Clone(trial);
         var s = after.Status ??= new TrialStatus();
         s.Observations = TrialObservations.Merge(s.Observations, snapshot.ToObservations());
