@@ -34,13 +34,13 @@ public sealed class GroupedAdamW : IDisposable
 
     public AdamW Optimizer { get; }
 
-    /// <summary>Sets every group's learning rate to its base rate × factor (a schedule's value for this step).</summary>
-    public void SetLrFactor(double factor)
+    /// <summary>Sets every group's learning rate to its base rate × <paramref name="multiplier"/>, the LR schedule's value for this step (warm-up, decay); not the lrFactor knob, which is already in each base rate.</summary>
+    public void ApplyScheduleMultiplier(double multiplier)
     {
         var i = 0;
         foreach (var group in Optimizer.ParamGroups)
         {
-            group.LearningRate = _baseLrs[i++] * factor;
+            group.LearningRate = _baseLrs[i++] * multiplier;
         }
     }
 
