@@ -8,7 +8,7 @@ using ClusterTune.Api.V1Alpha1;
 
 namespace ClusterTune.Operator.Planning;
 
-/// <summary>Builds a trial's pod from the job's trainer template and the trial contract's environment (design guide §5). Pure.</summary>
+/// <summary>Builds a trial's pod from the job's trainer template and the trial contract's environment (docs/trial-contract.md). Pure.</summary>
 public static class PodTemplate
 {
     /// <summary>The trainer container's name.</summary>

@@ -5,7 +5,7 @@ namespace ClusterTune.Trainer.Training;
 
 /// <summary>
 /// TorchSharp's AdamW over named parameter groups, each with its base learning rate, so a schedule can set every
-/// group to base × factor at each step (design guide §5b: adapted weights at lrFactor, the new head at headLrFactor).
+/// group to base × factor at each step (docs/design/knobs.md: adapted weights at lrFactor, the new head at headLrFactor).
 /// </summary>
 public sealed class GroupedAdamW : IDisposable
 {
