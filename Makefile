@@ -17,12 +17,13 @@ DEPS :=
 BUILD_PREREQS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help apt deps build test demo
+.PHONY: help apt deps build verify test demo
 help:
 	@echo "make demo   - install what is missing, build, and run a real local sweep"
 	@echo "make test   - install what is missing, build, and run every test"
 	@echo "make deps   - install apt packages and prepare native code and data caches"
 	@echo "make build  - build the solution ($(CONFIG))"
+	@echo "make verify - check formatting and code style (.editorconfig) without changing files"
 
 apt:
 	@scripts/apt-install $(sort $(APT_PACKAGES))
@@ -31,6 +32,12 @@ deps: apt $(DEPS)
 
 build: $(BUILD_PREREQS)
 	$(DOTNET) build ClusterTune.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
+
+# Formatting and style (.editorconfig): fails on any difference, changes nothing. `dotnet format whitespace` and
+# `dotnet format style` (without --verify-no-changes) apply the fixes. The build itself enforces the style rules too.
+verify: $(BUILD_PREREQS)
+	$(DOTNET) format whitespace ClusterTune.sln --verify-no-changes -v quiet
+	$(DOTNET) format style ClusterTune.sln --verify-no-changes -v quiet
 
 test: deps build
 	@scripts/run-tests $(CONFIG)

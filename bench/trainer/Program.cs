@@ -91,7 +91,7 @@ public static class Program
 
             var span = order.AsSpan(pos, batch);
             pos += batch;
-            optimizer.SetLrFactor(schedule.Factor(i));
+            optimizer.ApplyScheduleMultiplier(schedule.Factor(i));
             using var scope = torch.NewDisposeScope();
             var (x, y) = batches.Make(span);
             var loss = F.cross_entropy(model.forward(x), y);

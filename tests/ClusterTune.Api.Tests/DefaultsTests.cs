@@ -32,6 +32,31 @@ public sealed class DefaultsTests
     }
 
     [Fact]
+    public void Effective_spec_reads_the_applied_defaults_and_keeps_the_users_values()
+    {
+        var job = TestJobs.Minimal().With(s =>
+        {
+            s.Objective = new ObjectiveSpec { Metric = "val_loss" };
+            s.Budget = new BudgetSpec { MaxTrials = 1 };
+            s.RetryPolicy = new RetryPolicy { MaxAttempts = 5 };
+            s.Trainer.Epochs = 7;
+        });
+
+        var e = FineTuneJobDefaults.Apply(job.Spec);
+
+        Assert.Equal((7, "val_loss", ObjectiveDirection.Minimize, AlgorithmName.Random), (e.Epochs, e.Metric, e.Direction, e.AlgorithmName));
+        Assert.Equal((1, 1, 3), (e.MaxTrials, e.Parallelism, e.KeepTop));
+        Assert.Equal(7, e.MaxResource);
+        Assert.Equal(5 + 2, e.AllowedAttempts(new TrialSpec { JobName = "j", Rung = 2 }));
+        Assert.Equal(7, e.TrialEpochs(new TrialSpec { JobName = "j" }));
+        Assert.Equal(3, e.TrialEpochs(new TrialSpec { JobName = "j", Epochs = 3 }));
+        Assert.False(e.Suspend);
+        FineTuneJobSpec plain = e;
+        Assert.Same(e.Spec, plain);
+        Assert.Null(job.Spec.Budget!.Parallelism); // the input is never changed
+    }
+
+    [Fact]
     public void Absent_knobs_get_default_ranges_present_ones_are_kept()
     {
         var job = TestJobs.Minimal().With(s => s.SearchSpace = new SearchSpace { LoraRank = new ParameterSpec { Type = ParameterType.Categorical, Values = [0, 16] } });

@@ -1,3 +1,4 @@
+using ClusterTune.Testing;
 using k8s.Models;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
@@ -19,28 +20,9 @@ public sealed class KubectlEndToEndTests : ServerHarness
             _kubeconfig = Fixture.WriteKubeconfig();
         }
 
-        var psi = new ProcessStartInfo(KubectlFactAttribute.KubectlPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("--kubeconfig");
-        psi.ArgumentList.Add(_kubeconfig);
-        psi.ArgumentList.Add("--cache-dir");
-        psi.ArgumentList.Add(Path.Combine(Fixture.TempDirectory, "kube-cache"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["HOME"] = Fixture.TempDirectory;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout, await stderr);
+        string[] common = ["--kubeconfig", _kubeconfig, "--cache-dir", Path.Combine(Fixture.TempDirectory, "kube-cache")];
+        return await Kubectl.RunAsync([.. common, .. args], workingDirectory: Fixture.TempDirectory,
+            environment: new Dictionary<string, string> { ["HOME"] = Fixture.TempDirectory });
     }
 
     private string WriteFile(string name, string text)

@@ -41,7 +41,7 @@ public sealed class PureFunctionTests
     [InlineData("""{"l":[1,2]}""", """{"l":[3]}""", """{"l":[3]}""")]
     [InlineData("""{"a":1}""", """{"a":null}""", """{}""")]
     public void Merge_patch_follows_rfc7386(string target, string patch, string expected) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), Patches.MergePatch(JsonNode.Parse(target), JsonNode.Parse(patch))));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), ClusterTune.Kubernetes.Patching.MergePatch.Apply(JsonNode.Parse(target), JsonNode.Parse(patch))));
 
     [Theory]
     [InlineData("""{"a":[1,2]}""", """[{"op":"add","path":"/a/-","value":3}]""", """{"a":[1,2,3]}""")]

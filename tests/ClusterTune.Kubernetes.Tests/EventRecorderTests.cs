@@ -13,7 +13,7 @@ public sealed class EventRecorderTests(EmbeddedServerFixture fx) : IClassFixture
         var ns = await fx.NewNamespaceAsync("events");
         using var c = fx.NewClient(ns);
         var pod = await c.CreateAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = ns }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "i" }] } });
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var log = new ListLogger();
         var recorder = new EventRecorder(c, "clustertune-operator", "replica-1", time, log);
         Assert.True(await recorder.RecordAsync(pod, "Normal", "TrialStarted", "trial sweep-a-0 started"));

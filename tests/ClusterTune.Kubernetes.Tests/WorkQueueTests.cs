@@ -5,13 +5,13 @@ namespace ClusterTune.Kubernetes.Tests;
 
 public sealed class WorkQueueTests
 {
-    private static WorkQueue<string> NewQueue(ManualTimeProvider time) =>
+    private static WorkQueue<string> NewQueue(FakeTimeProvider time) =>
         new(new ItemExponentialRateLimiter<string>(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1)), time);
 
     [Fact]
     public async Task Duplicate_adds_before_processing_collapse_into_one_item()
     {
-        using var q = NewQueue(new ManualTimeProvider());
+        using var q = NewQueue(new FakeTimeProvider());
         q.Add("ns/a");
         q.Add("ns/b");
         q.Add("ns/a");
@@ -26,7 +26,7 @@ public sealed class WorkQueueTests
     [Fact]
     public async Task A_key_added_while_processing_is_not_handed_out_until_Done()
     {
-        using var q = NewQueue(new ManualTimeProvider());
+        using var q = NewQueue(new FakeTimeProvider());
         q.Add("k");
         var (key, _) = await q.GetAsync();
         q.Add("k");
@@ -81,7 +81,7 @@ public sealed class WorkQueueTests
     [Fact]
     public async Task AddAfter_waits_on_the_injected_clock_and_the_earliest_time_wins()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var q = NewQueue(time);
         q.AddAfter("k", TimeSpan.FromSeconds(10));
         q.AddAfter("k", TimeSpan.FromSeconds(3));
@@ -99,7 +99,7 @@ public sealed class WorkQueueTests
     [Fact]
     public void AddRateLimited_backs_off_exponentially_per_item_until_Forget()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var q = NewQueue(time);
         q.AddRateLimited("a");              // 5 ms
         time.Advance(TimeSpan.FromMilliseconds(5));
@@ -132,7 +132,7 @@ public sealed class WorkQueueTests
     [Fact]
     public void Token_bucket_allows_the_burst_then_spaces_by_qps_and_refills_with_time()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var l = new TokenBucketRateLimiter<string>(qps: 10, burst: 3, time);
         Assert.Equal(TimeSpan.Zero, l.When("a"));
         Assert.Equal(TimeSpan.Zero, l.When("b"));
@@ -146,7 +146,7 @@ public sealed class WorkQueueTests
     [Fact]
     public void Default_controller_limiter_takes_the_larger_of_item_and_overall_delays()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var l = RateLimiters.DefaultController<string>(time);
         Assert.Equal(TimeSpan.FromMilliseconds(5), l.When("a"));
         for (var i = 0; i < 120; i++)
@@ -158,7 +158,7 @@ public sealed class WorkQueueTests
     [Fact]
     public async Task ShutDown_lets_workers_drain_then_reports_shutdown_and_ignores_new_adds()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var q = NewQueue(time);
         q.Add("a");
         q.AddAfter("later", TimeSpan.FromSeconds(1));

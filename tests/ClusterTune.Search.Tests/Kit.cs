@@ -6,8 +6,20 @@ namespace ClusterTune.Search.Tests;
 /// <summary>Builders for spaces, trials and configs, a canonical text for decisions, and a small sweep driver.</summary>
 internal static class Kit
 {
-    public static SearchSpace FineTuneSpace(Func<IReadOnlyDictionary<string, object>, bool>? constraint = null) =>
-        SearchSpace.Create(FineTuneKnobs.WithDefaults([]), constraint);
+    public const string FreezeDepth = "freezeDepth";
+    public const string LrFactor = "lrFactor";
+    public const string LoraRank = "loraRank";
+
+    /// <summary>
+    /// A space shaped like the three fine-tuning knobs (int, log float, categorical with 0). Test data only: the
+    /// knobs' default ranges are defined once, by the API (FineTuneJobDefaults, docs/api.md).
+    /// </summary>
+    public static SearchSpace FineTuneSpace(Func<IReadOnlyDictionary<string, object>, bool>? constraint = null) => SearchSpace.Create(
+    [
+        ParameterSpec.Int(FreezeDepth, 0, 4),
+        ParameterSpec.Float(LrFactor, 0.001, 1.0, ParameterScale.Log),
+        ParameterSpec.Categorical(LoraRank, 0L, 4L, 8L, 16L),
+    ], constraint);
 
     /// <summary>A space with every feature: log float, stepped int, categorical, and a parameter conditional on it.</summary>
     public static SearchSpace MixedSpace() => SearchSpace.Create(

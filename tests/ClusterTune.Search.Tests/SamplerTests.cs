@@ -51,9 +51,9 @@ public sealed class SamplerTests
     public void Every_suggestion_satisfies_the_callers_constraint(SamplerKind kind)
     {
         // Trainable fraction proxy: full fine-tuning of shallow freezing is "too big".
-        bool Small(IReadOnlyDictionary<string, object> p) => !(SearchSpace.ValuesEqual(p[FineTuneKnobs.LoraRank], 0) && Kit.D(p, FineTuneKnobs.FreezeDepth) < 2);
+        bool Small(IReadOnlyDictionary<string, object> p) => !(SearchSpace.ValuesEqual(p[Kit.LoraRank], 0) && Kit.D(p, Kit.FreezeDepth) < 2);
         var policy = new SweepPolicy(Kit.FineTuneSpace(Small), Kit.Config(kind));
-        var (history, _, _) = Kit.Drive(policy, (p, e) => Kit.D(p, FineTuneKnobs.LrFactor), workers: 4, maxTicks: 100);
+        var (history, _, _) = Kit.Drive(policy, (p, e) => Kit.D(p, Kit.LrFactor), workers: 4, maxTicks: 100);
         Assert.NotEmpty(history);
         Assert.All(history, t => Assert.True(Small(t.Params), SearchSpace.Key(t.Params)));
     }

@@ -49,25 +49,6 @@ public sealed class SearchSpaceTests
     }
 
     [Fact]
-    public void Fine_tune_knobs_have_valid_defaults()
-    {
-        var space = Kit.FineTuneSpace();
-        Assert.Equal([FineTuneKnobs.FreezeDepth, FineTuneKnobs.LrFactor, FineTuneKnobs.LoraRank], space.Parameters.Select(p => p.Name));
-        var lr = space.Find(FineTuneKnobs.LrFactor)!;
-        Assert.Equal(ParameterScale.Log, lr.Scale);
-        Assert.InRange(0.1, lr.Min!.Value, lr.Max!.Value);
-        Assert.Contains(space.Find(FineTuneKnobs.LoraRank)!.Values!, v => SearchSpace.ValuesEqual(v, 0));
-    }
-
-    [Fact]
-    public void User_declared_knob_wins_over_the_default()
-    {
-        var ps = FineTuneKnobs.WithDefaults([ParameterSpec.Float(FineTuneKnobs.LrFactor, 0.01, 0.5, ParameterScale.Log)]);
-        Assert.Equal(3, ps.Count);
-        Assert.Equal(0.5, ps.Single(p => p.Name == FineTuneKnobs.LrFactor).Max);
-    }
-
-    [Fact]
     public void Children_come_after_their_parent_whatever_the_declaration_order()
     {
         var space = SearchSpace.Create([ParameterSpec.Float("m", 0, 1).When("opt", "sgd"), ParameterSpec.Categorical("opt", "sgd", "adam")]);

@@ -1,5 +1,8 @@
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.Faults;
+using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Retry;
+using k8s.Models;
 using Xunit;
 
 namespace ClusterTune.Testing;
@@ -8,11 +11,12 @@ namespace ClusterTune.Testing;
 /// Starts an <see cref="EmbeddedApiServer"/> on 127.0.0.1 with a random port for a test class and disposes it.
 /// Use as <c>IClassFixture&lt;EmbeddedApiServerFixture&gt;</c>, or call <see cref="StartAsync"/> for custom options.
 /// </summary>
-public sealed class EmbeddedApiServerFixture : IAsyncLifetime, IAsyncDisposable
+public class EmbeddedApiServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly EmbeddedApiServerOptions _options;
     private readonly string _tempDir = Path.Combine(Path.GetTempPath(), "clustertune-tests", Guid.NewGuid().ToString("N"));
     private EmbeddedApiServer? _server;
+    private int _namespaces;
     private HttpClient? _http;
 
     /// <summary>Creates a fixture with default options (port 0, in memory, controllers on).</summary>
@@ -21,8 +25,8 @@ public sealed class EmbeddedApiServerFixture : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    // Private: xunit class fixtures may have only one public constructor; custom options go through StartAsync.
-    private EmbeddedApiServerFixture(EmbeddedApiServerOptions options)
+    /// <summary>For a class fixture with its own options (xunit class fixtures may have only one public constructor).</summary>
+    protected EmbeddedApiServerFixture(EmbeddedApiServerOptions options)
     {
         _options = options;
     }
@@ -65,6 +69,21 @@ public sealed class EmbeddedApiServerFixture : IAsyncLifetime, IAsyncDisposable
         return path;
     }
 
+    /// <summary>A KubernetesClient for the server; <paramref name="extra"/> handlers (e.g. a partition) sit between retries and the network.</summary>
+    public k8s.Kubernetes NewClient(string @namespace = "default", int maxAttempts = 5, params DelegatingHandler[] extra) =>
+        KubeConnection.Create(KubeConnection.ForServer(Server.BaseAddress, @namespace),
+            new RetryOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(500) },
+            random: new Random(7), extraHandlers: extra);
+
+    /// <summary>Creates a fresh namespace so tests sharing the server do not see each other's objects.</summary>
+    public async Task<string> NewNamespaceAsync(string prefix)
+    {
+        var name = $"{prefix}-{Interlocked.Increment(ref _namespaces)}";
+        using var c = NewClient();
+        await c.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        return name;
+    }
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
@@ -82,6 +101,7 @@ public sealed class EmbeddedApiServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         _http?.Dispose();
         if (_server is not null)
         {

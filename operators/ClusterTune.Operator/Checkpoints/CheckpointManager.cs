@@ -23,7 +23,7 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     public const string ModelFile = "model.safetensors";
 
     /// <summary>Creates the job's directory with its ownership marker before its first trial; true when the job owns it.</summary>
-    public bool ClaimJobDirectory(FineTuneJob job, FineTuneJobSpec spec)
+    public bool ClaimJobDirectory(FineTuneJob job, EffectiveSpec spec)
     {
         try
         {
@@ -36,9 +36,9 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     }
 
     /// <summary>Promotes the best of <paramref name="trials"/> and keeps only the top keepTop trial checkpoints.</summary>
-    public PromotionResult Promote(FineTuneJob job, FineTuneJobSpec spec, IReadOnlyList<Trial> trials)
+    public PromotionResult Promote(FineTuneJob job, EffectiveSpec spec, IReadOnlyList<Trial> trials)
     {
-        var direction = spec.Objective!.Direction!.Value;
+        var direction = spec.Direction;
         // The promoted trial is the one status.bestTrial names (under seedsPerConfig, not simply the top run); kept first.
         var chosen = BestTrialSelector.Choose(trials, spec).Best;
         if (chosen is null) return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
@@ -77,9 +77,9 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                 CheckpointOwnership.Mark(temp, job);
                 // The metrics of the epoch the checkpoint holds, not the trial's last epoch (which may be worse).
                 var (epoch, metrics) = ManifestMetrics(source);
-                var promoted = PromotedMetrics.Of(epoch, metrics, best.Status, spec.Objective.Metric!);
+                var promoted = PromotedMetrics.Of(epoch, metrics, best.Status, spec.Metric);
                 var provenance = new Provenance(job.Metadata.NamespaceProperty ?? "default", job.Metadata.Name!, best.Metadata.Name!, best.Spec.Index,
-                    best.Spec.Params.ToDictionary(p => p.Key, p => p.Value.ToObject()), spec.Objective.Metric!, best.Status.Objective!.Value,
+                    best.Spec.Params.ToDictionary(p => p.Key, p => p.Value.ToObject()), spec.Metric, best.Status.Objective!.Value,
                     promoted.Metrics, promoted.Epoch, promoted.Source, uri ?? source, sha, time.GetUtcNow());
                 File.WriteAllText(Path.Combine(temp, ProvenanceFile), JsonSerializer.Serialize(provenance, ProvenanceJson));
                 var old = $"{target}.old-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
@@ -88,7 +88,7 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                 if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
             }
 
-            var keep = spec.Checkpoints?.KeepTop ?? FineTuneJobDefaults.KeepTop;
+            var keep = spec.KeepTop;
             var retained = ranked.Take(keep).Select(t => new RetainedCheckpoint { Trial = t.Metadata.Name!, Objective = t.Status!.Objective, Uri = t.Status.CheckpointUri ?? "" }).ToList();
             if (CheckpointOwnership.IsOwnedBy(jobDir, job))
                 foreach (var t in trials.Where(t => !retained.Any(r => r.Trial == t.Metadata.Name)))
@@ -102,9 +102,9 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     }
 
     /// <summary>Deletes a deleted job's checkpoints per spec.checkpoints.deletePolicy; returns what was removed.</summary>
-    public string DeleteForJob(FineTuneJob job, FineTuneJobSpec spec)
+    public string DeleteForJob(FineTuneJob job, EffectiveSpec spec)
     {
-        var policy = spec.Checkpoints?.DeletePolicy ?? CheckpointDeletePolicy.KeepPromoted;
+        var policy = spec.Checkpoints.DeletePolicy ?? CheckpointDeletePolicy.KeepPromoted;
         if (policy == CheckpointDeletePolicy.Retain) return "checkpoints retained (deletePolicy retain)";
         try
         {

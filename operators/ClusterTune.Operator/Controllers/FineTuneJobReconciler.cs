@@ -108,7 +108,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         return ReconcileResult.Done;
     }
 
-    private void Publish(FineTuneJob job, FineTuneJobSpec spec, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
+    private void Publish(FineTuneJob job, EffectiveSpec spec, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
     {
         if (metrics is null) return;
         var ns = job.Metadata.NamespaceProperty ?? "default";
@@ -126,11 +126,11 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             [nameof(TrialPhase.EarlyStopped)] = c.EarlyStopped,
         });
         metrics.TrialsCreated.WithLabels(ns, name).Set(c.Total);
-        metrics.TrialsMax.WithLabels(ns, name).Set(spec.Budget?.MaxTrials ?? 0);
-        if (spec.Budget?.MaxTrials is > 0 and var max) metrics.BudgetUsed.WithLabels(ns, name).Set((double)c.Total / max);
-        if (status.BestTrial?.Objective is { } best) metrics.BestObjective.WithLabels(ns, name, spec.Objective!.Metric!).Set(best);
+        metrics.TrialsMax.WithLabels(ns, name).Set(spec.MaxTrials);
+        if (spec.MaxTrials is > 0 and var max) metrics.BudgetUsed.WithLabels(ns, name).Set((double)c.Total / max);
+        if (status.BestTrial?.Objective is { } best) metrics.BestObjective.WithLabels(ns, name, spec.Metric).Set(best);
         metrics.GpuTime.WithLabels(ns, name).Set(status.GpuSecondsUsed ?? 0);
-        if (spec.Budget?.MaxGpuHours is { } limit) metrics.GpuTimeLimit.WithLabels(ns, name).Set(limit * 3600);
+        if (spec.Budget.MaxGpuHours is { } limit) metrics.GpuTimeLimit.WithLabels(ns, name).Set(limit * 3600);
     }
 
     /// <summary>Seconds a pod's container has been running (0 unless it is running now).</summary>

@@ -14,7 +14,7 @@ namespace ClusterTune.Operator.Controllers;
 public static class TrialPodCreator
 {
     /// <summary>Creates attempt <paramref name="attempt"/> of <paramref name="trial"/> with a fresh <paramref name="token"/>; false when the pod already existed.</summary>
-    public static async Task<bool> CreateAsync(ApiActions api, FineTuneJob job, FineTuneJobSpec spec, Trial trial, int attempt, string token,
+    public static async Task<bool> CreateAsync(ApiActions api, FineTuneJob job, EffectiveSpec spec, Trial trial, int attempt, string token,
         OperatorOptions options, CancellationToken ct)
     {
         var pod = PodTemplate.Build(job, spec, trial, attempt, token, options);

@@ -44,7 +44,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             if (live is not null) pods.Add(live);
         }
 
-        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend == true, pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
+        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend, pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
             options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!))));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)

@@ -81,7 +81,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     private Trial With(Trial trial, TrialObservationSnapshot snapshot)
     {
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
-        var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Objective!.Direction != ObjectiveDirection.Minimize;
+        var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Direction != ObjectiveDirection.Minimize;
         var after = ApiCopy.Clone(trial);
         var s = after.Status ??= new TrialStatus();
         s.Observations = TrialObservations.Merge(s.Observations, snapshot.ToObservations());

@@ -9,7 +9,7 @@ namespace ClusterTune.Operator.Planning;
 /// is the job's spec with defaults applied, for the reconciler's own use of it.
 /// </summary>
 public sealed record JobPlan(
-    FineTuneJobSpec Spec,
+    EffectiveSpec Spec,
     FineTuneJobStatus Status,
     IReadOnlyList<Trial> TrialsToCreate,
     IReadOnlyList<TrialSpecChange> TrialChanges,

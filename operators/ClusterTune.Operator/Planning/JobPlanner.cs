@@ -56,7 +56,7 @@ public static class JobPlanner
             return new JobPlan(spec, status, [], [], events, PromoteBest: false);
         }
 
-        var direction = spec.Objective!.Direction!.Value;
+        var direction = spec.Direction;
         conditions = Set(conditions, ConditionTypes.Validated, true, ConditionReasons.SpecValid, "the spec is valid", gen, now);
         // A spec fixed after SpecInvalid is no longer failed.
         if (Conditions.Find(conditions, ConditionTypes.Failed) is { Reason: ConditionReasons.SpecInvalid })
@@ -66,14 +66,14 @@ public static class JobPlanner
         {
             status.StartTime = now;
             events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepStarted,
-                $"sweep started: {spec.Algorithm!.Name} search, up to {spec.Budget!.MaxTrials} trials, {spec.Budget.Parallelism} at a time"));
+                $"sweep started: {spec.AlgorithmName} search, up to {spec.MaxTrials} trials, {spec.Parallelism} at a time"));
         }
 
         var start = status.StartTime!.Value;
         var trials = input.Trials.OrderBy(t => t.Spec.Index).ToList();
         var gpuSeconds = trials.Sum(t => t.Status?.GpuSeconds ?? 0) + input.RunningGpuSeconds;
         status.GpuSecondsUsed = Math.Round(gpuSeconds, 3);
-        status.GpuHoursRemaining = spec.Budget!.MaxGpuHours is { } maxGpuHours ? Math.Round(Math.Max(0, maxGpuHours - gpuSeconds / 3600), 6) : null;
+        status.GpuHoursRemaining = spec.Budget.MaxGpuHours is { } maxGpuHours ? Math.Round(Math.Max(0, maxGpuHours - gpuSeconds / 3600), 6) : null;
 
         var (best, seeds) = BestTrialSelector.Choose(trials, spec);
         status.BestTrial = BestOf(best, old.BestTrial);
@@ -84,7 +84,7 @@ public static class JobPlanner
             (bt.ObjectiveMean, bt.ObjectiveStdDev, bt.Seeds) = (seeds.Mean, seeds.StdDev, seeds.Seeds);
         if (best is not null && old.BestTrial?.Name != best.Metadata.Name)
             events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.BestTrialChanged,
-                $"best trial is now {best.Metadata.Name} ({spec.Objective.Metric} {Format(best.Status!.Objective!.Value)}, params {ParamsText(best.Spec.Params)})"));
+                $"best trial is now {best.Metadata.Name} ({spec.Metric} {Format(best.Status!.Objective!.Value)}, params {ParamsText(best.Spec.Params)})"));
 
         var changes = new List<TrialSpecChange>();
         var creates = new List<Trial>();
@@ -97,7 +97,7 @@ public static class JobPlanner
             StopActive(trials, changes, events, alreadyStopping: []);
             promote = Conditions.IsTrue(conditions, ConditionTypes.Complete) && best is not null && status.BestTrial?.PromotedUri is null;
         }
-        else if (spec.Suspend == true)
+        else if (spec.Suspend)
         {
             if (!Conditions.IsTrue(conditions, ConditionTypes.Suspended))
                 events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended, "sweep suspended: no new trials start until spec.suspend is false"));
@@ -115,7 +115,7 @@ public static class JobPlanner
             var policy = new S.SweepPolicy(SweepMapping.ToSearchSpace(spec), SweepMapping.ToSweepConfig(spec));
             var history = trials.Select(SweepMapping.ToRecord).ToList();
             var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
-            var free = Math.Max(0, spec.Budget.Parallelism!.Value - active);
+            var free = Math.Max(0, spec.Parallelism - active);
             var capacity = Math.Min(free, MaxTrialCreatesPerReconcile);
             var decision = policy.Decide(history, now - start, gpuSeconds, capacity);
             batchCapped = capacity < free && decision.NewTrials.Count == capacity;
@@ -176,7 +176,7 @@ public static class JobPlanner
         status.Conditions = conditions;
         var counts = TrialCounts.Count(trials.Select(PhaseOf).Concat(creates.Select(_ => TrialPhase.Pending)));
         status.Trials = counts;
-        status.Message = Summary(counts, status.BestTrial, spec.Objective.Metric!, status.Phase);
+        status.Message = Summary(counts, status.BestTrial, spec.Metric, status.Phase);
         TimeSpan? requeue = null;
         if (!terminal && (counts.Running + counts.Pending) > 0 && (spec.Trainer.Resources?.GpuCount() > 0 || spec.Budget.MaxDuration is not null))
             requeue = BudgetRecheck;
@@ -252,10 +252,10 @@ public static class JobPlanner
         return c;
     }
 
-    private static Trial NewTrial(FineTuneJob job, FineTuneJobSpec spec, S.NewTrial n)
+    private static Trial NewTrial(FineTuneJob job, EffectiveSpec spec, S.NewTrial n)
     {
         var name = ResourceNames.Trial(job.Metadata.Name!, n.Index);
-        var staged = spec.EarlyStopping!.Type is EarlyStoppingType.Asha or EarlyStoppingType.Hyperband;
+        var staged = spec.EarlyStopping.Type is EarlyStoppingType.Asha or EarlyStoppingType.Hyperband;
         return new Trial
         {
             Metadata = new V1ObjectMeta

@@ -8,7 +8,7 @@ using ClusterTune.Api.V1Alpha1;
 
 namespace ClusterTune.Operator.Planning;
 
-/// <summary>Builds a trial's pod from the job's trainer template and the trial contract's environment (design guide §5). Pure.</summary>
+/// <summary>Builds a trial's pod from the job's trainer template and the trial contract's environment (docs/trial-contract.md). Pure.</summary>
 public static class PodTemplate
 {
     /// <summary>The trainer container's name.</summary>
@@ -37,7 +37,7 @@ public static class PodTemplate
     private const string NodeNameVar = "CT_NODE_NAME";
 
     /// <summary>The pod of attempt <paramref name="attempt"/> of <paramref name="trial"/>.</summary>
-    public static V1Pod Build(FineTuneJob job, FineTuneJobSpec spec, Trial trial, int attempt, string token, OperatorOptions options)
+    public static V1Pod Build(FineTuneJob job, EffectiveSpec spec, Trial trial, int attempt, string token, OperatorOptions options)
     {
         var name = ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, attempt);
         var trainer = spec.Trainer;
@@ -70,16 +70,16 @@ public static class PodTemplate
         Add(TrialEnv.CheckpointDir, checkpointDir);
         Add(TrialEnv.ResumeFrom, resumeFrom ?? "");
         // The schedule always spans the full length; a promote-mode rung is a pause the operator asks for (SIGTERM).
-        var fullLength = SweepMapping.MaxResource(spec);
+        var fullLength = spec.MaxResource;
         Add(TrialEnv.Epochs, fullLength.ToString(CultureInfo.InvariantCulture));
         Add(TrialEnv.StopAtEpoch, trial.Spec.Epochs is { } rung && rung < fullLength ? rung.ToString(CultureInfo.InvariantCulture) : "");
         Add(TrialEnv.BatchSize, trainer.BatchSize?.ToString(CultureInfo.InvariantCulture));
         // Only what the user wrote: otherwise the trainer takes the LR recorded in the base checkpoint's manifest,
         // which a defaulted 0.001 would silently override.
         Add(TrialEnv.PretrainingLearningRate, job.Spec.Trainer?.PretrainingLearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "");
-        Add(TrialEnv.Objective, spec.Objective?.Metric);
+        Add(TrialEnv.Objective, spec.Metric);
         Add(TrialEnv.Seed, trial.Spec.Seed?.ToString(CultureInfo.InvariantCulture) ?? "");
-        Add(TrialEnv.MaxTrainableParamsFraction, spec.SearchSpace?.Constraints?.MaxTrainableParamsFraction?.ToString("R", CultureInfo.InvariantCulture) ?? "");
+        Add(TrialEnv.MaxTrainableParamsFraction, spec.SearchSpace.Constraints?.MaxTrainableParamsFraction?.ToString("R", CultureInfo.InvariantCulture) ?? "");
         // The token itself never goes into the pod spec (anyone who can read pods could forge metrics with it).
         Add(TrialEnv.TokenFile, $"{TrialEnv.DefaultTokenDirectory}/{TrialEnv.TokenSecretKey}");
         Add(TrialEnv.OtlpEndpoint, options.OtlpEndpoint);

@@ -12,14 +12,14 @@ public static class SweepMapping
 {
     /// <summary>The search space of a defaulted spec (knobs first, then the other parameters by name).</summary>
     /// <remarks>The space carries the pre-start constraints (<see cref="TrainableFractionConstraint"/>): samplers never propose a violating setting.</remarks>
-    public static S.SearchSpace ToSearchSpace(FineTuneJobSpec spec) =>
-        S.SearchSpace.Create(spec.SearchSpace!.AllParameters().Select(p => ToSearch(p.Key, p.Value)), TrainableFractionConstraint.Predicate(spec));
+    public static S.SearchSpace ToSearchSpace(EffectiveSpec spec) =>
+        S.SearchSpace.Create(spec.SearchSpace.AllParameters().Select(p => ToSearch(p.Key, p.Value)), TrainableFractionConstraint.Predicate(spec));
 
     /// <summary>The sweep configuration of a defaulted spec; epochs are the unit of resource.</summary>
-    public static S.SweepConfig ToSweepConfig(FineTuneJobSpec spec)
+    public static S.SweepConfig ToSweepConfig(EffectiveSpec spec)
     {
-        var budget = spec.Budget!;
-        var es = spec.EarlyStopping!;
+        var budget = spec.Budget;
+        var es = spec.EarlyStopping;
         var early = es.Type switch
         {
             EarlyStoppingType.Median => new S.EarlyStoppingConfig(S.EarlyStoppingKind.Median)
@@ -37,7 +37,7 @@ public static class SweepMapping
             },
             _ => S.EarlyStoppingConfig.None,
         };
-        var algorithm = new S.AlgorithmConfig(spec.Algorithm!.Name switch
+        var algorithm = new S.AlgorithmConfig(spec.AlgorithmName switch
         {
             AlgorithmName.Grid => S.SamplerKind.Grid,
             AlgorithmName.Sobol => S.SamplerKind.Sobol,
@@ -46,20 +46,16 @@ public static class SweepMapping
         }, unchecked((ulong)(spec.Algorithm.Seed ?? 0)));
         var stop = new S.SweepStopConfig
         {
-            Target = spec.Objective!.Target,
+            Target = spec.Objective.Target,
             NotImprovingTrials = budget.NotImprovingTrials,
             MaxTrials = budget.MaxTrials,
             MaxFailedTrials = budget.MaxFailedTrials,
             MaxDuration = budget.MaxDuration is { } d ? ClusterTune.Api.GoDuration.Parse(d) : null,
             MaxGpuHours = budget.MaxGpuHours,
         };
-        var direction = spec.Objective.Direction == ObjectiveDirection.Minimize ? S.ObjectiveDirection.Minimize : S.ObjectiveDirection.Maximize;
-        return new S.SweepConfig(direction, algorithm, early, stop, MaxResource(spec)) { SeedsPerConfig = spec.Algorithm.SeedsPerConfig ?? 1 };
+        var direction = spec.Direction == ObjectiveDirection.Minimize ? S.ObjectiveDirection.Minimize : S.ObjectiveDirection.Maximize;
+        return new S.SweepConfig(direction, algorithm, early, stop, spec.MaxResource) { SeedsPerConfig = spec.Algorithm.SeedsPerConfig ?? 1 };
     }
-
-    /// <summary>The full per-trial resource in epochs: earlyStopping.maxResource when set, else trainer.epochs.</summary>
-    public static int MaxResource(FineTuneJobSpec spec) =>
-        spec.EarlyStopping?.MaxResource ?? spec.Trainer.Epochs ?? FineTuneJobDefaults.Epochs;
 
     /// <summary>What the search algorithms know of a trial.</summary>
     /// <remarks>
@@ -91,9 +87,9 @@ public static class SweepMapping
     }
 
     /// <summary>A search value (long, double or string) as the API's JSON scalar, using the spec's own categorical values.</summary>
-    public static Dictionary<string, ParamValue> ToParams(IReadOnlyDictionary<string, object> assignment, FineTuneJobSpec spec)
+    public static Dictionary<string, ParamValue> ToParams(IReadOnlyDictionary<string, object> assignment, EffectiveSpec spec)
     {
-        var specs = spec.SearchSpace!.AllParameters().ToDictionary(p => p.Key, p => p.Value);
+        var specs = spec.SearchSpace.AllParameters().ToDictionary(p => p.Key, p => p.Value);
         var result = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
         foreach (var (name, value) in assignment)
         {

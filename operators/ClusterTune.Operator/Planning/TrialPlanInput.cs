@@ -17,7 +17,7 @@ namespace ClusterTune.Operator.Planning;
 /// retry has none recorded), or null.</param>
 public sealed record TrialPlanInput(
     Trial Trial,
-    FineTuneJobSpec Spec,
+    EffectiveSpec Spec,
     bool JobEnded,
     bool JobSuspended,
     IReadOnlyList<V1Pod> Pods,
@@ -27,7 +27,7 @@ public sealed record TrialPlanInput(
     Func<string?>? FindCheckpoint = null)
 {
     /// <summary>The input with the default unschedulable timeout (10 min).</summary>
-    public TrialPlanInput(Trial trial, FineTuneJobSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout,
+    public TrialPlanInput(Trial trial, EffectiveSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout,
         Func<string?>? findCheckpoint = null)
         : this(trial, spec, jobEnded, jobSuspended, pods, now, stuckTerminatingTimeout, PodScheduling.DefaultTimeout, findCheckpoint)
     {

@@ -41,7 +41,7 @@ public static class TrialPlanner
             return Finished(input, old, trial.Status);
 
         var stopRequested = trial.Spec.Stop == true || input.JobEnded;
-        var maxResource = SweepMapping.MaxResource(input.Spec);
+        var maxResource = input.Spec.MaxResource;
         var budget = trial.Spec.Epochs ?? maxResource;
         var epoch = old.Epoch ?? 0;
 
@@ -169,7 +169,7 @@ public static class TrialPlanner
             if (result.TrainableFraction is > 0 and <= 1) x.TrainableFraction = result.TrainableFraction;
             // The final epoch's value is a rung observation too, so stopping rules work for trainers whose OTLP
             // points were lost (or that send none).
-            if (input.Spec.Objective?.Metric is { } metric && result.Metrics.TryGetValue(metric, out var last) && double.IsFinite(last) && result.Epoch > 0)
+            if (input.Spec.Metric is var metric && result.Metrics.TryGetValue(metric, out var last) && double.IsFinite(last) && result.Epoch > 0)
                 x.Observations = TrialObservations.Merge(x.Observations, [new Observation { Epoch = result.Epoch, Step = result.Step, Value = last }]);
             // The result's own curve fills epochs whose OTLP points were lost; what is still missing is said in status.
             if (result.Observations is { Count: > 0 } curve)
@@ -210,9 +210,9 @@ public static class TrialPlanner
         if (outcome.State == PodOutcomeState.Succeeded)
         {
             if (s.Objective is null || result?.Objective is { } ro && !double.IsFinite(ro))
-                return Fail(TrialReasons.InvalidObjective, $"pod {pod.Metadata.Name} exited 0 but reported no finite objective {input.Spec.Objective?.Metric}");
+                return Fail(TrialReasons.InvalidObjective, $"pod {pod.Metadata.Name} exited 0 but reported no finite objective {input.Spec.Metric}");
             events.Add(new(EventTypes.Normal, EventReasons.TrialSucceeded,
-                $"{input.Spec.Objective?.Metric} {JobPlanner.Format(s.Objective.Value)} after {epoch} epochs", name));
+                $"{input.Spec.Metric} {JobPlanner.Format(s.Objective.Value)} after {epoch} epochs", name));
             return Plan(End(s, TrialPhase.Succeeded, TrialReasons.Completed, $"completed {epoch} epochs", now), trial.Status, null, null, false, events, null);
         }
 
@@ -225,7 +225,7 @@ public static class TrialPlanner
             case "NodeLost" or "NodeShutdown" or "Terminated" or "NodeAffinity" or "NodeRestarted" or "ContainerStatusUnknown":
                 return Retry(input, s, attempts, TrialReasons.NodeLost, Why($"the node of pod {pod.Metadata.Name} was lost"), pod, events);
             case PodOutcome.OomKilled:
-                return input.Spec.RetryPolicy?.RetryOnOom == true
+                return input.Spec.RetryPolicy.RetryOnOom == true
                     ? Retry(input, s, attempts, TrialReasons.OutOfMemory, Why("out of memory (retryOnOom)"), pod, events)
                     : Fail(TrialReasons.OutOfMemory, Why($"pod {pod.Metadata.Name} was OOM-killed; raise trainer.resources.limits.memory or lower trainer.batchSize (retryPolicy.retryOnOom retries it unchanged)"));
         }
@@ -279,10 +279,10 @@ public static class TrialPlanner
     {
         var trial = input.Trial;
         // Each promotion adds one planned pod, so the failure allowance is per rung.
-        var allowed = FineTuneJobDefaults.AllowedAttempts(input.Spec, trial.Spec);
+        var allowed = input.Spec.AllowedAttempts(trial.Spec);
         if (attempts >= allowed)
         {
-            var m = $"{message}; {attempts} attempt(s) used, retryPolicy.maxAttempts is {input.Spec.RetryPolicy?.MaxAttempts}";
+            var m = $"{message}; {attempts} attempt(s) used, retryPolicy.maxAttempts is {input.Spec.RetryPolicy.MaxAttempts}";
             events.Add(new(EventTypes.Warning, EventReasons.TrialFailed, m, trial.Metadata.Name));
             return Plan(End(With(s, x => x.Reason = reason), TrialPhase.Failed, TrialReasons.RetriesExhausted, m, input.Now), trial.Status, null, null, false, events, null);
         }
@@ -332,7 +332,7 @@ public static class TrialPlanner
         if (s.Reason == TrialReasons.InvalidObjective) return (null, s.Message ?? "objective not finite", null);
         if (budget < maxResource && epoch >= budget) return (null, $"reached its budget of {budget} epochs", null);
         var now = input.Now;
-        if (input.Spec.Budget?.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline) && outcome.StartedAt is { } started && now - started > deadline)
+        if (input.Spec.Budget.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline) && outcome.StartedAt is { } started && now - started > deadline)
         {
             var m = $"attempt ran longer than budget.trialDeadline {d}";
             return (TrialReasons.DeadlineExceeded, m, new PlannedEvent(EventTypes.Warning, EventReasons.DeadlineExceeded, m));
@@ -342,7 +342,7 @@ public static class TrialPlanner
             var last = Max(s.LastHeartbeat, outcome.StartedAt);
             if (last is { } l && now - l > timeout)
             {
-                var m = $"no metrics for {(now - l).TotalSeconds:0} s (retryPolicy.heartbeatTimeout {input.Spec.RetryPolicy?.HeartbeatTimeout})";
+                var m = $"no metrics for {(now - l).TotalSeconds:0} s (retryPolicy.heartbeatTimeout {input.Spec.RetryPolicy.HeartbeatTimeout})";
                 return (TrialReasons.HeartbeatTimeout, m, new PlannedEvent(EventTypes.Warning, EventReasons.TrialStuck, m));
             }
         }
@@ -353,7 +353,7 @@ public static class TrialPlanner
     {
         if (outcome.State != PodOutcomeState.Running || outcome.StartedAt is not { } started) return null;
         TimeSpan? next = null;
-        if (input.Spec.Budget?.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline))
+        if (input.Spec.Budget.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline))
             next = started + deadline - input.Now;
         if (HeartbeatTimeout(input) is { } timeout && Max(s.LastHeartbeat, started) is { } last)
         {
@@ -364,7 +364,7 @@ public static class TrialPlanner
     }
 
     private static TimeSpan? HeartbeatTimeout(TrialPlanInput input) =>
-        input.Spec.RetryPolicy?.HeartbeatTimeout is { } h && GoDuration.TryParse(h, out var t) && t > TimeSpan.Zero ? t : null;
+        input.Spec.RetryPolicy.HeartbeatTimeout is { } h && GoDuration.TryParse(h, out var t) && t > TimeSpan.Zero ? t : null;
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

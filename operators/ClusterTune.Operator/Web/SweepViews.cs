@@ -53,7 +53,7 @@ public static class SweepViews
         if (es?.Type is not (EarlyStoppingType.Asha or EarlyStoppingType.Hyperband)) return [];
         var min = es.MinResource ?? FineTuneJobDefaults.MinResource;
         var eta = es.ReductionFactor ?? FineTuneJobDefaults.ReductionFactor;
-        var max = SweepMapping.MaxResource(defaulted);
+        var max = FineTuneJobDefaults.Apply(defaulted).MaxResource;
         var rungs = new List<int>();
         for (long r = min; r < max && min >= 1 && eta >= 2; r *= eta) rungs.Add((int)r);
         return rungs;

@@ -41,13 +41,16 @@ public static class FineTuneJobDefaults
     public static ParameterSpec LoraRank() => new() { Type = ParameterType.Categorical, Values = [0, 4, 8] };
 
     /// <summary>Attempts a trial may use: the job's retryPolicy.maxAttempts plus one per ASHA promotion (rung).</summary>
-    public static int AllowedAttempts(FineTuneJobSpec spec, TrialSpec trial) => (spec.RetryPolicy?.MaxAttempts ?? MaxAttempts) + (trial.Rung ?? 0);
+    public static int AllowedAttempts(FineTuneJobSpec spec, TrialSpec trial) => Apply(spec).AllowedAttempts(trial);
 
     /// <summary>Epochs a trial trains to: its own budget, else the job's trainer.epochs.</summary>
-    public static int TrialEpochs(FineTuneJobSpec spec, TrialSpec trial) => trial.Epochs ?? spec.Trainer.Epochs ?? Epochs;
+    public static int TrialEpochs(FineTuneJobSpec spec, TrialSpec trial) => Apply(spec).TrialEpochs(trial);
 
-    /// <summary>Returns a copy of <paramref name="spec"/> with every absent field defaulted.</summary>
-    public static FineTuneJobSpec Apply(FineTuneJobSpec spec)
+    /// <summary>
+    /// Returns a copy of <paramref name="spec"/> with every absent field defaulted, as an <see cref="EffectiveSpec"/>:
+    /// apply it once where a decision starts (a reconcile, a command) and pass the result down.
+    /// </summary>
+    public static EffectiveSpec Apply(FineTuneJobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var s = Clone(spec);
@@ -107,7 +110,7 @@ public static class FineTuneJobDefaults
         s.RetryPolicy.HeartbeatTimeout ??= HeartbeatTimeout;
 
         s.Suspend ??= false;
-        return s;
+        return new EffectiveSpec(s);
     }
 
     /// <summary>minimize for metric names that contain "loss" or "error", maximize otherwise.</summary>

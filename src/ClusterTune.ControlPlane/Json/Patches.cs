@@ -5,33 +5,9 @@ namespace ClusterTune.ControlPlane.Json;
 /// <summary>Thrown when a JSON patch cannot be applied (bad op, missing path, failed test).</summary>
 internal sealed class PatchFailedException(string message) : Exception(message);
 
-/// <summary>RFC 7386 merge patch, RFC 6902 JSON patch and the subset of strategic merge patch ClusterTune needs.</summary>
+/// <summary>RFC 6902 JSON patch and the subset of strategic merge patch ClusterTune needs (RFC 7386 merge patch: ClusterTune.Kubernetes.Patching.MergePatch, shared with the client).</summary>
 internal static class Patches
 {
-    public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
-    {
-        if (patch is not JsonObject p)
-        {
-            return patch?.DeepClone();
-        }
-
-        var result = target is JsonObject t ? (JsonObject)t.DeepClone() : new JsonObject();
-        foreach (var (key, value) in p)
-        {
-            if (value is null)
-            {
-                result.Remove(key);
-            }
-            else
-            {
-                var merged = MergePatch(result[key], value);
-                result[key] = merged;
-            }
-        }
-
-        return result;
-    }
-
     // Lists of built-in types that strategic merge patch merges by key (from the Go struct tags).
     private static readonly Dictionary<string, string> MergeKeys = new()
     {

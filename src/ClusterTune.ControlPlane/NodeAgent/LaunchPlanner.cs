@@ -1,4 +1,3 @@
-using ClusterTune.Api.Contract;
 using k8s;
 using k8s.Models;
 
@@ -29,7 +28,10 @@ internal static class LaunchPlanner
             env["TMPDIR"] = tmpDir;
         }
 
-        env[TrialEnv.TerminationMessagePath] = sandbox.TerminationLog;
+        if (options.TerminationMessagePathVariable is { Length: > 0 } variable)
+        {
+            env[variable] = sandbox.TerminationLog;
+        }
         if (visibleGpus is not null)
         {
             env["CUDA_VISIBLE_DEVICES"] = visibleGpus;
@@ -154,7 +156,7 @@ internal static class LaunchPlanner
             paths.Add(mount.MountPath, host);
         }
 
-        paths.Add(string.IsNullOrEmpty(container.TerminationMessagePath) ? TrialEnv.DefaultTerminationMessagePath : container.TerminationMessagePath, sandbox.TerminationLog);
+        paths.Add(string.IsNullOrEmpty(container.TerminationMessagePath) ? options.DefaultTerminationMessagePath : container.TerminationMessagePath, sandbox.TerminationLog);
         foreach (var m in options.PathMappings)
         {
             paths.Add(m.ContainerPrefix, m.HostPrefix);

@@ -63,6 +63,15 @@ public sealed class NodeAgentOptions
     /// <summary>The address reported as podIP and hostIP (processes share the host network).</summary>
     public string HostIP { get; init; } = "127.0.0.1";
 
+    /// <summary>Where a container's termination message is read from when its terminationMessagePath is unset (Kubernetes' default).</summary>
+    public string DefaultTerminationMessagePath { get; init; } = "/dev/termination-log";
+
+    /// <summary>
+    /// The variable that tells a process where its termination message really goes (its sandbox's file, since a local
+    /// process cannot write /dev/termination-log); null sets none. The default is the one ClusterTune's trial contract names.
+    /// </summary>
+    public string? TerminationMessagePathVariable { get; init; } = "CT_TERMINATION_MESSAGE_PATH";
+
     /// <summary>What <see cref="InheritedEnvironment"/> holds unless set: what a shell, .NET and native libraries need to start.</summary>
     public static IReadOnlyList<string> DefaultInheritedEnvironment { get; } =
     [

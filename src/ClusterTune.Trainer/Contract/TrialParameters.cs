@@ -5,7 +5,7 @@ using ClusterTune.Api.Contract;
 namespace ClusterTune.Trainer.Contract;
 
 /// <summary>
-/// The trial's hyperparameters from CT_PARAMS (design guide §5b). Known names are typed and validated; any other
+/// The trial's hyperparameters from CT_PARAMS (docs/design/knobs.md). Known names are typed and validated; any other
 /// name is kept in <see cref="Other"/> (it still reaches the resource attributes and the result).
 /// </summary>
 public sealed record TrialParameters

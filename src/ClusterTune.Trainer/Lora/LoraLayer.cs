@@ -9,7 +9,7 @@ namespace ClusterTune.Trainer.Lora;
 /// A linear or convolution layer with PyTorch's parameter names ("weight", "bias") and default init, plus an optional
 /// LoRA adapter: W' = W + (alpha/r)·B·A with A [r, in·k·k] random (Linear's init) and B [out, r] zero, so a fresh
 /// adapter leaves outputs exactly unchanged. A convolution's weight is adapted as its [out, in·k·k] matrix. With an
-/// adapter the base weight is frozen and the bias stays trainable (design guide §5b). The adapter is part of the
+/// adapter the base weight is frozen and the bias stays trainable (docs/design/knobs.md). The adapter is part of the
 /// layer rather than a wrapper because a TorchSharp module cannot replace a registered child.
 /// </summary>
 public sealed class LoraLayer : nn.Module<Tensor, Tensor>

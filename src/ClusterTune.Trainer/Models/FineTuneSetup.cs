@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 namespace ClusterTune.Trainer.Models;
 
 /// <summary>
-/// Applies the freezing of design guide §5b to a <see cref="ReferenceCnn"/> built with its knobs: the stem and the
+/// Applies the freezing of docs/design/knobs.md to a <see cref="ReferenceCnn"/> built with its knobs: the stem and the
 /// first k blocks stop requiring gradients, and so do the base weights of untargeted layers when r &gt; 0 (the
 /// targeted ones froze when their adapters were built). Splits what stays trainable into the "adapted" group
 /// (pretraining LR × lrFactor) and the "head" group (× headLrFactor).

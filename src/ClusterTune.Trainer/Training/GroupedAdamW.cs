@@ -5,7 +5,7 @@ namespace ClusterTune.Trainer.Training;
 
 /// <summary>
 /// TorchSharp's AdamW over named parameter groups, each with its base learning rate, so a schedule can set every
-/// group to base × factor at each step (design guide §5b: adapted weights at lrFactor, the new head at headLrFactor).
+/// group to base × factor at each step (docs/design/knobs.md: adapted weights at lrFactor, the new head at headLrFactor).
 /// </summary>
 public sealed class GroupedAdamW : IDisposable
 {
@@ -34,13 +34,13 @@ public sealed class GroupedAdamW : IDisposable
 
     public AdamW Optimizer { get; }
 
-    /// <summary>Sets every group's learning rate to its base rate × factor (a schedule's value for this step).</summary>
-    public void SetLrFactor(double factor)
+    /// <summary>Sets every group's learning rate to its base rate × <paramref name="multiplier"/>, the LR schedule's value for this step (warm-up, decay); not the lrFactor knob, which is already in each base rate.</summary>
+    public void ApplyScheduleMultiplier(double multiplier)
     {
         var i = 0;
         foreach (var group in Optimizer.ParamGroups)
         {
-            group.LearningRate = _baseLrs[i++] * factor;
+            group.LearningRate = _baseLrs[i++] * multiplier;
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed class TrainingLoop(
                 }
 
                 clock.Restart();
-                optimizer.SetLrFactor(schedule.Factor(step));
+                optimizer.ApplyScheduleMultiplier(schedule.Factor(step));
                 double loss;
                 using (NewDisposeScope())
                 {

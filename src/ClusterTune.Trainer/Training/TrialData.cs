@@ -3,7 +3,7 @@ using ClusterTune.Trainer.Data;
 
 namespace ClusterTune.Trainer.Training;
 
-/// <summary>The normalized training and evaluation sets of a run (reference workload, design guide §8).</summary>
+/// <summary>The normalized training and evaluation sets of a run (docs/design/reference-workload.md).</summary>
 public sealed record TrialData(ImageDataset Train, ImageDataset Eval, float Mean, float Std, string Description)
 {
     /// <summary>Fixed seed of evaluation subsets, so every trial of a sweep is scored on the same examples.</summary>

@@ -153,7 +153,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         var model = new ReferenceCnn(classCount, knobs, device);
         try
         {
-            // The task head is new (design guide §5b: replace the old softmax layer), adapters start fresh.
+            // The task head is new (docs/design/knobs.md: the old softmax layer is replaced), adapters start fresh.
             TrialCheckpoint.CopyInto(model, weights, IsBaseWeight, Path.Combine(modelPath, Checkpoint.WeightsFile));
             return (model, baseLr);
         }

@@ -38,7 +38,7 @@ public sealed class RealTrainerSweepTests
                 Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/namespaces")).StatusCode);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cluster.KubeconfigPath));
             // The real kubectl with the kubeconfig the README points at (it sends a bearer token only over TLS).
-            var kubectl = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
+            var kubectl = ClusterTune.Testing.Kubectl.Path;
             Assert.True(kubectl is not null, "kubectl is not on PATH: the README's `--keep` workflow uses it");
             using (var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(kubectl, ["--kubeconfig", cluster.KubeconfigPath, "get", "namespaces", "-o", "name"])
                 { RedirectStandardOutput = true, RedirectStandardError = true })!)

@@ -37,7 +37,7 @@ public sealed partial class CheckpointManagerTests
         var job = Job(c => c.PromotePath = "exports/best");
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         Assert.True(Manager().Promote(job, spec, [Trial(0, 0.5, "w0")]).Succeeded);
-        time.Now = T0.AddMinutes(1);
+        time.SetUtcNow(T0.AddMinutes(1));
 
         var second = Manager().Promote(job, spec, [Trial(0, 0.5, "w0"), Trial(1, 0.9, "w1")]);
 

@@ -9,18 +9,11 @@ using ClusterTune.Operator.Planning;
 
 namespace ClusterTune.Operator.Tests.Checkpoints;
 
-/// <summary>A clock that always says the same time.</summary>
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 public sealed partial class CheckpointManagerTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
     private readonly string root = Path.Combine(Path.GetTempPath(), "ct-ckpt-" + Guid.NewGuid().ToString("N"));
-    private readonly FixedTime time = new(T0);
+    private readonly FakeTimeProvider time = new(T0);
 
     public void Dispose()
     {
@@ -130,7 +123,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
         var provenance = Path.Combine(root, "ml", "sweep", "best", CheckpointManager.ProvenanceFile);
         var before = File.ReadAllText(provenance);
 
-        time.Now = T0.AddMinutes(5);
+        time.SetUtcNow(T0.AddMinutes(5));
         var second = Manager().Promote(job, spec, trials);
 
         Assert.True(second.Succeeded);
@@ -145,7 +138,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
         var job = Job();
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         Manager().Promote(job, spec, [Trial(0, 0.5, "w0")]);
-        time.Now = T0.AddMinutes(1);
+        time.SetUtcNow(T0.AddMinutes(1));
         var result = Manager().Promote(job, spec, [Trial(0, 0.5, "w0"), Trial(3, 0.99, "w3")]);
         Assert.Equal(Sha("w3"), result.Sha256);
         Assert.Equal("w3", File.ReadAllText(Path.Combine(result.PromotedUri!, CheckpointManager.ModelFile)));

@@ -30,7 +30,7 @@ public sealed class CheckpointVerificationTests : IDisposable
         return dir;
     }
 
-    private (FineTuneJob Job, FineTuneJobSpec Spec, Trial Trial) Sweep(string checkpoint)
+    private (FineTuneJob Job, EffectiveSpec Spec, Trial Trial) Sweep(string checkpoint)
     {
         var job = new FineTuneJob
         {

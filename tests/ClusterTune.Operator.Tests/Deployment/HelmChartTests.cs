@@ -1,3 +1,4 @@
+using ClusterTune.Testing;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ClusterTune.ControlPlane.Json;
@@ -11,7 +12,7 @@ namespace ClusterTune.Operator.Tests.Deployment;
 /// </summary>
 public sealed partial class HelmChartTests
 {
-    private static readonly string Chart = Path.Combine(Kubectl.RepoRoot, "charts", "clustertune");
+    private static readonly string Chart = Path.Combine(RepoPaths.Root, "charts", "clustertune");
 
     private static JsonObject Schema => JsonNode.Parse(File.ReadAllText(Path.Combine(Chart, "values.schema.json")))!.AsObject();
 
@@ -69,7 +70,7 @@ public sealed partial class HelmChartTests
     public void Chart_crds_are_the_generated_ones_in_the_kustomize_base()
     {
         var chartCrds = Directory.GetFiles(Path.Combine(Chart, "crds"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        var bases = Path.Combine(Kubectl.RepoRoot, "operators", "config", "crd", "bases");
+        var bases = Path.Combine(RepoPaths.Root, "operators", "config", "crd", "bases");
         Assert.Equal(Directory.GetFiles(bases, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal), chartCrds);
         foreach (var f in chartCrds)
         {
@@ -115,7 +116,7 @@ public sealed partial class HelmChartTests
         // The ClusterRole rules are the kustomize base's, line for line.
         static IEnumerable<string> RuleLines(string text) => text.Split('\n').Select(l => l.Trim())
             .Where(l => l.StartsWith("- apiGroups:", StringComparison.Ordinal) || l.StartsWith("resources:", StringComparison.Ordinal) || l.StartsWith("verbs:", StringComparison.Ordinal));
-        var baseRules = RuleLines(File.ReadAllText(Path.Combine(Kubectl.RepoRoot, "operators", "config", "rbac", "role.yaml")));
+        var baseRules = RuleLines(File.ReadAllText(Path.Combine(RepoPaths.Root, "operators", "config", "rbac", "role.yaml")));
         Assert.Equal(baseRules, RuleLines(File.ReadAllText(Path.Combine(Chart, "templates", "rbac.yaml"))));
     }
 

@@ -1,3 +1,4 @@
+using ClusterTune.Testing;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Json;
 

@@ -46,7 +46,7 @@ internal static class Fixtures
         return job;
     }
 
-    public static FineTuneJobSpec Spec(Action<FineTuneJobSpec>? change = null) => FineTuneJobDefaults.Apply(Job(change).Spec);
+    public static EffectiveSpec Spec(Action<FineTuneJobSpec>? change = null) => FineTuneJobDefaults.Apply(Job(change).Spec);
 
     /// <summary>A trial as the job planner creates it, with an optional status.</summary>
     public static Trial Trial(int index, TrialStatus? status = null, int epochs = 3, bool? stop = null, int? rung = null,
@@ -183,7 +183,7 @@ internal static class Fixtures
 
     // ---- planning ----
 
-    public static TrialPlan PlanTrial(Trial trial, FineTuneJobSpec spec, IReadOnlyList<V1Pod> pods, DateTimeOffset? now = null,
+    public static TrialPlan PlanTrial(Trial trial, EffectiveSpec spec, IReadOnlyList<V1Pod> pods, DateTimeOffset? now = null,
         bool jobEnded = false, bool suspended = false, TimeSpan? stuck = null, Func<string?>? findCheckpoint = null) =>
         TrialPlanner.Plan(new TrialPlanInput(trial, spec, jobEnded, suspended, pods, now ?? At(5), stuck ?? TimeSpan.FromMinutes(5), findCheckpoint));
 

@@ -99,7 +99,7 @@ public sealed class SweepMappingTests
         Assert.Equal(S.AshaMode.Promote, c.EarlyStopping.Mode);
         Assert.Equal(2, c.EarlyStopping.MaxBrackets);
         Assert.Equal(8, c.MaxResource);
-        Assert.Equal(8, SweepMapping.MaxResource(spec));
+        Assert.Equal(8, spec.MaxResource);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class TrialPlannerTests
     private static readonly string Pod1 = ResourceNames.Pod(JobName, 0, 1);
     private static readonly string Pod2 = ResourceNames.Pod(JobName, 0, 2);
 
-    private static FineTuneJobSpec Promote() => Spec(s =>
+    private static EffectiveSpec Promote() => Spec(s =>
     {
         s.EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha, MinResource = 1, MaxResource = 3, ReductionFactor = 3, Mode = EarlyStoppingMode.Promote };
     });

@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterTune.Operator.Tests.Scenarios;
 
 /// <summary>
-/// Fault matrix rows 2–6 of the design guide §7, injected by the embedded API server while a grid sweep runs: the
+/// Fault matrix rows 2–6 (docs/design/fault-matrix.md), injected by the embedded API server while a grid sweep runs: the
 /// sweep still ends Succeeded with the oracle's best, one pod per trial, nothing duplicated or lost.
 /// </summary>
 public sealed class FaultMatrixTests

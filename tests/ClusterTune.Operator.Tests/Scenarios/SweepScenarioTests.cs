@@ -13,7 +13,7 @@ namespace ClusterTune.Operator.Tests.Scenarios;
 
 /// <summary>
 /// The operator end to end on the embedded control plane (real HTTP, real node agent, real child processes):
-/// a sweep finishes with the oracle's best, and the fault matrix rows of the design guide §7 hold.
+/// a sweep finishes with the oracle's best, and the fault matrix rows (docs/design/fault-matrix.md) hold.
 /// </summary>
 public sealed class SweepScenarioTests(ITestOutputHelper output)
 {

@@ -77,7 +77,7 @@ public sealed class ClusterTuneMetricsTests
         m.SetTrialInfo(T2, new Dictionary<string, string> { ["lrFactor"] = "0.01", ["freezeDepth"] = "1", ["loraRank"] = "0" });
         m.SetTrialInfo(T1, new Dictionary<string, string> { ["lrFactor"] = "0.1", ["freezeDepth"] = "2", ["loraRank"] = "8", ["note"] = "say \"hi\"\\\n" });
 
-        var acc = new ObservationAccumulator(_ => "accuracy", new ManualTimeProvider(DateTimeOffset.UnixEpoch));
+        var acc = new ObservationAccumulator(_ => "accuracy", new FakeTimeProvider(DateTimeOffset.UnixEpoch));
         foreach (var (trial, acc1) in new[] { (T1, 0.8), (T2, 0.6) })
         {
             TrialMetricRecord P(string metric, double v, string? eval = null) =>

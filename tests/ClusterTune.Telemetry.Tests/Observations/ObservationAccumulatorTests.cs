@@ -25,8 +25,8 @@ public sealed class ObservationAccumulatorTests
     private static TrialMetricRecord Tokens(ulong start, ulong time, double value, OtlpAggregationTemporality temporality = OtlpAggregationTemporality.Cumulative) =>
         new(T, "clustertune.train.tokens", "{token}", MetricPointKind.Sum, temporality, true, new Dictionary<string, string>(), start, time, value, null, null, null);
 
-    private static ObservationAccumulator New(ManualTimeProvider? clock = null, ObservationOptions? options = null) =>
-        new(_ => "accuracy", clock ?? new ManualTimeProvider(Start), options);
+    private static ObservationAccumulator New(FakeTimeProvider? clock = null, ObservationOptions? options = null) =>
+        new(_ => "accuracy", clock ?? new FakeTimeProvider(Start), options);
 
     public static TheoryData<string, TrialMetricRecord[][], (long Epoch, double Value, ulong Time)[]> RungCases => new()
     {
@@ -197,7 +197,7 @@ public sealed class ObservationAccumulatorTests
     [Fact]
     public void Silent_trials_are_found_by_the_injected_clock()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var acc = New(clock);
         var t2 = T with { Trial = "job-t2" };
         acc.Add([Point(MetricNames.TrainLoss, 10, 1)]);
@@ -237,7 +237,7 @@ public sealed class ObservationAccumulatorTests
     public void Objective_is_resolved_when_it_becomes_known()
     {
         string? objective = null;
-        var acc = new ObservationAccumulator(_ => objective, new ManualTimeProvider(Start));
+        var acc = new ObservationAccumulator(_ => objective, new FakeTimeProvider(Start));
         acc.Add([Epoch(10, 1), Acc(10, 0.5)]);
         Assert.Empty(acc.GetSnapshot(T)!.Rungs);
         objective = "accuracy";
