@@ -117,7 +117,9 @@ static V1Pod NewPod(string ns, string name) => new()
 async Task EnsureNamespace(string ns)
 {
     if (await client.TryGetAsync<V1Namespace>(ns, null) is null)
+    {
         await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+    }
 }
 
 async Task<double> CreateTyped(string ns, int count, int par)
@@ -128,7 +130,9 @@ async Task<double> CreateTyped(string ns, int count, int par)
     {
         int i;
         while ((i = Interlocked.Increment(ref next)) < count)
+        {
             await client.CreateAsync(NewPod(ns, $"p-{i}"));
+        }
     })));
     return count / sw.Elapsed.TotalSeconds;
 }
@@ -162,7 +166,9 @@ async Task<double> WatchTyped(string ns, int count)
         await foreach (var (type, _) in client.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: rv, timeoutSeconds: 600))
         {
             if (type == WatchEventType.Added && ++received == count)
+            {
                 return;
+            }
         }
     });
     await ready.Task;
@@ -187,7 +193,9 @@ async Task<double> WatchRaw(string ns, int count)
         while (await reader.ReadLineAsync() is { } line)
         {
             if (line.StartsWith("{\"type\":\"ADDED\"", StringComparison.Ordinal) && ++received == count)
+            {
                 return;
+            }
         }
     });
     await ready.Task;

@@ -64,6 +64,9 @@ internal sealed class ApiGate(int targetPort) : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener?.Stop();
-        if (_accept is not null) await _accept;
+        if (_accept is not null)
+        {
+            await _accept;
+        }
     }
 }

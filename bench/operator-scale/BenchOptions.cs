@@ -28,8 +28,16 @@ internal sealed record BenchOptions
         for (var i = 0; i < args.Length; i++)
         {
             var flag = args[i];
-            if (flag is "-h" or "--help") throw new ArgumentException(Usage);
-            if (i + 1 >= args.Length) throw new ArgumentException($"{flag} needs a value\n{Usage}");
+            if (flag is "-h" or "--help")
+            {
+                throw new ArgumentException(Usage);
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"{flag} needs a value\n{Usage}");
+            }
+
             var v = args[++i];
             int Int() => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{flag} takes a positive integer, got '{v}'");
             double Num() => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new ArgumentException($"{flag} takes a positive number, got '{v}'");

@@ -41,7 +41,10 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
     {
         try
         {
-            await foreach (var (type, obj) in RawWatch.StreamAsync(api, path, rv, _stop.Token)) on(type, obj);
+            await foreach (var (type, obj) in RawWatch.StreamAsync(api, path, rv, _stop.Token))
+            {
+                on(type, obj);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -53,21 +56,34 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
         var now = Stopwatch.GetTimestamp();
         var name = trial.Str("metadata", "name")!;
         var spec = trial.GetProperty("spec");
-        if (spec.GetProperty("index").GetInt32() < history) return;
+        if (spec.GetProperty("index").GetInt32() < history)
+        {
+            return;
+        }
+
         var job = spec.GetProperty("jobName").GetString()!;
         if (type == "ADDED" && _created.TryAdd(name, 0))
+        {
             Decisions.Enqueue(("create", now, _lastTerminal.TryGetValue(job, out var end) ? Ms(end, now) : double.NaN));
+        }
+
         if (spec.Str("stop") == "true" && _stopped.TryAdd(name, 0))
         {
             var latency = double.NaN;
             if (trialPod(name) is { } t)
             {
                 var sent = t.FirstSentTicks.LastOrDefault(x => x != 0);
-                if (sent != 0) latency = Ms(sent, now);
+                if (sent != 0)
+                {
+                    latency = Ms(sent, now);
+                }
             }
             Decisions.Enqueue(("stop", now, latency));
         }
-        if (trial.Str("status", "phase") is "Succeeded" or "Failed" or "EarlyStopped" && _finished.TryAdd(name, 0)) Finished.Enqueue(now);
+        if (trial.Str("status", "phase") is "Succeeded" or "Failed" or "EarlyStopped" && _finished.TryAdd(name, 0))
+        {
+            Finished.Enqueue(now);
+        }
     }
 
     private void OnJob(string type, JsonElement job)
@@ -75,9 +91,14 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
         var now = Stopwatch.GetTimestamp();
         var name = job.Str("metadata", "name")!;
         if (job.Str("status", "bestTrial", "promotedUri") is not null && _promoted.TryAdd(name, 0))
+        {
             Decisions.Enqueue(("promote", now, _lastTerminal.TryGetValue(name, out var end) ? Ms(end, now) : double.NaN));
+        }
+
         if (job.Str("status", "phase") is "Succeeded" or "Failed" && (job.Str("status", "bestTrial", "promotedUri") is not null || job.Str("status", "phase") == "Failed"))
+        {
             _ended.TryAdd(name, 0);
+        }
     }
 
     private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;

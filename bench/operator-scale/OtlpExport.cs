@@ -49,7 +49,9 @@ internal static class OtlpExport
                 Gauge(sm, MetricNames.TrainStep, "{step}", 1, _ => (nowNanos, step, null));
                 Gauge(sm, MetricNames.TrainEpoch, "{epoch}", 1, _ => (nowNanos, epoch, null));
                 if (epoch > 0)
+                {
                     Gauge(sm, MetricNames.EvalMetric, "1", 1, _ => (nowNanos + 1000, Math.Round(t.Accuracy(epoch), 5), "accuracy"), split: "eval");
+                }
             });
         });
         return w.WrittenSpan.ToArray();
@@ -69,8 +71,15 @@ internal static class OtlpExport
                     {
                         Fixed64(p, 3, (ulong)time);
                         Fixed64(p, 4, BitConverter.DoubleToUInt64Bits(value));
-                        if (metric is not null) Message(p, 7, a => KeyValue(a, "metric", metric));
-                        if (split is not null) Message(p, 7, a => KeyValue(a, "split", split));
+                        if (metric is not null)
+                        {
+                            Message(p, 7, a => KeyValue(a, "metric", metric));
+                        }
+
+                        if (split is not null)
+                        {
+                            Message(p, 7, a => KeyValue(a, "split", split));
+                        }
                     });
                 }
             });

@@ -55,7 +55,11 @@ internal sealed class OtlpLoad(IReadOnlyList<Uri> silos, ConcurrentDictionary<st
                 }
                 var t = order[next++ % order.Count];
                 int target;
-                do target = silo++ % silos.Count; while (_dead[target] && _dead.Any(d => !d));
+                do
+                {
+                    target = silo++ % silos.Count;
+                }
+                while (_dead[target] && _dead.Any(d => !d));
                 Interlocked.Increment(ref _sent);
                 _ = SendAsync(t, target);
             }
@@ -75,13 +79,20 @@ internal sealed class OtlpLoad(IReadOnlyList<Uri> silos, ConcurrentDictionary<st
             req.Content.Headers.ContentType = Protobuf;
             req.Headers.Add(TrialEnv.TokenHeader, t.Token);
             var sentTicks = Stopwatch.GetTimestamp();
-            if (epoch > 0 && t.FirstSentTicks[epoch] == 0) Interlocked.CompareExchange(ref t.FirstSentTicks[epoch], sentTicks, 0);
+            if (epoch > 0 && t.FirstSentTicks[epoch] == 0)
+            {
+                Interlocked.CompareExchange(ref t.FirstSentTicks[epoch], sentTicks, 0);
+            }
+
             Interlocked.Add(ref _pointsSent, pointsPerRequest);
             using var resp = await _http.SendAsync(req, _stop.Token);
             if (resp.IsSuccessStatusCode)
             {
                 Interlocked.Increment(ref _ok);
-                if (epoch >= t.StopAt) t.FinalEpochAccepted = true;
+                if (epoch >= t.StopAt)
+                {
+                    t.FinalEpochAccepted = true;
+                }
             }
             else
             {
@@ -105,7 +116,11 @@ internal sealed class OtlpLoad(IReadOnlyList<Uri> silos, ConcurrentDictionary<st
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        if (_loop is not null) await _loop;
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
         _http.Dispose();
     }
 }

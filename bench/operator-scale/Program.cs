@@ -28,7 +28,9 @@ var results = new List<RunResult>();
 try
 {
     foreach (var n in o.Silos)
+    {
         results.Add(await ScaleRun.RunAsync(o, n, server, seeded, checkpoints, Console.Out));
+    }
 }
 finally
 {

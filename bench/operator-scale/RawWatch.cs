@@ -17,13 +17,28 @@ internal static class RawWatch
             using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync(ct));
             while (await reader.ReadLineAsync(ct) is { } line)
             {
-                if (line.Length == 0) continue;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
                 using var doc = JsonDocument.Parse(line);
                 var type = doc.RootElement.GetProperty("type").GetString()!;
                 var obj = doc.RootElement.GetProperty("object").Clone();
-                if (type == "ERROR") throw new InvalidOperationException($"watch {path} failed: {obj}");
-                if (obj.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var v)) rv = v.GetString()!;
-                if (type != "BOOKMARK") yield return (type, obj);
+                if (type == "ERROR")
+                {
+                    throw new InvalidOperationException($"watch {path} failed: {obj}");
+                }
+
+                if (obj.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var v))
+                {
+                    rv = v.GetString()!;
+                }
+
+                if (type != "BOOKMARK")
+                {
+                    yield return (type, obj);
+                }
             }
         }
     }
@@ -32,7 +47,10 @@ internal static class RawWatch
     {
         foreach (var p in path)
         {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(p, out e)) return null;
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(p, out e))
+            {
+                return null;
+            }
         }
         return e.ValueKind == JsonValueKind.String ? e.GetString() : e.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : e.GetRawText();
     }

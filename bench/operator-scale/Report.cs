@@ -39,7 +39,10 @@ internal static class Report
         w.WriteLine();
         w.WriteLine("".PadRight(nameWidth) + string.Concat(runs.Select(r => $"{r.Silos} silo{(r.Silos == 1 ? "" : "s")}".PadRight(colWidth))));
         for (var i = 0; i < rows.Count; i++)
+        {
             w.WriteLine(rows[i].Name.PadRight(nameWidth) + string.Concat(cells[i].Select(c => c.PadRight(colWidth))));
+        }
+
         foreach (var r in runs)
         {
             var by = r.PerSilo.SelectMany(s => s.Delta.WritesBy).GroupBy(kv => kv.Key).Select(g => (Kind: g.Key, N: g.Sum(kv => kv.Value))).Where(x => x.N > 0).OrderByDescending(x => x.N);
@@ -64,7 +67,11 @@ internal static class Report
     private static string Pct(RunResult r, string? kind)
     {
         var xs = r.Decisions.Where(d => (kind is null || d.Kind == kind) && !double.IsNaN(d.LatencyMs)).Select(d => d.LatencyMs).OrderBy(x => x).ToList();
-        if (xs.Count == 0) return "-";
+        if (xs.Count == 0)
+        {
+            return "-";
+        }
+
         double P(double q) => xs[Math.Min(xs.Count - 1, (int)Math.Ceiling(q * xs.Count) - 1)];
         return string.Create(CultureInfo.InvariantCulture, $"{P(0.5):0} / {P(0.99):0} (n={xs.Count})");
     }

@@ -26,7 +26,13 @@ internal static class ScaleRun
     private static string RepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "ClusterTune.sln"))) return d.FullName;
+        {
+            if (File.Exists(Path.Combine(d.FullName, "ClusterTune.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
         throw new InvalidOperationException($"ClusterTune.sln not found above {AppContext.BaseDirectory}");
     }
 
@@ -34,7 +40,11 @@ internal static class ScaleRun
     public static async Task<(EmbeddedApiServer Server, Seeded Seeded)> StartAndSeedAsync(BenchOptions o, string checkpoints, TextWriter log)
     {
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, EnableControllers = false, WatchWindowSize = 200_000, EventTtl = TimeSpan.FromMinutes(2) });
-        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml()) server.InstallCrds(yaml);
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
+            server.InstallCrds(yaml);
+        }
+
         var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
         log.WriteLine($"seeding {o.Jobs} jobs × {o.History} finished trials (create + /status each) ...");
         var seeded = await Workload.SeedAsync(client, o, checkpoints);
@@ -81,7 +91,11 @@ internal static class ScaleRun
             var grains = orleans.Grains();
             while ((await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < silos)
             {
-                if (started.Elapsed > TimeSpan.FromSeconds(300)) throw new TimeoutException($"{silos} silos did not all join the cluster within 300 s");
+                if (started.Elapsed > TimeSpan.FromSeconds(300))
+                {
+                    throw new TimeoutException($"{silos} silos did not all join the cluster within 300 s");
+                }
+
                 await Task.Delay(250);
             }
             var joined = started.Elapsed;
@@ -96,7 +110,11 @@ internal static class ScaleRun
             await using var load = new OtlpLoad(urls, kubelet.Running, o.PointsPerSecond, o.PointsPerRequest, o.EpochSeconds);
             load.Start();
             var warm = Stopwatch.StartNew();
-            while (kubelet.Started < 0.95 * o.Jobs * o.Parallelism && warm.Elapsed < TimeSpan.FromSeconds(o.MaxSeconds)) await Task.Delay(250);
+            while (kubelet.Started < 0.95 * o.Jobs * o.Parallelism && warm.Elapsed < TimeSpan.FromSeconds(o.MaxSeconds))
+            {
+                await Task.Delay(250);
+            }
+
             log.WriteLine($"[{silos} silo(s)] warm-up: {kubelet.Started} first trial pods running after {warm.Elapsed.TotalSeconds:0} s; window opens");
             var before = await SampleAllAsync(probe, urls, procs);
             var benchCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -108,7 +126,11 @@ internal static class ScaleRun
             while (decisions.Finished.Count < o.WindowFraction * expected && window.Elapsed.TotalSeconds < o.MaxSeconds)
             {
                 await Task.Delay(250);
-                if (window.Elapsed < nextLog) continue;
+                if (window.Elapsed < nextLog)
+                {
+                    continue;
+                }
+
                 nextLog += TimeSpan.FromSeconds(15);
                 log.WriteLine($"[{silos} silo(s)] {window.Elapsed.TotalSeconds:0} s: {decisions.Decisions.Count} decisions, {decisions.Finished.Count}/{expected} new trials finished, " +
                     $"{kubelet.Running.Count} pods, {(load.PointsSent - points0) / window.Elapsed.TotalSeconds:0} points/s sent, {load.RequestsFailed} failed requests");
@@ -135,19 +157,37 @@ internal static class ScaleRun
                 kill = await KillAndWaitAsync(grains, victim, orphaned, log);
             }
             var endBy = Stopwatch.StartNew();
-            while (decisions.JobsEnded < o.Jobs && endBy.Elapsed < TimeSpan.FromSeconds(Math.Min(60, o.MaxSeconds))) await Task.Delay(500);
+            while (decisions.JobsEnded < o.Jobs && endBy.Elapsed < TimeSpan.FromSeconds(Math.Min(60, o.MaxSeconds)))
+            {
+                await Task.Delay(500);
+            }
+
             return new RunResult(silos, seed, ready, seconds, offered, failed, skipped, inWindow, finished, benchCpu, perSilo, kill, decisions.JobsEnded, o.Jobs);
         }
         catch
         {
-            foreach (var p in procs) log.WriteLine($"--- {p.Name} (pid {p.Process.Id}) ---\n{p.Log()}");
+            foreach (var p in procs)
+            {
+                log.WriteLine($"--- {p.Name} (pid {p.Process.Id}) ---\n{p.Log()}");
+            }
+
             throw;
         }
         finally
         {
             if (Environment.GetEnvironmentVariable("CT_BENCH_SILO_LOG") == "1")
-                foreach (var p in procs) log.WriteLine($"--- {p.Name} (pid {p.Process.Id}) ---\n{p.Log()}");
-            foreach (var p in procs) p.Dispose();
+            {
+                foreach (var p in procs)
+                {
+                    log.WriteLine($"--- {p.Name} (pid {p.Process.Id}) ---\n{p.Log()}");
+                }
+            }
+
+            foreach (var p in procs)
+            {
+                p.Dispose();
+            }
+
             redis?.Dispose();
             try
             {
@@ -172,8 +212,16 @@ internal static class ScaleRun
         {
             for (var i = 0; i < urls.Count; i++)
             {
-                if (ready[i]) continue;
-                if (procs[i].Process.HasExited) throw new InvalidOperationException($"{procs[i].Name} exited with {procs[i].Process.ExitCode}");
+                if (ready[i])
+                {
+                    continue;
+                }
+
+                if (procs[i].Process.HasExited)
+                {
+                    throw new InvalidOperationException($"{procs[i].Name} exited with {procs[i].Process.ExitCode}");
+                }
+
                 try
                 {
                     using var r = await http.GetAsync(new Uri(urls[i], "/readyz"));
@@ -183,7 +231,11 @@ internal static class ScaleRun
                 {
                 }
             }
-            if (clock.Elapsed > timeout) throw new TimeoutException($"silos not ready after {timeout.TotalSeconds} s");
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"silos not ready after {timeout.TotalSeconds} s");
+            }
+
             await Task.Delay(250);
         }
     }
@@ -210,7 +262,7 @@ internal static class ScaleRun
             {
                 try
                 {
-                    var at = await grains.GetGrain<IFineTuneJobGrain>($"{Workload.Namespace}/{job}").Where().WaitAsync(TimeSpan.FromSeconds(2));
+                    var at = await grains.GetGrain<IFineTuneJobGrain>($"{Workload.Namespace}/{job}").Where().WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
                     if (at.ProcessId != pid)
                     {
                         served[job] = clock.Elapsed;
@@ -220,7 +272,7 @@ internal static class ScaleRun
                 catch (Exception e) when (e is TimeoutException or OrleansException)
                 {
                 }
-                await Task.Delay(100);
+                await Task.Delay(100, CancellationToken.None);
             }
         });
         var times = served.Values.OrderBy(t => t).ToList();

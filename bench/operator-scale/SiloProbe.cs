@@ -28,8 +28,13 @@ internal static class SiloProbe
     public static long Rss(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
         return 0;
     }
 
@@ -42,13 +47,19 @@ internal static class SiloProbe
         var by = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith("clustertune_otlp_points_accepted_total", StringComparison.Ordinal)) points += Value(line);
+            if (line.StartsWith("clustertune_otlp_points_accepted_total", StringComparison.Ordinal))
+            {
+                points += Value(line);
+            }
             else if (line.StartsWith("clustertune_operator_api_requests_total{", StringComparison.Ordinal) && WriteVerbs.Contains(Label(line, "verb")))
             {
                 writes += Value(line);
                 var kind = $"{Label(line, "verb")} {Label(line, "resource")}";
                 by[kind] = by.GetValueOrDefault(kind) + Value(line);
-                if (Label(line, "resource") == "trials/status") statusWrites += Value(line);
+                if (Label(line, "resource") == "trials/status")
+                {
+                    statusWrites += Value(line);
+                }
             }
         }
         return new SiloSample(cpu, rss, points, writes, statusWrites, by);
@@ -59,7 +70,11 @@ internal static class SiloProbe
     private static string Label(string line, string name)
     {
         var i = line.IndexOf(name + "=\"", StringComparison.Ordinal);
-        if (i < 0) return "";
+        if (i < 0)
+        {
+            return "";
+        }
+
         i += name.Length + 2;
         return line[i..line.IndexOf('"', i)];
     }

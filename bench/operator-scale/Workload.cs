@@ -140,10 +140,16 @@ internal static class Workload
                 var created = await client.CreateAsync(trial, ct);
                 created.Status = status;
                 await client.ReplaceAsync(created, status: true, ct);
-                if (best is null || status.Objective > best.Value.Status.Objective) best = (trial, status);
+                if (best is null || status.Objective > best.Value.Status.Objective)
+                {
+                    best = (trial, status);
+                }
             }
             // Only the best history trial can be promoted: give it the checkpoint a trainer would have left.
-            if (best is { } b) bestCheckpoints.Add((b.Status.CheckpointUri!, b.Trial.Metadata.Name!));
+            if (best is { } b)
+            {
+                bestCheckpoints.Add((b.Status.CheckpointUri!, b.Trial.Metadata.Name!));
+            }
         });
         return new Seeded(clock.Elapsed, bestCheckpoints.ToList());
     }
@@ -175,7 +181,11 @@ internal static class Workload
                 }
             }
             var job = await client.GetAsync<FineTuneJob>(JobName(j), Namespace, ct);
-            if (job.Status is null && job.Metadata.Finalizers is null or { Count: 0 }) return;
+            if (job.Status is null && job.Metadata.Finalizers is null or { Count: 0 })
+            {
+                return;
+            }
+
             await client.MergePatchAsync<FineTuneJob>(job.Metadata.Name!, new { metadata = new { finalizers = (string[]?)null } }, Namespace, ct);
             job = await client.GetAsync<FineTuneJob>(JobName(j), Namespace, ct);
             job.Status = new FineTuneJobStatus();

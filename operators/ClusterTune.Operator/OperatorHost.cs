@@ -105,7 +105,11 @@ public sealed class OperatorHost : IAsyncDisposable
     public async Task CrashAsync()
     {
         _runtime?.Stop();
-        if (_host is null) return;
+        if (_host is null)
+        {
+            return;
+        }
+
         await _host.StopAsync(new CancellationToken(canceled: true));
         _host.Dispose();
         _host = null;
@@ -127,7 +131,11 @@ public sealed class OperatorHost : IAsyncDisposable
             _host.Dispose();
             _host = null;
         }
-        if (_endpoint is not null) await _endpoint.DisposeAsync();
+        if (_endpoint is not null)
+        {
+            await _endpoint.DisposeAsync();
+        }
+
         _runtime?.Dispose();
     }
 }

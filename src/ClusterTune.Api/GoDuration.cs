@@ -9,19 +9,42 @@ public static class GoDuration
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
-        if (string.IsNullOrEmpty(text)) return false;
-        if (text == "0") return true;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        if (text == "0")
+        {
+            return true;
+        }
+
         double totalTicks = 0;
         var i = 0;
         while (i < text.Length)
         {
             var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.')) i++;
-            if (i == start) return false;
-            if (!double.TryParse(text.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
                 return false;
+            }
+
+            if (!double.TryParse(text.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return false;
+            }
+
             var unitStart = i;
-            while (i < text.Length && !char.IsAsciiDigit(text[i]) && text[i] != '.') i++;
+            while (i < text.Length && !char.IsAsciiDigit(text[i]) && text[i] != '.')
+            {
+                i++;
+            }
+
             double ticksPerUnit = text[unitStart..i] switch
             {
                 "ns" => 0.01,
@@ -32,10 +55,18 @@ public static class GoDuration
                 "h" => TimeSpan.TicksPerHour,
                 _ => -1,
             };
-            if (ticksPerUnit < 0) return false;
+            if (ticksPerUnit < 0)
+            {
+                return false;
+            }
+
             totalTicks += number * ticksPerUnit;
         }
-        if (totalTicks > TimeSpan.MaxValue.Ticks) return false;
+        if (totalTicks > TimeSpan.MaxValue.Ticks)
+        {
+            return false;
+        }
+
         value = TimeSpan.FromTicks((long)Math.Round(totalTicks));
         return true;
     }
@@ -48,12 +79,24 @@ public static class GoDuration
     public static string Format(TimeSpan value)
     {
         var total = (long)Math.Round(value.TotalSeconds);
-        if (total == 0) return "0s";
+        if (total == 0)
+        {
+            return "0s";
+        }
+
         var sign = total < 0 ? "-" : "";
         total = Math.Abs(total);
         long h = total / 3600, m = total / 60 % 60, s = total % 60;
-        if (h > 0) return FormattableString.Invariant($"{sign}{h}h{m}m{s}s");
-        if (m > 0) return FormattableString.Invariant($"{sign}{m}m{s}s");
+        if (h > 0)
+        {
+            return FormattableString.Invariant($"{sign}{h}h{m}m{s}s");
+        }
+
+        if (m > 0)
+        {
+            return FormattableString.Invariant($"{sign}{m}m{s}s");
+        }
+
         return FormattableString.Invariant($"{sign}{s}s");
     }
 }

@@ -1,10 +1,10 @@
-using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane.Json;
+using k8s.Models;
 
 namespace ClusterTune.Cli;
 
@@ -17,10 +17,17 @@ public static class JobFile
     /// <summary>The FineTuneJob in <paramref name="path"/> (the first document of kind FineTuneJob).</summary>
     public static FineTuneJob Load(string path)
     {
-        if (!File.Exists(path)) throw new FormatException($"{path}: no such file");
+        if (!File.Exists(path))
+        {
+            throw new FormatException($"{path}: no such file");
+        }
+
         var size = new FileInfo(path).Length;
         if (size > MaxBytes)
+        {
             throw new FormatException($"{path}: {size} bytes is more than a FineTuneJob may have ({MaxBytes}, the API server's request limit)");
+        }
+
         return Parse(File.ReadAllText(path), path);
     }
 
@@ -40,7 +47,10 @@ public static class JobFile
         var doc = docs.OfType<JsonObject>().FirstOrDefault(d => (string?)d["kind"] == FineTuneJob.KindName)
             ?? throw new FormatException($"{source}: no document with kind: {FineTuneJob.KindName} (apiVersion {ApiGroup.ApiVersion})");
         if ((string?)doc["apiVersion"] != ApiGroup.ApiVersion)
+        {
             throw new FormatException($"{source}: apiVersion must be {ApiGroup.ApiVersion}, got '{doc["apiVersion"]}'");
+        }
+
         CheckQuantities(doc, source);
         try
         {
@@ -57,7 +67,11 @@ public static class JobFile
     {
         foreach (var kind in new[] { "requests", "limits" })
         {
-            if (doc["spec"]?["trainer"]?["resources"]?[kind] is not JsonObject quantities) continue;
+            if (doc["spec"]?["trainer"]?["resources"]?[kind] is not JsonObject quantities)
+            {
+                continue;
+            }
+
             foreach (var (name, value) in quantities)
             {
                 var text = value is JsonValue v ? v.ToString() : value?.ToJsonString();

@@ -1,7 +1,7 @@
-using k8s.Models;
 using System.Globalization;
 using System.Text;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Cli;
 
@@ -34,8 +34,16 @@ public static class ProgressTable
         }
         var js = job.Status;
         sb.Append(CultureInfo.InvariantCulture, $"{job.Metadata.Name}: {js?.Message ?? "waiting for the operator"}");
-        if (js?.GpuSecondsUsed is > 0 and var g) sb.Append(CultureInfo.InvariantCulture, $"; GPU-hours used {g / 3600:0.###}");
-        if (js?.GpuHoursRemaining is { } left) sb.Append(CultureInfo.InvariantCulture, $", left {left:0.###}");
+        if (js?.GpuSecondsUsed is > 0 and var g)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"; GPU-hours used {g / 3600:0.###}");
+        }
+
+        if (js?.GpuHoursRemaining is { } left)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $", left {left:0.###}");
+        }
+
         return sb.ToString();
     }
 

@@ -113,7 +113,10 @@ public sealed class EmbeddedApiServer : IAsyncDisposable, IDisposable
         {
             k.Listen(IPAddress.Loopback, options.Port, l =>
             {
-                if (certificate is not null) l.UseHttps(certificate);
+                if (certificate is not null)
+                {
+                    l.UseHttps(certificate);
+                }
             });
             k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
         });

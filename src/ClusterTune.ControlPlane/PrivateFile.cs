@@ -16,7 +16,10 @@ internal static class PrivateFile
     public static void Ensure(string path)
     {
         if (OperatingSystem.IsWindows())
+        {
             return;
+        }
+
         if (!File.Exists(path))
         {
             using var _ = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });

@@ -31,9 +31,15 @@ public static class ApiErrors
     public static V1Status? Status(this Exception e)
     {
         if (e is KubernetesException k)
+        {
             return k.Status;
+        }
+
         if (e is not HttpOperationException { Response.Content: { Length: > 0 } text } || !text.TrimStart().StartsWith('{'))
+        {
             return null;
+        }
+
         try
         {
             var s = KubernetesJson.Deserialize<V1Status>(text);
@@ -49,7 +55,10 @@ public static class ApiErrors
     public static string Describe(this Exception e)
     {
         if (e.Status() is not { } s)
+        {
             return e.StatusCode() is { } code ? $"{(int)code} {code}" : e.Message;
+        }
+
         var causes = s.Details?.Causes is { Count: > 0 } c
             ? " (" + string.Join("; ", c.Select(x => $"{x.Field}: {x.Message}".Trim(' ', ':'))) + ")"
             : "";

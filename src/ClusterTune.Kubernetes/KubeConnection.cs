@@ -1,5 +1,5 @@
-using k8s;
 using ClusterTune.Kubernetes.Retry;
+using k8s;
 
 namespace ClusterTune.Kubernetes;
 

@@ -194,12 +194,19 @@ public static class KubernetesObjects
         await foreach (var (type, obj) in events.ConfigureAwait(false))
         {
             if (obj is JsonElement raw)
+            {
                 yield return (type, raw);
+            }
+
             if (streamError is not null)
+            {
                 break;
+            }
         }
         if (streamError is not null)
+        {
             throw streamError;
+        }
     }
 }
 

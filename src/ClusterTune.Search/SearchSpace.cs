@@ -8,13 +8,13 @@ namespace ClusterTune.Search;
 /// </summary>
 public sealed class SearchSpace
 {
-    private readonly Dictionary<string, ParameterSpec> byName;
+    private readonly Dictionary<string, ParameterSpec> _byName;
 
     private SearchSpace(IReadOnlyList<ParameterSpec> ordered, Func<IReadOnlyDictionary<string, object>, bool>? constraint)
     {
         Parameters = ordered;
         Constraint = constraint;
-        byName = ordered.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        _byName = ordered.ToDictionary(p => p.Name, StringComparer.Ordinal);
     }
 
     /// <summary>Parameters, parents before the parameters conditional on them.</summary>
@@ -94,7 +94,7 @@ public sealed class SearchSpace
     }
 
     /// <summary>The parameter named <paramref name="name"/>, or null.</summary>
-    public ParameterSpec? Find(string name) => byName.GetValueOrDefault(name);
+    public ParameterSpec? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Whether a parameter is active under an assignment (its condition's parent is active and matches).</summary>
     public bool IsActive(ParameterSpec p, IReadOnlyDictionary<string, object> assignment)
@@ -104,7 +104,7 @@ public sealed class SearchSpace
             return true;
         }
 
-        var parent = byName[c.Parameter];
+        var parent = _byName[c.Parameter];
         return IsActive(parent, assignment) && assignment.TryGetValue(c.Parameter, out var v) && c.Values.Any(x => ValuesEqual(x, v));
     }
 
@@ -139,13 +139,27 @@ public sealed class SearchSpace
     {
         switch (v)
         {
-            case double x: d = x; return true;
-            case float x: d = x; return true;
-            case long x: d = x; return true;
-            case int x: d = x; return true;
-            case short x: d = x; return true;
-            case decimal x: d = (double)x; return true;
-            default: d = double.NaN; return false;
+            case double x:
+                d = x;
+                return true;
+            case float x:
+                d = x;
+                return true;
+            case long x:
+                d = x;
+                return true;
+            case int x:
+                d = x;
+                return true;
+            case short x:
+                d = x;
+                return true;
+            case decimal x:
+                d = (double)x;
+                return true;
+            default:
+                d = double.NaN;
+                return false;
         }
     }
 

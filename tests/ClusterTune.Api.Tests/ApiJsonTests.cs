@@ -1,8 +1,8 @@
-using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Api.Tests;
 

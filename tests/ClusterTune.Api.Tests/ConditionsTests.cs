@@ -1,6 +1,6 @@
-using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Api.Tests;
 

@@ -20,8 +20,13 @@ public sealed class CrdGoldenTests
     {
         var data = new TheoryData<string, string>();
         foreach (var dir in Directories)
+        {
             foreach (var (file, _) in CrdGenerator.GenerateAllYaml())
+            {
                 data.Add(dir, file);
+            }
+        }
+
         return data;
     }
 
@@ -48,7 +53,11 @@ public sealed class CrdGoldenTests
             + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
             + string.Concat(CrdGenerator.GenerateAllYaml().Select(kv => $"- bases/{kv.Key}\n"));
         var path = RepoPaths.Combine(KustomizationPath);
-        if (Update) File.WriteAllText(path, expected);
+        if (Update)
+        {
+            File.WriteAllText(path, expected);
+        }
+
         Assert.True(File.Exists(path) && File.ReadAllText(path) == expected, $"{KustomizationPath} is missing or stale; {Regenerate}.");
     }
 
@@ -59,7 +68,11 @@ public sealed class CrdGoldenTests
         foreach (var dir in Directories)
         {
             var full = RepoPaths.Combine(dir);
-            if (!Directory.Exists(full)) continue;
+            if (!Directory.Exists(full))
+            {
+                continue;
+            }
+
             var stale = Directory.GetFiles(full, "*.yaml").Select(Path.GetFileName).Where(f => !generated.Contains(f!)).ToList();
             Assert.True(stale.Count == 0, $"{dir} holds CRDs the generator no longer produces: {string.Join(", ", stale)}; delete them.");
         }

@@ -1,10 +1,10 @@
-using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Api.Tests;
 
@@ -41,22 +41,69 @@ public sealed class CrdSchemaTests
     {
         var intOrString = s["x-kubernetes-int-or-string"]?.GetValue<bool>() == true;
         var preserve = s["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;
-        if (s["type"] is null && !intOrString && !preserve) problems.Add($"{path}: no type");
-        if (isRoot && s["type"]?.GetValue<string>() != "object") problems.Add($"{path}: root must be type object");
-        if (s["properties"] is not null && s["additionalProperties"] is not null) problems.Add($"{path}: properties and additionalProperties together");
+        if (s["type"] is null && !intOrString && !preserve)
+        {
+            problems.Add($"{path}: no type");
+        }
+
+        if (isRoot && s["type"]?.GetValue<string>() != "object")
+        {
+            problems.Add($"{path}: root must be type object");
+        }
+
+        if (s["properties"] is not null && s["additionalProperties"] is not null)
+        {
+            problems.Add($"{path}: properties and additionalProperties together");
+        }
+
         if (s["anyOf"] is JsonArray any)
         {
-            if (!intOrString) problems.Add($"{path}: anyOf is only used for int-or-string");
-            foreach (var alt in any) if (((JsonObject)alt!).Count != 1) problems.Add($"{path}.anyOf: alternatives may only restate a type");
+            if (!intOrString)
+            {
+                problems.Add($"{path}: anyOf is only used for int-or-string");
+            }
+
+            foreach (var alt in any)
+            {
+                if (((JsonObject)alt!).Count != 1)
+                {
+                    problems.Add($"{path}.anyOf: alternatives may only restate a type");
+                }
+            }
         }
         if (s["required"] is JsonArray req)
+        {
             foreach (var r in req)
-                if (s["properties"]?[r!.GetValue<string>()] is null) problems.Add($"{path}: required '{r}' is not a property");
+            {
+                if (s["properties"]?[r!.GetValue<string>()] is null)
+                {
+                    problems.Add($"{path}: required '{r}' is not a property");
+                }
+            }
+        }
+
         if (s["properties"] is JsonObject props)
-            foreach (var (k, v) in props) Walk((JsonObject)v!, $"{path}.{k}", problems);
-        if (s["additionalProperties"] is JsonObject ap) Walk(ap, $"{path}.additionalProperties", problems);
-        if (s["items"] is JsonObject items) Walk(items, $"{path}.items", problems);
-        if (s["type"]?.GetValue<string>() == "array" && s["items"] is null) problems.Add($"{path}: array without items");
+        {
+            foreach (var (k, v) in props)
+            {
+                Walk((JsonObject)v!, $"{path}.{k}", problems);
+            }
+        }
+
+        if (s["additionalProperties"] is JsonObject ap)
+        {
+            Walk(ap, $"{path}.additionalProperties", problems);
+        }
+
+        if (s["items"] is JsonObject items)
+        {
+            Walk(items, $"{path}.items", problems);
+        }
+
+        if (s["type"]?.GetValue<string>() == "array" && s["items"] is null)
+        {
+            problems.Add($"{path}: array without items");
+        }
     }
 
     [Theory]
@@ -71,10 +118,17 @@ public sealed class CrdSchemaTests
         foreach (var col in columns)
         {
             var jsonPath = col!["jsonPath"]!.GetValue<string>();
-            if (jsonPath == ".metadata.creationTimestamp") continue;
+            if (jsonPath == ".metadata.creationTimestamp")
+            {
+                continue;
+            }
+
             JsonNode? node = schema;
             foreach (var part in jsonPath.TrimStart('.').Split('.'))
+            {
                 node = node?["properties"]?[part];
+            }
+
             Assert.True(node is not null, $"{kind} printer column {col["name"]} points at {jsonPath}, which the schema does not declare");
             var declared = node!["type"]!.GetValue<string>();
             Assert.Equal(col["type"]!.GetValue<string>(), declared);
@@ -128,15 +182,32 @@ public sealed class CrdSchemaTests
 
     private static void FindUnbounded(JsonObject s, string path, List<string> found)
     {
-        if (s["type"]?.GetValue<string>() == "array" && s["maxItems"] is null) found.Add(path);
+        if (s["type"]?.GetValue<string>() == "array" && s["maxItems"] is null)
+        {
+            found.Add(path);
+        }
+
         if (s["additionalProperties"] is JsonObject ap)
         {
-            if (s["maxProperties"] is null && !path.EndsWith(".params", StringComparison.Ordinal)) found.Add(path);
+            if (s["maxProperties"] is null && !path.EndsWith(".params", StringComparison.Ordinal))
+            {
+                found.Add(path);
+            }
+
             FindUnbounded(ap, path + "[*]", found);
         }
         if (s["properties"] is JsonObject props)
-            foreach (var (k, v) in props) FindUnbounded((JsonObject)v!, $"{path}.{k}", found);
-        if (s["items"] is JsonObject items) FindUnbounded(items, path + "[*]", found);
+        {
+            foreach (var (k, v) in props)
+            {
+                FindUnbounded((JsonObject)v!, $"{path}.{k}", found);
+            }
+        }
+
+        if (s["items"] is JsonObject items)
+        {
+            FindUnbounded(items, path + "[*]", found);
+        }
     }
 
     [Fact]

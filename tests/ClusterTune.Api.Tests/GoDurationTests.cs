@@ -47,8 +47,13 @@ public sealed class GoDurationTests
     {
         var pattern = new System.Text.RegularExpressions.Regex(ClusterTune.Api.V1Alpha1.BudgetSpec.GoDurationPattern);
         foreach (var ok in new[] { "0", "90s", "1h30m", "1.5h", "500ms" })
+        {
             Assert.Matches(pattern, ok);
+        }
+
         foreach (var bad in new[] { "2 hours", "10", "1d" })
+        {
             Assert.DoesNotMatch(pattern, bad);
+        }
     }
 }

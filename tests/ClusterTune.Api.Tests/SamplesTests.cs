@@ -1,9 +1,9 @@
-using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Testing;
+using k8s.Models;
 
 namespace ClusterTune.Api.Tests;
 
@@ -14,7 +14,10 @@ public sealed class SamplesTests
     {
         var data = new TheoryData<string>();
         foreach (var f in Directory.GetFiles(RepoPaths.Combine("operators", "samples"), "*.yaml").Order(StringComparer.Ordinal))
+        {
             data.Add(Path.GetFileName(f));
+        }
+
         return data;
     }
 

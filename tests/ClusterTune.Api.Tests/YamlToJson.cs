@@ -29,15 +29,30 @@ internal static class YamlToJson
     private static JsonNode? Scalar(YamlScalarNode s)
     {
         var v = s.Value ?? "";
-        if (s.Style != ScalarStyle.Plain) return JsonValue.Create(v);
+        if (s.Style != ScalarStyle.Plain)
+        {
+            return JsonValue.Create(v);
+        }
+
         switch (v)
         {
-            case "null" or "~" or "": return null;
-            case "true": return JsonValue.Create(true);
-            case "false": return JsonValue.Create(false);
+            case "null" or "~" or "":
+                return null;
+            case "true":
+                return JsonValue.Create(true);
+            case "false":
+                return JsonValue.Create(false);
         }
-        if (long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+        if (long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return JsonValue.Create(l);
+        }
+
+        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return JsonValue.Create(d);
+        }
+
         return JsonValue.Create(v);
     }
 }

@@ -1,8 +1,8 @@
-using ClusterTune.Testing;
-using k8s.Models;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Logs;
+using ClusterTune.Testing;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.Tests;
 

@@ -1,9 +1,9 @@
 using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
+using ClusterTune.Testing;
 using k8s;
 using k8s.Models;
-using ClusterTune.Testing;
 
 namespace ClusterTune.ControlPlane.Tests;
 

@@ -1,11 +1,11 @@
-using k8s.Autorest;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Faults;
 using ClusterTune.ControlPlane.Logs;
-using k8s;
-using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Tests.Support;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace ClusterTune.Kubernetes.Tests;
 
@@ -85,7 +85,10 @@ public sealed class ConformanceTests(EmbeddedServerFixture fx) : IClassFixture<E
         var ns = await fx.NewNamespaceAsync("page");
         using var c = fx.NewClient(ns);
         for (var i = 0; i < 25; i++)
+        {
             await c.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = $"l-{i:00}", NamespaceProperty = ns }, Spec = new V1LeaseSpec { HolderIdentity = "x" } });
+        }
+
         var first = await c.ListAsync<V1Lease>(ns, limit: 10);
         Assert.Equal(10, first.Items.Count);
         Assert.False(string.IsNullOrEmpty(first.Metadata.ContinueProperty));
@@ -108,7 +111,9 @@ public sealed class ConformanceTests(EmbeddedServerFixture fx) : IClassFixture<E
             await foreach (var (type, raw) in c.WatchRawAsync<V1Pod>(ns, list.Metadata.ResourceVersion, null, null, timeoutSeconds: 3))
             {
                 lock (events)
+                {
                     events.Add((type, KubernetesJson.Deserialize<V1Pod>(raw)));
+                }
             }
         });
         await Task.Delay(300);
@@ -118,7 +123,10 @@ public sealed class ConformanceTests(EmbeddedServerFixture fx) : IClassFixture<E
         await watching.WaitAsync(TimeSpan.FromSeconds(15)); // a normal end of stream, not an exception
         List<(WatchEventType Type, V1Pod Object)> seen;
         lock (events)
+        {
             seen = events.Where(e => e.Type != WatchEventType.Bookmark).ToList();
+        }
+
         Assert.Equal([WatchEventType.Added, WatchEventType.Modified, WatchEventType.Deleted], seen.Select(e => e.Type));
         Assert.All(seen, e => Assert.Equal("a", e.Object!.Metadata.Name));
     }
@@ -130,7 +138,10 @@ public sealed class ConformanceTests(EmbeddedServerFixture fx) : IClassFixture<E
         using var c = fx.NewClient(ns);
         var p = await c.CreateAsync(NewPod(ns, "p"));
         for (var i = 0; i < 3; i++)
+        {
             await c.MergePatchAsync<V1Pod>("p", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["i"] = i.ToString() } } }, ns);
+        }
+
         fx.Server.Compact();
         var e = await Assert.ThrowsAsync<KubernetesException>(async () =>
         {

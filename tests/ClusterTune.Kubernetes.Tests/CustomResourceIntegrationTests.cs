@@ -1,9 +1,9 @@
-using k8s.Models;
-using k8s.Autorest;
 using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Tests.Support;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace ClusterTune.Kubernetes.Tests;
 
@@ -13,7 +13,10 @@ public sealed class CustomResourceIntegrationTests(EmbeddedServerFixture fx) : I
     private async Task<string> SetUpAsync()
     {
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
             fx.Server.InstallCrds(yaml);
+        }
+
         return await fx.NewNamespaceAsync("crd");
     }
 

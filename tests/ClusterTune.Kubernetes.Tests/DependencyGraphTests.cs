@@ -10,7 +10,9 @@ public sealed class DependencyGraphTests
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "ClusterTune.sln")))
+            {
                 return Path.Combine([dir.FullName, .. parts]);
+            }
         }
         throw new InvalidOperationException("ClusterTune.sln not found above " + AppContext.BaseDirectory);
     }

@@ -1,7 +1,7 @@
-using k8s;
-using k8s.Models;
 using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Kubernetes.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Kubernetes.Tests;
 
@@ -56,6 +56,8 @@ internal sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
         Func<TState, Exception?, string> formatter)
     {
         lock (Lines)
+        {
             Lines.Add((logLevel, formatter(state, exception)));
+        }
     }
 }

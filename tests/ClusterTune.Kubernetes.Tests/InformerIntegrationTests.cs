@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
 using ClusterTune.ControlPlane.Faults;
 using ClusterTune.Kubernetes.Informers;
-using k8s;
-using k8s.Models;
 using ClusterTune.Kubernetes.Queue;
 using ClusterTune.Kubernetes.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Kubernetes.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using ClusterTune.Kubernetes.Patching;
 using k8s;
 using k8s.Models;
-using ClusterTune.Kubernetes.Patching;
 
 namespace ClusterTune.Kubernetes.Tests;
 

@@ -55,7 +55,10 @@ public sealed class RelistTests
         await Eventually.TrueAsync(() => blocked.Fired >= 1, "a failed re-watch");
         await c.DeleteAsync<V1Pod>("a", ns);
         for (var i = 0; i < 6; i++)
+        {
             await c.CreateAsync(NewPod(ns, $"during-{i}"));
+        }
+
         server.CompactWatchCache();
         var listsBefore = informer.Lists;
         server.Faults.Reset();

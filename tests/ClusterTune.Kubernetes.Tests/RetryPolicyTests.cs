@@ -38,7 +38,9 @@ public sealed class RetryPolicyTests
             retryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null, idempotent, 0.5);
         Assert.True(expectRetry == d.Retry, $"{name}: {d.Why}");
         if (d.Retry)
+        {
             Assert.True(d.Delay > TimeSpan.Zero, $"{name}: a retry must wait (no hot loop)");
+        }
     }
 
     [Fact]

@@ -53,7 +53,9 @@ public sealed class WorkQueueTests
             {
                 q.Add(i % 5);
                 if (i % 100 == 0)
+                {
                     await Task.Yield();
+                }
             }
         });
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
@@ -62,9 +64,15 @@ public sealed class WorkQueueTests
             {
                 var (k, shutdown) = await q.GetAsync();
                 if (shutdown)
+                {
                     return;
+                }
+
                 if (Interlocked.Increment(ref inFlight[k]) > 1)
+                {
                     Interlocked.Increment(ref violations);
+                }
+
                 await Task.Yield();
                 Interlocked.Decrement(ref inFlight[k]);
                 Interlocked.Increment(ref processed);
@@ -125,7 +133,10 @@ public sealed class WorkQueueTests
     {
         var l = new ItemExponentialRateLimiter<string>(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1));
         for (var i = 0; i < previousFailures; i++)
+        {
             l.When("x");
+        }
+
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), l.When("x"));
     }
 
@@ -150,7 +161,9 @@ public sealed class WorkQueueTests
         var l = RateLimiters.DefaultController<string>(time);
         Assert.Equal(TimeSpan.FromMilliseconds(5), l.When("a"));
         for (var i = 0; i < 120; i++)
+        {
             l.When("k" + i);
+        }
         // The bucket (10 qps, burst 100) is overdrawn by 21 tokens now: 2.1 s beats item "z"'s 5 ms.
         Assert.True(l.When("z") >= TimeSpan.FromSeconds(2));
     }

@@ -10,8 +10,13 @@ public static class RepoPaths
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
             if (File.Exists(Path.Combine(dir.FullName, "ClusterTune.sln")))
+            {
                 return dir.FullName;
+            }
+        }
+
         throw new InvalidOperationException($"ClusterTune.sln not found above {AppContext.BaseDirectory}.");
     }
 }

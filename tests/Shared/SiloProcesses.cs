@@ -44,7 +44,11 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts one and waits until it listens.</summary>
     public static RedisServer Start(string dir)
     {
-        if (!File.Exists(Binary)) throw new InvalidOperationException($"{Binary} is missing: `make deps` installs it (Debian package redis-server)");
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException($"{Binary} is missing: `make deps` installs it (Debian package redis-server)");
+        }
+
         var port = LoopbackPorts.Free();
         var p = Process.Start(new ProcessStartInfo(Binary)
         {
@@ -70,7 +74,11 @@ public sealed class RedisServer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
         _process.Dispose();
     }
 }
@@ -96,13 +104,20 @@ public sealed class OperatorProcess : IDisposable
     /// <summary>The last lines it wrote.</summary>
     public string Log()
     {
-        lock (_log) return string.Join('\n', _log);
+        lock (_log)
+        {
+            return string.Join('\n', _log);
+        }
     }
 
     /// <summary>Starts <paramref name="dll"/> as a silo clustered through <paramref name="redis"/>; <paramref name="extraArgs"/> are appended.</summary>
     public static OperatorProcess Start(string dll, string kubeconfig, string redis, string clusterId, string checkpointRoot, string name, params string[] extraArgs)
     {
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build the operator in Release (make build)");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: build the operator in Release (make build)");
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--kubeconfig", kubeconfig, "--listen", "http://127.0.0.1:0", "--redis", redis, "--cluster-id", clusterId,
@@ -112,7 +127,11 @@ public sealed class OperatorProcess : IDisposable
             RedirectStandardError = true,
             Environment = { ["POD_NAME"] = name },
         };
-        foreach (var a in extraArgs) start.ArgumentList.Add(a);
+        foreach (var a in extraArgs)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         var p = new Process { StartInfo = start };
         var op = new OperatorProcess(name, p);
         p.OutputDataReceived += (_, e) => op.Keep(e.Data);
@@ -128,14 +147,21 @@ public sealed class OperatorProcess : IDisposable
         lock (_log)
         {
             _log.Enqueue(line);
-            if (_log.Count > KeptLines) _log.Dequeue();
+            if (_log.Count > KeptLines)
+            {
+                _log.Dequeue();
+            }
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+
         Process.Dispose();
     }
 }

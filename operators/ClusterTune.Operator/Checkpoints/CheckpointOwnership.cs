@@ -42,7 +42,11 @@ public static class CheckpointOwnership
     /// </summary>
     public static bool Claim(string directory, FineTuneJob job, TimeProvider time)
     {
-        if (Directory.Exists(directory)) return IsOwnedBy(directory, job);
+        if (Directory.Exists(directory))
+        {
+            return IsOwnedBy(directory, job);
+        }
+
         var parent = Path.GetDirectoryName(directory)!;
         Directory.CreateDirectory(parent);
         var temp = Path.Combine(parent, $".{Path.GetFileName(directory)}.claim-{time.GetUtcNow().ToUnixTimeMilliseconds()}");
@@ -62,9 +66,16 @@ public static class CheckpointOwnership
     /// <summary>Deletes <paramref name="directory"/> when the job owns it; says what happened.</summary>
     public static string DeleteIfOwned(string directory, FineTuneJob job)
     {
-        if (!Directory.Exists(directory)) return $"{directory} does not exist";
+        if (!Directory.Exists(directory))
+        {
+            return $"{directory} does not exist";
+        }
+
         if (!IsOwnedBy(directory, job))
+        {
             return $"kept {directory}: ClusterTune did not create it for this job (no {MarkerFile} naming uid {job.Metadata.Uid})";
+        }
+
         Directory.Delete(directory, recursive: true);
         return $"deleted {directory}";
     }

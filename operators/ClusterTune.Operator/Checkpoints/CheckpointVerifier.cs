@@ -20,23 +20,42 @@ public static class CheckpointVerifier
     public static string? Verify(string directory, string requiredFile)
     {
         var manifest = Path.Combine(directory, ManifestFile);
-        if (!File.Exists(manifest)) return $"{manifest} is missing, so the checkpoint cannot be verified";
+        if (!File.Exists(manifest))
+        {
+            return $"{manifest} is missing, so the checkpoint cannot be verified";
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(manifest));
             if (!doc.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Object)
+            {
                 return $"{manifest} has no \"files\" map of SHA-256 hashes";
+            }
+
             if (!files.TryGetProperty(requiredFile, out _))
+            {
                 return $"{manifest} does not list {requiredFile}";
+            }
+
             foreach (var file in files.EnumerateObject())
             {
                 if (file.Name != Path.GetFileName(file.Name) || file.Value.ValueKind != JsonValueKind.String)
+                {
                     return $"{manifest} lists \"{file.Name}\", which is not a plain file name with a SHA-256";
+                }
+
                 var path = Path.Combine(directory, file.Name);
-                if (!File.Exists(path)) return $"{path} is listed in {manifest} but missing";
+                if (!File.Exists(path))
+                {
+                    return $"{path} is listed in {manifest} but missing";
+                }
+
                 var actual = CheckpointManager.Sha256(path);
                 if (!string.Equals(actual, file.Value.GetString(), StringComparison.OrdinalIgnoreCase))
+                {
                     return $"{path} has SHA-256 {actual} but {manifest} says {file.Value.GetString()}: the file is corrupt or was replaced";
+                }
             }
 
             return null;
@@ -62,7 +81,11 @@ public static class CheckpointVerifier
         foreach (var name in Candidates)
         {
             var dir = Path.Combine(trialDirectory, name);
-            if (!Directory.Exists(dir) || Verify(dir, CheckpointManager.ModelFile) is not null) continue;
+            if (!Directory.Exists(dir) || Verify(dir, CheckpointManager.ModelFile) is not null)
+            {
+                continue;
+            }
+
             var position = Position(dir);
             if (position.CompareTo(at) > 0)
             {

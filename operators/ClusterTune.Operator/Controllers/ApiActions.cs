@@ -1,12 +1,12 @@
-using k8s.Autorest;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Kubernetes;
-using k8s;
-using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Operator.Planning;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Controllers;
 
@@ -45,13 +45,21 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
     {
         var patch = MergePatch.Diff(before, after);
         patch.Remove("metadata");
-        if (patch.Count == 0) return;
+        if (patch.Count == 0)
+        {
+            return;
+        }
+
         MergePatch.WithResourceVersion(patch, before.Metadata.ResourceVersion!);
         Interlocked.Increment(ref _writes);
         if (status)
+        {
             await client.PatchStatusAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
+        }
         else
+        {
             await client.MergePatchAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
+        }
     }
 
     /// <summary>A raw merge patch (metadata changes such as finalizers), guarded by the object's resourceVersion.</summary>
@@ -67,7 +75,11 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
     {
         var list = obj.Metadata.Finalizers ?? [];
         var i = list.IndexOf(finalizer);
-        if (i < 0) return;
+        if (i < 0)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _writes);
         await client.JsonPatchAsync<T>(obj.Metadata.Name!, new JsonPatch().Test($"/metadata/finalizers/{i}", finalizer).Remove($"/metadata/finalizers/{i}"),
             obj.Metadata.NamespaceProperty, ct);

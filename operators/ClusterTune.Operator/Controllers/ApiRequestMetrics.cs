@@ -32,7 +32,11 @@ public sealed class ApiRequestMetrics(ClusterTuneMetrics metrics) : DelegatingHa
         var parts = uri.AbsolutePath.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
         // /api/v1/... or /apis/<group>/<version>/..., then optional namespaces/<ns>, then resource[/name[/sub]].
         var i = parts.Length > 0 && parts[0] == "api" ? 2 : 3;
-        if (i + 1 < parts.Length && parts[i] == "namespaces" && parts.Length > i + 2) i += 2;
+        if (i + 1 < parts.Length && parts[i] == "namespaces" && parts.Length > i + 2)
+        {
+            i += 2;
+        }
+
         var rest = parts.Skip(i).ToArray();
         var resource = rest.Length switch
         {

@@ -9,7 +9,10 @@ internal sealed class ControllerMetrics(ClusterTuneMetrics metrics) : IControlle
     public void Reconciled(string controller, string result, TimeSpan duration, int queueDepth)
     {
         if (result == "error")
+        {
             metrics.ReconcileErrors.WithLabels(controller).Inc();
+        }
+
         metrics.Reconciles.WithLabels(controller, result).Inc();
         metrics.ReconcileDuration.WithLabels(controller).Observe(duration.TotalSeconds);
     }

@@ -29,8 +29,16 @@ internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches
     private void Add(string resource, long lists, long watches)
     {
         var (l0, w0) = _last.GetValueOrDefault(resource, (1, 1));
-        if (lists > l0) metrics.WatchRestarts.WithLabels(resource, "relist").Inc(lists - l0);
-        if (watches > w0) metrics.WatchRestarts.WithLabels(resource, "reconnect").Inc(watches - w0);
+        if (lists > l0)
+        {
+            metrics.WatchRestarts.WithLabels(resource, "relist").Inc(lists - l0);
+        }
+
+        if (watches > w0)
+        {
+            metrics.WatchRestarts.WithLabels(resource, "reconnect").Inc(watches - w0);
+        }
+
         _last[resource] = (Math.Max(l0, lists), Math.Max(w0, watches));
     }
 }

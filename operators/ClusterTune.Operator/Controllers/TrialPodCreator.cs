@@ -23,7 +23,11 @@ public static class TrialPodCreator
         {
             // A crash between the two creates left the Secret behind with an older token. If the pod exists too, the
             // attempt is done; otherwise the Secret takes this token so it matches the hash on the pod created next.
-            if (await api.Client.TryGetAsync<V1Pod>(pod.Metadata.Name, pod.Metadata.NamespaceProperty, ct) is not null) return false;
+            if (await api.Client.TryGetAsync<V1Pod>(pod.Metadata.Name, pod.Metadata.NamespaceProperty, ct) is not null)
+            {
+                return false;
+            }
+
             var data = new JsonObject { [TrialEnv.TokenSecretKey] = Convert.ToBase64String(secret.Data[TrialEnv.TokenSecretKey]) };
             await api.Client.MergePatchAsync<V1Secret>(secret.Metadata.Name, new JsonObject { ["data"] = data }, secret.Metadata.NamespaceProperty, ct);
         }

@@ -86,7 +86,10 @@ public sealed class OperatorRuntime : IDisposable
 
     internal void Stop()
     {
-        if (Volatile.Read(ref _disposed) == 0) _stopping.Cancel();
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _stopping.Cancel();
+        }
     }
 
     /// <summary>The objective metric of a trial's job (for the observation accumulators), from this silo's cache.</summary>
@@ -102,7 +105,11 @@ public sealed class OperatorRuntime : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
         _orleansMetrics.Dispose();

@@ -41,18 +41,28 @@ public sealed class OrleansMetrics : IDisposable
         _registry = registry;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name != MeterName || Family(instrument) is not { } f) return;
+            if (instrument.Meter.Name != MeterName || Family(instrument) is not { } f)
+            {
+                return;
+            }
+
             Target target;
             // Instruments of the same name (several silos in one test process) share one series.
             lock (_families)
             {
                 if (!_families.TryGetValue(f.Name, out var family))
+                {
                     _families[f.Name] = family = f.Counter ? _registry.CreateCounter(f.Name, Help(instrument)).WithLabels() : _registry.CreateGauge(f.Name, Help(instrument)).WithLabels();
+                }
+
                 var sets = instrument.GetType().GetGenericTypeDefinition() == typeof(Gauge<>);
                 target = family is Counter c
                     ? new Target(c, null, instrument.IsObservable ? Mode.ObservedTotal : Mode.Add)
                     : new Target(null, (Gauge)family, sets ? Mode.Set : Mode.Add);
-                if (target.Gauge is { } g && instrument.IsObservable && !_observedGauges.Contains(g)) _observedGauges.Add(g);
+                if (target.Gauge is { } g && instrument.IsObservable && !_observedGauges.Contains(g))
+                {
+                    _observedGauges.Add(g);
+                }
             }
             listener.EnableMeasurementEvents(instrument, target);
         };
@@ -64,11 +74,22 @@ public sealed class OrleansMetrics : IDisposable
         registry.AddCollectCallback(() =>
         {
             lock (_families)
-                foreach (var g in _observedGauges) g.Set(0);
+            {
+                foreach (var g in _observedGauges)
+                {
+                    g.Set(0);
+                }
+            }
+
             _observedTotals.Clear();
             _listener.RecordObservableInstruments();
             foreach (var (c, total) in _observedTotals)
-                if (total > c.Value) c.Inc(total - c.Value);
+            {
+                if (total > c.Value)
+                {
+                    c.Inc(total - c.Value);
+                }
+            }
         });
     }
 
@@ -77,8 +98,16 @@ public sealed class OrleansMetrics : IDisposable
     {
         var name = instrument.Name.Replace('-', '_').Replace('.', '_');
         var type = instrument.GetType().GetGenericTypeDefinition();
-        if (type == typeof(Counter<>) || type == typeof(ObservableCounter<>)) return (name + "_total", true);
-        if (type == typeof(UpDownCounter<>) || type == typeof(ObservableUpDownCounter<>) || type == typeof(ObservableGauge<>) || type == typeof(Gauge<>)) return (name, false);
+        if (type == typeof(Counter<>) || type == typeof(ObservableCounter<>))
+        {
+            return (name + "_total", true);
+        }
+
+        if (type == typeof(UpDownCounter<>) || type == typeof(ObservableUpDownCounter<>) || type == typeof(ObservableGauge<>) || type == typeof(Gauge<>))
+        {
+            return (name, false);
+        }
+
         return null;
     }
 
@@ -87,15 +116,30 @@ public sealed class OrleansMetrics : IDisposable
     // On the path of every Orleans measurement: no lookups, the target came with the instrument.
     private void Record(object? state, double value)
     {
-        if (state is not Target t) return;
+        if (state is not Target t)
+        {
+            return;
+        }
+
         switch (t.Mode)
         {
             // Observable counters report running totals, summed over tags (and same-named instruments) at the scrape.
-            case Mode.ObservedTotal: _observedTotals.AddOrUpdate(t.Counter!, value, (_, sum) => sum + value); break;
-            case Mode.Set: t.Gauge!.Set(value); break;
+            case Mode.ObservedTotal:
+                _observedTotals.AddOrUpdate(t.Counter!, value, (_, sum) => sum + value);
+                break;
+            case Mode.Set:
+                t.Gauge!.Set(value);
+                break;
             default:
-                if (t.Counter is { } c) c.Inc(value);
-                else t.Gauge!.Inc(value);
+                if (t.Counter is { } c)
+                {
+                    c.Inc(value);
+                }
+                else
+                {
+                    t.Gauge!.Inc(value);
+                }
+
                 break;
         }
     }

@@ -17,7 +17,11 @@ public sealed class GrainMetricsSink(OperatorRuntime runtime, IGrainFactory grai
     /// <inheritdoc />
     public async ValueTask<SinkWriteResult> WriteAsync(IReadOnlyList<TrialMetricRecord> records, CancellationToken cancellationToken)
     {
-        if (!runtime.IsReady) return SinkWriteResult.Unavailable(RetryAfter);
+        if (!runtime.IsReady)
+        {
+            return SinkWriteResult.Unavailable(RetryAfter);
+        }
+
         try
         {
             var calls = records.GroupBy(r => ObjectKey.Of(r.Trial.Namespace, r.Trial.Job))

@@ -1,4 +1,3 @@
-using k8s.Models;
 using System.Security.Cryptography;
 using System.Text;
 using ClusterTune.Api.Contract;
@@ -7,6 +6,7 @@ using ClusterTune.Operator.Controllers;
 using ClusterTune.Operator.Planning;
 using ClusterTune.Telemetry;
 using ClusterTune.Telemetry.Ingestion;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Ingestion;
 
@@ -23,19 +23,35 @@ public sealed class PodTokenValidator(OperatorCaches caches) : ITrialTokenValida
     {
         var trial = caches.Trials.Get(key.Namespace, key.Trial);
         if (trial is null || trial.Spec.JobName != key.Job || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        {
             return ValueTask.FromResult(TrialAuthorization.UnknownTrial);
+        }
+
         var pods = caches.Pods.ListByOwner(trial.Metadata.Uid!);
         if (podName is not null && !pods.Any(p => p.Metadata.Name == podName))
+        {
             return ValueTask.FromResult(caches.Pods.Get(key.Namespace, podName) is null ? TrialAuthorization.UnknownTrial : TrialAuthorization.PodMismatch);
-        if (token is null) return ValueTask.FromResult(TrialAuthorization.InvalidToken);
+        }
+
+        if (token is null)
+        {
+            return ValueTask.FromResult(TrialAuthorization.InvalidToken);
+        }
+
         var candidates = podName is null ? pods : pods.Where(p => p.Metadata.Name == podName);
         var given = Encoding.ASCII.GetBytes(PodTemplate.TokenHash(token));
         foreach (var pod in candidates)
         {
             string? expected = null;
-            if (pod.Metadata.Annotations?.TryGetValue(AnnotationKeys.TokenSha256, out var hash) == true) expected = hash;
+            if (pod.Metadata.Annotations?.TryGetValue(AnnotationKeys.TokenSha256, out var hash) == true)
+            {
+                expected = hash;
+            }
+
             if (expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), given))
+            {
                 return ValueTask.FromResult(TrialAuthorization.Accepted);
+            }
         }
         return ValueTask.FromResult(TrialAuthorization.InvalidToken);
     }

@@ -1,6 +1,6 @@
-using k8s.Models;
 using ClusterTune.Api;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -50,14 +50,22 @@ public static class CheckpointPaths
         var root = Root(defaultRoot);
         foreach (var (path, value) in new[] { ("spec.checkpoints.storageRoot", spec.Checkpoints?.StorageRoot), ("spec.checkpoints.promotePath", spec.Checkpoints?.PromotePath) })
         {
-            if (value is null) continue;
+            if (value is null)
+            {
+                continue;
+            }
+
             var full = TryResolve(value, root);
             if (full is null)
+            {
                 errors.Add(new(path, $"resolves outside the operator's checkpoint root {root}",
                     $"use a path under {root}, or a relative path (it is resolved against {root})"));
+            }
             else if (path.EndsWith("promotePath", StringComparison.Ordinal) && full == root)
+            {
                 errors.Add(new(path, $"is the checkpoint root {root} itself; promoting would replace every job's checkpoints",
                     "name a directory of its own under the root, e.g. exports/<job>, or remove it for <storageRoot>/<namespace>/<job>/best"));
+            }
         }
         return errors;
     }
@@ -67,7 +75,11 @@ public static class CheckpointPaths
     private static string Resolve(string? uriOrPath, string defaultRoot, string field)
     {
         var root = Root(defaultRoot);
-        if (uriOrPath is null) return root;
+        if (uriOrPath is null)
+        {
+            return root;
+        }
+
         return TryResolve(uriOrPath, root) ?? throw new InvalidOperationException($"{field} '{uriOrPath}' resolves outside the checkpoint root {root}");
     }
 

@@ -1,7 +1,7 @@
-using ClusterTune.Kubernetes;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
+using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Models;
 
@@ -50,8 +50,18 @@ public sealed record PodOutcome(
 
     private static string SignalName(int signal) => signal switch
     {
-        1 => " (SIGHUP)", 2 => " (SIGINT)", 3 => " (SIGQUIT)", 4 => " (SIGILL)", 6 => " (SIGABRT)", 7 => " (SIGBUS)",
-        8 => " (SIGFPE)", 9 => " (SIGKILL)", 11 => " (SIGSEGV)", 13 => " (SIGPIPE)", 14 => " (SIGALRM)", 15 => " (SIGTERM)",
+        1 => " (SIGHUP)",
+        2 => " (SIGINT)",
+        3 => " (SIGQUIT)",
+        4 => " (SIGILL)",
+        6 => " (SIGABRT)",
+        7 => " (SIGBUS)",
+        8 => " (SIGFPE)",
+        9 => " (SIGKILL)",
+        11 => " (SIGSEGV)",
+        13 => " (SIGPIPE)",
+        14 => " (SIGALRM)",
+        15 => " (SIGTERM)",
         _ => "",
     };
 
@@ -73,7 +83,10 @@ public sealed record PodOutcome(
         }
 
         if (cs?.State?.Running is { } running || phase == PodPhases.Running)
+        {
             return new PodOutcome(PodOutcomeState.Running, null, null, null, null, cs?.State?.Running?.StartedAt ?? status?.StartTime, null);
+        }
+
         var waiting = cs?.State?.Waiting;
         return new PodOutcome(PodOutcomeState.Waiting, null, waiting?.Reason, waiting?.Message, null, null, null);
     }
@@ -81,7 +94,11 @@ public sealed record PodOutcome(
     /// <summary>The trial result in a termination message, or null when it is absent or not a TrialResult.</summary>
     public static TrialResult? ParseResult(string? message)
     {
-        if (string.IsNullOrWhiteSpace(message) || message.TrimStart()[0] != '{') return null;
+        if (string.IsNullOrWhiteSpace(message) || message.TrimStart()[0] != '{')
+        {
+            return null;
+        }
+
         try
         {
             var result = JsonSerializer.Deserialize<TrialResult>(message, ApiJson.Options);

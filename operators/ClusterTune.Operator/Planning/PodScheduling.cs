@@ -18,7 +18,11 @@ public static class PodScheduling
     public static Stuck? Unschedulable(V1Pod pod, DateTimeOffset now, TimeSpan timeout)
     {
         var c = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
-        if (c is not { Status: "False", Reason: "Unschedulable" } || pod.Spec?.NodeName is { Length: > 0 }) return null;
+        if (c is not { Status: "False", Reason: "Unschedulable" } || pod.Spec?.NodeName is { Length: > 0 })
+        {
+            return null;
+        }
+
         DateTimeOffset since = c.LastTransitionTime is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))
             : pod.Metadata?.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : now;
         var remaining = since + timeout - now;

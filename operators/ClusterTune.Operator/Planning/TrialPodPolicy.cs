@@ -35,9 +35,17 @@ public static class TrialPodPolicy
         var env = trainer?.Env ?? [];
         for (var i = 0; i < env.Count; i++)
         {
-            if (env[i].ValueFrom?.SecretKeyRef is not { } secret) continue;
+            if (env[i].ValueFrom?.SecretKeyRef is not { } secret)
+            {
+                continue;
+            }
+
             var name = secret.Name ?? "";
-            if (Allowed(options.AllowedSecrets, ns, name)) continue;
+            if (Allowed(options.AllowedSecrets, ns, name))
+            {
+                continue;
+            }
+
             errors.Add(new FieldError($"spec.trainer.env[{i}].valueFrom.secretKeyRef",
                 $"Secret \"{name}\" is not allowed for trial pods (the operator allows {(options.AllowedSecrets.Count == 0 ? "no Secrets" : string.Join(", ", options.AllowedSecrets))})",
                 $"remove the reference, or have the operator's administrator allow it with {SecretFlag} {ns}/{name}"));

@@ -46,16 +46,35 @@ public static class CrdGenerator
             ["plural"] = r.Plural,
             ["singular"] = r.Singular,
         };
-        if (r.ShortNames.Length > 0) names["shortNames"] = Array(r.ShortNames);
-        if (r.Categories.Length > 0) names["categories"] = Array(r.Categories);
+        if (r.ShortNames.Length > 0)
+        {
+            names["shortNames"] = Array(r.ShortNames);
+        }
+
+        if (r.Categories.Length > 0)
+        {
+            names["categories"] = Array(r.Categories);
+        }
 
         var columns = new JsonArray();
         foreach (var c in resourceType.GetCustomAttributes<PrinterColumnAttribute>().OrderBy(c => c.Order))
         {
             var col = new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["jsonPath"] = c.JsonPath };
-            if (c.Description is not null) col["description"] = c.Description;
-            if (c.Format is not null) col["format"] = c.Format;
-            if (c.Priority != 0) col["priority"] = c.Priority;
+            if (c.Description is not null)
+            {
+                col["description"] = c.Description;
+            }
+
+            if (c.Format is not null)
+            {
+                col["format"] = c.Format;
+            }
+
+            if (c.Priority != 0)
+            {
+                col["priority"] = c.Priority;
+            }
+
             columns.Add(col);
         }
 
@@ -126,29 +145,63 @@ public static class CrdGenerator
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         JsonObject s;
-        if (t == typeof(string)) s = new JsonObject { ["type"] = "string" };
-        else if (t == typeof(bool)) s = new JsonObject { ["type"] = "boolean" };
-        else if (t == typeof(int)) s = new JsonObject { ["type"] = "integer", ["format"] = "int32" };
-        else if (t == typeof(long)) s = new JsonObject { ["type"] = "integer", ["format"] = "int64" };
-        else if (t == typeof(double)) s = new JsonObject { ["type"] = "number" };
-        else if (t == typeof(DateTimeOffset) || t == typeof(DateTime)) s = new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+        if (t == typeof(string))
+        {
+            s = new JsonObject { ["type"] = "string" };
+        }
+        else if (t == typeof(bool))
+        {
+            s = new JsonObject { ["type"] = "boolean" };
+        }
+        else if (t == typeof(int))
+        {
+            s = new JsonObject { ["type"] = "integer", ["format"] = "int32" };
+        }
+        else if (t == typeof(long))
+        {
+            s = new JsonObject { ["type"] = "integer", ["format"] = "int64" };
+        }
+        else if (t == typeof(double))
+        {
+            s = new JsonObject { ["type"] = "number" };
+        }
+        else if (t == typeof(DateTimeOffset) || t == typeof(DateTime))
+        {
+            s = new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+        }
         else if (t == typeof(ParamValue))
+        {
             // A JSON scalar of any type: structural schemas allow an untyped node only with preserve-unknown-fields.
             s = new JsonObject { ["x-kubernetes-preserve-unknown-fields"] = true };
+        }
         else if (t == typeof(ResourceQuantity))
+        {
             s = new JsonObject
             {
                 ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "integer" }, new JsonObject { ["type"] = "string" }),
                 ["pattern"] = QuantityPattern,
                 ["x-kubernetes-int-or-string"] = true,
             };
-        else if (t.IsEnum) s = new JsonObject { ["type"] = "string", ["enum"] = Array(EnumNames(t)) };
-        else if (t == typeof(V1Condition)) s = ConditionSchema();
-        else if (t == typeof(V1ObjectMeta)) s = new JsonObject { ["type"] = "object" };
+        }
+        else if (t.IsEnum)
+        {
+            s = new JsonObject { ["type"] = "string", ["enum"] = Array(EnumNames(t)) };
+        }
+        else if (t == typeof(V1Condition))
+        {
+            s = ConditionSchema();
+        }
+        else if (t == typeof(V1ObjectMeta))
+        {
+            s = new JsonObject { ["type"] = "object" };
+        }
         else if (t.IsGenericType && t.GetGenericTypeDefinition() is var g && (g == typeof(Dictionary<,>) || g == typeof(IDictionary<,>)))
         {
             if (t.GetGenericArguments()[0] != typeof(string))
+            {
                 throw new NotSupportedException($"Map keys must be strings ({property?.Name}).");
+            }
+
             s = new JsonObject { ["type"] = "object", ["additionalProperties"] = Schema(t.GetGenericArguments()[1], null) };
         }
         else if (t.IsGenericType && t.GetGenericTypeDefinition() is var l && (l == typeof(List<>) || l == typeof(IList<>)))
@@ -162,10 +215,19 @@ public static class CrdGenerator
             }
         }
         else if (t.IsClass && (t.Namespace?.StartsWith("ClusterTune.Api", StringComparison.Ordinal) == true || t.Namespace == "k8s.Models"))
+        {
             s = ObjectSchema(t);
-        else throw new NotSupportedException($"No OpenAPI mapping for {t.FullName} ({property?.DeclaringType?.Name}.{property?.Name}).");
+        }
+        else
+        {
+            throw new NotSupportedException($"No OpenAPI mapping for {t.FullName} ({property?.DeclaringType?.Name}.{property?.Name}).");
+        }
 
-        if (property is not null) ApplyAttributes(s, property);
+        if (property is not null)
+        {
+            ApplyAttributes(s, property);
+        }
+
         if (t == typeof(int))
         {
             // The server must refuse what the operator cannot read: a value beyond int32 used to be stored (format
@@ -183,16 +245,28 @@ public static class CrdGenerator
         foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (p.GetIndexParameters().Length > 0 || p.GetCustomAttribute<JsonIgnoreAttribute>() is not null || p.GetMethod is null || p.SetMethod is null)
+            {
                 continue;
+            }
             // k8s.Models' reserved-word renames (NamespaceProperty, ...) carry their JSON name; skip nothing else.
             if (p.DeclaringType?.Namespace == "k8s.Models" && p.GetCustomAttribute<JsonPropertyNameAttribute>() is null)
+            {
                 continue;
+            }
+
             var name = JsonName(p);
             props[name] = Schema(p.PropertyType, p);
-            if (p.GetCustomAttribute<RequiredFieldAttribute>() is not null) required.Add(name);
+            if (p.GetCustomAttribute<RequiredFieldAttribute>() is not null)
+            {
+                required.Add(name);
+            }
         }
         var s = new JsonObject { ["type"] = "object", ["properties"] = Sorted(props) };
-        if (required.Count > 0) s["required"] = Array(required.Order(StringComparer.Ordinal));
+        if (required.Count > 0)
+        {
+            s["required"] = Array(required.Order(StringComparer.Ordinal));
+        }
+
         return s;
     }
 
@@ -202,24 +276,47 @@ public static class CrdGenerator
         {
             // Description first so the generated YAML reads like `kubectl explain`.
             var copy = s.ToList();
-            foreach (var (k, _) in copy) s.Remove(k);
+            foreach (var (k, _) in copy)
+            {
+                s.Remove(k);
+            }
+
             s["description"] = d.Description;
-            foreach (var (k, v) in copy) s[k] = v;
+            foreach (var (k, v) in copy)
+            {
+                s[k] = v;
+            }
         }
         if (p.GetCustomAttribute<MinimumAttribute>() is { } min)
         {
             s["minimum"] = Number(min.Value);
-            if (min.Exclusive) s["exclusiveMinimum"] = true;
+            if (min.Exclusive)
+            {
+                s["exclusiveMinimum"] = true;
+            }
         }
         if (p.GetCustomAttribute<MaximumAttribute>() is { } max)
         {
             s["maximum"] = Number(max.Value);
-            if (max.Exclusive) s["exclusiveMaximum"] = true;
+            if (max.Exclusive)
+            {
+                s["exclusiveMaximum"] = true;
+            }
         }
         if (p.GetCustomAttribute<MaxItemsAttribute>() is { } mi)
+        {
             s[s["type"]?.GetValue<string>() == "object" ? "maxProperties" : "maxItems"] = mi.Value;
-        if (p.GetCustomAttribute<MaxLengthAttribute>() is { } ml) s["maxLength"] = ml.Value;
-        if (p.GetCustomAttribute<PatternAttribute>() is { } pat) s["pattern"] = pat.Value;
+        }
+
+        if (p.GetCustomAttribute<MaxLengthAttribute>() is { } ml)
+        {
+            s["maxLength"] = ml.Value;
+        }
+
+        if (p.GetCustomAttribute<PatternAttribute>() is { } pat)
+        {
+            s["pattern"] = pat.Value;
+        }
     }
 
     // metav1.Condition as controller-gen renders it.
@@ -263,12 +360,16 @@ public static class CrdGenerator
         var items = o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         o.Clear();
         var result = new JsonObject();
-        foreach (var (k, v) in items) result[k] = v;
+        foreach (var (k, v) in items)
+        {
+            result[k] = v;
+        }
+
         return result;
     }
 
     private static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
 
-    private static JsonNode Number(double v) =>
+    private static JsonValue Number(double v) =>
         Math.Floor(v) == v && Math.Abs(v) < 1e15 ? JsonValue.Create((long)v) : JsonValue.Create(v);
 }

@@ -24,9 +24,15 @@ public static class YamlEmitter
         var sb = new StringBuilder();
         switch (node)
         {
-            case JsonObject o when o.Count > 0: WriteObject(sb, o, 0); break;
-            case JsonArray a when a.Count > 0: WriteArray(sb, a, 0); break;
-            default: sb.Append(Scalar(node)).Append('\n'); break;
+            case JsonObject o when o.Count > 0:
+                WriteObject(sb, o, 0);
+                break;
+            case JsonArray a when a.Count > 0:
+                WriteArray(sb, a, 0);
+                break;
+            default:
+                sb.Append(Scalar(node)).Append('\n');
+                break;
         }
         return sb.ToString();
     }
@@ -36,7 +42,11 @@ public static class YamlEmitter
         var first = true;
         foreach (var (key, value) in o)
         {
-            if (!(first && firstInline)) sb.Append(' ', indent);
+            if (!(first && firstInline))
+            {
+                sb.Append(' ', indent);
+            }
+
             first = false;
             sb.Append(Key(key)).Append(':');
             WriteValue(sb, value, indent, childIndent: indent + 2, arrayIndent: indent);
@@ -103,13 +113,34 @@ public static class YamlEmitter
     // Conservative: plain only for text that YAML cannot read as anything but this string.
     private static bool IsPlain(string s)
     {
-        if (s.Length == 0 || Reserved.Contains(s)) return false;
-        if (!char.IsAsciiLetter(s[0]) && s[0] != '/' && s[0] != '_') return false;
-        if (s[^1] == ' ') return false;
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
+        if (s.Length == 0 || Reserved.Contains(s))
+        {
+            return false;
+        }
+
+        if (!char.IsAsciiLetter(s[0]) && s[0] != '/' && s[0] != '_')
+        {
+            return false;
+        }
+
+        if (s[^1] == ' ')
+        {
+            return false;
+        }
+
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            return false;
+        }
+
         foreach (var c in s)
+        {
             if (!(char.IsAsciiLetterOrDigit(c) || c is ' ' or '.' or '/' or '-' or '_' or '(' or ')' or ',' or '='))
+            {
                 return false;
+            }
+        }
+
         return true;
     }
 }

@@ -1,7 +1,7 @@
-using k8s.Models;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterTune.Api.Contract;
+using k8s.Models;
 
 namespace ClusterTune.Api.V1Alpha1;
 
@@ -31,8 +31,11 @@ public static partial class FineTuneJobValidator
         var e = new List<FieldError>();
         var name = job.Metadata?.Name;
         if (!ResourceNames.IsDns1123Label(name))
+        {
             e.Add(new("metadata.name", $"{Quote(name)} is not a DNS-1123 label of at most {ResourceNames.MaxLength} characters (it becomes a label value and a prefix of pod names)",
                 "use lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. 'mnist-sweep'"));
+        }
+
         e.AddRange(ValidateSpec(job.Spec));
         return e;
     }
@@ -41,7 +44,10 @@ public static partial class FineTuneJobValidator
     public static IReadOnlyList<FieldError> ValidateSpec(FineTuneJobSpec? spec)
     {
         if (spec is null)
+        {
             return [new("spec", "is missing", "add a spec with at least model.baseCheckpointUri, dataset.trainUri and trainer.image")];
+        }
+
         var s = FineTuneJobDefaults.Apply(spec);
         var e = new List<FieldError>();
         ValidateModel(s, e);
@@ -61,30 +67,51 @@ public static partial class FineTuneJobValidator
     private static void ValidateModel(FineTuneJobSpec s, List<FieldError> e)
     {
         if (string.IsNullOrWhiteSpace(s.Model.BaseCheckpointUri))
+        {
             e.Add(new("spec.model.baseCheckpointUri", "is required", "set it to the pretrained checkpoint, e.g. file:///models/fashion-cnn.safetensors"));
+        }
     }
 
     private static void ValidateDataset(FineTuneJobSpec s, List<FieldError> e)
     {
         if (string.IsNullOrWhiteSpace(s.Dataset.TrainUri))
+        {
             e.Add(new("spec.dataset.trainUri", "is required", "set it to the fine-tuning data, e.g. file:///data/mnist"));
+        }
+
         if (s.Dataset.LabelsPerClass is < 1)
+        {
             e.Add(new("spec.dataset.labelsPerClass", $"must be >= 1, got {s.Dataset.LabelsPerClass}", "set a positive count such as 30, or remove it to use all labels"));
+        }
     }
 
     private static void ValidateTrainer(TrainerSpec t, List<FieldError> e)
     {
         const string p = "spec.trainer";
         if (string.IsNullOrWhiteSpace(t.Image))
+        {
             e.Add(new($"{p}.image", "is required", "set the trainer container image, e.g. ghcr.io/example/trainer:1.0"));
+        }
+
         if (t.Epochs < 1)
+        {
             e.Add(new($"{p}.epochs", $"must be >= 1, got {t.Epochs}", "set the full training length, e.g. 4"));
+        }
+
         if (t.BatchSize < 1)
+        {
             e.Add(new($"{p}.batchSize", $"must be >= 1, got {t.BatchSize}", "set a positive batch size, e.g. 64"));
+        }
+
         if (t.PretrainingLearningRate is not { } lr || !double.IsFinite(lr) || lr <= 0)
+        {
             e.Add(new($"{p}.pretrainingLearningRate", $"must be a finite number > 0, got {F(t.PretrainingLearningRate)}", "set the learning rate the base model was pretrained with, e.g. 0.001"));
+        }
+
         if (t.Command is { Count: 0 })
+        {
             e.Add(new($"{p}.command", "is an empty list", "remove it to use the image's entrypoint, or list the program and its arguments"));
+        }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (t.Env?.Count ?? 0); i++)
@@ -92,16 +119,28 @@ public static partial class FineTuneJobValidator
             var env = t.Env![i];
             var ep = $"{p}.env[{i}]";
             if (string.IsNullOrEmpty(env.Name) || env.Name.Contains('='))
+            {
                 e.Add(new($"{ep}.name", $"{Quote(env.Name)} is not a valid variable name", "use letters, digits and '_', e.g. HF_HOME"));
+            }
             else if (ReservedEnvNames.Contains(env.Name))
+            {
                 e.Add(new($"{ep}.name", $"'{env.Name}' is part of the trial contract; the operator sets it on every trial pod", "remove it; to change its value use the matching spec field (e.g. trainer.epochs for CT_EPOCHS)"));
+            }
             else if (!seen.Add(env.Name))
+            {
                 e.Add(new($"{ep}.name", $"'{env.Name}' is defined twice", "keep one definition"));
+            }
+
             if (env.Value is not null && env.ValueFrom is not null)
+            {
                 e.Add(new(ep, "sets both value and valueFrom", "keep one of them"));
+            }
+
             if (env.ValueFrom is { } from &&
                 new object?[] { from.SecretKeyRef, from.ConfigMapKeyRef, from.FieldRef, from.ResourceFieldRef, from.FileKeyRef }.Count(x => x is not null) != 1)
+            {
                 e.Add(new($"{ep}.valueFrom", "must set exactly one of secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef and fileKeyRef", "keep one reference"));
+            }
         }
 
         if (t.Resources is { } r)
@@ -112,8 +151,10 @@ public static partial class FineTuneJobValidator
             var hasReq = r.Requests?.TryGetValue(Gpus.NvidiaGpu, out req) == true;
             var hasLim = r.Limits?.TryGetValue(Gpus.NvidiaGpu, out lim) == true;
             if (hasReq && hasLim && req != lim)
+            {
                 e.Add(new($"{p}.resources.requests[{Gpus.NvidiaGpu}]", $"is {req} but the limit is {lim}; extended resources cannot be overcommitted",
                     "set requests equal to limits, or set only limits"));
+            }
         }
 
         for (var i = 0; i < (t.Tolerations?.Count ?? 0); i++)
@@ -121,15 +162,29 @@ public static partial class FineTuneJobValidator
             var tol = t.Tolerations![i];
             var tp = $"{p}.tolerations[{i}]";
             if (tol.OperatorProperty is not (null or "" or "Equal" or "Exists"))
+            {
                 e.Add(new($"{tp}.operator", $"{Quote(tol.OperatorProperty)} is not Equal or Exists", "use Equal (key and value must match) or Exists (any value)"));
+            }
+
             if (tol.OperatorProperty == "Exists" && !string.IsNullOrEmpty(tol.Value))
+            {
                 e.Add(new($"{tp}.value", "must be empty when operator is Exists", "remove value, or use operator Equal"));
+            }
+
             if (string.IsNullOrEmpty(tol.Key) && tol.OperatorProperty != "Exists")
+            {
                 e.Add(new($"{tp}.key", "is empty, which only operator Exists allows (it tolerates every taint)", "set the taint key, e.g. nvidia.com/gpu, or set operator: Exists"));
+            }
+
             if (tol.Effect is not (null or "" or "NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+            {
                 e.Add(new($"{tp}.effect", $"{Quote(tol.Effect)} is not NoSchedule, PreferNoSchedule or NoExecute", "use one of those, or leave it empty to match every effect"));
+            }
+
             if (tol.TolerationSeconds is not null && tol.Effect != "NoExecute")
+            {
                 e.Add(new($"{tp}.tolerationSeconds", "applies only to effect NoExecute", "remove it or set effect: NoExecute"));
+            }
         }
     }
 
@@ -137,208 +192,41 @@ public static partial class FineTuneJobValidator
     // pattern makes the API server refuse them first.
     private static void ValidateQuantities(string path, IDictionary<string, ResourceQuantity>? quantities, List<FieldError> e)
     {
-        if (quantities is null) return;
+        if (quantities is null)
+        {
+            return;
+        }
+
         foreach (var (name, q) in quantities.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             if (q is null)
+            {
                 e.Add(new($"{path}[{name}]", "is null", "write a quantity, e.g. 2, 500m (CPU) or 4Gi (memory)"));
+            }
             else if (name == Gpus.NvidiaGpu && !Gpus.IsWhole(q, out _))
+            {
                 e.Add(new($"{path}[{name}]", $"'{q}' is not a whole number of GPUs", "request whole GPUs, e.g. 1"));
+            }
             else if (q.ToDecimal() < 0)
+            {
                 e.Add(new($"{path}[{name}]", $"'{q}' is negative", "request a positive amount"));
-        }
-    }
-
-    private static void ValidateSearchSpace(FineTuneJobSpec s, List<FieldError> e)
-    {
-        var space = s.SearchSpace!;
-        var algorithm = s.Algorithm!.Name!.Value;
-        var all = new List<(string Name, string Path, ParameterSpec Spec)>();
-        if (space.FreezeDepth is { } fd) all.Add((KnobNames.FreezeDepth, $"spec.searchSpace.{KnobNames.FreezeDepth}", fd));
-        if (space.LrFactor is { } lf) all.Add((KnobNames.LrFactor, $"spec.searchSpace.{KnobNames.LrFactor}", lf));
-        if (space.LoraRank is { } lr) all.Add((KnobNames.LoraRank, $"spec.searchSpace.{KnobNames.LoraRank}", lr));
-        foreach (var (name, spec) in (space.Parameters ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            var path = $"spec.searchSpace.parameters.{name}";
-            if (name is KnobNames.FreezeDepth or KnobNames.LrFactor or KnobNames.LoraRank)
-            {
-                e.Add(new(path, $"'{name}' is a first-class knob and cannot also be listed under parameters", $"move it to spec.searchSpace.{name}"));
-                continue;
             }
-            if (!ParameterName().IsMatch(name))
-                e.Add(new(path, $"{Quote(name)} is not a valid parameter name (it becomes a JSON key and the attribute {ResourceAttributes.ParamPrefix}{name})",
-                    "start with a letter and use only letters, digits and '_', at most 63 characters, e.g. dropout"));
-            if (spec is null)
-            {
-                e.Add(new(path, "is null", "describe the parameter, e.g. {type: float, min: 0, max: 0.5}"));
-                continue;
-            }
-            all.Add((name, path, spec));
         }
-        if (all.Count > MaxParameters)
-            e.Add(new("spec.searchSpace.parameters", $"has {all.Count} parameters in all, more than {MaxParameters}", "search fewer parameters; fix the others in trainer.args or env"));
-
-        var byName = all.ToDictionary(a => a.Name, a => a.Spec, StringComparer.Ordinal);
-        foreach (var (name, path, p) in all)
-        {
-            ValidateParameter(path, p, algorithm, e);
-            ValidateKnob(name, path, p, e);
-            if (p.Condition is { } c)
-                ValidateCondition(name, $"{path}.condition", c, byName, e);
-        }
-
-        if (space.Constraints?.MaxTrainableParamsFraction is { } frac && !(frac > 0 && frac <= 1))
-            e.Add(new("spec.searchSpace.constraints.maxTrainableParamsFraction", $"must be in (0, 1], got {F(frac)}", "set a fraction such as 0.1 (at most 10% of the weights trainable), or remove it"));
-    }
-
-    private static void ValidateParameter(string path, ParameterSpec p, AlgorithmName algorithm, List<FieldError> e)
-    {
-        switch (p.Type)
-        {
-            case null:
-                e.Add(new($"{path}.type", "is required", "set type: int, float or categorical"));
-                return;
-            case ParameterType.Categorical:
-                if (p.Values is not { Count: > 0 })
-                    e.Add(new($"{path}.values", "must list at least one value for a categorical parameter", "list the choices, e.g. values: [0, 4, 8]"));
-                else
-                {
-                    var seen = new HashSet<ParamValue>();
-                    for (var i = 0; i < p.Values.Count; i++)
-                        if (!seen.Add(p.Values[i]))
-                            e.Add(new($"{path}.values[{i}]", $"{p.Values[i]} is listed twice", "remove the duplicate"));
-                }
-                foreach (var (field, set) in new[] { ("min", p.Min is not null), ("max", p.Max is not null), ("scale", p.Scale is not null), ("step", p.Step is not null) })
-                    if (set)
-                        e.Add(new($"{path}.{field}", $"{field} does not apply to a categorical parameter", "remove it, or use type: int or float with min and max"));
-                return;
-        }
-
-        var isInt = p.Type == ParameterType.Int;
-        if (p.Values is not null)
-            e.Add(new($"{path}.values", $"values apply only to categorical parameters, not {Json(p.Type)}", "remove values, or set type: categorical"));
-        if (p.Min is not { } min || !double.IsFinite(min))
-        {
-            e.Add(new($"{path}.min", $"is required for a {Json(p.Type)} parameter", "set the lower bound, e.g. min: 0"));
-            return;
-        }
-        if (p.Max is not { } max || !double.IsFinite(max))
-        {
-            e.Add(new($"{path}.max", $"is required for a {Json(p.Type)} parameter", "set the upper bound, e.g. max: 1"));
-            return;
-        }
-        if (isInt && Math.Floor(min) != min)
-            e.Add(new($"{path}.min", $"must be an integer for an int parameter, got {F(min)}", $"set min to {F(Math.Ceiling(min))} or use type: float"));
-        if (isInt && Math.Floor(max) != max)
-            e.Add(new($"{path}.max", $"must be an integer for an int parameter, got {F(max)}", $"set max to {F(Math.Floor(max))} or use type: float"));
-        if (min >= max)
-            e.Add(new($"{path}.max", $"must be greater than min ({F(min)}), got {F(max)}", "raise max above min; for a single fixed value use type: categorical with values: [x]"));
-        if (p.Scale == ParameterScale.Log)
-        {
-            if (min <= 0)
-                e.Add(new($"{path}.min", $"must be > 0 for log scale, got {F(min)}", "set min to a positive value such as 0.001, or use scale: linear"));
-            if (p.Step is not null && !(isInt && p.Step == 1))
-                e.Add(new($"{path}.step", "step applies to linear scale only", "remove step, or use scale: linear"));
-        }
-        if (p.Step is { } step)
-        {
-            if (!double.IsFinite(step) || step <= 0)
-                e.Add(new($"{path}.step", $"must be > 0, got {F(step)}", "set a positive spacing such as 0.1, or remove it"));
-            else if (isInt && Math.Floor(step) != step)
-                e.Add(new($"{path}.step", $"must be a whole number for an int parameter, got {F(step)}", "set step to 1 or another whole number"));
-            else if (min < max && step > max - min)
-                e.Add(new($"{path}.step", $"{F(step)} is larger than the range max - min ({F(max - min)})", "use a smaller step so the range has at least two points"));
-        }
-        if (algorithm == AlgorithmName.Grid && p.Type == ParameterType.Float && p.Step is null)
-            e.Add(new($"{path}.step", "is required for a float range under algorithm grid (a continuous range has no grid points)",
-                "set step (e.g. 0.1), or list the points with type: categorical, or use algorithm random, sobol or tpe"));
-    }
-
-    private static void ValidateKnob(string name, string path, ParameterSpec p, List<FieldError> e)
-    {
-        switch (name)
-        {
-            case KnobNames.FreezeDepth or KnobNames.LoraRank:
-                var what = name == KnobNames.FreezeDepth ? "a number of frozen blocks" : "a LoRA rank (0 = full fine-tune)";
-                if (p.Type == ParameterType.Float)
-                    e.Add(new($"{path}.type", $"{name} is {what} and must be int or categorical, not float", "set type: int"));
-                else if (p.Type == ParameterType.Int && p.Min is < 0)
-                    e.Add(new($"{path}.min", $"{name} is {what} and cannot be negative, got {F(p.Min)}", "set min: 0"));
-                else if (p.Type == ParameterType.Categorical && p.Values is not null)
-                    for (var i = 0; i < p.Values.Count; i++)
-                        if (!p.Values[i].IsInteger || p.Values[i].Number < 0)
-                            e.Add(new($"{path}.values[{i}]", $"{name} is {what}; {p.Values[i]} is not a whole number >= 0", "list whole numbers such as 0, 4, 8"));
-                break;
-            case KnobNames.LrFactor:
-                if (p.Type is ParameterType.Int or ParameterType.Float && p.Min is <= 0 && p.Scale != ParameterScale.Log)
-                    e.Add(new($"{path}.min", $"lrFactor multiplies the pretraining learning rate and must be > 0, got {F(p.Min)}", "set min to a positive value such as 0.001"));
-                else if (p.Type == ParameterType.Categorical && p.Values is not null)
-                    for (var i = 0; i < p.Values.Count; i++)
-                        if (!p.Values[i].IsNumber || p.Values[i].Number <= 0)
-                            e.Add(new($"{path}.values[{i}]", $"lrFactor must be a number > 0; {p.Values[i]} is not", "list positive numbers such as 0.01, 0.1, 1"));
-                break;
-        }
-    }
-
-    private static void ValidateCondition(string name, string path, ParameterCondition c, Dictionary<string, ParameterSpec> byName, List<FieldError> e)
-    {
-        if (string.IsNullOrEmpty(c.Parameter) || !byName.TryGetValue(c.Parameter, out var parent))
-        {
-            e.Add(new($"{path}.parameter", $"{Quote(c.Parameter)} is not a parameter of this search space", $"name one of: {string.Join(", ", byName.Keys.Where(k => k != name))}"));
-            return;
-        }
-        if (c.Parameter == name)
-        {
-            e.Add(new($"{path}.parameter", "a parameter cannot depend on itself", "name another parameter"));
-            return;
-        }
-        if (CycleThrough(name, byName) is { } cycle)
-        {
-            // Reported once, on the cycle's first member by name.
-            if (cycle.Min(StringComparer.Ordinal) == name)
-                e.Add(new($"{path}.parameter", $"conditions form a cycle: {string.Join(" -> ", cycle)} -> {name}", "remove one of the conditions"));
-            return;
-        }
-        if ((c.EqualTo is null) == (c.In is null))
-        {
-            e.Add(new(path, "must set exactly one of equals and in", "e.g. {parameter: loraRank, in: [4, 8]}"));
-            return;
-        }
-        if (c.In is { Count: 0 })
-            e.Add(new($"{path}.in", "is empty, so the parameter would never be active", "list at least one value, or remove the condition"));
-        if (parent.Type == ParameterType.Categorical && parent.Values is { } values)
-        {
-            if (c.EqualTo is { } eq && !values.Contains(eq))
-                e.Add(new($"{path}.equals", $"{eq} is not one of {c.Parameter}'s values", $"use one of: {string.Join(", ", values)}"));
-            for (var i = 0; i < (c.In?.Count ?? 0); i++)
-                if (!values.Contains(c.In![i]))
-                    e.Add(new($"{path}.in[{i}]", $"{c.In[i]} is not one of {c.Parameter}'s values", $"use values from: {string.Join(", ", values)}"));
-        }
-    }
-
-    // The chain name -> parent -> ... when it leads back to name; null when it ends.
-    private static List<string>? CycleThrough(string name, Dictionary<string, ParameterSpec> byName)
-    {
-        var chain = new List<string> { name };
-        var current = name;
-        while (byName.TryGetValue(current, out var spec) && spec.Condition is { } c)
-        {
-            if (c.Parameter == name) return chain;
-            if (chain.Contains(c.Parameter)) return null; // a cycle that does not pass through name
-            chain.Add(c.Parameter);
-            current = c.Parameter;
-        }
-        return null;
     }
 
     private static void ValidateObjective(ObjectiveSpec o, List<FieldError> e)
     {
         if (!MetricName().IsMatch(o.Metric ?? ""))
+        {
             e.Add(new("spec.objective.metric", o.Metric?.Length > FieldLimits.MetricName
                 ? $"is {o.Metric.Length} characters long, more than {FieldLimits.MetricName}"
                 : $"{Quote(o.Metric)} is not a metric name", "use the name the trainer reports in clustertune.eval.metric{metric=...}, e.g. accuracy"));
+        }
+
         if (o.Target is { } t && !double.IsFinite(t))
+        {
             e.Add(new("spec.objective.target", "must be a finite number", "set e.g. 0.95, or remove it"));
+        }
     }
 
     private static void ValidateEarlyStopping(FineTuneJobSpec s, List<FieldError> e)
@@ -352,40 +240,67 @@ public static partial class FineTuneJobValidator
         if (!isRungBased)
         {
             foreach (var (field, set) in new[] { ("minResource", es.MinResource is not null), ("maxResource", es.MaxResource is not null), ("reductionFactor", es.ReductionFactor is not null), ("mode", es.Mode is not null), ("brackets", es.Brackets is not null) })
+            {
                 if (set)
+                {
                     e.Add(new($"{p}.{field}", $"applies to asha and hyperband, but type is {typeName}", es.Type == EarlyStoppingType.None ? "set type: asha (or hyperband), or remove it" : "remove it"));
+                }
+            }
         }
         if (es.Type != EarlyStoppingType.Median)
         {
             foreach (var (field, set) in new[] { ("gracePeriod", es.GracePeriod is not null), ("minTrials", es.MinTrials is not null) })
+            {
                 if (set)
+                {
                     e.Add(new($"{p}.{field}", $"applies to median, but type is {typeName}", isRungBased ? "remove it; for asha/hyperband the first rung is minResource" : "set type: median, or remove it"));
+                }
+            }
         }
         if (isRungBased)
         {
             int min = es.MinResource!.Value, max = es.MaxResource!.Value, rf = es.ReductionFactor!.Value;
             if (min < 1)
+            {
                 e.Add(new($"{p}.minResource", $"must be >= 1 epoch, got {min}", "set minResource: 1"));
+            }
+
             if (max > epochs)
+            {
                 e.Add(new($"{p}.maxResource", $"{max} exceeds trainer.epochs ({epochs})", $"set maxResource to at most {epochs}, or raise spec.trainer.epochs"));
+            }
+
             if (min >= 1 && max <= min)
+            {
                 e.Add(new($"{p}.maxResource", $"must be greater than minResource ({min}), got {max}, or there is no rung to stop at",
                     $"raise maxResource (e.g. to trainer.epochs = {epochs}) or lower minResource"));
+            }
+
             if (rf < 2)
+            {
                 e.Add(new($"{p}.reductionFactor", $"must be >= 2, got {rf}", "set reductionFactor: 3 (keep the top third at each rung)"));
+            }
+
             if (es.Brackets is { } b && min >= 1 && max > min && rf >= 2)
             {
                 var most = FineTuneJobDefaults.HyperbandBrackets(min, max, rf);
                 if (b < 1 || b > most)
+                {
                     e.Add(new($"{p}.brackets", $"must be between 1 and {most} for minResource {min}, maxResource {max}, reductionFactor {rf}, got {b}", $"set brackets: {most}, or remove it"));
+                }
             }
         }
         if (es.Type == EarlyStoppingType.Median)
         {
             if (es.GracePeriod is { } g && g >= epochs)
+            {
                 e.Add(new($"{p}.gracePeriod", $"{g} is not below trainer.epochs ({epochs}), so no trial could ever be stopped", $"set gracePeriod below {epochs}, e.g. 1"));
+            }
+
             if (es.MinTrials is < 1)
+            {
                 e.Add(new($"{p}.minTrials", $"must be >= 1, got {es.MinTrials}", "set minTrials: 3"));
+            }
         }
     }
 
@@ -394,49 +309,83 @@ public static partial class FineTuneJobValidator
         const string p = "spec.budget";
         var b = s.Budget!;
         if (b.MaxTrials < 1)
+        {
             e.Add(new($"{p}.maxTrials", $"must be >= 1, got {b.MaxTrials}", "set the number of trials to run, e.g. 12"));
+        }
+
         if (b.Parallelism < 1)
+        {
             e.Add(new($"{p}.parallelism", $"must be >= 1, got {b.Parallelism}", "set how many trials run at once, e.g. 2 (to pause the sweep use spec.suspend)"));
+        }
+
         if (b.MaxFailedTrials < 0)
+        {
             e.Add(new($"{p}.maxFailedTrials", $"must be >= 0, got {b.MaxFailedTrials}", "set e.g. 3"));
+        }
+
         ValidateDuration($"{p}.maxDuration", b.MaxDuration, "2h", e);
         ValidateDuration($"{p}.trialDeadline", b.TrialDeadline, "30m", e);
         if (b.MaxGpuHours is { } gh)
         {
             if (!double.IsFinite(gh) || gh <= 0)
+            {
                 e.Add(new($"{p}.maxGpuHours", $"must be > 0, got {F(gh)}", "set the GPU-hours the sweep may use, e.g. 10, or remove it"));
+            }
             else if ((s.Trainer.Resources?.GpuCount() ?? 0) == 0)
+            {
                 e.Add(new($"{p}.maxGpuHours", "is set but trainer.resources asks for no nvidia.com/gpu, so the budget can never be consumed",
                     "request GPUs in spec.trainer.resources.limits[nvidia.com/gpu], or use maxDuration to bound a CPU sweep"));
+            }
         }
         if (b.NotImprovingTrials < 1)
+        {
             e.Add(new($"{p}.notImprovingTrials", $"must be >= 1, got {b.NotImprovingTrials}", "set e.g. 10, or remove it"));
+        }
     }
 
     private static void ValidateCheckpoints(CheckpointSpec c, List<FieldError> e)
     {
         if (c.KeepTop is < 1 or > 50)
+        {
             e.Add(new("spec.checkpoints.keepTop", $"must be between 1 and 50, got {c.KeepTop}", "set e.g. 3"));
+        }
+
         if (c.StorageRoot is { } root && string.IsNullOrWhiteSpace(root))
+        {
             e.Add(new("spec.checkpoints.storageRoot", "is blank", "set a path or URI such as /var/lib/clustertune/checkpoints, or remove it"));
+        }
+
         if (c.PromotePath is { } promote && string.IsNullOrWhiteSpace(promote))
+        {
             e.Add(new("spec.checkpoints.promotePath", "is blank", "set a path or URI, or remove it for <storageRoot>/<namespace>/<job>/best"));
+        }
     }
 
     private static void ValidateRetryPolicy(RetryPolicy r, List<FieldError> e)
     {
         if (r.MaxAttempts is < 1 or > MaxAttemptsLimit)
+        {
             e.Add(new("spec.retryPolicy.maxAttempts", $"must be between 1 and {MaxAttemptsLimit}, got {r.MaxAttempts}", "set e.g. 3 (1 = never retry)"));
+        }
+
         ValidateDuration("spec.retryPolicy.heartbeatTimeout", r.HeartbeatTimeout, "10m", e);
     }
 
     private static void ValidateDuration(string path, string? text, string example, List<FieldError> e)
     {
-        if (text is null) return;
+        if (text is null)
+        {
+            return;
+        }
+
         if (!GoDuration.TryParse(text, out var d))
+        {
             e.Add(new(path, $"{Quote(text)} is not a Go duration", $"write e.g. {example}, 90s or 1h30m (units ns, us, ms, s, m, h)"));
+        }
         else if (d <= TimeSpan.Zero)
+        {
             e.Add(new(path, "must be longer than zero", $"set e.g. {example}, or remove it"));
+        }
     }
 
     private static string F(double? v) => v is { } d ? d.ToString("R", CultureInfo.InvariantCulture) : "nothing";

@@ -12,7 +12,10 @@ public static class Gpus
     public static long GpuCount(this V1ResourceRequirements? resources)
     {
         if (Integer(resources?.Limits) is { } fromLimit)
+        {
             return fromLimit;
+        }
+
         return Integer(resources?.Requests) ?? 0;
     }
 

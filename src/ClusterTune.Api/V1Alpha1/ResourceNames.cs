@@ -30,17 +30,35 @@ public static class ResourceNames
     /// <summary>Whether a name is a DNS-1123 label: lowercase letters, digits and '-', starting and ending alphanumeric, at most 63 characters.</summary>
     public static bool IsDns1123Label(string? name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxLength) return false;
-        if (!IsAlnum(name[0]) || !IsAlnum(name[^1])) return false;
+        if (string.IsNullOrEmpty(name) || name.Length > MaxLength)
+        {
+            return false;
+        }
+
+        if (!IsAlnum(name[0]) || !IsAlnum(name[^1]))
+        {
+            return false;
+        }
+
         foreach (var c in name)
-            if (!IsAlnum(c) && c != '-') return false;
+        {
+            if (!IsAlnum(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
     private static string Fit(string jobName, string suffix)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobName);
-        if (jobName.Length + suffix.Length <= MaxLength) return jobName + suffix;
+        if (jobName.Length + suffix.Length <= MaxLength)
+        {
+            return jobName + suffix;
+        }
+
         var hash = "-" + Fnv1a32(jobName).ToString("x8", CultureInfo.InvariantCulture);
         var keep = Math.Max(1, MaxLength - suffix.Length - hash.Length);
         var prefix = jobName[..Math.Min(keep, jobName.Length)].TrimEnd('-', '.');

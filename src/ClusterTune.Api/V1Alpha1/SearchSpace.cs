@@ -26,11 +26,29 @@ public sealed class SearchSpace
     /// <summary>Every parameter with its name, knobs first (freezeDepth, lrFactor, loraRank), then the others by name.</summary>
     public IEnumerable<KeyValuePair<string, ParameterSpec>> AllParameters()
     {
-        if (FreezeDepth is not null) yield return new(Contract.KnobNames.FreezeDepth, FreezeDepth);
-        if (LrFactor is not null) yield return new(Contract.KnobNames.LrFactor, LrFactor);
-        if (LoraRank is not null) yield return new(Contract.KnobNames.LoraRank, LoraRank);
-        if (Parameters is null) yield break;
+        if (FreezeDepth is not null)
+        {
+            yield return new(Contract.KnobNames.FreezeDepth, FreezeDepth);
+        }
+
+        if (LrFactor is not null)
+        {
+            yield return new(Contract.KnobNames.LrFactor, LrFactor);
+        }
+
+        if (LoraRank is not null)
+        {
+            yield return new(Contract.KnobNames.LoraRank, LoraRank);
+        }
+
+        if (Parameters is null)
+        {
+            yield break;
+        }
+
         foreach (var kv in Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
             yield return kv;
+        }
     }
 }

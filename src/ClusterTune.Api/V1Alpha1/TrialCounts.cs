@@ -22,12 +22,24 @@ public sealed class TrialCounts
             c.Total++;
             switch (p)
             {
-                case TrialPhase.Pending: c.Pending++; break;
-                case TrialPhase.Running: c.Running++; break;
-                case TrialPhase.Paused: c.Paused++; break;
-                case TrialPhase.Succeeded: c.Succeeded++; break;
-                case TrialPhase.Failed: c.Failed++; break;
-                case TrialPhase.EarlyStopped: c.EarlyStopped++; break;
+                case TrialPhase.Pending:
+                    c.Pending++;
+                    break;
+                case TrialPhase.Running:
+                    c.Running++;
+                    break;
+                case TrialPhase.Paused:
+                    c.Paused++;
+                    break;
+                case TrialPhase.Succeeded:
+                    c.Succeeded++;
+                    break;
+                case TrialPhase.Failed:
+                    c.Failed++;
+                    break;
+                case TrialPhase.EarlyStopped:
+                    c.EarlyStopped++;
+                    break;
             }
         }
         return c;

@@ -14,8 +14,16 @@ public static class TrialObservations
         var byEpoch = new SortedDictionary<int, Observation>();
         foreach (var o in (existing ?? []).Concat(incoming))
         {
-            if (!double.IsFinite(o.Value) || o.Epoch < 0) continue;
-            if (byEpoch.TryGetValue(o.Epoch, out var kept) && (o.Step ?? -1) < (kept.Step ?? -1)) continue;
+            if (!double.IsFinite(o.Value) || o.Epoch < 0)
+            {
+                continue;
+            }
+
+            if (byEpoch.TryGetValue(o.Epoch, out var kept) && (o.Step ?? -1) < (kept.Step ?? -1))
+            {
+                continue;
+            }
+
             byEpoch[o.Epoch] = new Observation { Epoch = o.Epoch, Step = o.Step, Value = o.Value };
         }
         return byEpoch.Values.Skip(Math.Max(0, byEpoch.Count - cap)).ToList();
@@ -25,12 +33,19 @@ public static class TrialObservations
     public static bool WouldChange(IReadOnlyList<Observation>? existing, IEnumerable<Observation> incoming, int cap = TrialStatus.MaxObservations)
     {
         var merged = Merge(existing, incoming, cap);
-        if (merged.Count != (existing?.Count ?? 0)) return true;
+        if (merged.Count != (existing?.Count ?? 0))
+        {
+            return true;
+        }
+
         for (var i = 0; i < merged.Count; i++)
         {
             var a = merged[i];
             var b = existing![i];
-            if (a.Epoch != b.Epoch || a.Step != b.Step || !a.Value.Equals(b.Value)) return true;
+            if (a.Epoch != b.Epoch || a.Step != b.Step || !a.Value.Equals(b.Value))
+            {
+                return true;
+            }
         }
         return false;
     }

@@ -50,7 +50,10 @@ internal sealed class ClusterConnection : IDisposable
         var flag = args.Kubeconfig is not null ? "--kubeconfig" : "$KUBECONFIG or ~/.kube/config";
         var existing = paths.Where(File.Exists).ToList();
         if (existing.Count == 0 || (args.Kubeconfig is not null && existing.Count != paths.Length))
+        {
             throw new UsageException($"{flag}: '{string.Join(Path.PathSeparator, paths)}' does not exist; pass the path of a kubeconfig file with --kubeconfig");
+        }
+
         var where = string.Join(Path.PathSeparator, existing);
         KubernetesClientConfiguration config;
         try
@@ -77,7 +80,10 @@ internal sealed class ClusterConnection : IDisposable
     private static K8SConfiguration Merge(IReadOnlyList<K8SConfiguration> files)
     {
         if (files.Count == 1)
+        {
             return files[0];
+        }
+
         IEnumerable<T> FirstByName<T>(Func<K8SConfiguration, IEnumerable<T>?> items, Func<T, string> name) =>
             files.SelectMany(f => items(f) ?? []).GroupBy(name).Select(g => g.First()).ToList();
         return new K8SConfiguration

@@ -55,23 +55,45 @@ internal sealed class CommandArgs
             var canonical = flag == "-n" ? "--namespace" : flag;
             if (switches.Contains(flag))
             {
-                if (eq > 0) throw new UsageException($"{flag} takes no value, got '{arg}'");
+                if (eq > 0)
+                {
+                    throw new UsageException($"{flag} takes no value, got '{arg}'");
+                }
+
                 parsed._switches.Add(flag);
                 continue;
             }
             if (!ClusterFlags.Contains(flag) && !valueFlags.Contains(flag))
+            {
                 throw new UsageException($"unknown flag {flag}");
+            }
+
             string value;
             if (eq > 0)
+            {
                 value = arg[(eq + 1)..];
+            }
             // A following flag is not a value: `-n --kubeconfig x` is a missing namespace, not namespace "--kubeconfig".
             else if (i + 1 < args.Count && !(args[i + 1].StartsWith('-') && args[i + 1].Length > 1))
+            {
                 value = args[++i];
+            }
             else
+            {
                 throw new UsageException($"{flag} needs a value");
-            if (value.Length == 0) throw new UsageException($"{flag} needs a non-empty value");
+            }
+
+            if (value.Length == 0)
+            {
+                throw new UsageException($"{flag} needs a non-empty value");
+            }
+
             parsed._values[canonical] = value;
-            if (!parsed._all.TryGetValue(canonical, out var list)) parsed._all[canonical] = list = [];
+            if (!parsed._all.TryGetValue(canonical, out var list))
+            {
+                parsed._all[canonical] = list = [];
+            }
+
             list.Add(value);
         }
 
@@ -91,9 +113,16 @@ internal sealed class CommandArgs
     /// <summary>A flag's value as a whole number of at least <paramref name="min"/>, or null when absent.</summary>
     public int? Int(string flag, int min)
     {
-        if (Value(flag) is not { } text) return null;
+        if (Value(flag) is not { } text)
+        {
+            return null;
+        }
+
         if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < min)
+        {
             throw new UsageException($"{flag} must be a whole number ≥ {min}, got '{text}'");
+        }
+
         return n;
     }
 

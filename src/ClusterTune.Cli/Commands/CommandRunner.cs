@@ -1,6 +1,6 @@
-using k8s.Autorest;
 using System.Net;
 using ClusterTune.Kubernetes;
+using k8s.Autorest;
 
 namespace ClusterTune.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using ClusterTune.Kubernetes;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Models;
 
@@ -58,10 +58,15 @@ internal static class ExplainCommand
             }
             // Scheduler events matter only for pods that have not started (FailedScheduling when there is no condition yet).
             foreach (var pod in pods.Where(p => p.Status?.Phase is null or PodPhases.Pending).Take(MaxPodEventLookups))
+            {
                 events.AddRange(await reader.EventsAsync("Pod", pod.Metadata.Name!, ct));
+            }
 
             foreach (var line in Explainer.Explain(job, trials, pods, events, DateTimeOffset.UtcNow))
+            {
                 await @out.WriteLineAsync(line);
+            }
+
             var failed = only is null ? job.Status?.Phase == FineTuneJobPhase.Failed : only.Status?.Phase == TrialPhase.Failed;
             return failed ? 1 : 0;
         });

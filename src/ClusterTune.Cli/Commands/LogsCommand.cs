@@ -1,10 +1,10 @@
-using k8s;
-using k8s.Models;
-using k8s.Autorest;
 using System.Net;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Planning;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Commands;
 

@@ -1,9 +1,9 @@
-using ClusterTune.Operator;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterTune.Cli.Local;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
+using ClusterTune.Operator;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -60,11 +60,19 @@ public static partial class NodeCommand
         using var client = KubeConnection.Create(config);
         await err.WriteLineAsync($"ctune node: registering node {options.NodeName} on {client.BaseUri} (cpu {options.Cpu}, memory {options.Memory}, gpus {options.Gpus}); work dir {options.WorkRoot}");
         foreach (var (image, command) in options.ImageCommands)
+        {
             await err.WriteLineAsync($"ctune node:   image {image} runs {string.Join(' ', command)}");
+        }
+
         foreach (var map in options.PathMappings)
+        {
             await err.WriteLineAsync($"ctune node:   path {map.ContainerPrefix} is {map.HostPrefix}");
+        }
+
         if (!options.ImageCommands.Keys.Any(k => k.StartsWith(LocalCluster.TrainerRepository, StringComparison.Ordinal)))
+        {
             await err.WriteLineAsync($"ctune node:   (no trainer at {LocalCluster.BundledTrainer}: {LocalCluster.TrainerRepository} is not mapped; build it with `make build` or pass --image-command)");
+        }
 
         Directory.CreateDirectory(options.WorkRoot);
         await using var agent = new ProcessNodeAgent(client, options, loggers.CreateLogger<ProcessNodeAgent>());
@@ -88,22 +96,32 @@ public static partial class NodeCommand
     {
         getEnv ??= Environment.GetEnvironmentVariable;
         if (args.Positionals.Count > 0)
+        {
             throw new UsageException($"unexpected argument '{args.Positionals[0]}'; every setting is a flag, e.g. --name {args.Positionals[0]}");
+        }
+
         if (args.Namespace is not null)
+        {
             throw new UsageException("--namespace: a node runs the pods bound to it in every namespace; drop the flag");
+        }
 
         string name;
         if (args.Value("--name") is { } given)
         {
             if (!IsNodeName(given))
+            {
                 throw new UsageException($"--name: '{given}' is not a valid node name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+            }
+
             name = given;
         }
         else
         {
             name = (hostName ?? Environment.MachineName).ToLowerInvariant();
             if (!IsNodeName(name))
+            {
                 throw new UsageException($"--name: the host name '{name}' is not a valid node name; pass --name NODE");
+            }
         }
 
         var home = getEnv("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
@@ -117,7 +135,10 @@ public static partial class NodeCommand
         var images = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         bundledTrainer ??= LocalCluster.BundledTrainer;
         if (File.Exists(bundledTrainer))
+        {
             images[LocalCluster.TrainerRepository] = [bundledTrainer, "train"];
+        }
+
         foreach (var value in args.Values("--image-command"))
         {
             var (image, command) = Split("--image-command", value, "IMAGE=COMMAND", "busybox=/bin/sh");
@@ -130,7 +151,10 @@ public static partial class NodeCommand
         {
             var (container, host) = Split("--path-map", value, "CONTAINER_PATH=HOST_PATH", "/data=/srv/data");
             if (!container.StartsWith('/'))
+            {
                 throw new UsageException($"--path-map: the container path '{container}' must be absolute, e.g. /data=/srv/data");
+            }
+
             maps[container.Length > 1 ? container.TrimEnd('/') : container] = Path.GetFullPath(host);
         }
 
@@ -152,7 +176,10 @@ public static partial class NodeCommand
     {
         var eq = value.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0 || eq == value.Length - 1 || value[(eq + 1)..].Trim().Length == 0)
+        {
             throw new UsageException($"{flag}: expected {form}, e.g. {example}, got '{value}'");
+        }
+
         return (value[..eq], value[(eq + 1)..]);
     }
 
@@ -169,7 +196,9 @@ public static partial class NodeCommand
         }
 
         if (value <= 0)
+        {
             throw new UsageException($"{flag} must be a positive quantity such as {example}, got '{text}'");
+        }
     }
 
     private static bool IsNodeName(string name) => name.Length <= 253 && NodeName().IsMatch(name);

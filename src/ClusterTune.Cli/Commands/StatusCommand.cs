@@ -1,7 +1,7 @@
-using k8s.Models;
 using System.Globalization;
 using ClusterTune.Api;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Commands;
 
@@ -20,7 +20,11 @@ internal static class StatusCommand
     public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter @out, TextWriter err, CancellationToken ct) =>
         CommandRunner.RunAsync("status", Usage, args, ["--events"], [], err, async (a, c) =>
         {
-            if (a.Positionals.Count > 1) throw new UsageException($"expected at most one JOB, got {string.Join(" ", a.Positionals)}");
+            if (a.Positionals.Count > 1)
+            {
+                throw new UsageException($"expected at most one JOB, got {string.Join(" ", a.Positionals)}");
+            }
+
             var events = a.Int("--events", 0) ?? 10;
             var reader = new SweepReader(c.Client, c.Namespace);
             var now = DateTimeOffset.UtcNow;
@@ -73,9 +77,16 @@ internal static class StatusCommand
             $"Namespace:   {job.Metadata.NamespaceProperty}",
             $"Phase:       {s?.Phase?.ToString() ?? "Pending (no status yet: is the operator running?)"}",
         };
-        if (s?.Message is { Length: > 0 } message) lines.Add($"Message:     {message}");
+        if (s?.Message is { Length: > 0 } message)
+        {
+            lines.Add($"Message:     {message}");
+        }
+
         if (job.Metadata.Generation is { } gen && s?.ObservedGeneration is { } seen && seen < gen)
+        {
             lines.Add($"Observed:    generation {seen} of {gen} (the operator has not processed the latest spec yet)");
+        }
+
         lines.Add($"Age:         {Text.Age(job.Metadata.CreationTimestamp, now)}");
 
         lines.Add("Conditions:");
@@ -83,7 +94,10 @@ internal static class StatusCommand
         {
             var table = new TextTable("TYPE", "STATUS", "REASON", "AGE", "MESSAGE");
             foreach (var c in conditions)
+            {
                 table.Add(c.Type, c.Status, c.Reason, Text.Age(c.LastTransitionTime, now), c.Message);
+            }
+
             lines.Add(table.Render("  "));
         }
         else
@@ -97,7 +111,10 @@ internal static class StatusCommand
         if (s?.BestTrial is { } best)
         {
             lines.Add($"Best:        {best.Name} {metric}={Text.Number(best.Objective)} ({Text.Params(best.Params)})");
-            if ((best.PromotedUri ?? best.CheckpointUri) is { } uri) lines.Add($"Checkpoint:  {uri}");
+            if ((best.PromotedUri ?? best.CheckpointUri) is { } uri)
+            {
+                lines.Add($"Checkpoint:  {uri}");
+            }
         }
         else
         {

@@ -1,6 +1,6 @@
-using k8s.Models;
 using System.Globalization;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Commands;
 
@@ -10,14 +10,22 @@ internal static class Text
     /// <summary>A kubectl-style age: 45s, 5m3s, 42m, 3h5m, 20h, 3d4h, 30d.</summary>
     public static string Age(DateTimeOffset? since, DateTimeOffset now)
     {
-        if (since is not { } s) return "<unknown>";
+        if (since is not { } s)
+        {
+            return "<unknown>";
+        }
+
         return Duration(now - s);
     }
 
     /// <summary>A short human duration in kubectl's style (negative values, from clock skew, count as 0s).</summary>
     public static string Duration(TimeSpan d)
     {
-        if (d < TimeSpan.Zero) d = TimeSpan.Zero;
+        if (d < TimeSpan.Zero)
+        {
+            d = TimeSpan.Zero;
+        }
+
         var sec = (long)d.TotalSeconds;
         var min = sec / 60;
         var hours = sec / 3600;

@@ -9,7 +9,11 @@ internal sealed class TextTable(params string[] headers)
 
     public TextTable Add(params string[] cells)
     {
-        if (cells.Length != headers.Length) throw new ArgumentException($"expected {headers.Length} cells, got {cells.Length}", nameof(cells));
+        if (cells.Length != headers.Length)
+        {
+            throw new ArgumentException($"expected {headers.Length} cells, got {cells.Length}", nameof(cells));
+        }
+
         _rows.Add(cells);
         return this;
     }
@@ -21,7 +25,11 @@ internal sealed class TextTable(params string[] headers)
         var sb = new StringBuilder();
         foreach (var row in _rows.Prepend(headers))
         {
-            if (sb.Length > 0) sb.Append('\n');
+            if (sb.Length > 0)
+            {
+                sb.Append('\n');
+            }
+
             var line = string.Join("  ", row.Select((c, i) => i == row.Length - 1 ? c : c.PadRight(widths[i])));
             sb.Append(indent).Append(line.TrimEnd());
         }

@@ -1,10 +1,10 @@
-using k8s;
-using k8s.Models;
 using ClusterTune.Api.Schema;
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.NodeAgent;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTune.Cli.Local;
@@ -68,12 +68,18 @@ public sealed class LocalCluster : IAsyncDisposable
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0, SqlitePath = Path.Combine(workDir, "cluster.db"), BearerToken = token, Tls = true }, ct);
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
             server.InstallCrds(yaml);
+        }
+
         server.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"));
         var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress, token: token, certificateAuthority: server.Certificate));
         trainer ??= BundledTrainer;
         if (!File.Exists(trainer))
+        {
             throw new FileNotFoundException($"the trainer program {trainer} is missing; build it with `make build` (or pass its path)", trainer);
+        }
+
         var agent = new ProcessNodeAgent(client, new NodeAgentOptions
         {
             NodeName = "local",

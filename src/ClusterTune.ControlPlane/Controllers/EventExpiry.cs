@@ -33,7 +33,9 @@ internal sealed class EventExpiry : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
                 Sweep();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -46,13 +48,19 @@ internal sealed class EventExpiry : IAsyncDisposable
     {
         var type = _ops.Registry.Find("", "v1", "events");
         if (type is null)
+        {
             return 0;
+        }
+
         var now = _time.GetUtcNow();
         var deleted = 0;
         foreach (var (_, ev) in _ops.Store.Items(type.StorageKey, null))
         {
             if (LastOccurrence(ev) is not { } last || now - last <= _ttl)
+            {
                 continue;
+            }
+
             try
             {
                 _ops.Delete(type, JsonUtil.Str(ev["metadata"], "namespace"), JsonUtil.Str(ev["metadata"], "name")!, new DeleteOptions(0, null, null, null));
@@ -74,7 +82,9 @@ internal sealed class EventExpiry : IAsyncDisposable
                      JsonUtil.Str(ev["metadata"], "creationTimestamp") })
         {
             if (text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && (latest is null || t > latest))
+            {
                 latest = t;
+            }
         }
         return latest;
     }

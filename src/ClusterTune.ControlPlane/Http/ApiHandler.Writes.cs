@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Faults;
 using ClusterTune.ControlPlane.Json;
-using ClusterTune.ControlPlane.Logs;
 using ClusterTune.ControlPlane.Resources;
 using ClusterTune.ControlPlane.Storage;
 using Microsoft.AspNetCore.Http;
@@ -31,126 +28,126 @@ internal sealed partial class ApiHandler
                 await LogAsync(ctx, type, ns!, route.Name!);
                 return;
             case "get":
-            {
-                var obj = GetForRead(type, ns, route.Name!);
-                if (WantsTable(ctx))
                 {
-                    await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(w => TableRenderer.Write(w, type, [obj],
-                        JsonUtil.Str(obj["metadata"], "resourceVersion"), null, null, IncludeObject(ctx), options.TimeProvider.GetUtcNow())));
-                }
-                else
-                {
-                    await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(obj, type));
-                }
+                    var obj = GetForRead(type, ns, route.Name!);
+                    if (WantsTable(ctx))
+                    {
+                        await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(w => TableRenderer.Write(w, type, [obj],
+                            JsonUtil.Str(obj["metadata"], "resourceVersion"), null, null, IncludeObject(ctx), options.TimeProvider.GetUtcNow())));
+                    }
+                    else
+                    {
+                        await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(obj, type));
+                    }
 
-                return;
-            }
-
-            case "create" when type.Group == AccessReviews.Group && route.Name is null:
-            {
-                JsonObject review;
-                if ((ctx.Request.ContentType ?? "").StartsWith(AccessReviews.ProtobufMediaType, StringComparison.OrdinalIgnoreCase))
-                {
-                    review = AccessReviews.FromProtobuf(type, await RequestBody.ReadBytesAsync(ctx));
-                }
-                else
-                {
-                    review = await RequestBody.ReadObjectAsync(ctx);
-                }
-
-                await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(AccessReviews.Answer(type, review), null));
-                return;
-            }
-
-            case "create":
-            {
-                var body = await RequestBody.ReadObjectAsync(ctx);
-                if (route.Subresource == "binding" || (type.Plural == "bindings" && type.Group == ""))
-                {
-                    var podType = _registry.Get("", "v1", "pods");
-                    var podName = route.Name ?? JsonUtil.Str(body["metadata"], "name") ?? throw Errors.BadRequest("binding needs metadata.name (the pod name)");
-                    var bound = Write(ctx, "CreateOptions", podType, ns, podName, () => ops.Bind(podType, ns!, podName, body));
-                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(bound, null));
                     return;
                 }
 
-                if (route.Name is not null)
+            case "create" when type.Group == AccessReviews.Group && route.Name is null:
                 {
-                    throw Errors.MethodNotAllowed();
+                    JsonObject review;
+                    if ((ctx.Request.ContentType ?? "").StartsWith(AccessReviews.ProtobufMediaType, StringComparison.OrdinalIgnoreCase))
+                    {
+                        review = AccessReviews.FromProtobuf(type, await RequestBody.ReadBytesAsync(ctx));
+                    }
+                    else
+                    {
+                        review = await RequestBody.ReadObjectAsync(ctx);
+                    }
+
+                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(AccessReviews.Answer(type, review), null));
+                    return;
                 }
 
-                var created = Write(ctx, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query), Owner(ctx)));
-                await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(created, type));
-                return;
-            }
+            case "create":
+                {
+                    var body = await RequestBody.ReadObjectAsync(ctx);
+                    if (route.Subresource == "binding" || (type.Plural == "bindings" && type.Group == ""))
+                    {
+                        var podType = _registry.Get("", "v1", "pods");
+                        var podName = route.Name ?? JsonUtil.Str(body["metadata"], "name") ?? throw Errors.BadRequest("binding needs metadata.name (the pod name)");
+                        var bound = Write(ctx, "CreateOptions", podType, ns, podName, () => ops.Bind(podType, ns!, podName, body));
+                        await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(bound, null));
+                        return;
+                    }
+
+                    if (route.Name is not null)
+                    {
+                        throw Errors.MethodNotAllowed();
+                    }
+
+                    var created = Write(ctx, "CreateOptions", type, ns, null, () => ops.Create(type, ns, body, StrictFields(query), Owner(ctx)));
+                    await WriteJsonAsync(ctx, 201, ObjectWriter.ToBytes(created, type));
+                    return;
+                }
 
             case "update":
-            {
-                if (route.Name is null)
                 {
-                    throw Errors.MethodNotAllowed();
-                }
+                    if (route.Name is null)
+                    {
+                        throw Errors.MethodNotAllowed();
+                    }
 
-                var body = await RequestBody.ReadObjectAsync(ctx);
-                var updated = Write(ctx, "UpdateOptions", type, ns, route.Name, () => route.Subresource == "finalize"
-                    ? ops.Finalize(type, route.Name, body)
-                    : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query), Owner(ctx)));
-                await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(updated, type));
-                return;
-            }
+                    var body = await RequestBody.ReadObjectAsync(ctx);
+                    var updated = Write(ctx, "UpdateOptions", type, ns, route.Name, () => route.Subresource == "finalize"
+                        ? ops.Finalize(type, route.Name, body)
+                        : ops.Update(type, ns, route.Name, body, route.Subresource, StrictFields(query), Owner(ctx)));
+                    await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(updated, type));
+                    return;
+                }
 
             case "patch":
-            {
-                if (route.Name is null)
                 {
-                    throw Errors.MethodNotAllowed();
-                }
+                    if (route.Name is null)
+                    {
+                        throw Errors.MethodNotAllowed();
+                    }
 
-                var text = await RequestBody.ReadTextAsync(ctx);
-                var existed = _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, route.Name)) is not null;
-                var patched = Write(ctx, "PatchOptions", type, ns, route.Name,
-                    () => ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, Owner(ctx)));
-                await WriteJsonAsync(ctx, existed ? 200 : 201, ObjectWriter.ToBytes(patched, type));
-                return;
-            }
+                    var text = await RequestBody.ReadTextAsync(ctx);
+                    var existed = _store.Get(type.StorageKey, ObjectStore.KeyOf(ns, route.Name)) is not null;
+                    var patched = Write(ctx, "PatchOptions", type, ns, route.Name,
+                        () => ops.Patch(type, ns, route.Name, ctx.Request.ContentType ?? "", text, route.Subresource, Owner(ctx)));
+                    await WriteJsonAsync(ctx, existed ? 200 : 201, ObjectWriter.ToBytes(patched, type));
+                    return;
+                }
 
             case "delete":
-            {
-                var deleteOptions = await RequestBody.ReadDeleteOptionsAsync(ctx);
-                var result = Write(ctx, "DeleteOptions", type, ns, route.Name, () => ops.Delete(type, ns, route.Name!, deleteOptions));
-                var isStatus = JsonUtil.Str(result, "kind") == "Status";
-                await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(result, isStatus ? null : type));
-                return;
-            }
-
-            case "deletecollection":
-            {
-                var deleteOptions = await RequestBody.ReadDeleteOptionsAsync(ctx);
-                var labels = Selector.ParseLabels(query["labelSelector"]);
-                var fields = Selector.ParseFields(query["fieldSelector"]);
-                var deleted = new List<JsonObject>();
-                foreach (var (_, obj) in _store.Items(type.StorageKey, ns))
                 {
-                    if (!labels.Matches(obj) || !fields.Matches(obj))
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        var (itemNs, itemName) = (JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!);
-                        var r = Write(ctx, "DeleteOptions", type, itemNs, itemName, () => ops.Delete(type, itemNs, itemName, deleteOptions));
-                        deleted.Add(JsonUtil.Str(r, "kind") == "Status" ? obj : r);
-                    }
-                    catch (ApiException e) when (e.Code == 404)
-                    {
-                        // Deleted concurrently.
-                    }
+                    var deleteOptions = await RequestBody.ReadDeleteOptionsAsync(ctx);
+                    var result = Write(ctx, "DeleteOptions", type, ns, route.Name, () => ops.Delete(type, ns, route.Name!, deleteOptions));
+                    var isStatus = JsonUtil.Str(result, "kind") == "Status";
+                    await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(result, isStatus ? null : type));
+                    return;
                 }
 
-                await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(w => WriteList(w, type, deleted, _store.CurrentRv.ToString(CultureInfo.InvariantCulture), null, null)));
-                return;
-            }
+            case "deletecollection":
+                {
+                    var deleteOptions = await RequestBody.ReadDeleteOptionsAsync(ctx);
+                    var labels = Selector.ParseLabels(query["labelSelector"]);
+                    var fields = Selector.ParseFields(query["fieldSelector"]);
+                    var deleted = new List<JsonObject>();
+                    foreach (var (_, obj) in _store.Items(type.StorageKey, ns))
+                    {
+                        if (!labels.Matches(obj) || !fields.Matches(obj))
+                        {
+                            continue;
+                        }
+
+                        try
+                        {
+                            var (itemNs, itemName) = (JsonUtil.Str(obj["metadata"], "namespace"), JsonUtil.Str(obj["metadata"], "name")!);
+                            var r = Write(ctx, "DeleteOptions", type, itemNs, itemName, () => ops.Delete(type, itemNs, itemName, deleteOptions));
+                            deleted.Add(JsonUtil.Str(r, "kind") == "Status" ? obj : r);
+                        }
+                        catch (ApiException e) when (e.Code == 404)
+                        {
+                            // Deleted concurrently.
+                        }
+                    }
+
+                    await WriteJsonAsync(ctx, 200, ObjectWriter.ToBytes(w => WriteList(w, type, deleted, _store.CurrentRv.ToString(CultureInfo.InvariantCulture), null, null)));
+                    return;
+                }
         }
     }
 

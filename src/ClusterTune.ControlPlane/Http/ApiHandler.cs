@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Faults;
-using ClusterTune.ControlPlane.Json;
-using ClusterTune.ControlPlane.Logs;
 using ClusterTune.ControlPlane.Resources;
 using ClusterTune.ControlPlane.Storage;
 using Microsoft.AspNetCore.Http;

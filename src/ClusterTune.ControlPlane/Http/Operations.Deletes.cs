@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ClusterTune.ControlPlane.Json;
-using ClusterTune.Kubernetes.Patching;
 using ClusterTune.ControlPlane.Resources;
 using ClusterTune.ControlPlane.Storage;
 

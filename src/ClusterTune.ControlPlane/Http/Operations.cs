@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ClusterTune.ControlPlane.Json;
-using ClusterTune.Kubernetes.Patching;
 using ClusterTune.ControlPlane.Resources;
 using ClusterTune.ControlPlane.Storage;
 
@@ -119,7 +118,7 @@ internal sealed partial class Operations(ObjectStore store, ResourceRegistry reg
     /// <summary>The stored form of a body of this version (other group-versions of a shared resource convert).</summary>
     private static JsonObject ToStorage(ResourceType type, JsonObject body) => type.ToStorage?.Invoke(body) ?? body;
 
-    private void PrepareForCreate(ResourceType type, JsonObject body, string nameOrPrefix, bool strict)
+    private static void PrepareForCreate(ResourceType type, JsonObject body, string nameOrPrefix, bool strict)
     {
         if (type.IsCustom)
         {

@@ -17,13 +17,21 @@ internal static class RequestBody
     /// <summary>The body's bytes, at most <see cref="MaxBytes"/>.</summary>
     public static async Task<byte[]> ReadBytesAsync(HttpContext ctx)
     {
-        if (ctx.Request.ContentLength > MaxBytes) throw TooLarge();
+        if (ctx.Request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int n;
         while ((n = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted)) > 0)
         {
-            if (buffer.Length + n > MaxBytes) throw TooLarge();
+            if (buffer.Length + n > MaxBytes)
+            {
+                throw TooLarge();
+            }
+
             buffer.Write(chunk, 0, n);
         }
         return buffer.ToArray();

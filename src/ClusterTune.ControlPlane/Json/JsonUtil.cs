@@ -146,10 +146,18 @@ internal static class JsonUtil
         switch (node)
         {
             case JsonObject o:
-                foreach (var (key, value) in o) RefuseOverflowingNumbers(value, path.Length == 0 ? key : $"{path}.{key}");
+                foreach (var (key, value) in o)
+                {
+                    RefuseOverflowingNumbers(value, path.Length == 0 ? key : $"{path}.{key}");
+                }
+
                 break;
             case JsonArray a:
-                for (var i = 0; i < a.Count; i++) RefuseOverflowingNumbers(a[i], $"{path}[{i}]");
+                for (var i = 0; i < a.Count; i++)
+                {
+                    RefuseOverflowingNumbers(a[i], $"{path}[{i}]");
+                }
+
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.Number && !(v.TryGetValue<double>(out var d) && double.IsFinite(d)):
                 throw new FormatException($"the number {v.ToJsonString()} at {path} does not fit a 64-bit float");

@@ -159,20 +159,20 @@ internal static class Patches
 
                     break;
                 case "move":
-                {
-                    var from = Pointer(JsonUtil.Str(op, "from") ?? throw new PatchFailedException("move needs \"from\""));
-                    var v = Get(doc, from)?.DeepClone();
-                    doc = Remove(doc, from);
-                    doc = Add(doc, Pointer(path), v);
-                    break;
-                }
+                    {
+                        var from = Pointer(JsonUtil.Str(op, "from") ?? throw new PatchFailedException("move needs \"from\""));
+                        var v = Get(doc, from)?.DeepClone();
+                        doc = Remove(doc, from);
+                        doc = Add(doc, Pointer(path), v);
+                        break;
+                    }
 
                 case "copy":
-                {
-                    var from = Pointer(JsonUtil.Str(op, "from") ?? throw new PatchFailedException("copy needs \"from\""));
-                    doc = Add(doc, Pointer(path), Get(doc, from)?.DeepClone());
-                    break;
-                }
+                    {
+                        var from = Pointer(JsonUtil.Str(op, "from") ?? throw new PatchFailedException("copy needs \"from\""));
+                        doc = Add(doc, Pointer(path), Get(doc, from)?.DeepClone());
+                        break;
+                    }
 
                 default:
                     throw new PatchFailedException($"unknown JSON patch op \"{name}\"");

@@ -115,7 +115,7 @@ public static class YamlJson
         }
     }
 
-    private static JsonNode? ConvertScalar(YamlScalarNode scalar)
+    private static JsonValue? ConvertScalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
         if (scalar.Style != ScalarStyle.Plain)

@@ -23,14 +23,20 @@ internal static class MemoryLimit
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             var name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 // "pid (comm) state ppid pgrp ... rss": comm may hold spaces and parentheses, so count after the last ')'.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 if (fields.Length > 21 && int.Parse(fields[2], CultureInfo.InvariantCulture) == pgid)
+                {
                     pages += long.Parse(fields[21], CultureInfo.InvariantCulture);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
             {
@@ -54,7 +60,9 @@ internal static class MemoryLimit
                 foreach (var line in File.ReadLines(file))
                 {
                     if (line.StartsWith("oom_kill ", StringComparison.Ordinal))
+                    {
                         return long.Parse(line["oom_kill ".Length..], CultureInfo.InvariantCulture);
+                    }
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
@@ -80,9 +88,15 @@ internal static class MemoryLimit
         foreach (var line in lines)
         {
             var parts = line.Split(':', 3);
-            if (parts.Length != 3) continue;
+            if (parts.Length != 3)
+            {
+                continue;
+            }
+
             if (parts[0] == "0" && parts[1].Length == 0)
+            {
                 yield return $"/sys/fs/cgroup{parts[2].TrimEnd('/')}/memory.events";
+            }
             else if (parts[1].Split(',').Contains("memory"))
             {
                 yield return $"/sys/fs/cgroup/memory{parts[2].TrimEnd('/')}/memory.oom_control";

@@ -46,7 +46,9 @@ internal sealed class PodRun : IDisposable
         Pid = process.Id;
         _memoryLimit = grouped ? MemoryLimit.Bytes(pod) : null;
         if (_memoryLimit is not null)
+        {
             _memoryTimer = time.CreateTimer(_ => CheckMemory(), null, MemoryCheckInterval, MemoryCheckInterval);
+        }
     }
 
     public string Key { get; }
@@ -84,7 +86,9 @@ internal sealed class PodRun : IDisposable
         get
         {
             lock (_gate)
+            {
                 return _sentTerm;
+            }
         }
     }
 
@@ -187,7 +191,11 @@ internal sealed class PodRun : IDisposable
         var resident = MemoryLimit.GroupResidentBytes(Pid);
         lock (_gate)
         {
-            if (_exited.Task.IsCompleted || _memoryKill is not null || resident <= _memoryLimit) return;
+            if (_exited.Task.IsCompleted || _memoryKill is not null || resident <= _memoryLimit)
+            {
+                return;
+            }
+
             _memoryKill = string.Create(CultureInfo.InvariantCulture,
                 $"memory limit exceeded: the processes used {resident / 1048576.0:0.#} MiB of resident memory, limits.memory is {_memoryLimit / 1048576.0:0.#} MiB");
             _memoryTimer?.Dispose();

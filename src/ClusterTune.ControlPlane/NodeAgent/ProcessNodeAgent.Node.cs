@@ -1,20 +1,13 @@
-using k8s.Autorest;
-using System.Collections;
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using ClusterTune.Api.Meta;
-using ClusterTune.ControlPlane.Logs;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Informers;
-using k8s;
-using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Queue;
-using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Kubernetes.Retry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace ClusterTune.ControlPlane.NodeAgent;
 

@@ -28,11 +28,19 @@ internal static class SecretVolumes
     {
         foreach (var volume in pod.Spec?.Volumes ?? [])
         {
-            if (volume.Secret is not { } source) continue;
+            if (volume.Secret is not { } source)
+            {
+                continue;
+            }
+
             var secret = await client.TryGetAsync<V1Secret>(source.SecretName, pod.Metadata.NamespaceProperty, ct).ConfigureAwait(false);
             if (secret is null)
             {
-                if (source.Optional == true) continue;
+                if (source.Optional == true)
+                {
+                    continue;
+                }
+
                 return new LaunchFailure(WaitingReason, $"MountVolume.SetUp failed for volume \"{volume.Name}\": secret \"{source.SecretName}\" not found", Waiting: true);
             }
 
@@ -42,7 +50,11 @@ internal static class SecretVolumes
             {
                 if (!data.TryGetValue(item.Key, out var content))
                 {
-                    if (source.Optional == true) continue;
+                    if (source.Optional == true)
+                    {
+                        continue;
+                    }
+
                     return new LaunchFailure(WaitingReason, $"MountVolume.SetUp failed for volume \"{volume.Name}\": secret \"{source.SecretName}\" has no key \"{item.Key}\"", Waiting: true);
                 }
 

@@ -25,7 +25,11 @@ public sealed partial class ControllerLoop(string name, WorkQueue<string> queue,
             try
             {
                 var (k, shutdown) = await queue.GetAsync(ct);
-                if (shutdown) return;
+                if (shutdown)
+                {
+                    return;
+                }
+
                 key = k;
             }
             catch (OperationCanceledException)
@@ -39,7 +43,10 @@ public sealed partial class ControllerLoop(string name, WorkQueue<string> queue,
             {
                 var r = await reconcile(key, ct);
                 queue.Forget(key);
-                if (r.RequeueAfter is { } after) queue.AddAfter(key, after < TimeSpan.Zero ? TimeSpan.Zero : after);
+                if (r.RequeueAfter is { } after)
+                {
+                    queue.AddAfter(key, after < TimeSpan.Zero ? TimeSpan.Zero : after);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -51,7 +51,9 @@ public sealed partial class Informer<T>
         get
         {
             lock (_gate)
+            {
                 return _resourceVersion;
+            }
         }
     }
 
@@ -66,7 +68,9 @@ public sealed partial class Informer<T>
         get
         {
             lock (_gate)
+            {
                 return _items.Count;
+            }
         }
     }
 
@@ -79,7 +83,9 @@ public sealed partial class Informer<T>
         get
         {
             lock (_gate)
+            {
                 return _undecodable.Count;
+            }
         }
     }
 
@@ -87,7 +93,9 @@ public sealed partial class Informer<T>
     public void AddHandler(InformerHandler<T> handler)
     {
         lock (_gate)
+        {
             _handlers.Add(handler);
+        }
     }
 
     /// <summary>Feeds every add/update/delete into a work queue as the key <paramref name="keyOf"/> returns (default: the object's own key; null skips).</summary>
@@ -97,7 +105,9 @@ public sealed partial class Informer<T>
         void Enqueue(T o)
         {
             if (keyOf(o) is { } k)
+            {
                 queue.Add(k);
+            }
         }
         AddHandler(new InformerHandler<T>(Enqueue, (_, n) => Enqueue(n), Enqueue));
     }
@@ -108,7 +118,9 @@ public sealed partial class Informer<T>
     public T? Get(string key)
     {
         lock (_gate)
+        {
             return _items.GetValueOrDefault(key);
+        }
     }
 
     public T? Get(string? @namespace, string name) => Get(ObjectKey.Of(@namespace, name));
@@ -116,7 +128,9 @@ public sealed partial class Informer<T>
     public IReadOnlyList<T> List()
     {
         lock (_gate)
+        {
             return _items.Values.ToList();
+        }
     }
 
     /// <summary>Objects whose ownerReferences name this UID.</summary>
@@ -172,7 +186,10 @@ public sealed partial class Informer<T>
                 // A watch that worked (delivered events, or ran over a second) and then broke is a reconnect, not a
                 // failing server: like a clean close, it starts the backoff afresh instead of growing it.
                 if (watchStarted is { } ws && (_watchProgressed || time.GetUtcNow() - ws > TimeSpan.FromSeconds(1)))
+                {
                     backoff.Reset();
+                }
+
                 var delay = backoff.Next();
                 LogRetry(_log, typeof(T).Name, delay.TotalMilliseconds, e.Message);
                 try
@@ -198,7 +215,10 @@ public sealed partial class Informer<T>
     {
         double r;
         lock (_options.Random)
+        {
             r = _options.Random.NextDouble();
+        }
+
         var timeout = (int)Math.Max(1, _options.MinWatchTimeout.TotalSeconds * (1 + r));
         Interlocked.Increment(ref _watches);
         var outcome = WatchOutcome.Idle;
@@ -212,9 +232,14 @@ public sealed partial class Informer<T>
                     case WatchEventType.Added:
                     case WatchEventType.Modified:
                         if (Decode(raw, out _) is { } obj)
+                        {
                             Upsert(obj);
+                        }
                         else
+                        {
                             Remove(raw, deleted: false);
+                        }
+
                         break;
                     case WatchEventType.Deleted:
                         Remove(raw, deleted: true);
@@ -223,7 +248,9 @@ public sealed partial class Informer<T>
                         if (ResourceVersionOf(raw) is { Length: > 0 } rv)
                         {
                             lock (_gate)
+                            {
                                 _resourceVersion = rv;
+                            }
                         }
                         break;
                 }
@@ -235,9 +262,14 @@ public sealed partial class Informer<T>
         {
             // An ERROR event in the stream: 410 Expired, or anything else that leaves the stream unusable.
             if (e.Status?.Code == 410)
+            {
                 LogExpired(_log, typeof(T).Name);
+            }
             else
+            {
                 LogWatchError(_log, typeof(T).Name, e.Status?.Code ?? 0, e.Status?.Message ?? e.Message);
+            }
+
             return WatchOutcome.Expired;
         }
         return outcome;
@@ -285,10 +317,16 @@ public sealed partial class Informer<T>
                 // As client-go's informers are usually told to: managedFields are for server-side apply, not for a
                 // controller's cache, and they are most of a cached object's memory (4.1x the JSON text with them).
                 if (_options.StripManagedFields)
+                {
                     obj.Metadata.ManagedFields = null;
+                }
+
                 key = ObjectKey.Of(obj);
                 lock (_gate)
+                {
                     _undecodable.Remove(key);
+                }
+
                 return obj;
             }
             key = Report(raw, "the object has no metadata.name");
@@ -311,7 +349,10 @@ public sealed partial class Informer<T>
         lock (_gate)
         {
             if (_undecodable.TryGetValue(key, out var seen) && seen == rv)
+            {
                 return key;
+            }
+
             _undecodable[key] = rv;
         }
         var resource = ApiResource.Of<T>();
@@ -342,170 +383,6 @@ public sealed partial class Informer<T>
     }
 
     private static string? ResourceVersionOf(JsonElement raw) => MetadataOf(raw)?.ResourceVersion;
-
-    private void Replace(List<JsonElement> rawItems, string? listRv)
-    {
-        var items = new List<T>();
-        var undecodable = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var raw in rawItems)
-        {
-            if (Decode(raw, out var key) is { } obj)
-                items.Add(obj);
-            else
-                undecodable.Add(key);
-        }
-        var adds = new List<T>();
-        var updates = new List<(T Old, T New)>();
-        var deletes = new List<T>();
-        InformerHandler<T>[] handlers;
-        lock (_gate)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in items)
-            {
-                var key = ObjectKey.Of(item);
-                seen.Add(key);
-                if (_items.TryGetValue(key, out var old))
-                {
-                    if (old.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
-                        updates.Add((old, item));
-                    Unindex(key, old);
-                }
-                else adds.Add(item);
-                _items[key] = item;
-                Index(key, item);
-            }
-            // Decoding cleared the keys that decode now; of the rest, only those still listed stay undecodable.
-            foreach (var key in _undecodable.Keys.Where(k => !undecodable.Contains(k)).ToList())
-                _undecodable.Remove(key);
-            foreach (var key in _items.Keys.Where(k => !seen.Contains(k)).ToList())
-            {
-                deletes.Add(_items[key]);
-                Unindex(key, _items[key]);
-                _items.Remove(key);
-            }
-            if (!string.IsNullOrEmpty(listRv))
-                _resourceVersion = listRv;
-            handlers = _handlers.ToArray();
-        }
-        foreach (var h in handlers)
-        {
-            foreach (var a in adds) Dispatch(() => h.OnAdd?.Invoke(a));
-            foreach (var (o, n) in updates) Dispatch(() => h.OnUpdate?.Invoke(o, n));
-            foreach (var d in deletes) Dispatch(() => h.OnDelete?.Invoke(d));
-        }
-    }
-
-    private void Upsert(T obj)
-    {
-        var key = ObjectKey.Of(obj);
-        T? old;
-        InformerHandler<T>[] handlers;
-        lock (_gate)
-        {
-            if (_items.TryGetValue(key, out old))
-                Unindex(key, old);
-            _items[key] = obj;
-            Index(key, obj);
-            if (obj.Metadata.ResourceVersion is { Length: > 0 } rv)
-                _resourceVersion = rv;
-            handlers = _handlers.ToArray();
-        }
-        foreach (var h in handlers)
-        {
-            if (old is null)
-                Dispatch(() => h.OnAdd?.Invoke(obj));
-            else
-                Dispatch(() => h.OnUpdate?.Invoke(old, obj));
-        }
-    }
-
-    /// <summary>A deletion, or an update to a version that cannot be decoded: either way the key leaves the cache.</summary>
-    private void Remove(JsonElement raw, bool deleted)
-    {
-        var meta = MetadataOf(raw);
-        var key = ObjectKey.Of(meta?.NamespaceProperty, meta?.Name ?? "");
-        T? old;
-        InformerHandler<T>[] handlers;
-        lock (_gate)
-        {
-            if (deleted)
-                _undecodable.Remove(key);
-            if (_items.Remove(key, out old))
-                Unindex(key, old);
-            if (meta?.ResourceVersion is { Length: > 0 } rv)
-                _resourceVersion = rv;
-            handlers = _handlers.ToArray();
-        }
-        if (old is null)
-            return;
-        foreach (var h in handlers)
-            Dispatch(() => h.OnDelete?.Invoke(old));
-    }
-
-    private void Dispatch(Action a)
-    {
-        try
-        {
-            a();
-        }
-        catch (Exception e)
-        {
-            // One failing handler must not stop the cache or the other handlers.
-            LogHandlerFailed(_log, typeof(T).Name, e);
-        }
-    }
-
-    private void Index(string key, T obj)
-    {
-        if (obj.Metadata.OwnerReferences is { } owners)
-        {
-            foreach (var o in owners)
-                Add(_byOwner, o.Uid, key);
-        }
-        if (obj.Metadata.Labels is { } labels)
-        {
-            foreach (var (k, v) in labels)
-                Add(_byLabel, (k, v), key);
-        }
-    }
-
-    private void Unindex(string key, T obj)
-    {
-        if (obj.Metadata.OwnerReferences is { } owners)
-        {
-            foreach (var o in owners)
-                RemoveFrom(_byOwner, o.Uid, key);
-        }
-        if (obj.Metadata.Labels is { } labels)
-        {
-            foreach (var (k, v) in labels)
-                RemoveFrom(_byLabel, (k, v), key);
-        }
-    }
-
-    private static void Add<TIndex>(Dictionary<TIndex, HashSet<string>> index, TIndex value, string key) where TIndex : notnull
-    {
-        if (!index.TryGetValue(value, out var set))
-            index[value] = set = new HashSet<string>(StringComparer.Ordinal);
-        set.Add(key);
-    }
-
-    private static void RemoveFrom<TIndex>(Dictionary<TIndex, HashSet<string>> index, TIndex value, string key) where TIndex : notnull
-    {
-        if (index.TryGetValue(value, out var set) && set.Remove(key) && set.Count == 0)
-            index.Remove(value);
-    }
-
-    private IReadOnlyList<T> FromIndex<TIndex>(Dictionary<TIndex, HashSet<string>> index, TIndex value) where TIndex : notnull
-    {
-        lock (_gate)
-        {
-            return index.TryGetValue(value, out var keys)
-                ? keys.Select(k => _items[k]).ToList()
-                : Array.Empty<T>();
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} informer: resourceVersion expired, relisting")]
     private static partial void LogExpired(ILogger logger, string kind);

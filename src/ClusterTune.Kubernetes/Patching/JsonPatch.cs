@@ -32,10 +32,16 @@ public sealed class JsonPatch
     private JsonPatch Op(string op, string path, JsonNode? value, bool withValue = true)
     {
         if (string.IsNullOrEmpty(path) || path[0] != '/')
+        {
             throw new ArgumentException($"JSON patch path '{path}' must be a JSON pointer starting with '/'.", nameof(path));
+        }
+
         var o = new JsonObject { ["op"] = op, ["path"] = path };
         if (withValue)
+        {
             o["value"] = value;
+        }
+
         _ops.Add(o);
         return this;
     }

@@ -16,7 +16,9 @@ public static class MergePatch
         foreach (var (key, oldValue) in original)
         {
             if (!modified.ContainsKey(key))
+            {
                 patch[key] = null;
+            }
         }
         foreach (var (key, newValue) in modified)
         {
@@ -25,7 +27,9 @@ public static class MergePatch
             {
                 var sub = Diff(oldObj, newObj);
                 if (sub.Count > 0)
+                {
                     patch[key] = sub;
+                }
             }
             else if (!JsonNode.DeepEquals(oldValue, newValue))
             {
@@ -39,7 +43,10 @@ public static class MergePatch
     public static JsonObject WithResourceVersion(JsonObject patch, string resourceVersion)
     {
         if (string.IsNullOrEmpty(resourceVersion))
+        {
             throw new ArgumentException("A resourceVersion precondition needs a non-empty resourceVersion (take it from the object you read).", nameof(resourceVersion));
+        }
+
         if (patch["metadata"] is not JsonObject meta)
         {
             meta = new JsonObject();
@@ -57,14 +64,21 @@ public static class MergePatch
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
     {
         if (patch is not JsonObject patchObj)
+        {
             return patch?.DeepClone();
+        }
+
         var result = target is JsonObject t ? (JsonObject)t.DeepClone() : new JsonObject();
         foreach (var (key, value) in patchObj)
         {
             if (value is null)
+            {
                 result.Remove(key);
+            }
             else
+            {
                 result[key] = Apply(result[key], value);
+            }
         }
         return result;
     }

@@ -11,7 +11,10 @@ public sealed class ItemExponentialRateLimiter<TKey> : IRateLimiter<TKey>
     public ItemExponentialRateLimiter(TimeSpan baseDelay, TimeSpan maxDelay)
     {
         if (baseDelay <= TimeSpan.Zero || maxDelay < baseDelay)
+        {
             throw new ArgumentOutOfRangeException(nameof(baseDelay), "Needs 0 < baseDelay <= maxDelay.");
+        }
+
         _baseDelay = baseDelay;
         _maxDelay = maxDelay;
     }
@@ -31,12 +34,16 @@ public sealed class ItemExponentialRateLimiter<TKey> : IRateLimiter<TKey>
     public void Forget(TKey item)
     {
         lock (_failures)
+        {
             _failures.Remove(item);
+        }
     }
 
     public int NumRequeues(TKey item)
     {
         lock (_failures)
+        {
             return _failures.GetValueOrDefault(item);
+        }
     }
 }

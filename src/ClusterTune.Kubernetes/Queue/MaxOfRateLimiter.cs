@@ -10,7 +10,9 @@ public sealed class MaxOfRateLimiter<TKey>(params IRateLimiter<TKey>[] limiters)
         {
             var d = l.When(item);
             if (d > max)
+            {
                 max = d;
+            }
         }
         return max;
     }
@@ -18,7 +20,9 @@ public sealed class MaxOfRateLimiter<TKey>(params IRateLimiter<TKey>[] limiters)
     public void Forget(TKey item)
     {
         foreach (var l in limiters)
+        {
             l.Forget(item);
+        }
     }
 
     public int NumRequeues(TKey item) => limiters.Max(l => l.NumRequeues(item));

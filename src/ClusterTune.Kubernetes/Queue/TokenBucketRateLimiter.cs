@@ -13,7 +13,10 @@ public sealed class TokenBucketRateLimiter<TKey> : IRateLimiter<TKey>
     public TokenBucketRateLimiter(double qps, int burst, TimeProvider timeProvider)
     {
         if (qps <= 0 || burst < 1)
+        {
             throw new ArgumentOutOfRangeException(nameof(qps), "Needs qps > 0 and burst >= 1.");
+        }
+
         _qps = qps;
         _burst = burst;
         _time = timeProvider;

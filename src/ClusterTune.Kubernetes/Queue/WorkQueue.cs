@@ -31,7 +31,9 @@ public sealed class WorkQueue<TKey> : IDisposable
         get
         {
             lock (_gate)
+            {
                 return _queue.Count;
+            }
         }
     }
 
@@ -41,7 +43,9 @@ public sealed class WorkQueue<TKey> : IDisposable
         get
         {
             lock (_gate)
+            {
                 return _waiting.Count;
+            }
         }
     }
 
@@ -50,7 +54,9 @@ public sealed class WorkQueue<TKey> : IDisposable
         get
         {
             lock (_gate)
+            {
                 return _shuttingDown;
+            }
         }
     }
 
@@ -60,9 +66,15 @@ public sealed class WorkQueue<TKey> : IDisposable
         lock (_gate)
         {
             if (_shuttingDown || !_dirty.Add(key))
+            {
                 return;
+            }
+
             if (_processing.Contains(key))
+            {
                 return;
+            }
+
             _queue.Enqueue(key);
         }
         _signal.Release();
@@ -79,12 +91,18 @@ public sealed class WorkQueue<TKey> : IDisposable
         lock (_gate)
         {
             if (_shuttingDown)
+            {
                 return;
+            }
+
             var readyAt = _time.GetUtcNow() + delay;
             if (_waiting.TryGetValue(key, out var existing))
             {
                 if (existing.ReadyAt <= readyAt)
+                {
                     return;
+                }
+
                 existing.Timer.Dispose();
             }
             var timer = _time.CreateTimer(static s =>
@@ -145,7 +163,9 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
         }
         if (requeue)
+        {
             _signal.Release();
+        }
     }
 
     /// <summary>Stops accepting keys, cancels pending delays; workers drain what is queued, then GetAsync reports shutdown.</summary>
@@ -154,10 +174,16 @@ public sealed class WorkQueue<TKey> : IDisposable
         lock (_gate)
         {
             if (_shuttingDown)
+            {
                 return;
+            }
+
             _shuttingDown = true;
             foreach (var (_, w) in _waiting)
+            {
                 w.Timer.Dispose();
+            }
+
             _waiting.Clear();
         }
         _signal.Release();
@@ -173,7 +199,10 @@ public sealed class WorkQueue<TKey> : IDisposable
         lock (_gate)
         {
             if (!_waiting.Remove(key, out var w))
+            {
                 return;
+            }
+
             w.Timer.Dispose();
         }
         Add(key);

@@ -23,7 +23,10 @@ public sealed partial class EventRecorder
     public EventRecorder(IKubernetes client, string component, string? instance = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         if (string.IsNullOrWhiteSpace(component))
+        {
             throw new ArgumentException("An event recorder needs a component name, e.g. \"clustertune-operator\".", nameof(component));
+        }
+
         _client = client;
         _component = component;
         _instance = instance;
@@ -47,7 +50,10 @@ public sealed partial class EventRecorder
     public async Task<bool> RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken = default)
     {
         if (type is not ("Normal" or "Warning"))
+        {
             throw new ArgumentException($"Event type must be \"Normal\" or \"Warning\", got \"{type}\".", nameof(type));
+        }
+
         var now = _time.GetUtcNow();
         var ev = new Corev1Event
         {

@@ -11,7 +11,10 @@ public sealed class ExponentialBackoff
     public ExponentialBackoff(TimeSpan initial, TimeSpan max, Random random)
     {
         if (initial <= TimeSpan.Zero || max < initial)
+        {
             throw new ArgumentOutOfRangeException(nameof(initial), "Backoff needs 0 < initial <= max.");
+        }
+
         _initial = initial;
         _max = max;
         _random = random;
@@ -22,10 +25,16 @@ public sealed class ExponentialBackoff
     {
         double jitter;
         lock (_random)
+        {
             jitter = _random.NextDouble();
+        }
+
         var d = RetryPolicy.Backoff(new RetryOptions { BaseDelay = _initial, MaxDelay = _max }, _failures, jitter);
         if (_failures < 30)
+        {
             _failures++;
+        }
+
         return d;
     }
 

@@ -9,10 +9,16 @@ public static class RetryAfter
     public static TimeSpan? Parse(string? header, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(header))
+        {
             return null;
+        }
+
         var text = header.Trim();
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
             return TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue));
+        }
+
         if (DateTimeOffset.TryParseExact(text, "r", CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
         {

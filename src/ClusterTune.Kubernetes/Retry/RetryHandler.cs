@@ -31,7 +31,9 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
             {
                 request.Content = new ByteArrayContent(body);
                 foreach (var (k, v) in contentHeaders!)
+                {
                     request.Content.Headers.TryAddWithoutValidation(k, v);
+                }
             }
 
             HttpResponseMessage? response = null;
@@ -64,22 +66,34 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
             // Watches are not retried here: the informer owns their reconnects (from the last version, with its own
             // backoff and counters); a silent retry would hide a dropped watch from it.
             if (response is { IsSuccessStatusCode: true } || (watch && response is not null))
+            {
                 return response;
+            }
+
             if (watch)
+            {
                 throw error!;
+            }
+
             var status = response is null ? 0 : (int)response.StatusCode;
             var retryAfter = response?.Headers.TryGetValues("Retry-After", out var values) == true
                 ? RetryAfter.Parse(values.FirstOrDefault(), _time.GetUtcNow())
                 : null;
             double jitter;
             lock (_random)
+            {
                 jitter = _random.NextDouble();
+            }
+
             idempotent ??= IsIdempotent(request.Method, request.Content?.Headers.ContentType?.MediaType, body);
             var decision = RetryPolicy.Decide(options, attempt, failure, status, retryAfter, idempotent.Value, jitter);
             if (!decision.Retry)
             {
                 if (response is not null)
+                {
                     return response; // KubernetesClient turns it into HttpOperationException with the Status body
+                }
+
                 throw error!;
             }
             response?.Dispose();
@@ -91,9 +105,15 @@ public sealed class RetryHandler(RetryOptions options, TimeSpan requestTimeout, 
     public static bool IsIdempotent(HttpMethod method, string? mediaType, byte[]? body)
     {
         if (method == HttpMethod.Post)
+        {
             return body is not null && HasFixedName(body);
+        }
+
         if (method == HttpMethod.Patch && mediaType == "application/json-patch+json")
+        {
             return body is not null && System.Text.Encoding.UTF8.GetString(body).Contains("\"op\":\"test\"", StringComparison.Ordinal);
+        }
+
         return true;
     }
 

@@ -14,7 +14,10 @@ public static class RetryPolicy
         TimeSpan? retryAfter, bool idempotent, double jitter)
     {
         if (attempt + 1 >= options.MaxAttempts)
+        {
             return RetryDecision.Stop($"gave up after {attempt + 1} attempts");
+        }
+
         switch (failure)
         {
             case Failure.NotSent:
@@ -25,11 +28,17 @@ public static class RetryPolicy
                     : RetryDecision.Stop("connection lost after a non-idempotent write may have been applied");
         }
         if (statusCode == 429 || (statusCode == 503 && retryAfter is not null))
+        {
             return new(true, AfterServerHint(options, attempt, retryAfter, jitter), $"server asked to retry ({statusCode})");
+        }
+
         if (statusCode is 500 or 502 or 503 or 504)
+        {
             return idempotent
                 ? new(true, AfterServerHint(options, attempt, retryAfter, jitter), $"server error {statusCode}; the request is idempotent")
                 : RetryDecision.Stop($"server error {statusCode} on a non-idempotent write");
+        }
+
         return RetryDecision.Stop($"status {statusCode} is not retryable");
     }
 
@@ -44,7 +53,9 @@ public static class RetryPolicy
     private static TimeSpan AfterServerHint(RetryOptions options, int attempt, TimeSpan? retryAfter, double jitter)
     {
         if (retryAfter is not { } hint)
+        {
             return Backoff(options, attempt, jitter);
+        }
         // Retry-After: 0 must not become a hot loop; a huge value is clamped.
         var floor = options.BaseDelay;
         return hint < floor ? floor : hint > options.MaxRetryAfter ? options.MaxRetryAfter : hint;

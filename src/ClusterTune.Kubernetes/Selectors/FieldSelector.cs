@@ -9,7 +9,9 @@ public static class FieldSelector
         foreach (var t in terms)
         {
             if (t.Value.IndexOfAny([',', '=']) >= 0 || t.Field.Length == 0)
+            {
                 throw new ArgumentException($"Field selector term '{t.Field}' = '{t.Value}' is invalid: fields are non-empty, values may not contain ',' or '='.");
+            }
         }
         return string.Join(",", terms.Select(t => t.NotEqual ? $"{t.Field}!={t.Value}" : $"{t.Field}={t.Value}"));
     }

@@ -21,10 +21,16 @@ public sealed class LabelSelector
     public static LabelSelector Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
+        {
             return Everything;
+        }
+
         var reqs = new List<LabelRequirement>();
         foreach (var part in SplitTopLevel(text))
+        {
             reqs.Add(ParseRequirement(part.Trim(), text));
+        }
+
         return new LabelSelector(reqs);
     }
 
@@ -36,9 +42,15 @@ public sealed class LabelSelector
     private static LabelRequirement ParseRequirement(string s, string whole)
     {
         if (s.Length == 0)
+        {
             throw new FormatException($"Label selector '{whole}' has an empty requirement (check for doubled commas).");
+        }
+
         if (s[0] == '!')
+        {
             return new LabelRequirement(ValidKey(s[1..].Trim(), whole), LabelOperator.DoesNotExist, Array.Empty<string>());
+        }
+
         var words = s.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (words.Length == 2 && (words[1].StartsWith("in ", StringComparison.Ordinal) || words[1].StartsWith("in(", StringComparison.Ordinal)
                                   || words[1].StartsWith("notin", StringComparison.Ordinal)))
@@ -46,26 +58,44 @@ public sealed class LabelSelector
             var notIn = words[1].StartsWith("notin", StringComparison.Ordinal);
             var rest = words[1][(notIn ? 5 : 2)..].Trim();
             if (rest.Length < 2 || rest[0] != '(' || rest[^1] != ')')
+            {
                 throw new FormatException($"Label selector '{whole}': set requirement '{s}' needs values in parentheses, e.g. key in (a,b).");
+            }
+
             var values = rest[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (values.Length == 0)
+            {
                 throw new FormatException($"Label selector '{whole}': set requirement '{s}' needs at least one value.");
+            }
+
             return new LabelRequirement(ValidKey(words[0], whole), notIn ? LabelOperator.NotIn : LabelOperator.In, values);
         }
         int i;
         if ((i = s.IndexOf("!=", StringComparison.Ordinal)) > 0)
+        {
             return new LabelRequirement(ValidKey(s[..i].Trim(), whole), LabelOperator.NotEquals, new[] { s[(i + 2)..].Trim() });
+        }
+
         if ((i = s.IndexOf("==", StringComparison.Ordinal)) > 0)
+        {
             return new LabelRequirement(ValidKey(s[..i].Trim(), whole), LabelOperator.Equals, new[] { s[(i + 2)..].Trim() });
+        }
+
         if ((i = s.IndexOf('=')) > 0)
+        {
             return new LabelRequirement(ValidKey(s[..i].Trim(), whole), LabelOperator.Equals, new[] { s[(i + 1)..].Trim() });
+        }
+
         return new LabelRequirement(ValidKey(s, whole), LabelOperator.Exists, Array.Empty<string>());
     }
 
     private static string ValidKey(string key, string whole)
     {
         if (key.Length == 0 || key.Any(c => char.IsWhiteSpace(c) || c is '(' or ')' or ',' or '=' or '!'))
+        {
             throw new FormatException($"Label selector '{whole}': '{key}' is not a valid label key.");
+        }
+
         return key;
     }
 
@@ -75,17 +105,30 @@ public sealed class LabelSelector
         var current = new StringBuilder();
         foreach (var c in text)
         {
-            if (c == '(') depth++;
-            else if (c == ')') depth--;
+            if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+
             if (c == ',' && depth == 0)
             {
                 yield return current.ToString();
                 current.Clear();
             }
-            else current.Append(c);
+            else
+            {
+                current.Append(c);
+            }
         }
         if (depth != 0)
+        {
             throw new FormatException($"Label selector '{text}' has unbalanced parentheses.");
+        }
+
         yield return current.ToString();
     }
 }

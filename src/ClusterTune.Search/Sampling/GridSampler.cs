@@ -11,25 +11,25 @@ internal sealed class GridSampler : ISampler
 {
     /// <summary>Most points enumerated (the API's FieldLimits.MaxGridPoints refuses larger grids at admission).</summary>
     public const int MaxPoints = 100_000;
-    private readonly List<Dictionary<string, object>> points;
+    private readonly List<Dictionary<string, object>> _points;
 
     public GridSampler(SearchSpace space, ulong seed, int gridPoints)
     {
-        points = Enumerate(space, Math.Max(2, gridPoints)).Where(space.IsFeasible).ToList();
+        _points = Enumerate(space, Math.Max(2, gridPoints)).Where(space.IsFeasible).ToList();
         var rng = new Rng(seed, 0x47524944UL);
-        for (var i = points.Count - 1; i > 0; i--)
+        for (var i = _points.Count - 1; i > 0; i--)
         {
             var j = (int)(rng.NextULong() % (ulong)(i + 1));
-            (points[i], points[j]) = (points[j], points[i]);
+            (_points[i], _points[j]) = (_points[j], _points[i]);
         }
     }
 
-    public int Count => points.Count;
+    public int Count => _points.Count;
 
     public IReadOnlyDictionary<string, object>? Suggest(int index, IReadOnlyList<TrialView> history, IReadOnlyList<IReadOnlyDictionary<string, object>> batch)
     {
         var used = new HashSet<string>(history.Select(t => SearchSpace.Key(t.Record.Params)).Concat(batch.Select(SearchSpace.Key)), StringComparer.Ordinal);
-        return points.FirstOrDefault(p => !used.Contains(SearchSpace.Key(p)));
+        return _points.FirstOrDefault(p => !used.Contains(SearchSpace.Key(p)));
     }
 
     /// <summary>The grid values of one parameter.</summary>
@@ -63,7 +63,7 @@ internal sealed class GridSampler : ISampler
         return vals;
     }
 
-    private static IEnumerable<Dictionary<string, object>> Enumerate(SearchSpace space, int gridPoints)
+    private static List<Dictionary<string, object>> Enumerate(SearchSpace space, int gridPoints)
     {
         var partial = new List<Dictionary<string, object>> { new(StringComparer.Ordinal) };
         foreach (var p in space.Parameters)

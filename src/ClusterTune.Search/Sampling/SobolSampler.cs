@@ -21,26 +21,26 @@ internal sealed class SobolSampler : ISampler
 
     private const int Bits = 32;
     private static readonly uint[][] Directions = BuildDirections();
-    private readonly SearchSpace space;
-    private readonly ulong seed;
-    private readonly uint[] shift;
+    private readonly SearchSpace _space;
+    private readonly ulong _seed;
+    private readonly uint[] _shift;
 
     public SobolSampler(SearchSpace space, ulong seed)
     {
-        this.space = space;
-        this.seed = seed;
+        _space = space;
+        _seed = seed;
         var rng = new Rng(seed, 0x534F424FUL);
-        shift = Enumerable.Range(0, Directions.Length).Select(_ => (uint)rng.NextULong()).ToArray();
+        _shift = Enumerable.Range(0, Directions.Length).Select(_ => (uint)rng.NextULong()).ToArray();
     }
 
     public static int MaxDimensions => Directions.Length;
 
     public IReadOnlyDictionary<string, object>? Suggest(int index, IReadOnlyList<TrialView> history, IReadOnlyList<IReadOnlyDictionary<string, object>> batch)
     {
-        var fallback = new Rng(seed, (ulong)index, 0x534F4246UL);
-        var extra = Enumerable.Range(0, space.Parameters.Count).Select(_ => fallback.NextDouble()).ToArray();
-        var a = UnitAssignment.Decode(space, d => d < Directions.Length ? Point((ulong)index + 1, d, shift[d]) : extra[d]);
-        return space.IsFeasible(a) ? a : UnitAssignment.RandomFeasible(space, fallback);
+        var fallback = new Rng(_seed, (ulong)index, 0x534F4246UL);
+        var extra = Enumerable.Range(0, _space.Parameters.Count).Select(_ => fallback.NextDouble()).ToArray();
+        var a = UnitAssignment.Decode(_space, d => d < Directions.Length ? Point((ulong)index + 1, d, _shift[d]) : extra[d]);
+        return _space.IsFeasible(a) ? a : UnitAssignment.RandomFeasible(_space, fallback);
     }
 
     /// <summary>Coordinate <paramref name="dim"/> of Sobol point <paramref name="n"/> XOR-shifted by <paramref name="xorShift"/>.</summary>

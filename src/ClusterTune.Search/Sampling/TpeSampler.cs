@@ -112,20 +112,20 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
     /// </summary>
     private sealed class Parzen
     {
-        private readonly SearchSpace space;
-        private readonly List<double?[]> comps;
-        private readonly double[][] sigma;
-        private readonly double[][] logNorm;
-        private readonly double logWeight;
+        private readonly SearchSpace _space;
+        private readonly List<double?[]> _comps;
+        private readonly double[][] _sigma;
+        private readonly double[][] _logNorm;
+        private readonly double _logWeight;
 
         public Parzen(SearchSpace space, List<double?[]> comps)
         {
-            this.space = space;
-            this.comps = comps;
-            logWeight = -Math.Log(comps.Count + 1); // every kernel, the prior included, has the same weight
+            _space = space;
+            _comps = comps;
+            _logWeight = -Math.Log(comps.Count + 1); // every kernel, the prior included, has the same weight
             var d = space.Parameters.Count;
-            sigma = comps.Select(_ => new double[d]).ToArray();
-            logNorm = comps.Select(_ => new double[d]).ToArray();
+            _sigma = comps.Select(_ => new double[d]).ToArray();
+            _logNorm = comps.Select(_ => new double[d]).ToArray();
             for (var i = 0; i < d; i++)
             {
                 var p = space.Parameters[i];
@@ -150,23 +150,23 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                     var left = k > 0 ? mu - centres[k - 1] : 0;
                     var right = k < centres.Length - 1 ? centres[k + 1] - mu : 0;
                     var s = Math.Clamp(Math.Max(left, right), minS, 1.0);
-                    sigma[j][i] = s;
+                    _sigma[j][i] = s;
                     var mass = NormalCdf((1 - mu) / s) - NormalCdf(-mu / s);
-                    logNorm[j][i] = -Math.Log(s * Math.Sqrt(2 * Math.PI) * Math.Max(mass, 1e-12));
+                    _logNorm[j][i] = -Math.Log(s * Math.Sqrt(2 * Math.PI) * Math.Max(mass, 1e-12));
                 }
             }
         }
 
         public Dictionary<string, object> Sample(Rng rng)
         {
-            var j = Math.Min(comps.Count, (int)(rng.NextDouble() * (comps.Count + 1))); // comps.Count = the prior
+            var j = Math.Min(_comps.Count, (int)(rng.NextDouble() * (_comps.Count + 1))); // comps.Count = the prior
 
-            var comp = j < comps.Count ? comps[j] : null;
+            var comp = j < _comps.Count ? _comps[j] : null;
             var a = new Dictionary<string, object>(StringComparer.Ordinal);
-            for (var i = 0; i < space.Parameters.Count; i++)
+            for (var i = 0; i < _space.Parameters.Count; i++)
             {
-                var p = space.Parameters[i];
-                if (!space.IsActive(p, a))
+                var p = _space.Parameters[i];
+                if (!_space.IsActive(p, a))
                 {
                     continue;
                 }
@@ -180,7 +180,7 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                 }
                 else
                 {
-                    a[p.Name] = SearchSpace.FromUnit(p, mu is { } m ? TruncatedNormal(rng, m, sigma[j][i]) : rng.NextDouble());
+                    a[p.Name] = SearchSpace.FromUnit(p, mu is { } m ? TruncatedNormal(rng, m, _sigma[j][i]) : rng.NextDouble());
                 }
             }
 
@@ -189,10 +189,10 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
 
         public double LogDensity(double?[] x)
         {
-            var logs = new double[comps.Count + 1];
-            for (var j = 0; j < comps.Count; j++)
+            var logs = new double[_comps.Count + 1];
+            for (var j = 0; j < _comps.Count; j++)
             {
-                var comp = comps[j];
+                var comp = _comps[j];
                 double s = 0;
                 for (var i = 0; i < x.Length; i++)
                 {
@@ -201,32 +201,32 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                         continue; // inactive in x (marginalised) or in the kernel (uniform prior, log density 0)
                     }
 
-                    if (space.Parameters[i].Type == ParameterType.Categorical)
+                    if (_space.Parameters[i].Type == ParameterType.Categorical)
                     {
-                        var n = space.Parameters[i].Values!.Count;
+                        var n = _space.Parameters[i].Values!.Count;
                         s += Math.Log((Math.Abs(m - xi) < 0.5 ? 1 - CategoricalSmoothing : 0) + (CategoricalSmoothing / n));
                     }
                     else
                     {
-                        var z = (xi - m) / sigma[j][i];
-                        s += (-0.5 * z * z) + logNorm[j][i];
+                        var z = (xi - m) / _sigma[j][i];
+                        s += (-0.5 * z * z) + _logNorm[j][i];
                     }
                 }
 
-                logs[j] = s + logWeight;
+                logs[j] = s + _logWeight;
             }
 
             // The prior kernel: uniform on ranges (0), 1/n on categoricals.
             double prior = 0;
             for (var i = 0; i < x.Length; i++)
             {
-                if (x[i] is not null && space.Parameters[i].Type == ParameterType.Categorical)
+                if (x[i] is not null && _space.Parameters[i].Type == ParameterType.Categorical)
                 {
-                    prior -= Math.Log(space.Parameters[i].Values!.Count);
+                    prior -= Math.Log(_space.Parameters[i].Values!.Count);
                 }
             }
 
-            logs[comps.Count] = prior + logWeight;
+            logs[_comps.Count] = prior + _logWeight;
             var max = logs.Max();
             var sum = 0.0;
             foreach (var v in logs)

@@ -20,19 +20,19 @@ internal sealed class AshaScheduler
     internal const int MinRankPairs = 6;
 
     private const double Eps = 1e-9;
-    private readonly EarlyStoppingConfig cfg;
-    private readonly double maxResource;
-    private readonly double[][] rungs;
-    private readonly int[] cycle;
-    private readonly double[] levelsHighestFirst;
+    private readonly EarlyStoppingConfig _cfg;
+    private readonly double _maxResource;
+    private readonly double[][] _rungs;
+    private readonly int[] _cycle;
+    private readonly double[] _levelsHighestFirst;
 
     public AshaScheduler(EarlyStoppingConfig cfg, double maxResource)
     {
-        this.cfg = cfg;
-        this.maxResource = maxResource;
+        _cfg = cfg;
+        _maxResource = maxResource;
         var s = (int)Math.Floor((Math.Log(maxResource / cfg.MinResource) / Math.Log(cfg.Eta)) + 1e-9);
         var brackets = cfg.Kind == EarlyStoppingKind.Hyperband ? Math.Clamp(s + 1, 1, Math.Max(1, cfg.MaxBrackets)) : 1;
-        rungs = new double[brackets][];
+        _rungs = new double[brackets][];
         for (var b = 0; b < brackets; b++)
         {
             var list = new List<double>();
@@ -47,16 +47,16 @@ internal sealed class AshaScheduler
                 list.Add(r);
             }
 
-            rungs[b] = [.. list];
+            _rungs[b] = [.. list];
         }
 
-        levelsHighestFirst = [.. rungs.SelectMany(r => r).Append(maxResource).Distinct().OrderDescending()];
+        _levelsHighestFirst = [.. _rungs.SelectMany(r => r).Append(maxResource).Distinct().OrderDescending()];
 
         // Hyperband's bracket sizes n_b = ceil((S+1)/(S-b+1)·eta^(S-b)) interleaved smoothly into one cycle.
         var weights = Enumerable.Range(0, brackets).Select(b => (int)Math.Ceiling((s + 1.0) / (s - b + 1) * Math.Pow(cfg.Eta, s - b))).ToArray();
         var credit = new double[brackets];
         var total = weights.Sum();
-        cycle = new int[total];
+        _cycle = new int[total];
         for (var i = 0; i < total; i++)
         {
             var pick = 0;
@@ -70,26 +70,26 @@ internal sealed class AshaScheduler
             }
 
             credit[pick] -= total;
-            cycle[i] = pick;
+            _cycle[i] = pick;
         }
     }
 
-    public int BracketCount => rungs.Length;
+    public int BracketCount => _rungs.Length;
 
-    public IReadOnlyList<double> Rungs(int bracket) => rungs[bracket];
+    public IReadOnlyList<double> Rungs(int bracket) => _rungs[bracket];
 
-    public int BracketOf(int index) => cycle[((index % cycle.Length) + cycle.Length) % cycle.Length];
+    public int BracketOf(int index) => _cycle[((index % _cycle.Length) + _cycle.Length) % _cycle.Length];
 
     /// <summary>Per bracket, the index of its lowest trusted rung (= its rung count when none is trusted).</summary>
     public int[] TrustedFrom(IReadOnlyList<TrialView> trials)
     {
         var misleading = new Dictionary<double, bool>();
-        var first = new int[rungs.Length];
-        for (var b = 0; b < rungs.Length; b++)
+        var first = new int[_rungs.Length];
+        for (var b = 0; b < _rungs.Length; b++)
         {
-            for (var k = rungs[b].Length - 1; k >= 0; k--)
+            for (var k = _rungs[b].Length - 1; k >= 0; k--)
             {
-                var r = rungs[b][k];
+                var r = _rungs[b][k];
                 if (!misleading.TryGetValue(r, out var m))
                 {
                     misleading[r] = m = Misleads(trials, r);
@@ -108,7 +108,7 @@ internal sealed class AshaScheduler
 
     /// <summary>Resource a new trial trains to: its lowest trusted rung in promote mode, else the full resource.</summary>
     public double FirstBudget(int bracket, int[] trustedFrom) =>
-        cfg.Mode == AshaMode.Promote && trustedFrom[bracket] < rungs[bracket].Length ? rungs[bracket][trustedFrom[bracket]] : maxResource;
+        _cfg.Mode == AshaMode.Promote && trustedFrom[bracket] < _rungs[bracket].Length ? _rungs[bracket][trustedFrom[bracket]] : _maxResource;
 
     public IEnumerable<TrialStop> Stops(IReadOnlyList<TrialView> trials, IEnumerable<TrialView> running, int[] trustedFrom)
     {
@@ -121,38 +121,38 @@ internal sealed class AshaScheduler
                 continue;
             }
 
-            var r = rungs[b][k];
+            var r = _rungs[b][k];
             var mine = t.LossAtRung(r)!.Value;
             var all = Members(trials, b, r).Select(x => x.Loss).Order().ToArray();
-            var cutoff = Quantile.Of(all, 1.0 / cfg.Eta);
+            var cutoff = Quantile.Of(all, 1.0 / _cfg.Eta);
             if (mine > cutoff)
             {
-                yield return new TrialStop(t.Index, TrialStopReason.EarlyStopped, $"not in the top 1/{cfg.Eta:G4} of {all.Length} trials at rung {r:G6}");
+                yield return new TrialStop(t.Index, TrialStopReason.EarlyStopped, $"not in the top 1/{_cfg.Eta:G4} of {all.Length} trials at rung {r:G6}");
             }
         }
     }
 
     /// <summary>Promote mode: running trials that reached their budget below the maximum, to pause.</summary>
     public IEnumerable<TrialPause> Pauses(IEnumerable<TrialView> running) =>
-        running.Where(t => t.Budget < maxResource - Eps && t.Points.Length > 0 && t.MaxStep >= t.Budget - Eps)
+        running.Where(t => t.Budget < _maxResource - Eps && t.Points.Length > 0 && t.MaxStep >= t.Budget - Eps)
             .Select(t => new TrialPause(t.Index, t.Budget));
 
     /// <summary>Promote mode: paused trials to resume, highest rung first then best loss first.</summary>
     public IEnumerable<TrialResume> Promotions(IReadOnlyList<TrialView> trials, int[] trustedFrom)
     {
         var found = new List<(double Rung, double Loss, int Index, double Budget)>();
-        for (var b = 0; b < rungs.Length; b++)
+        for (var b = 0; b < _rungs.Length; b++)
         {
-            for (var k = rungs[b].Length - 1; k >= trustedFrom[b]; k--)
+            for (var k = _rungs[b].Length - 1; k >= trustedFrom[b]; k--)
             {
-                var r = rungs[b][k];
+                var r = _rungs[b][k];
                 var members = Members(trials, b, r).OrderBy(x => x.Loss).ThenBy(x => x.Trial.Index).ToList();
-                var quota = (int)Math.Floor(members.Count / cfg.Eta);
+                var quota = (int)Math.Floor(members.Count / _cfg.Eta);
                 foreach (var m in members.Take(quota))
                 {
                     if (IsPausedAt(m.Trial, r))
                     {
-                        found.Add((r, m.Loss, m.Trial.Index, k + 1 < rungs[b].Length ? rungs[b][k + 1] : maxResource));
+                        found.Add((r, m.Loss, m.Trial.Index, k + 1 < _rungs[b].Length ? _rungs[b][k + 1] : _maxResource));
                     }
                 }
             }
@@ -163,14 +163,14 @@ internal sealed class AshaScheduler
 
     /// <summary>A trial that stopped at a rung with a checkpoint and has not been promoted past it.</summary>
     public bool IsPausedAt(TrialView t, double rung) =>
-        !t.IsFailed && t.Budget <= rung + Eps && t.Budget < maxResource - Eps &&
+        !t.IsFailed && t.Budget <= rung + Eps && t.Budget < _maxResource - Eps &&
         (t.Status == TrialStatus.Paused || t.Status == TrialStatus.Succeeded);
 
     /// <summary>True when the losses at <paramref name="rung"/> rank no better than chance (τ ≤ 0) against the highest
     /// level that at least <see cref="MinRankPairs"/> trials reached after it.</summary>
     private bool Misleads(IReadOnlyList<TrialView> trials, double rung)
     {
-        foreach (var level in levelsHighestFirst.Where(l => l > rung + Eps))
+        foreach (var level in _levelsHighestFirst.Where(l => l > rung + Eps))
         {
             var pairs = new List<(double AtRung, double AtLevel)>();
             foreach (var t in trials)
@@ -209,9 +209,9 @@ internal sealed class AshaScheduler
     private int HighestRung(TrialView t, int b)
     {
         var k = -1;
-        for (var i = 0; i < rungs[b].Length; i++)
+        for (var i = 0; i < _rungs[b].Length; i++)
         {
-            if (t.Points.Length > 0 && t.MaxStep >= rungs[b][i] - Eps)
+            if (t.Points.Length > 0 && t.MaxStep >= _rungs[b][i] - Eps)
             {
                 k = i;
             }

@@ -12,7 +12,7 @@ namespace ClusterTune.Telemetry.Ingestion;
 /// OTLP/HTTP metrics receiver (POST /v1/metrics): protobuf or JSON, optional gzip, body caps before and after
 /// decompression, trial authorization per resource, partial_success for rejected points, 429/503 with Retry-After.
 /// </summary>
-public sealed class OtlpMetricsReceiver
+public sealed partial class OtlpMetricsReceiver
 {
     /// <summary>Media type of binary protobuf OTLP bodies.</summary>
     public const string ProtobufContentType = "application/x-protobuf";
@@ -165,7 +165,7 @@ public sealed class OtlpMetricsReceiver
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogError(e, "Trial token validator failed; answering 503");
+            LogValidatorFailed(_logger, e);
             return Refused(StatusCodes.Status503ServiceUnavailable, "trial validation failed temporarily; retry later", _options.FailureRetryAfter);
         }
 
@@ -180,7 +180,7 @@ public sealed class OtlpMetricsReceiver
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogError(e, "Trial metrics sink failed; answering 503");
+                LogSinkFailed(_logger, e);
                 written = SinkWriteResult.Unavailable(_options.FailureRetryAfter);
             }
             if (written.Status == SinkWriteStatus.Throttled)
@@ -197,7 +197,7 @@ public sealed class OtlpMetricsReceiver
         _observer?.OnResult(result);
         if (result.RejectedPoints > 0)
         {
-            _logger.LogInformation("OTLP partial success: {Message}", result.Message);
+            LogPartialSuccess(_logger, result.Message ?? "");
         }
         return result;
     }
@@ -277,4 +277,13 @@ public sealed class OtlpMetricsReceiver
 
     private static bool GzipTrailerMatches(byte[] gzip, long decompressedLength) =>
         gzip.Length >= 18 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(gzip.AsSpan(gzip.Length - 4)) == (uint)decompressedLength;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Trial token validator failed; answering 503")]
+    private static partial void LogValidatorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Trial metrics sink failed; answering 503")]
+    private static partial void LogSinkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "OTLP partial success: {Message}")]
+    private static partial void LogPartialSuccess(ILogger logger, string message);
 }

@@ -133,10 +133,18 @@ public static class OtlpJsonDecoder
                 var pp = dataPath.Index("dataPoints", i++);
                 switch (kind)
                 {
-                    case OtlpMetricKind.Gauge or OtlpMetricKind.Sum: numbers.Add(ReadNumberPoint(dp, pp)); break;
-                    case OtlpMetricKind.Histogram: histograms.Add(ReadHistogramPoint(dp, pp)); break;
-                    case OtlpMetricKind.Summary: summaries.Add(ReadSummaryPoint(dp, pp)); break;
-                    default: exp++; break;
+                    case OtlpMetricKind.Gauge or OtlpMetricKind.Sum:
+                        numbers.Add(ReadNumberPoint(dp, pp));
+                        break;
+                    case OtlpMetricKind.Histogram:
+                        histograms.Add(ReadHistogramPoint(dp, pp));
+                        break;
+                    case OtlpMetricKind.Summary:
+                        summaries.Add(ReadSummaryPoint(dp, pp));
+                        break;
+                    default:
+                        exp++;
+                        break;
                 }
             }
         }
@@ -323,9 +331,12 @@ public static class OtlpJsonDecoder
         {
             switch (t.GetString())
             {
-                case "AGGREGATION_TEMPORALITY_UNSPECIFIED": return OtlpAggregationTemporality.Unspecified;
-                case "AGGREGATION_TEMPORALITY_DELTA": return OtlpAggregationTemporality.Delta;
-                case "AGGREGATION_TEMPORALITY_CUMULATIVE": return OtlpAggregationTemporality.Cumulative;
+                case "AGGREGATION_TEMPORALITY_UNSPECIFIED":
+                    return OtlpAggregationTemporality.Unspecified;
+                case "AGGREGATION_TEMPORALITY_DELTA":
+                    return OtlpAggregationTemporality.Delta;
+                case "AGGREGATION_TEMPORALITY_CUMULATIVE":
+                    return OtlpAggregationTemporality.Cumulative;
             }
         }
         ulong v = ParseUInt64(t, p, 2);

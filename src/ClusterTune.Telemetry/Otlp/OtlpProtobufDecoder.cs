@@ -5,7 +5,7 @@ namespace ClusterTune.Telemetry.Otlp;
 /// with an unexpected wire type) are skipped, packed and unpacked repeated scalars are both accepted, the last
 /// oneof member wins, and every malformed input raises <see cref="OtlpDecodeException"/> with the byte offset.
 /// </summary>
-public static class OtlpProtobufDecoder
+public static partial class OtlpProtobufDecoder
 {
     private const int MaxAnyValueDepth = 16;
 
@@ -182,10 +182,18 @@ public static class OtlpProtobufDecoder
                     var pb = d.ReadBytes(out long pat);
                     switch (kind)
                     {
-                        case OtlpMetricKind.Gauge or OtlpMetricKind.Sum: numbers.Add(ReadNumberPoint(pb, pat)); break;
-                        case OtlpMetricKind.Histogram: histograms.Add(ReadHistogramPoint(pb, pat)); break;
-                        case OtlpMetricKind.Summary: summaries.Add(ReadSummaryPoint(pb, pat)); break;
-                        default: expCount++; break;
+                        case OtlpMetricKind.Gauge or OtlpMetricKind.Sum:
+                            numbers.Add(ReadNumberPoint(pb, pat));
+                            break;
+                        case OtlpMetricKind.Histogram:
+                            histograms.Add(ReadHistogramPoint(pb, pat));
+                            break;
+                        case OtlpMetricKind.Summary:
+                            summaries.Add(ReadSummaryPoint(pb, pat));
+                            break;
+                        default:
+                            expCount++;
+                            break;
                     }
                 }
                 else if (df == 2 && dw == 0 && kind is OtlpMetricKind.Sum or OtlpMetricKind.Histogram or OtlpMetricKind.ExponentialHistogram)
@@ -209,157 +217,6 @@ public static class OtlpProtobufDecoder
             }
         }
         return new OtlpMetric(name, description, unit, kind, temporality, monotonic, numbers, histograms, summaries, expCount);
-    }
-
-    private static OtlpNumberDataPoint ReadNumberPoint(ReadOnlySpan<byte> data, long baseOffset)
-    {
-        Dictionary<string, string>? attributes = null;
-        ulong start = 0, time = 0;
-        var valueKind = OtlpNumberValueKind.None;
-        double dv = 0;
-        long iv = 0;
-        uint flags = 0;
-        var r = new ProtoReader(data, baseOffset, "NumberDataPoint");
-        while (!r.End)
-        {
-            var (f, w) = r.ReadTag();
-            if (ReadCommonPointField(ref r, f, w, 7, ref attributes, ref start, ref time))
-            {
-                continue;
-            }
-            switch (f, w)
-            {
-                case (4, 1): dv = r.ReadDouble(); valueKind = OtlpNumberValueKind.Double; break;
-                case (6, 1): iv = unchecked((long)r.ReadFixed64()); valueKind = OtlpNumberValueKind.Int; break;
-                case (8, 0): flags = unchecked((uint)r.ReadVarint()); break;
-                default: r.Skip(f, w); break;
-            }
-        }
-        return new OtlpNumberDataPoint(attributes ?? NoAttributes, start, time, valueKind, dv, iv, flags);
-    }
-
-    private static OtlpHistogramDataPoint ReadHistogramPoint(ReadOnlySpan<byte> data, long baseOffset)
-    {
-        Dictionary<string, string>? attributes = null;
-        ulong start = 0, time = 0, count = 0;
-        double? sum = null, min = null, max = null;
-        var buckets = new List<ulong>();
-        var bounds = new List<double>();
-        uint flags = 0;
-        var r = new ProtoReader(data, baseOffset, "HistogramDataPoint");
-        while (!r.End)
-        {
-            var (f, w) = r.ReadTag();
-            if (ReadCommonPointField(ref r, f, w, 9, ref attributes, ref start, ref time))
-            {
-                continue;
-            }
-            switch (f, w)
-            {
-                case (4, 1): count = r.ReadFixed64(); break;
-                case (5, 1): sum = r.ReadDouble(); break;
-                case (6, 1): buckets.Add(r.ReadFixed64()); break;
-                case (6, 2): ReadPacked64(ref r, "HistogramDataPoint.bucket_counts", buckets, static v => v); break;
-                case (7, 1): bounds.Add(r.ReadDouble()); break;
-                case (7, 2): ReadPacked64(ref r, "HistogramDataPoint.explicit_bounds", bounds, BitConverter.UInt64BitsToDouble); break;
-                case (10, 0): flags = unchecked((uint)r.ReadVarint()); break;
-                case (11, 1): min = r.ReadDouble(); break;
-                case (12, 1): max = r.ReadDouble(); break;
-                default: r.Skip(f, w); break;
-            }
-        }
-        return new OtlpHistogramDataPoint(attributes ?? NoAttributes, start, time, count, sum, buckets, bounds, min, max, flags);
-    }
-
-    private static OtlpSummaryDataPoint ReadSummaryPoint(ReadOnlySpan<byte> data, long baseOffset)
-    {
-        Dictionary<string, string>? attributes = null;
-        ulong start = 0, time = 0, count = 0;
-        double sum = 0;
-        var quantiles = new List<KeyValuePair<double, double>>();
-        uint flags = 0;
-        var r = new ProtoReader(data, baseOffset, "SummaryDataPoint");
-        while (!r.End)
-        {
-            var (f, w) = r.ReadTag();
-            if (ReadCommonPointField(ref r, f, w, 7, ref attributes, ref start, ref time))
-            {
-                continue;
-            }
-            switch (f, w)
-            {
-                case (4, 1): count = r.ReadFixed64(); break;
-                case (5, 1): sum = r.ReadDouble(); break;
-                case (6, 2):
-                    {
-                        var qb = r.ReadBytes(out long qat);
-                        var q = new ProtoReader(qb, qat, "ValueAtQuantile");
-                        double quantile = 0, value = 0;
-                        while (!q.End)
-                        {
-                            var (qf, qw) = q.ReadTag();
-                            if (qf == 1 && qw == 1)
-                            {
-                                quantile = q.ReadDouble();
-                            }
-                            else if (qf == 2 && qw == 1)
-                            {
-                                value = q.ReadDouble();
-                            }
-                            else
-                            {
-                                q.Skip(qf, qw);
-                            }
-                        }
-                        quantiles.Add(new(quantile, value));
-                        break;
-                    }
-                case (8, 0): flags = unchecked((uint)r.ReadVarint()); break;
-                default: r.Skip(f, w); break;
-            }
-        }
-        return new OtlpSummaryDataPoint(attributes ?? NoAttributes, start, time, count, sum, quantiles, flags);
-    }
-
-    /// <summary>Fields every data point shares: attributes (field number differs per type), start and time.</summary>
-    private static bool ReadCommonPointField(ref ProtoReader r, int f, int w, int attributesField, ref Dictionary<string, string>? attributes,
-        ref ulong start, ref ulong time)
-    {
-        if (f == attributesField && w == 2)
-        {
-            var kv = r.ReadBytes(out long at);
-            // Most points carry no attributes: allocate the dictionary only when one arrives.
-            attributes ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            ReadKeyValue(kv, at, attributes, 0);
-        }
-        else if (f == 2 && w == 1)
-        {
-            start = r.ReadFixed64();
-        }
-        else if (f == 3 && w == 1)
-        {
-            time = r.ReadFixed64();
-        }
-        else
-        {
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>A packed repeated fixed64/double field: a length-delimited run of 8-byte little-endian values.</summary>
-    private static void ReadPacked64<T>(ref ProtoReader r, string field, List<T> into, Func<ulong, T> convert)
-    {
-        var packed = r.ReadBytes(out long at);
-        var p = new ProtoReader(packed, at, field);
-        if (packed.Length % 8 != 0)
-        {
-            throw p.Error($"packed 64-bit length {packed.Length} is not a multiple of 8");
-        }
-        while (!p.End)
-        {
-            into.Add(convert(p.ReadFixed64()));
-        }
     }
 
     private static void ReadKeyValue(ReadOnlySpan<byte> data, long baseOffset, Dictionary<string, string> into, int depth)
@@ -406,10 +263,18 @@ public static class OtlpProtobufDecoder
             var (f, w) = r.ReadTag();
             switch (f, w)
             {
-                case (1, 2): result = (r.ReadString(), true); break;
-                case (2, 0): result = (AttributeText.Bool(r.ReadVarint() != 0), false); break;
-                case (3, 0): result = (AttributeText.Int(unchecked((long)r.ReadVarint())), false); break;
-                case (4, 1): result = (AttributeText.Double(r.ReadDouble()), false); break;
+                case (1, 2):
+                    result = (r.ReadString(), true);
+                    break;
+                case (2, 0):
+                    result = (AttributeText.Bool(r.ReadVarint() != 0), false);
+                    break;
+                case (3, 0):
+                    result = (AttributeText.Int(unchecked((long)r.ReadVarint())), false);
+                    break;
+                case (4, 1):
+                    result = (AttributeText.Double(r.ReadDouble()), false);
+                    break;
                 case (5, 2):
                     {
                         var bytes = r.ReadBytes(out long at);
@@ -452,8 +317,12 @@ public static class OtlpProtobufDecoder
                         result = (AttributeText.KvList(items), false);
                         break;
                     }
-                case (7, 2): result = (AttributeText.Bytes(r.ReadBytes(out _)), true); break;
-                default: r.Skip(f, w); break;
+                case (7, 2):
+                    result = (AttributeText.Bytes(r.ReadBytes(out _)), true);
+                    break;
+                default:
+                    r.Skip(f, w);
+                    break;
             }
         }
         return result;

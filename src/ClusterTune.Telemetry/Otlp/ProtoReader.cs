@@ -121,10 +121,18 @@ internal ref struct ProtoReader
     {
         switch (wireType)
         {
-            case 0: ReadVarint(); break;
-            case 1: ReadFixed64(); break;
-            case 2: ReadBytes(out _); break;
-            case 5: ReadFixed32(); break;
+            case 0:
+                ReadVarint();
+                break;
+            case 1:
+                ReadFixed64();
+                break;
+            case 2:
+                ReadBytes(out _);
+                break;
+            case 5:
+                ReadFixed32();
+                break;
             case 3:
                 if (depth > 32)
                 {

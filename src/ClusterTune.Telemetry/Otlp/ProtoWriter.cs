@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -6,7 +7,7 @@ namespace ClusterTune.Telemetry.Otlp;
 /// <summary>Minimal protobuf writer for the small response messages the receiver sends.</summary>
 internal sealed class ProtoWriter
 {
-    private readonly MemoryStream _out = new();
+    private readonly ArrayBufferWriter<byte> _out = new();
 
     public ProtoWriter Varint(int field, ulong value)
     {
@@ -34,15 +35,15 @@ internal sealed class ProtoWriter
         return this;
     }
 
-    public byte[] ToArray() => _out.ToArray();
+    public byte[] ToArray() => _out.WrittenSpan.ToArray();
 
     private void WriteRawVarint(ulong v)
     {
         while (v >= 0x80)
         {
-            _out.WriteByte((byte)(v | 0x80));
+            _out.Write([(byte)(v | 0x80)]);
             v >>= 7;
         }
-        _out.WriteByte((byte)v);
+        _out.Write([(byte)v]);
     }
 }

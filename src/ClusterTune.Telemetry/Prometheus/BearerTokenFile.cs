@@ -18,13 +18,21 @@ public static class BearerTokenFile
     /// </summary>
     public static TBuilder RequireBearerTokenFile<TBuilder>(this TBuilder builder, string? tokenFile) where TBuilder : IEndpointConventionBuilder
     {
-        if (tokenFile is null) return builder;
+        if (tokenFile is null)
+        {
+            return builder;
+        }
+
         var current = Read(tokenFile) ?? throw new InvalidOperationException($"--metrics-token-file {tokenFile}: the file cannot be read or is empty (it must hold the bearer token Prometheus sends)");
         builder.AddEndpointFilter(async (context, next) =>
         {
             // Re-read on each request (scrapes are seconds apart) so a rotated Secret applies; keep the last good one.
             current = Read(tokenFile) ?? current;
-            if (Authorized(context.HttpContext.Request.Headers.Authorization.ToString(), current)) return await next(context);
+            if (Authorized(context.HttpContext.Request.Headers.Authorization.ToString(), current))
+            {
+                return await next(context);
+            }
+
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"clustertune-metrics\"";
             return Results.Text("unauthorized: send Authorization: Bearer <the token in the operator's --metrics-token-file>\n", statusCode: StatusCodes.Status401Unauthorized);
         });
@@ -35,7 +43,10 @@ public static class BearerTokenFile
     public static bool Authorized(string? authorization, string token)
     {
         const string scheme = "Bearer ";
-        if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
         // Hashing first makes the comparison constant-time in the length of the guess too.
         return CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(authorization[scheme.Length..].Trim())),

@@ -11,16 +11,42 @@ public static class PrometheusNaming
 {
     private static readonly Dictionary<string, string> Units = new(StringComparer.Ordinal)
     {
-        ["d"] = "days", ["h"] = "hours", ["min"] = "minutes", ["s"] = "seconds", ["ms"] = "milliseconds",
-        ["us"] = "microseconds", ["ns"] = "nanoseconds", ["By"] = "bytes", ["KiBy"] = "kibibytes", ["MiBy"] = "mebibytes",
-        ["GiBy"] = "gibibytes", ["TiBy"] = "tebibytes", ["KBy"] = "kilobytes", ["MBy"] = "megabytes", ["GBy"] = "gigabytes",
-        ["TBy"] = "terabytes", ["m"] = "meters", ["V"] = "volts", ["A"] = "amperes", ["J"] = "joules", ["W"] = "watts",
-        ["g"] = "grams", ["Cel"] = "celsius", ["Hz"] = "hertz", ["%"] = "percent",
+        ["d"] = "days",
+        ["h"] = "hours",
+        ["min"] = "minutes",
+        ["s"] = "seconds",
+        ["ms"] = "milliseconds",
+        ["us"] = "microseconds",
+        ["ns"] = "nanoseconds",
+        ["By"] = "bytes",
+        ["KiBy"] = "kibibytes",
+        ["MiBy"] = "mebibytes",
+        ["GiBy"] = "gibibytes",
+        ["TiBy"] = "tebibytes",
+        ["KBy"] = "kilobytes",
+        ["MBy"] = "megabytes",
+        ["GBy"] = "gigabytes",
+        ["TBy"] = "terabytes",
+        ["m"] = "meters",
+        ["V"] = "volts",
+        ["A"] = "amperes",
+        ["J"] = "joules",
+        ["W"] = "watts",
+        ["g"] = "grams",
+        ["Cel"] = "celsius",
+        ["Hz"] = "hertz",
+        ["%"] = "percent",
     };
 
     private static readonly Dictionary<string, string> PerUnits = new(StringComparer.Ordinal)
     {
-        ["s"] = "second", ["m"] = "minute", ["h"] = "hour", ["d"] = "day", ["w"] = "week", ["mo"] = "month", ["y"] = "year",
+        ["s"] = "second",
+        ["m"] = "minute",
+        ["h"] = "hour",
+        ["d"] = "day",
+        ["w"] = "week",
+        ["mo"] = "month",
+        ["y"] = "year",
     };
 
     /// <summary>Prometheus metric name for an OTel metric name, unit and type (counter = monotonic sum).</summary>

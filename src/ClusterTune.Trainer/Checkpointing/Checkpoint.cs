@@ -20,7 +20,7 @@ public static class Checkpoint
     /// <summary>File name of the manifest.</summary>
     public const string ManifestFile = "manifest.json";
 
-    private static readonly JsonSerializerOptions s_json = new()
+    private static readonly JsonSerializerOptions ManifestJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
@@ -72,7 +72,7 @@ public static class Checkpoint
             var written = manifest with { WeightsSha256 = hashes[WeightsFile], Files = hashes };
             using (var fs = new FileStream(Path.Combine(temp, ManifestFile), FileMode.CreateNew, FileAccess.Write))
             {
-                JsonSerializer.Serialize(fs, written, s_json);
+                JsonSerializer.Serialize(fs, written, ManifestJson);
                 fs.Flush(flushToDisk: true);
             }
 
@@ -118,7 +118,7 @@ public static class Checkpoint
         try
         {
             using var fs = File.OpenRead(path);
-            return JsonSerializer.Deserialize<CheckpointManifest>(fs, s_json) ?? throw new InvalidDataException($"{path}: manifest is null");
+            return JsonSerializer.Deserialize<CheckpointManifest>(fs, ManifestJson) ?? throw new InvalidDataException($"{path}: manifest is null");
         }
         catch (JsonException e)
         {

@@ -16,11 +16,18 @@ public static class ResumeCheck
         try
         {
             var manifest = Checkpoint.ReadManifest(directory);
-            if (manifest.Files.Count == 0) return $"{Path.Combine(directory, Checkpoint.ManifestFile)} lists no files";
+            if (manifest.Files.Count == 0)
+            {
+                return $"{Path.Combine(directory, Checkpoint.ManifestFile)} lists no files";
+            }
+
             foreach (var file in manifest.Files.Keys)
             {
                 var path = Checkpoint.VerifiedFile(directory, manifest, file) ?? throw new FileNotFoundException($"{Path.Combine(directory, file)} is listed in the manifest but missing");
-                if (file.EndsWith(".safetensors", StringComparison.Ordinal) && SafetensorsProblem(path) is { } bad) return bad;
+                if (file.EndsWith(".safetensors", StringComparison.Ordinal) && SafetensorsProblem(path) is { } bad)
+                {
+                    return bad;
+                }
             }
 
             return null;
@@ -36,9 +43,17 @@ public static class ResumeCheck
     {
         using var fs = File.OpenRead(path);
         Span<byte> prefix = stackalloc byte[8];
-        if (fs.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8) return $"{path}: truncated safetensors file ({fs.Length} bytes, no header)";
+        if (fs.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+        {
+            return $"{path}: truncated safetensors file ({fs.Length} bytes, no header)";
+        }
+
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > (ulong)(fs.Length - 8)) return $"{path}: truncated safetensors file (header of {headerLength} bytes, file of {fs.Length})";
+        if (headerLength > (ulong)(fs.Length - 8))
+        {
+            return $"{path}: truncated safetensors file (header of {headerLength} bytes, file of {fs.Length})";
+        }
+
         var header = new byte[(int)headerLength];
         fs.ReadExactly(header);
         long end = 0;
@@ -47,7 +62,11 @@ public static class ResumeCheck
             using var doc = JsonDocument.Parse(header);
             foreach (var tensor in doc.RootElement.EnumerateObject())
             {
-                if (tensor.Name == "__metadata__") continue;
+                if (tensor.Name == "__metadata__")
+                {
+                    continue;
+                }
+
                 var offsets = tensor.Value.GetProperty("data_offsets");
                 end = Math.Max(end, offsets[1].GetInt64());
             }

@@ -1,6 +1,6 @@
 using ClusterTune.Trainer.Lora;
-using TorchSharp.Utils;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ClusterTune.Trainer.Models;

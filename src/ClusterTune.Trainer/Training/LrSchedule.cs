@@ -11,10 +11,26 @@ public sealed record LrSchedule(LrDecay Decay, long WarmupSteps, long TotalSteps
     /// <summary>The multiplier of the base learning rate at a step (0-based).</summary>
     public double Factor(long step)
     {
-        if (WarmupSteps < 0 || TotalSteps < 0) throw new ArgumentOutOfRangeException(nameof(step), "warm-up and total steps must be >= 0");
-        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "step must be >= 0");
-        if (step < WarmupSteps) return (double)step / WarmupSteps;
-        if (Decay == LrDecay.Constant) return 1;
+        if (WarmupSteps < 0 || TotalSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), "warm-up and total steps must be >= 0");
+        }
+
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "step must be >= 0");
+        }
+
+        if (step < WarmupSteps)
+        {
+            return (double)step / WarmupSteps;
+        }
+
+        if (Decay == LrDecay.Constant)
+        {
+            return 1;
+        }
+
         var span = Math.Max(1, TotalSteps - WarmupSteps);
         var progress = Math.Min(1.0, (double)(step - WarmupSteps) / span);
         var shape = Decay == LrDecay.Cosine ? 0.5 * (1 + Math.Cos(Math.PI * progress)) : 1 - progress;

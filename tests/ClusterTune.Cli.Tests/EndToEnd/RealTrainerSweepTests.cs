@@ -1,11 +1,11 @@
-using ClusterTune.Kubernetes;
-using k8s.Models;
+using System.Diagnostics;
+using System.Text.Json;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Commands;
 using ClusterTune.Cli.Local;
-using System.Diagnostics;
-using System.Text.Json;
+using ClusterTune.Kubernetes;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterTune.Cli.Tests.EndToEnd;
@@ -34,14 +34,17 @@ public sealed class RealTrainerSweepTests
             var certificate = cluster.Server.Certificate!;
             Assert.Equal("https", cluster.Server.BaseAddress.Scheme);
             using (var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == certificate.Thumbprint })
-                { BaseAddress = cluster.Server.BaseAddress })
+            { BaseAddress = cluster.Server.BaseAddress })
+            {
                 Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/namespaces")).StatusCode);
+            }
+
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cluster.KubeconfigPath));
             // The real kubectl with the kubeconfig the README points at (it sends a bearer token only over TLS).
             var kubectl = ClusterTune.Testing.Kubectl.Path;
             Assert.True(kubectl is not null, "kubectl is not on PATH: the README's `--keep` workflow uses it");
             using (var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(kubectl, ["--kubeconfig", cluster.KubeconfigPath, "get", "namespaces", "-o", "name"])
-                { RedirectStandardOutput = true, RedirectStandardError = true })!)
+            { RedirectStandardOutput = true, RedirectStandardError = true })!)
             {
                 var listed = await p.StandardOutput.ReadToEndAsync(cts.Token);
                 var error = await p.StandardError.ReadToEndAsync(cts.Token);

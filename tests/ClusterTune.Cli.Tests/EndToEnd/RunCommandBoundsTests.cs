@@ -11,7 +11,10 @@ public sealed class RunCommandBoundsTests
     {
         var yaml = new StringBuilder("apiVersion: clustertune.io/v1alpha1\nkind: FineTuneJob\nmetadata: {name: lol}\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (var level = 1; level < 9; level++)
+        {
             yaml.Append($"l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 9))}]\n");
+        }
+
         return yaml.ToString();
     }
 

@@ -49,7 +49,10 @@ public sealed class RunSignalTests
             int Ready() => Directory.Exists(Path.Combine(dir, "work")) ? Directory.GetFiles(Path.Combine(dir, "work"), "ready", SearchOption.AllDirectories).Length : 0;
             var clock = Stopwatch.StartNew();
             while (Ready() < 2 && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
                 await Task.Delay(100);
+            }
+
             Assert.True(Ready() == 2 && Trainers(marker).Count == 2, $"two trainers did not start\n{(process.HasExited ? $"exit {process.ExitCode}\n{await output}\n{await errors}" : "")}");
 
             Assert.Equal(0, Kill(process.Id, signal));
@@ -63,8 +66,16 @@ public sealed class RunSignalTests
         }
         finally
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            foreach (var pid in Trainers(marker)) Kill(pid, 9);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            foreach (var pid in Trainers(marker))
+            {
+                _ = Kill(pid, 9);
+            }
+
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -78,13 +89,20 @@ public sealed class RunSignalTests
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
                 var state = File.ReadAllText(Path.Combine(dir, "stat"));
                 var status = state[(state.LastIndexOf(')') + 2)..].Split(' ')[0];
-                if (cmdline.Contains(marker, StringComparison.Ordinal) && status is not ("Z" or "X")) found.Add(pid);
+                if (cmdline.Contains(marker, StringComparison.Ordinal) && status is not ("Z" or "X"))
+                {
+                    found.Add(pid);
+                }
             }
             catch (IOException)
             {

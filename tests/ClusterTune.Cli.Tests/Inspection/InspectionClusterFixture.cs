@@ -4,10 +4,10 @@ using ClusterTune.Api.Schema;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane.Logs;
 using ClusterTune.Kubernetes;
-using k8s;
-using k8s.Models;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Testing;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Tests.Inspection;
 
@@ -32,7 +32,10 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
     {
         _server = await EmbeddedApiServerFixture.StartAsync();
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
             Server.Server.InstallCrds(yaml);
+        }
+
         Kubeconfig = Server.WriteKubeconfig();
         var logs = new InMemoryPodLogProvider();
         Server.Server.PodLogProvider = logs;
@@ -164,7 +167,10 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_server is not null) await _server.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 
     private static async Task CreateJobAsync(IKubernetes client, string name, string ns, FineTuneJobStatus status)

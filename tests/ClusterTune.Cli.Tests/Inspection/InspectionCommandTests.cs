@@ -252,9 +252,14 @@ public sealed class InspectionCommandTests(InspectionClusterFixture cluster) : I
         cluster.Server.Server.WriteKubeconfig(path, "team-a");
         var args = CommandArgs.Parse([], [], []);
         using (var c = ClusterConnection.Open(args, name => name == "KUBECONFIG" ? path : null))
+        {
             Assert.Equal("team-a", c.Namespace);
+        }
+
         using (var c = ClusterConnection.Open(CommandArgs.Parse(["-n", "other"], [], []), name => name == "KUBECONFIG" ? path : null))
+        {
             Assert.Equal("other", c.Namespace);
+        }
     }
 
     [Fact]
@@ -268,9 +273,15 @@ public sealed class InspectionCommandTests(InspectionClusterFixture cluster) : I
         var list = string.Join(Path.PathSeparator, Path.Combine(cluster.Server.TempDirectory, "absent"), first, second);
         string? Env(string name) => name == "KUBECONFIG" ? list : null;
         using (var c = ClusterConnection.Open(CommandArgs.Parse([], [], []), Env))
+        {
             Assert.Equal("team-a", c.Namespace); // the first file's current-context
+        }
+
         using (var c = ClusterConnection.Open(CommandArgs.Parse(["--context", "second"], [], []), Env))
+        {
             Assert.Equal("team-b", c.Namespace); // a context only the second file defines
+        }
+
         var e = Assert.Throws<UsageException>(() => ClusterConnection.Open(CommandArgs.Parse(["--context", "third"], [], []), Env));
         Assert.Contains("known: clustertune-embedded, second", e.Message, StringComparison.Ordinal);
     }

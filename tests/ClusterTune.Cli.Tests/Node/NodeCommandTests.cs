@@ -239,7 +239,10 @@ public sealed class NodeCommandTests
         }
         finally
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
         }
     }
 
@@ -281,7 +284,10 @@ public sealed class NodeCommandTests
         var clock = Stopwatch.StartNew();
         List<string> left;
         while ((left = ProcessesInGroup(group)).Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(3))
+        {
             await Task.Delay(50);
+        }
+
         Assert.True(left.Count == 0, $"processes left in group {group} {clock.ElapsedMilliseconds} ms after exit: {string.Join("; ", left)}");
     }
 
@@ -291,7 +297,11 @@ public sealed class NodeCommandTests
         var found = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
             string stat;
             try
             {
@@ -304,7 +314,10 @@ public sealed class NodeCommandTests
 
             // pid (comm) state ppid pgrp ...: comm may hold spaces, so parse after the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] is not ("Z" or "X") && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == group) found.Add(stat.Trim());
+            if (fields[0] is not ("Z" or "X") && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == group)
+            {
+                found.Add(stat.Trim());
+            }
         }
 
         return found;
@@ -315,8 +328,16 @@ public sealed class NodeCommandTests
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(15))
         {
-            if (run.IsCompleted) Assert.Fail($"ctune node exited with {await run} while waiting for {what}:\n{err}");
-            if (await condition()) return;
+            if (run.IsCompleted)
+            {
+                Assert.Fail($"ctune node exited with {await run} while waiting for {what}:\n{err}");
+            }
+
+            if (await condition())
+            {
+                return;
+            }
+
             await Task.Delay(100);
         }
 

@@ -25,7 +25,10 @@ public sealed class DashboardCatalogTests
             names.Add(d.PrometheusName);
             if (d.Type == MetricType.Histogram)
             {
-                foreach (var suffix in (string[])["_bucket", "_sum", "_count"]) names.Add(d.PrometheusName + suffix);
+                foreach (var suffix in (string[])["_bucket", "_sum", "_count"])
+                {
+                    names.Add(d.PrometheusName + suffix);
+                }
             }
         }
         // Orleans' own series (its meter, bridged by the operator) are named by Orleans: the charted ones are listed.
@@ -64,7 +67,11 @@ public sealed class DashboardCatalogTests
                 var title = panel["title"]!.GetValue<string>();
                 Assert.True(ids.Add(panel["id"]!.GetValue<int>()), $"{file}: duplicate panel id in '{title}'");
                 Assert.NotNull(panel["gridPos"]);
-                if (panel["type"]!.GetValue<string>() == "row") continue;
+                if (panel["type"]!.GetValue<string>() == "row")
+                {
+                    continue;
+                }
+
                 Assert.Equal("${datasource}", panel["datasource"]!["uid"]!.GetValue<string>());
                 var targets = panel["targets"]!.AsArray().OfType<JsonObject>().ToList();
                 Assert.True(targets.Count > 0, $"{file}: panel '{title}' has no query");

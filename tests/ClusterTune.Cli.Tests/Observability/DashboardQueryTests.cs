@@ -1,5 +1,3 @@
-using ClusterTune.Kubernetes;
-using k8s.Models;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -7,6 +5,8 @@ using System.Text.Json.Nodes;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Local;
 using ClusterTune.ControlPlane.Faults;
+using ClusterTune.Kubernetes;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -109,7 +109,10 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
             $"sweep {job.Status?.Phase} after {clock.Elapsed.TotalSeconds:0} s: {job.Status?.Trials?.Succeeded} succeeded, {job.Status?.Trials?.EarlyStopped} early-stopped, {job.Status?.Trials?.Failed} failed; best {job.Status?.BestTrial?.Name} = {job.Status?.BestTrial?.Objective}"));
         output.WriteLine($"pod creates failed by the fault rule: {podFaults.Fired} of {podFaults.Matched} matched");
         foreach (var t in (await _cluster.Client.ListAsync<Trial>("default", ct: ct)).Items)
+        {
             output.WriteLine($"  {t.Metadata.Name} {t.Status?.Phase} attempts {t.Status?.Attempts} objective {t.Status?.Objective} {t.Status?.Reason} {t.Status?.Message}");
+        }
+
         Assert.Equal(FineTuneJobPhase.Succeeded, job.Status?.Phase);
 
         // Two scrapes after the end, so the final status is in Prometheus and every counter has a sample after it.
@@ -158,7 +161,10 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
                     line = result!.Count == 0
                         ? $"EMPTY  {e.File} {e.Where} (expected: {exempt} {CannotHaveData[exempt]})"
                         : $"STALE  {e.File} {e.Where}: {exempt} now has data; remove it from CannotHaveData";
-                    if (result.Count > 0) failures.Add(line);
+                    if (result.Count > 0)
+                    {
+                        failures.Add(line);
+                    }
                 }
                 else if (result!.Count == 0)
                 {
@@ -183,9 +189,16 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
         while (true)
         {
             var job = await _cluster!.Client.GetAsync<FineTuneJob>(JobName, "default", ct);
-            if (job.Status?.Phase is FineTuneJobPhase.Succeeded or FineTuneJobPhase.Failed) return job;
+            if (job.Status?.Phase is FineTuneJobPhase.Succeeded or FineTuneJobPhase.Failed)
+            {
+                return job;
+            }
+
             if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+            {
                 Assert.Fail($"the sweep did not finish in 3 min: phase {job.Status?.Phase}, trials {job.Status?.Trials?.Total}");
+            }
+
             await Task.Delay(500, ct);
         }
     }
@@ -217,11 +230,18 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task DisposeAsync()
     {
         _prometheus?.Dispose();
-        if (_cluster is not null) await _cluster.DisposeAsync();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
         _loggers.Dispose();
         try
         {
-            if (Directory.Exists(_workDir)) Directory.Delete(_workDir, recursive: true);
+            if (Directory.Exists(_workDir))
+            {
+                Directory.Delete(_workDir, recursive: true);
+            }
         }
         catch (IOException)
         {

@@ -36,9 +36,17 @@ internal static partial class Dashboards
         }
         foreach (var variable in dashboard["templating"]?["list"]?.AsArray() ?? [])
         {
-            if (variable?["type"]?.GetValue<string>() != "query") continue;
+            if (variable?["type"]?.GetValue<string>() != "query")
+            {
+                continue;
+            }
+
             var query = variable["query"] is JsonObject o ? o["query"]?.GetValue<string>() : variable["query"]?.GetValue<string>();
-            if (query is null) continue;
+            if (query is null)
+            {
+                continue;
+            }
+
             var m = LabelValues().Match(query);
             yield return new DashboardExpression(file, $"variable ${variable["name"]}", m.Success ? m.Groups["expr"].Value : query, true);
         }
@@ -51,7 +59,10 @@ internal static partial class Dashboards
         while (stack.TryPop(out var p))
         {
             yield return p;
-            foreach (var child in (p["panels"]?.AsArray() ?? []).OfType<JsonObject>().Reverse()) stack.Push(child);
+            foreach (var child in (p["panels"]?.AsArray() ?? []).OfType<JsonObject>().Reverse())
+            {
+                stack.Push(child);
+            }
         }
     }
 

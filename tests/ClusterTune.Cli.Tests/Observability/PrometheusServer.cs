@@ -81,16 +81,27 @@ internal sealed class PrometheusServer : IDisposable
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (true)
             {
-                if (process.HasExited) throw new InvalidOperationException($"prometheus exited with {process.ExitCode}:\n{server.Log()}");
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"prometheus exited with {process.ExitCode}:\n{server.Log()}");
+                }
+
                 try
                 {
                     using var r = await server.Http.GetAsync("-/ready", ct);
-                    if (r.IsSuccessStatusCode) return server;
+                    if (r.IsSuccessStatusCode)
+                    {
+                        return server;
+                    }
                 }
                 catch (HttpRequestException)
                 {
                 }
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"prometheus not ready in 30 s:\n{server.Log()}");
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"prometheus not ready in 30 s:\n{server.Log()}");
+                }
+
                 await Task.Delay(200, ct);
             }
         }
@@ -106,9 +117,17 @@ internal sealed class PrometheusServer : IDisposable
     {
         var json = JsonNode.Parse(await Http.GetStringAsync("api/v1/targets?state=active", ct))!;
         var target = json["data"]?["activeTargets"]?.AsArray().FirstOrDefault();
-        if (target is null) return null;
+        if (target is null)
+        {
+            return null;
+        }
+
         var last = DateTimeOffset.Parse(target["lastScrape"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        if (last.Year < 2000) return null;
+        if (last.Year < 2000)
+        {
+            return null;
+        }
+
         return (last, target["health"]!.GetValue<string>(), target["lastError"]?.GetValue<string>());
     }
 
@@ -119,7 +138,11 @@ internal sealed class PrometheusServer : IDisposable
         using var resp = await Http.GetAsync(url, ct);
         var body = await resp.Content.ReadAsStringAsync(ct);
         var json = JsonNode.Parse(body)!;
-        if (json["status"]?.GetValue<string>() != "success") return (null, $"{(int)resp.StatusCode} {json["errorType"]}: {json["error"]}");
+        if (json["status"]?.GetValue<string>() != "success")
+        {
+            return (null, $"{(int)resp.StatusCode} {json["errorType"]}: {json["error"]}");
+        }
+
         var data = json["data"]!;
         return data["resultType"]!.GetValue<string>() switch
         {

@@ -12,7 +12,10 @@ internal static class Eventually
         while (!condition())
         {
             if (DateTime.UtcNow > until)
+            {
                 Assert.Fail($"Timed out after {timeoutSeconds} s waiting for: {what()}");
+            }
+
             await Task.Delay(20);
         }
     }

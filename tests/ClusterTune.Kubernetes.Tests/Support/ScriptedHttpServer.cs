@@ -41,7 +41,9 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
         get
         {
             lock (_requests)
+            {
                 return _requests.ToList();
+            }
         }
     }
 
@@ -100,7 +102,10 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
         while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
             if (await stream.ReadAsync(buf) == 0)
+            {
                 return;
+            }
+
             header.Append((char)buf[0]);
         }
         var lines = header.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -112,7 +117,10 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
             var data = new byte[int.Parse(cl)];
             var read = 0;
             while (read < data.Length)
+            {
                 read += await stream.ReadAsync(data.AsMemory(read));
+            }
+
             body = Encoding.UTF8.GetString(data);
         }
         Request req;
@@ -131,7 +139,10 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
         var sb = new StringBuilder();
         sb.Append($"HTTP/1.1 {reply.Status} X\r\nContent-Type: {reply.ContentType}\r\nConnection: close\r\n");
         foreach (var (k, v) in reply.Headers ?? new Dictionary<string, string>())
+        {
             sb.Append($"{k}: {v}\r\n");
+        }
+
         if (reply.Chunks is null)
         {
             var bytes = Encoding.UTF8.GetBytes(reply.Body);

@@ -9,7 +9,7 @@ public sealed partial class CheckpointManagerTests
 {
     private string UserDirectory(string name)
     {
-        var dir = Path.Combine(root, name);
+        var dir = Path.Combine(_root, name);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "precious.txt"), "user data");
         return dir;
@@ -37,7 +37,7 @@ public sealed partial class CheckpointManagerTests
         var job = Job(c => c.PromotePath = "exports/best");
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         Assert.True(Manager().Promote(job, spec, [Trial(0, 0.5, "w0")]).Succeeded);
-        time.SetUtcNow(T0.AddMinutes(1));
+        _time.SetUtcNow(T0.AddMinutes(1));
 
         var second = Manager().Promote(job, spec, [Trial(0, 0.5, "w0"), Trial(1, 0.9, "w1")]);
 
@@ -59,7 +59,7 @@ public sealed partial class CheckpointManagerTests
 
         Assert.Equal("user data", File.ReadAllText(Path.Combine(existing, "precious.txt")));
         Assert.Contains($"kept {existing}", message);
-        Assert.False(Directory.Exists(Path.Combine(root, "ml", "sweep"))); // the job's own directory goes
+        Assert.False(Directory.Exists(Path.Combine(_root, "ml", "sweep"))); // the job's own directory goes
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed partial class CheckpointManagerTests
         Assert.False(Manager().ClaimJobDirectory(job, spec));
         Manager().DeleteForJob(job, spec);
 
-        Assert.Equal("other", CheckpointOwnership.OwnerOf(Path.Combine(root, "ml", "sweep")));
+        Assert.Equal("other", CheckpointOwnership.OwnerOf(Path.Combine(_root, "ml", "sweep")));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed partial class CheckpointManagerTests
 
         Assert.False(result.Succeeded);
         Assert.Contains("outside the job's directory", result.Message);
-        Assert.False(Directory.Exists(Path.Combine(root, "ml", "sweep", "best")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "ml", "sweep", "best")));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed partial class CheckpointManagerTests
         var result = Manager().Promote(job, FineTuneJobDefaults.Apply(job.Spec), [Trial(0, 0.9, "w0")]);
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Equal(Path.Combine(root, "exports", "mnist"), result.PromotedUri);
+        Assert.Equal(Path.Combine(_root, "exports", "mnist"), result.PromotedUri);
         Assert.False(Directory.Exists(Path.Combine(Environment.CurrentDirectory, "exports", "mnist")));
     }
 

@@ -12,11 +12,11 @@ namespace ClusterTune.Operator.Tests.Checkpoints;
 /// <summary>Checkpoints are checked against their manifest before they are promoted or resumed from.</summary>
 public sealed class CheckpointVerificationTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("ct-verify-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("ct-verify-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private string TrialDir => Path.Combine(root, "ml", "sweep", "trials", "sweep-0");
+    private string TrialDir => Path.Combine(_root, "ml", "sweep", "trials", "sweep-0");
 
     /// <summary>Writes a checkpoint whose manifest lists the weights' SHA-256 at epoch <paramref name="epoch"/>.</summary>
     private string Write(string name, string weights, int epoch)
@@ -59,13 +59,13 @@ public sealed class CheckpointVerificationTests : IDisposable
         File.AppendAllText(Path.Combine(best, CheckpointManager.ModelFile), "bitrot");
         var (job, spec, trial) = Sweep(best);
 
-        var result = new CheckpointManager("file://" + root, TimeProvider.System).Promote(job, spec, [trial]);
+        var result = new CheckpointManager("file://" + _root, TimeProvider.System).Promote(job, spec, [trial]);
 
         Assert.False(result.Succeeded);
         Assert.Contains("checkpoint of trial sweep-0 failed verification and was not promoted", result.Message);
         Assert.Contains($"{Path.Combine(best, CheckpointManager.ModelFile)} has SHA-256", result.Message);
         Assert.Contains("the file is corrupt or was replaced", result.Message);
-        Assert.False(Directory.Exists(Path.Combine(root, "ml", "sweep", "best")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "ml", "sweep", "best")));
         var status = JobPlanner.WithPromotion(new FineTuneJobStatus { BestTrial = new BestTrial { Name = "sweep-0" } }, result, 1, DateTimeOffset.UnixEpoch);
         var condition = Conditions.Find(status.Conditions, ConditionTypes.CheckpointPromoted)!;
         Assert.Equal(("False", ConditionReasons.PromotionFailed), (condition.Status, condition.Reason));
@@ -76,9 +76,9 @@ public sealed class CheckpointVerificationTests : IDisposable
     public void A_best_checkpoint_that_matches_its_manifest_is_promoted()
     {
         var (job, spec, trial) = Sweep(Write("best", "weights-v1", 3));
-        var result = new CheckpointManager("file://" + root, TimeProvider.System).Promote(job, spec, [trial]);
+        var result = new CheckpointManager("file://" + _root, TimeProvider.System).Promote(job, spec, [trial]);
         Assert.True(result.Succeeded, result.Message);
-        Assert.Equal("weights-v1", File.ReadAllText(Path.Combine(root, "ml", "sweep", "best", CheckpointManager.ModelFile)));
+        Assert.Equal("weights-v1", File.ReadAllText(Path.Combine(_root, "ml", "sweep", "best", CheckpointManager.ModelFile)));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
-using ClusterTune.Testing;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ClusterTune.ControlPlane.Json;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Operator.Tests.Deployment;
 
@@ -57,10 +57,15 @@ public sealed partial class HelmChartTests
                 foreach (var part in m.Groups["path"].Value.Split('.'))
                 {
                     node = node is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;
-                    if (node is null) break;
+                    if (node is null)
+                    {
+                        break;
+                    }
                 }
                 if (node is null)
+                {
                     missing.Add($"{Path.GetFileName(file)}: .Values.{m.Groups["path"].Value}");
+                }
             }
         }
         Assert.True(missing.Count == 0, "templates read values that values.yaml does not define:\n" + string.Join("\n", missing.Distinct()));
@@ -125,10 +130,15 @@ public sealed partial class HelmChartTests
     {
         var deployment = File.ReadAllText(Path.Combine(Chart, "templates", "deployment.yaml"));
         foreach (var needle in (string[])["- --trial-run-as-user", "- --allow-service-account", "- --allow-secret", "- --metrics-token-file"])
+        {
             Assert.Contains(needle, deployment, StringComparison.Ordinal);
+        }
         // Each flag the chart passes is one the operator knows.
         foreach (var flag in new[] { "--trial-run-as-user", "--allow-service-account", "--allow-secret", "--metrics-token-file" })
+        {
             Assert.Null(OperatorFlags.Parse([flag, flag == "--trial-run-as-user" ? "65532" : "x"]).Error);
+        }
+
         var monitor = File.ReadAllText(Path.Combine(Chart, "templates", "servicemonitor.yaml"));
         Assert.Contains("bearerTokenSecret:", monitor, StringComparison.Ordinal);
 

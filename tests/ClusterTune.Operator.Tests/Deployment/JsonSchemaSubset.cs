@@ -28,7 +28,10 @@ internal static class JsonSchemaSubset
     {
         foreach (var (key, _) in schema)
         {
-            if (!Keywords.Contains(key) && !Annotations.Contains(key)) throw new NotSupportedException($"schema keyword '{key}' at {path} is not in the supported subset");
+            if (!Keywords.Contains(key) && !Annotations.Contains(key))
+            {
+                throw new NotSupportedException($"schema keyword '{key}' at {path} is not in the supported subset");
+            }
         }
 
         if (schema["type"] is { } type)
@@ -42,46 +45,84 @@ internal static class JsonSchemaSubset
         }
 
         if (schema["enum"] is JsonArray options && !options.Any(o => JsonNode.DeepEquals(o, value)))
+        {
             errors.Add($"{path}: {value?.ToJsonString()} is not one of {options.ToJsonString()}");
+        }
 
         if (value is JsonObject obj)
         {
             foreach (var r in schema["required"]?.AsArray() ?? [])
             {
-                if (!obj.ContainsKey((string)r!)) errors.Add($"{path}: missing required '{r}'");
+                if (!obj.ContainsKey((string)r!))
+                {
+                    errors.Add($"{path}: missing required '{r}'");
+                }
             }
             var properties = schema["properties"]?.AsObject();
             foreach (var (key, child) in obj)
             {
-                if (properties?[key] is JsonObject p) Check(p, child, $"{path}.{key}", errors);
-                else if (schema["additionalProperties"] is JsonValue v && v.GetValueKind() == JsonValueKind.False) errors.Add($"{path}: unknown property '{key}'");
-                else if (schema["additionalProperties"] is JsonObject extra) Check(extra, child, $"{path}.{key}", errors);
+                if (properties?[key] is JsonObject p)
+                {
+                    Check(p, child, $"{path}.{key}", errors);
+                }
+                else if (schema["additionalProperties"] is JsonValue v && v.GetValueKind() == JsonValueKind.False)
+                {
+                    errors.Add($"{path}: unknown property '{key}'");
+                }
+                else if (schema["additionalProperties"] is JsonObject extra)
+                {
+                    Check(extra, child, $"{path}.{key}", errors);
+                }
             }
         }
 
         if (value is JsonArray arr)
         {
-            if (schema["minItems"] is { } min && arr.Count < (int)min) errors.Add($"{path}: {arr.Count} items, at least {min} required");
+            if (schema["minItems"] is { } min && arr.Count < (int)min)
+            {
+                errors.Add($"{path}: {arr.Count} items, at least {min} required");
+            }
+
             if (schema["items"] is JsonObject items)
             {
-                for (var i = 0; i < arr.Count; i++) Check(items, arr[i], $"{path}[{i}]", errors);
+                for (var i = 0; i < arr.Count; i++)
+                {
+                    Check(items, arr[i], $"{path}[{i}]", errors);
+                }
             }
         }
 
         if (value is JsonValue jv && jv.GetValueKind() == JsonValueKind.String)
         {
             var s = jv.GetValue<string>();
-            if (schema["minLength"] is { } minLen && s.Length < (int)minLen) errors.Add($"{path}: shorter than {minLen}");
-            if (schema["maxLength"] is { } maxLen && s.Length > (int)maxLen) errors.Add($"{path}: longer than {maxLen}");
+            if (schema["minLength"] is { } minLen && s.Length < (int)minLen)
+            {
+                errors.Add($"{path}: shorter than {minLen}");
+            }
+
+            if (schema["maxLength"] is { } maxLen && s.Length > (int)maxLen)
+            {
+                errors.Add($"{path}: longer than {maxLen}");
+            }
+
             if (schema["pattern"] is { } pattern && !Regex.IsMatch(s, (string)pattern!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+            {
                 errors.Add($"{path}: '{s}' does not match {pattern}");
+            }
         }
 
         if (value is JsonValue nv && nv.GetValueKind() == JsonValueKind.Number)
         {
             var d = Number(nv);
-            if (schema["minimum"] is { } lo && d < (double)lo) errors.Add($"{path}: {d.ToString(CultureInfo.InvariantCulture)} < minimum {lo}");
-            if (schema["maximum"] is { } hi && d > (double)hi) errors.Add($"{path}: {d.ToString(CultureInfo.InvariantCulture)} > maximum {hi}");
+            if (schema["minimum"] is { } lo && d < (double)lo)
+            {
+                errors.Add($"{path}: {d.ToString(CultureInfo.InvariantCulture)} < minimum {lo}");
+            }
+
+            if (schema["maximum"] is { } hi && d > (double)hi)
+            {
+                errors.Add($"{path}: {d.ToString(CultureInfo.InvariantCulture)} > maximum {hi}");
+            }
         }
     }
 

@@ -1,7 +1,7 @@
-using k8s.Models;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Json;
 using ClusterTune.Testing;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Tests.Deployment;
 
@@ -223,8 +223,15 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
                 foreach (var r in rule["resources"]!.AsArray())
                 {
                     var key = $"{g}/{r}";
-                    if (!map.TryGetValue(key, out var verbs)) map[key] = verbs = new SortedSet<string>(StringComparer.Ordinal);
-                    foreach (var v in rule["verbs"]!.AsArray()) verbs.Add((string)v!);
+                    if (!map.TryGetValue(key, out var verbs))
+                    {
+                        map[key] = verbs = new SortedSet<string>(StringComparer.Ordinal);
+                    }
+
+                    foreach (var v in rule["verbs"]!.AsArray())
+                    {
+                        verbs.Add((string)v!);
+                    }
                 }
             }
         }

@@ -1,6 +1,6 @@
-using ClusterTune.Testing;
 using System.Text.Json.Nodes;
 using ClusterTune.ControlPlane.Json;
+using ClusterTune.Testing;
 
 namespace ClusterTune.Operator.Tests.Deployment;
 

@@ -36,12 +36,19 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
             await h.WaitUntilAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 3, "all three silos in the cluster", TimeSpan.FromSeconds(90));
             var names = Enumerable.Range(0, 6).Select(i => $"redis-{i}").ToList();
             foreach (var name in names)
+            {
                 await h.Client.CreateAsync(SweepHarness.GridJob(name, SweepHarness.GridLrFactors, SweepHarness.GridFreezeDepths, parallelism: 2, epochs: 3, epochSeconds: 0.5));
+            }
+
             await h.WaitUntilAsync(async () => (await Task.WhenAll(names.Select(n => h.Client.TryGetAsync<Api.V1Alpha1.FineTuneJob>(n, "default"))))
                 .All(j => j?.Status?.StartTime is not null), "every sweep started", TimeSpan.FromSeconds(90));
 
             var where = new Dictionary<string, GrainLocation>();
-            foreach (var name in names) where[name] = await grains.GetGrain<IFineTuneJobGrain>($"default/{name}").Where();
+            foreach (var name in names)
+            {
+                where[name] = await grains.GetGrain<IFineTuneJobGrain>($"default/{name}").Where();
+            }
+
             var byPid = where.GroupBy(w => w.Value.ProcessId).ToDictionary(g => g.Key, g => g.Select(w => w.Key).ToList());
             output.WriteLine($"job grains per silo process: {string.Join(", ", byPid.Select(kv => $"pid {kv.Key}={kv.Value.Count}"))}");
             Assert.True(byPid.Count >= 2, "the job grains should spread over the silos");
@@ -76,12 +83,19 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var s in silos) output.WriteLine($"--- {s.Name} (pid {s.Process.Id}) ---\n{s.Log()}");
+            foreach (var s in silos)
+            {
+                output.WriteLine($"--- {s.Name} (pid {s.Process.Id}) ---\n{s.Log()}");
+            }
+
             throw;
         }
         finally
         {
-            foreach (var s in silos) s.Dispose();
+            foreach (var s in silos)
+            {
+                s.Dispose();
+            }
         }
     }
 }

@@ -47,7 +47,10 @@ public sealed class SiloDecisionTests
     {
         Assert.Equal(trial, JobWorkItems.TrialOf(item));
         Assert.Equal(controller, JobWorkItems.ControllerOf(item));
-        if (trial is not null) Assert.Equal(item, JobWorkItems.Trial(trial));
+        if (trial is not null)
+        {
+            Assert.Equal(item, JobWorkItems.Trial(trial));
+        }
     }
 
     [Fact]
@@ -101,7 +104,11 @@ public sealed class SiloDecisionTests
     {
         var flags = OperatorFlags.Parse(args);
         Assert.Equal(error, flags.Error);
-        if (error is not null) return;
+        if (error is not null)
+        {
+            return;
+        }
+
         Assert.Equal("redis:6379,password=x", flags.Options.RedisConnection);
         Assert.Equal("ct", flags.Options.ClusterId);
         Assert.Equal(12000, flags.Options.SiloPort);

@@ -1,8 +1,8 @@
-using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
 using FsCheck;
 using FsCheck.Fluent;
+using k8s.Models;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;
@@ -20,7 +20,11 @@ public sealed class BestTrialSelectorTests
             var trials = list.Select((x, i) => Trial(i, new TrialStatus { Phase = x.Item2, Objective = x.Item1 })).Reverse().ToList();
             var best = BestTrialSelector.Select(trials, direction);
             var eligible = list.Select((x, i) => (x.Item1, x.Item2, i)).Where(x => x.Item2 == TrialPhase.Succeeded && double.IsFinite(x.Item1)).ToList();
-            if (eligible.Count == 0) return best is null;
+            if (eligible.Count == 0)
+            {
+                return best is null;
+            }
+
             var target = direction == ObjectiveDirection.Minimize ? eligible.Min(x => x.Item1) : eligible.Max(x => x.Item1);
             var index = eligible.Where(x => x.Item1 == target).Min(x => x.i);
             return best is not null && best.Spec.Index == index && best.Status!.Objective == target;

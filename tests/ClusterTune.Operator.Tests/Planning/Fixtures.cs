@@ -1,11 +1,11 @@
-using k8s.Models;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Operator.Planning;
 using ClusterTune.Kubernetes;
+using ClusterTune.Operator.Planning;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Tests.Planning;
 

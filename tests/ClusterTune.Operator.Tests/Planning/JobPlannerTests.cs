@@ -1,8 +1,8 @@
-using k8s.Models;
 using System.Text.Json;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
+using k8s.Models;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;
@@ -263,8 +263,14 @@ public sealed class JobPlannerTests
         Assert.Equal(remaining, plan.Status.GpuHoursRemaining!.Value, 6);
         var budget = Cond(plan.Status, ConditionTypes.BudgetExhausted)!;
         Assert.Equal(exhausted ? "True" : "False", budget.Status);
-        if (exhausted) Assert.Equal(ConditionReasons.MaxGpuHoursReached, budget.Reason);
-        else Assert.Equal(JobPlanner.BudgetRecheck, plan.RequeueAfter);
+        if (exhausted)
+        {
+            Assert.Equal(ConditionReasons.MaxGpuHoursReached, budget.Reason);
+        }
+        else
+        {
+            Assert.Equal(JobPlanner.BudgetRecheck, plan.RequeueAfter);
+        }
     }
 
     [Fact]
@@ -313,7 +319,11 @@ public sealed class JobPlannerTests
         var job = Started(s => { s.Objective = new ObjectiveSpec { Metric = metric }; s.Budget!.MaxFailedTrials = 10; });
         // Reverse order: the planner must not depend on the list order.
         var trials = objectives.Select((o, i) => Done(i, o)).Reverse().ToList();
-        foreach (var t in trials.Where(t => t.Status!.Objective is null)) t.Status!.Objective = double.NaN;
+        foreach (var t in trials.Where(t => t.Status!.Objective is null))
+        {
+            t.Status!.Objective = double.NaN;
+        }
+
         var plan = PlanJob(job, trials, now: At(10));
 
         if (best < 0)
@@ -343,9 +353,16 @@ public sealed class JobPlannerTests
         void Walk(JsonElement e, string path)
         {
             if (e.ValueKind == JsonValueKind.Object)
-                foreach (var p in e.EnumerateObject()) Walk(p.Value, p.Name);
+            {
+                foreach (var p in e.EnumerateObject())
+                {
+                    Walk(p.Value, p.Name);
+                }
+            }
             else if (e.ValueKind == JsonValueKind.Array)
+            {
                 arrays.Add(path);
+            }
         }
         Walk(doc.RootElement, "");
         Assert.All(arrays, a => Assert.Contains(a, new[] { "conditions", "retainedCheckpoints" }));
@@ -353,7 +370,10 @@ public sealed class JobPlannerTests
         var best = plan.Status.BestTrial!.Name;
         Assert.Equal("sweep-39", best);
         foreach (var t in trials.Where(t => t.Metadata.Name != best))
+        {
             Assert.DoesNotContain($"\"{t.Metadata.Name}\"", doc.RootElement.GetRawText());
+        }
+
         Assert.Equal(40 + plan.TrialsToCreate.Count, plan.Status.Trials!.Total);
     }
 
@@ -374,7 +394,10 @@ public sealed class JobPlannerTests
         var a = PlanJob(Make(), trials.Select(Clone).ToList(), now: At(10));
         var b = PlanJob(Make(), trials.Select(Clone).ToList(), now: At(10));
         Assert.Equal(Json(a), Json(b));
-        if (algorithm != AlgorithmName.Grid) Assert.NotEmpty(a.TrialsToCreate); // the 3-point grid is used up
+        if (algorithm != AlgorithmName.Grid)
+        {
+            Assert.NotEmpty(a.TrialsToCreate); // the 3-point grid is used up
+        }
     }
 
     [Fact]

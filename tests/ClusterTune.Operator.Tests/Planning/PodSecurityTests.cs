@@ -1,6 +1,6 @@
-using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
+using k8s.Models;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;
@@ -57,22 +57,54 @@ public sealed class PodSecurityTests
         var c = pod.Spec.Containers[0];
         switch (rule)
         {
-            case "baseline: HostProcess": c.SecurityContext.WindowsOptions = new V1WindowsSecurityContextOptions { HostProcess = true }; break;
-            case "baseline: host namespaces": pod.Spec.HostPID = true; break;
-            case "baseline: privileged containers": c.SecurityContext.Privileged = true; break;
-            case "baseline: capabilities": c.SecurityContext.Capabilities.Add = ["SYS_ADMIN"]; break;
-            case "baseline: hostPath volumes" or "restricted: volume types": pod.Spec.Volumes!.Add(new V1Volume { Name = "h", HostPath = new V1HostPathVolumeSource { Path = "/" } }); break;
-            case "baseline: host ports": c.Ports = [new V1ContainerPort { ContainerPort = 80, HostPort = 80 }]; break;
-            case "baseline: AppArmor": c.SecurityContext.AppArmorProfile = new V1AppArmorProfile { Type = "Unconfined" }; break;
-            case "baseline: SELinux": c.SecurityContext.SeLinuxOptions = new V1SELinuxOptions { Type = "spc_t" }; break;
-            case "baseline: /proc mount type": c.SecurityContext.ProcMount = "Unmasked"; break;
-            case "baseline: seccomp" or "restricted: seccomp": pod.Spec.SecurityContext.SeccompProfile = new V1SeccompProfile { Type = "Unconfined" }; break;
-            case "baseline: sysctls": pod.Spec.SecurityContext.Sysctls = [new V1Sysctl { Name = "kernel.msgmax", Value = "1" }]; break;
-            case "restricted: privilege escalation": c.SecurityContext.AllowPrivilegeEscalation = null; break;
-            case "restricted: running as non-root": c.SecurityContext.RunAsNonRoot = null; pod.Spec.SecurityContext.RunAsNonRoot = false; break;
-            case "restricted: running as non-root user": c.SecurityContext.RunAsUser = 0; break;
-            case "restricted: capabilities": c.SecurityContext.Capabilities.Drop = []; break;
-            default: throw new ArgumentException($"no way to break {rule}: add one");
+            case "baseline: HostProcess":
+                c.SecurityContext.WindowsOptions = new V1WindowsSecurityContextOptions { HostProcess = true };
+                break;
+            case "baseline: host namespaces":
+                pod.Spec.HostPID = true;
+                break;
+            case "baseline: privileged containers":
+                c.SecurityContext.Privileged = true;
+                break;
+            case "baseline: capabilities":
+                c.SecurityContext.Capabilities.Add = ["SYS_ADMIN"];
+                break;
+            case "baseline: hostPath volumes" or "restricted: volume types":
+                pod.Spec.Volumes!.Add(new V1Volume { Name = "h", HostPath = new V1HostPathVolumeSource { Path = "/" } });
+                break;
+            case "baseline: host ports":
+                c.Ports = [new V1ContainerPort { ContainerPort = 80, HostPort = 80 }];
+                break;
+            case "baseline: AppArmor":
+                c.SecurityContext.AppArmorProfile = new V1AppArmorProfile { Type = "Unconfined" };
+                break;
+            case "baseline: SELinux":
+                c.SecurityContext.SeLinuxOptions = new V1SELinuxOptions { Type = "spc_t" };
+                break;
+            case "baseline: /proc mount type":
+                c.SecurityContext.ProcMount = "Unmasked";
+                break;
+            case "baseline: seccomp" or "restricted: seccomp":
+                pod.Spec.SecurityContext.SeccompProfile = new V1SeccompProfile { Type = "Unconfined" };
+                break;
+            case "baseline: sysctls":
+                pod.Spec.SecurityContext.Sysctls = [new V1Sysctl { Name = "kernel.msgmax", Value = "1" }];
+                break;
+            case "restricted: privilege escalation":
+                c.SecurityContext.AllowPrivilegeEscalation = null;
+                break;
+            case "restricted: running as non-root":
+                c.SecurityContext.RunAsNonRoot = null;
+                pod.Spec.SecurityContext.RunAsNonRoot = false;
+                break;
+            case "restricted: running as non-root user":
+                c.SecurityContext.RunAsUser = 0;
+                break;
+            case "restricted: capabilities":
+                c.SecurityContext.Capabilities.Drop = [];
+                break;
+            default:
+                throw new ArgumentException($"no way to break {rule}: add one");
         }
     }
 }

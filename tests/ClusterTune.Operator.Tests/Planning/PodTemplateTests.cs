@@ -1,11 +1,11 @@
-using k8s.Models;
-using BindingFlags = System.Reflection.BindingFlags;
 using System.Text.Json;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Operator.Planning;
-using static ClusterTune.Operator.Tests.Planning.Fixtures;
 using ClusterTune.Kubernetes;
+using ClusterTune.Operator.Planning;
+using k8s.Models;
+using static ClusterTune.Operator.Tests.Planning.Fixtures;
+using BindingFlags = System.Reflection.BindingFlags;
 
 namespace ClusterTune.Operator.Tests.Planning;
 
@@ -96,7 +96,10 @@ public sealed class PodTemplateTests
         Assert.Equal("2", env[TrialEnv.Attempt].Value);
         Assert.Equal("""{"freezeDepth":1,"loraRank":4,"lrFactor":0.1,"optimizer":"adam w"}""", env[TrialEnv.Params].Value);
         using (var doc = JsonDocument.Parse(env[TrialEnv.Params].Value!))
+        {
             Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty("loraRank").ValueKind);
+        }
+
         Assert.Equal("file:///models/base.safetensors", env[TrialEnv.ModelUri].Value);
         Assert.Equal("clustertune-cnn-v1", env[TrialEnv.ModelArchitecture].Value);
         Assert.Equal("file:///data/mnist", env[TrialEnv.DataUri].Value);

@@ -1,8 +1,8 @@
-using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
 using FsCheck;
 using FsCheck.Fluent;
+using k8s.Models;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 using S = ClusterTune.Search;
 

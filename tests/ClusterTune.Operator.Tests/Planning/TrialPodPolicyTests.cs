@@ -1,5 +1,5 @@
-using k8s.Models;
 using ClusterTune.Operator.Planning;
+using k8s.Models;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;

@@ -1,7 +1,7 @@
-using k8s.Models;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
+using k8s.Models;
 using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;
@@ -17,7 +17,10 @@ public sealed class UnschedulableTrialTests
     {
         var p = Pod(1);
         if (unschedulableSinceMinutes is { } m)
+        {
             p.Status!.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = status, Reason = reason, Message = NoFit, LastTransitionTime = At(m).UtcDateTime }];
+        }
+
         return p;
     }
 
@@ -42,7 +45,11 @@ public sealed class UnschedulableTrialTests
     {
         var plan = Plan(pod, now);
         Assert.True(fails == (plan.Status?.Phase == TrialPhase.Failed), name);
-        if (!fails) return;
+        if (!fails)
+        {
+            return;
+        }
+
         Assert.Equal(TrialReasons.Unschedulable, plan.Status!.Reason);
         Assert.Contains(NoFit, plan.Status.Message);
         Assert.Contains("spec.trainer.resources", plan.Status.Message);

@@ -60,7 +60,11 @@ internal static class BadJobCorpus
         }
         foreach (var f in NumberFields)
         {
-            if (f != "spec.objective.target") SetTo(f, "-1", -1);
+            if (f != "spec.objective.target")
+            {
+                SetTo(f, "-1", -1);
+            }
+
             SetTo(f, "\"NaN\"", "NaN");
             SetTo(f, "\"Infinity\"", "Infinity");
             SetTo(f, "1e309", JsonNode.Parse("1e309"));
@@ -76,13 +80,26 @@ internal static class BadJobCorpus
             SetTo(f, "an object", new JsonObject { ["a"] = "b" });
         }
         foreach (var m in new[] { "", "1abc", "a b", "x;drop", "ü" })
+        {
             SetTo("spec.objective.metric", $"'{m}'", m);
+        }
+
         foreach (var f in new[] { "spec.budget.maxDuration", "spec.budget.trialDeadline", "spec.retryPolicy.heartbeatTimeout" })
+        {
             foreach (var d in new[] { "10", "-5m", "forever", "0s" })
+            {
                 SetTo(f, $"'{d}'", d);
+            }
+        }
+
         foreach (var f in new[] { "spec.checkpoints.storageRoot", "spec.checkpoints.promotePath" })
+        {
             foreach (var p in new[] { "../etc", "file:///x/%2e%2e/etc", "%2e%2e/%2e%2e/etc", "%252e%252e/x", "..\\..\\x", "s3://bucket/x", "a\u0000b", outside, "file://" + outside })
+            {
                 Add(f, $"'{p}'", j => { Set(j, f, p); Set(j, "spec.checkpoints.deletePolicy", "delete"); });
+            }
+        }
+
         SetTo("spec.checkpoints.promotePath", "the root itself", root);
         foreach (var f in EnumFields)
         {

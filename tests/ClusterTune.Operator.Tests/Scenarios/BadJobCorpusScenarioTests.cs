@@ -49,7 +49,9 @@ public sealed class BadJobCorpusScenarioTests(ITestOutputHelper output)
             {
                 var code = (int)e.Response.StatusCode;
                 if (code is < 400 or >= 500 || !e.Response.Content.Contains(c.Field, StringComparison.Ordinal))
+                {
                     problems.Add($"{c.What}: refused with HTTP {code} without naming {c.Field}: {Cut(e.Response.Content)}");
+                }
             }
         }
 
@@ -61,8 +63,14 @@ public sealed class BadJobCorpusScenarioTests(ITestOutputHelper output)
             var events = await h.Client.ListAllAsync<Corev1Event>("default");
             foreach (var c in accepted.Where(c => !outcomes.ContainsKey(c.Name)))
             {
-                if (await ValidatedFalseMessageAsync(h, c.Name) is { } message) outcomes[c.Name] = message;
-                else if (events.FirstOrDefault(e => e.InvolvedObject.Name == c.Name && e.Reason == EventReasons.ObjectUndecodable) is { } ev) outcomes[c.Name] = ev.Message;
+                if (await ValidatedFalseMessageAsync(h, c.Name) is { } message)
+                {
+                    outcomes[c.Name] = message;
+                }
+                else if (events.FirstOrDefault(e => e.InvolvedObject.Name == c.Name && e.Reason == EventReasons.ObjectUndecodable) is { } ev)
+                {
+                    outcomes[c.Name] = ev.Message;
+                }
             }
             await Task.Delay(200);
         }
@@ -76,7 +84,9 @@ public sealed class BadJobCorpusScenarioTests(ITestOutputHelper output)
         {
             var leaf = c.Field.Split('.')[^1];
             if (!outcomes[c.Name].Contains(c.Field, StringComparison.Ordinal) && !outcomes[c.Name].Contains(leaf, StringComparison.Ordinal))
+            {
                 problems.Add($"{c.What}: accepted, then reported without naming {c.Field}: {Cut(outcomes[c.Name])}");
+            }
         }
         output.WriteLine($"{corpus.Count} bad jobs: {corpus.Count - accepted.Count} refused by the API server, {accepted.Count} reported invalid by the operator");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
@@ -103,7 +113,10 @@ public sealed class BadJobCorpusScenarioTests(ITestOutputHelper output)
 
         // Deleting them all completes (the finalizer's checkpoint cleanup never sticks) and touches nothing outside the root.
         foreach (var c in accepted)
+        {
             await h.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, "default", FineTuneJob.Plural, c.Name);
+        }
+
         await h.WaitUntilAsync(async () => (await h.Client.ListAsync<FineTuneJob>("default")).Items.All(j => j.Metadata.Name == "healthy"),
             "every bad job to be deleted", TimeSpan.FromSeconds(60));
         Assert.Equal(["precious.txt"], Directory.GetFileSystemEntries(outside).Select(Path.GetFileName));
@@ -116,7 +129,11 @@ public sealed class BadJobCorpusScenarioTests(ITestOutputHelper output)
     private static async Task<string?> ValidatedFalseMessageAsync(SweepHarness h, string name)
     {
         var raw = (JsonElement)await h.Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, "default", FineTuneJob.Plural, name);
-        if (!raw.TryGetProperty("status", out var status) || !status.TryGetProperty("conditions", out var conditions)) return null;
+        if (!raw.TryGetProperty("status", out var status) || !status.TryGetProperty("conditions", out var conditions))
+        {
+            return null;
+        }
+
         return conditions.EnumerateArray()
             .Where(c => c.GetProperty("type").GetString() == ConditionTypes.Validated && c.GetProperty("status").GetString() == ConditionStatus.False)
             .Select(c => c.GetProperty("message").GetString())

@@ -6,6 +6,8 @@ public sealed class BenchFactAttribute : FactAttribute
     public BenchFactAttribute()
     {
         if (Environment.GetEnvironmentVariable("CT_BENCH") != "1")
+        {
             Skip = "a measurement, not a gate: run it with `make bench-operator` (CT_BENCH=1)";
+        }
     }
 }

@@ -19,10 +19,18 @@ internal sealed class CrashAfterWrites(int k)
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (owner.Crashed.Task.IsCompleted) throw new OperationCanceledException("the operator has crashed");
+            if (owner.Crashed.Task.IsCompleted)
+            {
+                throw new OperationCanceledException("the operator has crashed");
+            }
+
             var isWrite = request.Method != HttpMethod.Get && !request.RequestUri!.AbsolutePath.EndsWith("/events", StringComparison.Ordinal);
             var response = await base.SendAsync(request, cancellationToken);
-            if (isWrite && Interlocked.Increment(ref owner._writes) == owner._k) owner.Crashed.TrySetResult();
+            if (isWrite && Interlocked.Increment(ref owner._writes) == owner._k)
+            {
+                owner.Crashed.TrySetResult();
+            }
+
             return response;
         }
     }

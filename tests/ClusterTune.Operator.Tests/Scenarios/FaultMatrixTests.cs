@@ -1,7 +1,7 @@
-using ClusterTune.Kubernetes;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.ControlPlane;
 using ClusterTune.ControlPlane.Faults;
+using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Models;
 

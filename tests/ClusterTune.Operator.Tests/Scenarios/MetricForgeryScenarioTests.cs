@@ -24,7 +24,11 @@ public sealed class MetricForgeryScenarioTests
         foreach (var (metric, attribute, value) in points)
         {
             var point = new JsonObject { ["timeUnixNano"] = "1000", ["asDouble"] = value };
-            if (attribute is not null) point["attributes"] = new JsonArray(Attr(MetricAttributes.Metric, attribute));
+            if (attribute is not null)
+            {
+                point["attributes"] = new JsonArray(Attr(MetricAttributes.Metric, attribute));
+            }
+
             metrics.Add(new JsonObject { ["name"] = metric, ["gauge"] = new JsonObject { ["dataPoints"] = new JsonArray(point) } });
         }
         var resource = new JsonObject
@@ -97,7 +101,11 @@ public sealed class MetricForgeryScenarioTests
         async Task<HttpStatusCode> Scrape(string? bearer)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
-            if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
             using var response = await http.SendAsync(request);
             return response.StatusCode;
         }

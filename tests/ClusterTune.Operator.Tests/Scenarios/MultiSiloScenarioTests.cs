@@ -38,7 +38,9 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
             const int jobs = 9;
             var names = Enumerable.Range(0, jobs).Select(i => $"sweep-{i}").ToList();
             foreach (var name in names)
+            {
                 await h.Client.CreateAsync(SweepHarness.GridJob(name, SweepHarness.GridLrFactors, SweepHarness.GridFreezeDepths, parallelism: 2, epochs: 3, epochSeconds: 0.4));
+            }
 
             // Every job's grain is active somewhere; the silos share them.
             await h.WaitUntilAsync(async () => (await Task.WhenAll(names.Select(n => h.Client.TryGetAsync<FineTuneJob>(n, "default"))))
@@ -71,7 +73,10 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
     {
         var result = new Dictionary<string, GrainLocation>();
         foreach (var job in jobs)
+        {
             result[job] = await cluster.Client.GetGrain<IFineTuneJobGrain>($"default/{job}").Where();
+        }
+
         return result;
     }
 }

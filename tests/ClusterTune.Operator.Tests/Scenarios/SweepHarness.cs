@@ -56,7 +56,10 @@ internal sealed class SweepHarness : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("ct-sweep-").FullName;
         var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
             server.InstallCrds(yaml);
+        }
+
         var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
         var script = Path.Combine(AppContext.BaseDirectory, "Scenarios", "contract_trainer.py");
         var agent = new ProcessNodeAgent(client, new NodeAgentOptions
@@ -90,7 +93,11 @@ internal sealed class SweepHarness : IAsyncDisposable
     /// <summary>Stops the operator abruptly (a crash: no cleanup writes; state is only what reached the API).</summary>
     public async Task CrashOperatorAsync()
     {
-        if (Operator is null) return;
+        if (Operator is null)
+        {
+            return;
+        }
+
         await Operator.CrashAsync();
         await _operatorStop!.CancelAsync();
         try
@@ -178,7 +185,11 @@ internal sealed class SweepHarness : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             last = await Client.TryGetAsync<FineTuneJob>(name, "default");
-            if (last is not null && done(last)) return last;
+            if (last is not null && done(last))
+            {
+                return last;
+            }
+
             await Task.Delay(100);
         }
         var trials = string.Join("\n", (await TrialsAsync(name)).Select(t => $"  {t.Metadata.Name} spec {KubernetesJsonText(t.Spec)} status {KubernetesJsonText(t.Status)}"));
@@ -191,7 +202,11 @@ internal sealed class SweepHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
-            if (await condition()) return;
+            if (await condition())
+            {
+                return;
+            }
+
             await Task.Delay(100);
         }
         throw new TimeoutException($"timed out waiting for {what}");

@@ -20,7 +20,11 @@ internal sealed class WriteCounter
                 var parts = request.RequestUri!.AbsolutePath.Trim('/').Split('/');
                 var i = Array.IndexOf(parts, "namespaces");
                 var resource = i >= 0 && i + 2 < parts.Length ? parts[i + 2] : parts[^1];
-                if (i >= 0 && i + 4 < parts.Length) resource += "/" + parts[i + 4];
+                if (i >= 0 && i + 4 < parts.Length)
+                {
+                    resource += "/" + parts[i + 4];
+                }
+
                 owner.ByResource.AddOrUpdate(resource, 1, (_, n) => n + 1);
             }
             return response;

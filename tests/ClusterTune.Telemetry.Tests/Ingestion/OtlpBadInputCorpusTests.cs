@@ -54,7 +54,11 @@ public sealed class OtlpBadInputCorpusTests : IAsyncLifetime
     private static byte[] Gzip(byte[] data)
     {
         using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.SmallestSize)) gz.Write(data);
+        using (var gz = new GZipStream(ms, CompressionLevel.SmallestSize))
+        {
+            gz.Write(data);
+        }
+
         return ms.ToArray();
     }
 
@@ -62,7 +66,11 @@ public sealed class OtlpBadInputCorpusTests : IAsyncLifetime
     private static byte[] NestedAnyValue(int depth)
     {
         var value = Str(1, "leaf");
-        for (var i = 0; i < depth; i++) value = Len(6, Len(1, KeyValueAny("k", value)));
+        for (var i = 0; i < depth; i++)
+        {
+            value = Len(6, Len(1, KeyValueAny("k", value)));
+        }
+
         return value;
     }
 
@@ -81,22 +89,34 @@ public sealed class OtlpBadInputCorpusTests : IAsyncLifetime
         }
         // The request's field 1 (ResourceMetrics, a message) with every other wire type.
         foreach (var wire in new[] { 0, 1, 3, 4, 5, 6, 7 })
+        {
             yield return new($"resourceMetrics with wire type {wire}", Cat(Tag(1, wire), RawVarint(1), new byte[8]), Protobuf, null, HttpStatusCode.BadRequest, "offset");
+        }
         // Lengths and varints that claim more than there is.
         foreach (var claim in new ulong[] { 1UL << 31, 1UL << 32, long.MaxValue, ulong.MaxValue, (ulong)good.Length + 1 })
+        {
             yield return new($"length {claim}", Cat(Tag(1, 2), RawVarint(claim), good[2..]), Protobuf, null, HttpStatusCode.BadRequest, "offset");
+        }
+
         yield return new("varint of 11 bytes", Cat(Tag(1, 0), Enumerable.Repeat((byte)0xFF, 10).ToArray(), [0x01]), Protobuf, null, HttpStatusCode.BadRequest, "varint");
         yield return new("field number 0", Cat(Tag(0, 2), RawVarint(0)), Protobuf, null, HttpStatusCode.BadRequest, "offset");
         yield return new("point count 10^6 claimed, 1 sent", TrialRequest(T, Metric("g", "1", 5, Cat(Tag(1, 2), RawVarint(1_000_000), DoublePoint(1, 1)))), Protobuf, null, HttpStatusCode.BadRequest, "offset");
         yield return new("invalid UTF-8 metric name", TrialRequest(T, Metric("x", "1", 5, Len(1, DoublePoint(1, 1))).Select(b => b == (byte)'x' ? (byte)0xC3 : b).ToArray()), Protobuf, null, HttpStatusCode.BadRequest, "UTF-8");
         // AnyValue nesting that a recursive decoder would follow until the stack overflows.
         foreach (var depth in new[] { 17, 100, 4000 })
+        {
             yield return new($"attribute nested {depth} deep", Request(ResourceMetrics(Len(1, Len(1, KeyValueAny("deep", NestedAnyValue(depth)))))), Protobuf, null, HttpStatusCode.BadRequest, "deep");
+        }
         // Content types the receiver does not speak.
         foreach (var type in new[] { "text/plain", "application/xml", "multipart/form-data; boundary=x", "application/octet-stream", "application/grpc", "application/x-www-form-urlencoded" })
+        {
             yield return new($"content type {type}", good, type, null, HttpStatusCode.UnsupportedMediaType, "application/x-protobuf");
+        }
+
         foreach (var encoding in new[] { "br", "deflate", "compress", "zstd" })
+        {
             yield return new($"content encoding {encoding}", good, Protobuf, encoding, HttpStatusCode.UnsupportedMediaType, "gzip");
+        }
         // Gzip bombs and broken gzip.
         yield return new("gzip bomb of 10 MB zeros", Gzip(new byte[10 << 20]), Protobuf, "gzip", HttpStatusCode.RequestEntityTooLarge, "decompressed");
         yield return new("gzip bomb as json", Gzip(new byte[10 << 20]), Json, "gzip", HttpStatusCode.RequestEntityTooLarge, "decompressed");
@@ -122,7 +142,10 @@ public sealed class OtlpBadInputCorpusTests : IAsyncLifetime
             ("json top level array", "[]"),
             ("json invalid UTF-8", "{\"resourceMetrics\":[{\"x\":\"\xC3\x28\"}]"),
         })
+        {
             yield return new(name, name.EndsWith("UTF-8", StringComparison.Ordinal) ? Encoding.Latin1.GetBytes(json) : Utf8(json), Json, null, HttpStatusCode.BadRequest, "");
+        }
+
         yield return new("json attribute nested 40 deep", Utf8(JsonRequest("{\"timeUnixNano\":\"1\",\"asDouble\":1,\"attributes\":[{\"key\":\"d\",\"value\":" +
             string.Concat(Enumerable.Repeat("{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":", 40)) + "{\"stringValue\":\"x\"}" + string.Concat(Enumerable.Repeat("}]}}", 40)) + "}]}")),
             Json, null, HttpStatusCode.BadRequest, "invalid OTLP JSON");
@@ -131,7 +154,11 @@ public sealed class OtlpBadInputCorpusTests : IAsyncLifetime
     public static TheoryData<Payload> Cases()
     {
         var data = new TheoryData<Payload>();
-        foreach (var p in Corpus()) data.Add(p);
+        foreach (var p in Corpus())
+        {
+            data.Add(p);
+        }
+
         return data;
     }
 
@@ -162,7 +189,11 @@ public sealed class OtlpBadInputCorpusTests : IAsyncLifetime
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        if (encoding is not null) content.Headers.ContentEncoding.Add(encoding);
+        if (encoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(encoding);
+        }
+
         var req = new HttpRequestMessage(HttpMethod.Post, OtlpReceiverOptions.DefaultPath) { Content = content };
         req.Headers.Add("x-clustertune-token", "secret");
         return _http.SendAsync(req);

@@ -62,9 +62,17 @@ public sealed class CheckpointFaultTests
             Assert.Equal(ExitCodes.Succeeded, Program.Run(options, TextWriter.Null));
             var weights = Path.Combine(options.CheckpointDir, TrialCheckpoint.LastName, Checkpoint.WeightsFile);
             Assert.Null(ResumeCheck.SafetensorsProblem(weights));
-            using (var fs = new FileStream(weights, FileMode.Open)) fs.SetLength(fs.Length - 100);
+            using (var fs = new FileStream(weights, FileMode.Open))
+            {
+                fs.SetLength(fs.Length - 100);
+            }
+
             Assert.Contains("truncated safetensors file", ResumeCheck.SafetensorsProblem(weights));
-            using (var fs = new FileStream(weights, FileMode.Open)) fs.SetLength(5);
+            using (var fs = new FileStream(weights, FileMode.Open))
+            {
+                fs.SetLength(5);
+            }
+
             Assert.Contains("no header", ResumeCheck.SafetensorsProblem(weights));
         }
         finally

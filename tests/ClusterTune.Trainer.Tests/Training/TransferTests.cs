@@ -28,9 +28,11 @@ public sealed class TransferTests
                 const string Params = """{"freezeDepth":0,"loraRank":0,"lrFactor":1}""";
                 var run = Path.Combine(dir, seed.ToString(CultureInfo.InvariantCulture));
                 var pretrained = TrainerRun.Options(Path.Combine(run, "pretrained"), Params, epochs: 6, labelsPerClass: 5, batchSize: 20, evalLimit: 1000)
-                    with { ModelPath = TrainerRun.PretrainedBase, Seed = seed };
+                    with
+                { ModelPath = TrainerRun.PretrainedBase, Seed = seed };
                 var scratch = TrainerRun.Options(Path.Combine(run, "scratch"), Params, epochs: 6, labelsPerClass: 5, batchSize: 20, evalLimit: 1000)
-                    with { Seed = seed, PretrainingLearningRate = 2e-3 };
+                    with
+                { Seed = seed, PretrainingLearningRate = 2e-3 };
                 Directory.CreateDirectory(Path.Combine(run, "pretrained"));
                 Directory.CreateDirectory(Path.Combine(run, "scratch"));
                 Assert.Equal(ExitCodes.Succeeded, Program.Run(pretrained, TextWriter.Null));
