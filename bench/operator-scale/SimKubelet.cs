@@ -46,12 +46,20 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
                 var key = pod.Str("metadata", "name")!;
                 if (type == "DELETED")
                 {
-                    if (Running.TryRemove(key, out var gone)) gone.Done = true;
+                    if (Running.TryRemove(key, out var gone))
+                    {
+                        gone.Done = true;
+                    }
+
                     _pending.TryRemove(key, out _);
                     continue;
                 }
                 var phase = pod.Str("status", "phase");
-                if (phase is "Succeeded" or "Failed") continue;
+                if (phase is "Succeeded" or "Failed")
+                {
+                    continue;
+                }
+
                 if (pod.Str("metadata", "deletionTimestamp") is not null)
                 {
                     _pending.TryRemove(key, out _);
@@ -86,7 +94,11 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
     private async Task<string?> SecretValueAsync(string name, string key)
     {
         using var resp = await api.GetAsync($"/api/v1/namespaces/{Workload.Namespace}/secrets/{name}", _stop.Token);
-        if (!resp.IsSuccessStatusCode) return null;
+        if (!resp.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
         using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(_stop.Token));
         return doc.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty(key, out var v)
             ? Encoding.UTF8.GetString(Convert.FromBase64String(v.GetString()!))
@@ -100,12 +112,20 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
             var now = DateTimeOffset.UtcNow;
             foreach (var (key, (t, due)) in _pending)
             {
-                if (due > now || !_pending.TryRemove(key, out _)) continue;
+                if (due > now || !_pending.TryRemove(key, out _))
+                {
+                    continue;
+                }
+
                 _ = WriteAsync(() => RunAsync(t));
             }
             foreach (var t in Running.Values)
             {
-                if (t.Done || t.StartedAt is not { } s) continue;
+                if (t.Done || t.StartedAt is not { } s)
+                {
+                    continue;
+                }
+
                 var end = s + TimeSpan.FromSeconds(t.StopAt * epochSeconds);
                 if (now >= end && (t.FinalEpochAccepted || now >= end + FlushWait))
                 {
@@ -194,7 +214,11 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
             ["phase"] = stopped ? "Failed" : "Succeeded",
             ["containerStatuses"] = new JsonArray(Container(t, new JsonObject { ["terminated"] = terminated }, ready: false)),
         };
-        if (await PatchStatusAsync(t, status)) onTerminal(t, Stopwatch.GetTimestamp());
+        if (await PatchStatusAsync(t, status))
+        {
+            onTerminal(t, Stopwatch.GetTimestamp());
+        }
+
         if (stopped)
         {
             // The kubelet's last word on a deleted pod: DELETE with gracePeriodSeconds=0, for this incarnation only.
@@ -234,7 +258,11 @@ internal sealed class SimKubelet(HttpClient api, double epochSeconds, Action<Sim
         await _stop.CancelAsync();
         foreach (var task in new[] { _watch, _loop })
         {
-            if (task is null) continue;
+            if (task is null)
+            {
+                continue;
+            }
+
             try
             {
                 await task;

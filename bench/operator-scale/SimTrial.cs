@@ -53,11 +53,23 @@ internal sealed class SimTrial
         var meta = pod.GetProperty("metadata");
         var podName = meta.GetProperty("name").GetString()!;
         var containers = pod.GetProperty("spec").GetProperty("containers");
-        if (containers.GetArrayLength() == 0) return null;
+        if (containers.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         if (containers[0].TryGetProperty("env", out var list))
+        {
             foreach (var e in list.EnumerateArray())
-                if (e.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String) env[e.GetProperty("name").GetString()!] = v.GetString()!;
+            {
+                if (e.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String)
+                {
+                    env[e.GetProperty("name").GetString()!] = v.GetString()!;
+                }
+            }
+        }
+
         string Env(string name) => env.TryGetValue(name, out var v) ? v : throw new InvalidOperationException($"pod {meta.GetProperty("name")} has no env {name}");
         using var p = JsonDocument.Parse(Env(Api.Contract.TrialEnv.Params));
         var epochs = int.Parse(Env(Api.Contract.TrialEnv.Epochs), System.Globalization.CultureInfo.InvariantCulture);

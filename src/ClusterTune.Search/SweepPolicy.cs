@@ -13,11 +13,11 @@ namespace ClusterTune.Search;
 /// </summary>
 public sealed class SweepPolicy
 {
-    private readonly SearchSpace space;
-    private readonly SweepConfig config;
-    private readonly ISampler sampler;
-    private readonly AshaScheduler? asha;
-    private readonly UntriedSettings untried;
+    private readonly SearchSpace _space;
+    private readonly SweepConfig _config;
+    private readonly ISampler _sampler;
+    private readonly AshaScheduler? _asha;
+    private readonly UntriedSettings _untried;
 
     /// <summary>Validates the configuration (ArgumentException naming the field) and builds the sampler.</summary>
     public SweepPolicy(SearchSpace space, SweepConfig config)
@@ -25,33 +25,33 @@ public sealed class SweepPolicy
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(config);
         Validate(config);
-        this.space = space;
-        this.config = config;
-        var alg = config.Algorithm;
-        sampler = alg.Kind switch
+        _space = space;
+        _config = config;
+        var alg = _config.Algorithm;
+        _sampler = alg.Kind switch
         {
-            SamplerKind.Grid => new GridSampler(space, alg.Seed, alg.GridPoints),
-            SamplerKind.Random => new RandomSampler(space, alg.Seed),
-            SamplerKind.Sobol => new SobolSampler(space, alg.Seed),
-            SamplerKind.Tpe => new TpeSampler(space, alg),
+            SamplerKind.Grid => new GridSampler(_space, alg.Seed, alg.GridPoints),
+            SamplerKind.Random => new RandomSampler(_space, alg.Seed),
+            SamplerKind.Sobol => new SobolSampler(_space, alg.Seed),
+            SamplerKind.Tpe => new TpeSampler(_space, alg),
             _ => throw new ArgumentException($"algorithm.kind '{alg.Kind}' is unknown; use grid, random, sobol or tpe", nameof(config)),
         };
-        if (config.EarlyStopping.Kind is EarlyStoppingKind.Asha or EarlyStoppingKind.Hyperband)
+        if (_config.EarlyStopping.Kind is EarlyStoppingKind.Asha or EarlyStoppingKind.Hyperband)
         {
-            asha = new AshaScheduler(config.EarlyStopping, config.MaxResource);
+            _asha = new AshaScheduler(_config.EarlyStopping, _config.MaxResource);
         }
 
-        untried = new UntriedSettings(space, alg.Seed);
+        _untried = new UntriedSettings(_space, alg.Seed);
     }
 
     /// <summary>How many feasible settings a finite space has (null when a parameter is continuous or there are too many to list).</summary>
-    public int? FeasibleSettings => untried.Finite?.Count;
+    public int? FeasibleSettings => _untried.Finite?.Count;
 
     /// <summary>The space this policy samples from.</summary>
-    public SearchSpace Space => space;
+    public SearchSpace Space => _space;
 
     /// <summary>The configuration this policy applies.</summary>
-    public SweepConfig Config => config;
+    public SweepConfig Config => _config;
 
     /// <summary>
     /// Decides what to do now. History entries may come in any order; a repeated index keeps its last entry.
@@ -83,29 +83,29 @@ public sealed class SweepPolicy
         }
 
         var running = trials.Where(t => t.Status == TrialStatus.Running && !t.HasNonFinite).ToList();
-        var es = config.EarlyStopping;
-        var trusted = asha?.TrustedFrom(trials) ?? [];
+        var es = _config.EarlyStopping;
+        var trusted = _asha?.TrustedFrom(trials) ?? [];
         if (es.Kind == EarlyStoppingKind.Median)
         {
             stops.AddRange(MedianStoppingRule.Stops(trials, running, es));
         }
-        else if (asha is not null && es.Mode == AshaMode.Stop)
+        else if (_asha is not null && es.Mode == AshaMode.Stop)
         {
-            stops.AddRange(asha.Stops(trials, running, trusted));
+            stops.AddRange(_asha.Stops(trials, running, trusted));
         }
-        else if (asha is not null)
+        else if (_asha is not null)
         {
-            pauses.AddRange(asha.Pauses(running));
+            pauses.AddRange(_asha.Pauses(running));
         }
 
         var free = Math.Max(0, capacity);
-        if (asha is not null && es.Mode == AshaMode.Promote)
+        if (_asha is not null && es.Mode == AshaMode.Promote)
         {
-            resumes.AddRange(asha.Promotions(trials, trusted).Take(free));
+            resumes.AddRange(_asha.Promotions(trials, trusted).Take(free));
             free -= resumes.Count;
         }
 
-        var allowed = config.Stop.MaxTrials is { } max ? Math.Max(0, max - trials.Count) : int.MaxValue;
+        var allowed = _config.Stop.MaxTrials is { } max ? Math.Max(0, max - trials.Count) : int.MaxValue;
         var next = trials.Count == 0 ? 0 : trials.Max(t => t.Index) + 1;
         var exhausted = false;
         var batch = new List<IReadOnlyDictionary<string, object>>();
@@ -115,7 +115,7 @@ public sealed class SweepPolicy
             var index = next + created.Count;
             var replica = ReplicaOf(index, trials, created);
             // A sampler's null is its own exhaustion (the grid's points); a repeated suggestion is replaced by an untried setting.
-            var p = replica ?? (sampler.Suggest(index, trials, batch) is { } s ? untried.Resolve(index, s, tried) : null);
+            var p = replica ?? (_sampler.Suggest(index, trials, batch) is { } s ? _untried.Resolve(index, s, tried) : null);
             if (p is null)
             {
                 exhausted = true;
@@ -124,10 +124,10 @@ public sealed class SweepPolicy
 
             tried.Add(SearchSpace.Key(p));
             batch.Add(p);
-            var bracket = asha?.BracketOf(index) ?? 0;
-            created.Add(new NewTrial(index, p, asha?.FirstBudget(bracket, trusted) ?? config.MaxResource, bracket)
+            var bracket = _asha?.BracketOf(index) ?? 0;
+            created.Add(new NewTrial(index, p, _asha?.FirstBudget(bracket, trusted) ?? _config.MaxResource, bracket)
             {
-                Seed = TrialSeeds.Of(config.Algorithm.Seed, index),
+                Seed = TrialSeeds.Of(_config.Algorithm.Seed, index),
                 Replica = replica is not null,
             });
         }
@@ -145,7 +145,7 @@ public sealed class SweepPolicy
             }
             else if (allowed == 0)
             {
-                done = new SweepStop(SweepStopReason.MaxTrialsReached, $"all {config.Stop.MaxTrials} trials finished");
+                done = new SweepStop(SweepStopReason.MaxTrialsReached, $"all {_config.Stop.MaxTrials} trials finished");
             }
         }
 
@@ -156,7 +156,7 @@ public sealed class SweepPolicy
     public TrialRecord? BestTrial(IReadOnlyList<TrialRecord> history)
     {
         var best = Views(history)
-            .Select(t => (t, Loss: t.FullLoss(config.MaxResource)))
+            .Select(t => (t, Loss: t.FullLoss(_config.MaxResource)))
             .Where(x => x.Loss is not null)
             .OrderBy(x => x.Loss).ThenBy(x => x.t.Index)
             .FirstOrDefault();
@@ -172,14 +172,14 @@ public sealed class SweepPolicy
             return null;
         }
 
-        var loss = new TrialView(best, config.Direction, config.MaxResource).FullLoss(config.MaxResource)!.Value;
-        return config.Direction == ObjectiveDirection.Minimize ? loss : -loss;
+        var loss = new TrialView(best, _config.Direction, _config.MaxResource).FullLoss(_config.MaxResource)!.Value;
+        return _config.Direction == ObjectiveDirection.Minimize ? loss : -loss;
     }
 
     /// <summary>The setting trial <paramref name="index"/> repeats under seedsPerConfig (its group's first trial), or null.</summary>
     private IReadOnlyDictionary<string, object>? ReplicaOf(int index, List<TrialView> trials, List<NewTrial> created)
     {
-        var k = config.SeedsPerConfig;
+        var k = _config.SeedsPerConfig;
         if (k <= 1 || index % k == 0)
         {
             return null;
@@ -197,12 +197,12 @@ public sealed class SweepPolicy
             byIndex[r.Index] = r;
         }
 
-        return byIndex.Values.OrderBy(r => r.Index).Select(r => new TrialView(r, config.Direction, config.MaxResource)).ToList();
+        return byIndex.Values.OrderBy(r => r.Index).Select(r => new TrialView(r, _config.Direction, _config.MaxResource)).ToList();
     }
 
     private SweepStop? HardStop(List<TrialView> trials, int failingNow, TimeSpan elapsed, double gpuSeconds)
     {
-        var s = config.Stop;
+        var s = _config.Stop;
         var failed = trials.Count(t => t.IsFailed) + failingNow;
         if (s.MaxFailedTrials is { } mf && failed > mf)
         {
@@ -219,8 +219,8 @@ public sealed class SweepPolicy
             return new SweepStop(SweepStopReason.MaxGpuHoursReached, $"used {gpuSeconds / 3600.0:G4} GPU-hours (maxGpuHours {mg:G4})");
         }
 
-        var sign = config.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
-        var full = trials.Select(t => t.FullLoss(config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
+        var sign = _config.Direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
+        var full = trials.Select(t => t.FullLoss(_config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
         if (s.Target is { } target && full.Count > 0 && full.Min() <= sign * target)
         {
             return new SweepStop(SweepStopReason.TargetReached, $"objective {sign * full.Min():G6} reached the target {target:G6}");
@@ -231,8 +231,8 @@ public sealed class SweepPolicy
             var finished = trials.Where(t => !t.IsFailed && t.Status is TrialStatus.Succeeded or TrialStatus.EarlyStopped).ToList();
             if (finished.Count > n)
             {
-                var before = finished.Take(finished.Count - n).Select(t => t.FullLoss(config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
-                var after = finished.Select(t => t.FullLoss(config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
+                var before = finished.Take(finished.Count - n).Select(t => t.FullLoss(_config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
+                var after = finished.Select(t => t.FullLoss(_config.MaxResource)).Where(l => l is not null).Select(l => l!.Value).ToList();
                 if (before.Count > 0)
                 {
                     var b = before.Min();

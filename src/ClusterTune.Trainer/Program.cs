@@ -2,9 +2,9 @@ using System.Runtime.InteropServices;
 using ClusterTune.Api.Contract;
 using ClusterTune.Trainer.Contract;
 using ClusterTune.Trainer.Reporting;
-using ClusterTune.Trainer.Training;
 using ClusterTune.Trainer.Runtime;
 using ClusterTune.Trainer.Torch;
+using ClusterTune.Trainer.Training;
 
 namespace ClusterTune.Trainer;
 

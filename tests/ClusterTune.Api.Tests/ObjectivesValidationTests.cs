@@ -27,8 +27,14 @@ public sealed class ObjectivesValidationTests
         var job = TestJobs.Minimal();
         change(job);
         var errors = FineTuneJobValidator.Validate(job);
-        if (path is null) Assert.True(errors.Count == 0, $"{name}: {FieldError.Join(errors)}");
-        else Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
+        if (path is null)
+        {
+            Assert.True(errors.Count == 0, $"{name}: {FieldError.Join(errors)}");
+        }
+        else
+        {
+            Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
+        }
     }
 
     [Fact]

@@ -10,11 +10,20 @@ internal static class LocalSweepPrerequisites
     {
         var cache = LocalCluster.DefaultCacheDirectory;
         if (!Directory.Exists(Path.Combine(cache, "data")))
+        {
             return $"no training data in {cache}/data: run `make data` (or set CT_CACHE)";
+        }
+
         if (!File.Exists(Path.Combine(cache, "models", "clustertune-cnn-fashion", "base", "manifest.json")))
+        {
             return $"no base model in {cache}/models/clustertune-cnn-fashion/base: run `make pretrained` (or set CT_CACHE)";
+        }
+
         if (!File.Exists(LocalCluster.BundledTrainer))
+        {
             return $"the trainer ({LocalCluster.TrainerImage}) is not at {LocalCluster.BundledTrainer}: build tests/ClusterTune.Cli.Tests, whose build copies it there";
+        }
+
         return null;
     }
 }

@@ -44,7 +44,7 @@ public sealed class RepeatTests
     public void A_continuous_space_is_never_exhausted_by_repeats()
     {
         var (history, last, _) = Drive(new SweepPolicy(FineTuneSpace(), Config(SamplerKind.Tpe, stop: new SweepStopConfig { MaxTrials = 30 }, maxResource: 1)),
-            (p, e) => Math.Abs(Math.Log10(D(p, FineTuneKnobs.LrFactor)) + 1));
+            (p, e) => Math.Abs(Math.Log10(D(p, Kit.LrFactor)) + 1));
         Assert.Equal(30, history.Select(t => SearchSpace.Key(t.Params)).Distinct().Count());
         Assert.Equal(SweepStopReason.MaxTrialsReached, last.Stop!.Reason);
     }

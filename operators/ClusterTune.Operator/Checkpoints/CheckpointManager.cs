@@ -1,9 +1,9 @@
-using k8s.Models;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Checkpoints;
 
@@ -41,7 +41,11 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         var direction = spec.Direction;
         // The promoted trial is the one status.bestTrial names (under seedsPerConfig, not simply the top run); kept first.
         var chosen = BestTrialSelector.Choose(trials, spec).Best;
-        if (chosen is null) return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
+        if (chosen is null)
+        {
+            return new PromotionResult(false, null, null, null, "no trial succeeded with a finite objective");
+        }
+
         var ranked = BestTrialSelector.Rank(trials, direction).Where(t => t != chosen).Prepend(chosen).ToList();
         var best = chosen;
         var uri = best.Status!.CheckpointUri;
@@ -58,15 +62,27 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         }
         // The URI is the trial's report: a checkpoint outside the job's directory is not copied, whatever it says.
         if (source is not null && !IsUnder(source, jobDir))
+        {
             return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} reported checkpoint {source}, which is outside the job's directory {jobDir}; it is not promoted");
+        }
+
         if (source is null || !File.Exists(Path.Combine(source, ModelFile)))
+        {
             return new PromotionResult(false, null, null, null, $"trial {best.Metadata.Name} has no checkpoint at {source ?? "(none reported)"}; check the checkpoint volume is shared by the operator and the trial pods");
+        }
+
         if (VerifyBeforePromotion(best.Metadata.Name!, source) is { } corrupt)
+        {
             return new PromotionResult(false, null, null, null, corrupt);
+        }
+
         if (Directory.Exists(target) && !CheckpointOwnership.IsOwnedBy(target, job))
+        {
             return new PromotionResult(false, null, null, null,
                 $"promotePath {target} already exists and was not created by ClusterTune for this job (no {CheckpointOwnership.MarkerFile} naming uid {job.Metadata.Uid}); " +
                 "set spec.checkpoints.promotePath to a new directory, or move the existing one away");
+        }
+
         try
         {
             var sha = Sha256(Path.Combine(source, ModelFile));
@@ -83,16 +99,28 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                     promoted.Metrics, promoted.Epoch, promoted.Source, uri ?? source, sha, time.GetUtcNow());
                 File.WriteAllText(Path.Combine(temp, ProvenanceFile), JsonSerializer.Serialize(provenance, ProvenanceJson));
                 var old = $"{target}.old-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
-                if (Directory.Exists(target)) Directory.Move(target, old);
+                if (Directory.Exists(target))
+                {
+                    Directory.Move(target, old);
+                }
+
                 Directory.Move(temp, target);
-                if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+                if (Directory.Exists(old))
+                {
+                    Directory.Delete(old, recursive: true);
+                }
             }
 
             var keep = spec.KeepTop;
             var retained = ranked.Take(keep).Select(t => new RetainedCheckpoint { Trial = t.Metadata.Name!, Objective = t.Status!.Objective, Uri = t.Status.CheckpointUri ?? "" }).ToList();
             if (CheckpointOwnership.IsOwnedBy(jobDir, job))
+            {
                 foreach (var t in trials.Where(t => !retained.Any(r => r.Trial == t.Metadata.Name)))
+                {
                     DeleteDirectory(CheckpointPaths.TrialDirectory(job, spec, defaultRoot, t.Metadata.Name!));
+                }
+            }
+
             return new PromotionResult(true, target, sha, retained);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -105,7 +133,11 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     public string DeleteForJob(FineTuneJob job, EffectiveSpec spec)
     {
         var policy = spec.Checkpoints.DeletePolicy ?? CheckpointDeletePolicy.KeepPromoted;
-        if (policy == CheckpointDeletePolicy.Retain) return "checkpoints retained (deletePolicy retain)";
+        if (policy == CheckpointDeletePolicy.Retain)
+        {
+            return "checkpoints retained (deletePolicy retain)";
+        }
+
         try
         {
             var jobDir = CheckpointPaths.JobDirectory(job, spec, defaultRoot);
@@ -115,7 +147,10 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                 return $"{promoted}; {CheckpointOwnership.DeleteIfOwned(jobDir, job)} (deletePolicy delete)";
             }
             if (!CheckpointOwnership.IsOwnedBy(jobDir, job))
+            {
                 return $"kept {jobDir}: ClusterTune did not create it for this job (no {CheckpointOwnership.MarkerFile} naming uid {job.Metadata.Uid}) (deletePolicy keepPromoted)";
+            }
+
             var trialsDir = Path.Combine(jobDir, "trials");
             DeleteDirectory(trialsDir);
             return $"deleted {trialsDir}, kept the promoted best (deletePolicy keepPromoted)";
@@ -151,7 +186,11 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     private static bool IsPromoted(string target, string trial, string sha)
     {
         var file = Path.Combine(target, ProvenanceFile);
-        if (!File.Exists(file)) return false;
+        if (!File.Exists(file))
+        {
+            return false;
+        }
+
         try
         {
             var p = JsonSerializer.Deserialize<Provenance>(File.ReadAllText(file), ProvenanceJson);
@@ -186,14 +225,22 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
     {
         Directory.CreateDirectory(to);
         foreach (var f in Directory.GetFiles(from))
+        {
             File.Copy(f, Path.Combine(to, Path.GetFileName(f)), overwrite: true);
+        }
+
         foreach (var d in Directory.GetDirectories(from))
+        {
             CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
+        }
     }
 
     private static void DeleteDirectory(string path)
     {
-        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
     }
 
     private static readonly JsonSerializerOptions ProvenanceJson = new(ApiJson.Options) { WriteIndented = true };

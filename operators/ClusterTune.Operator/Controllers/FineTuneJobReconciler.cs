@@ -1,16 +1,15 @@
-using ClusterTune.Kubernetes;
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Controllers;
 using ClusterTune.Kubernetes.Informers;
-using k8s;
-using k8s.Models;
 using ClusterTune.Operator.Checkpoints;
 using ClusterTune.Operator.Planning;
 using ClusterTune.Telemetry.Catalog;
-
-using ClusterTune.Kubernetes.Controllers;
+using k8s;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Controllers;
 
@@ -36,7 +35,9 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         }
 
         if (job.Metadata.DeletionTimestamp is not null)
+        {
             return await CleanupAsync(job, ct);
+        }
 
         if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup))
         {
@@ -53,18 +54,45 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
         var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options()));
 
-        if (plan.TrialsToCreate.Count > 0) checkpoints.ClaimJobDirectory(job, plan.Spec);
+        if (plan.TrialsToCreate.Count > 0)
+        {
+            checkpoints.ClaimJobDirectory(job, plan.Spec);
+        }
+
         foreach (var t in plan.TrialsToCreate)
+        {
             await api.CreateAsync(t, ct);
+        }
+
         foreach (var change in plan.TrialChanges)
         {
             var trial = trials.FirstOrDefault(t => t.Metadata.Name == change.Name);
-            if (trial is null) continue;
+            if (trial is null)
+            {
+                continue;
+            }
+
             var after = ApiCopy.Clone(trial);
-            if (change.Stop is { } stop) after.Spec.Stop = stop;
-            if (change.Epochs is { } epochs) after.Spec.Epochs = epochs;
-            if (change.ResumeFrom is { } from) after.Spec.ResumeFrom = from;
-            if (change.Rung is { } rung) after.Spec.Rung = rung;
+            if (change.Stop is { } stop)
+            {
+                after.Spec.Stop = stop;
+            }
+
+            if (change.Epochs is { } epochs)
+            {
+                after.Spec.Epochs = epochs;
+            }
+
+            if (change.ResumeFrom is { } from)
+            {
+                after.Spec.ResumeFrom = from;
+            }
+
+            if (change.Rung is { } rung)
+            {
+                after.Spec.Rung = rung;
+            }
+
             await api.PatchAsync(trial, after, status: false, ct);
         }
 
@@ -84,23 +112,38 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         await api.RecordAsync(job, events, n => trials.FirstOrDefault(t => t.Metadata.Name == n), ct);
         Publish(job, plan.Spec, status, trials);
         if (plan.PromoteBest && !Conditions.IsTrue(status.Conditions, ConditionTypes.CheckpointPromoted))
+        {
             return new ReconcileResult(TimeSpan.FromSeconds(10));
+        }
+
         return new ReconcileResult(plan.RequeueAfter);
     }
 
     private async Task<ReconcileResult> CleanupAsync(FineTuneJob job, CancellationToken ct)
     {
-        if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup)) return ReconcileResult.Done;
+        if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup))
+        {
+            return ReconcileResult.Done;
+        }
+
         var stopping = caches.PodsOf(job).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
         foreach (var p in stopping)
+        {
             await api.DeleteAsync<V1Pod>(p.Metadata.Name!, p.Metadata.NamespaceProperty, null, ct);
+        }
         // Counted when they are stopped: by the time cleanup completes the pods are gone from every cache.
         if (stopping.Count > 0)
+        {
             await api.RecordAsync(job, [new PlannedEvent(EventTypes.Normal, EventReasons.PodsStopping,
                 $"stopping {stopping.Count} pod(s) before the job is deleted; each gets its grace period to checkpoint")], _ => null, ct);
+        }
         // Pods still terminating get their grace period (trainers checkpoint); the finalizer waits for them.
         var live = await api.Client.ListAsync<V1Pod>(job.Metadata.NamespaceProperty, labelSelector: $"{LabelKeys.Job}={job.Metadata.Name}", ct: ct);
-        if (live.Items.Count > 0) return new ReconcileResult(TimeSpan.FromSeconds(1));
+        if (live.Items.Count > 0)
+        {
+            return new ReconcileResult(TimeSpan.FromSeconds(1));
+        }
+
         var what = checkpoints.DeleteForJob(job, FineTuneJobDefaults.Apply(job.Spec));
         await api.RecordAsync(job, [new PlannedEvent(EventTypes.Normal, EventReasons.CheckpointsDeleted, what),
             new PlannedEvent(EventTypes.Normal, EventReasons.CleanupCompleted, $"no pods left; {what}")], _ => null, ct);
@@ -110,11 +153,18 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 
     private void Publish(FineTuneJob job, EffectiveSpec spec, FineTuneJobStatus status, IReadOnlyList<Trial> trials)
     {
-        if (metrics is null) return;
+        if (metrics is null)
+        {
+            return;
+        }
+
         var ns = job.Metadata.NamespaceProperty ?? "default";
         var name = job.Metadata.Name!;
         foreach (var t in trials)
+        {
             metrics.SetTrialInfo(new Telemetry.TrialKey(ns, name, t.Metadata.Name!), t.Spec.Params.ToDictionary(p => p.Key, p => p.Value.Kind == ParamValueKind.String ? p.Value.Text! : p.Value.ToString()));
+        }
+
         var c = status.Trials ?? new TrialCounts();
         metrics.SetTrialPhases(ns, name, new Dictionary<string, int>
         {
@@ -127,10 +177,21 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         });
         metrics.TrialsCreated.WithLabels(ns, name).Set(c.Total);
         metrics.TrialsMax.WithLabels(ns, name).Set(spec.MaxTrials);
-        if (spec.MaxTrials is > 0 and var max) metrics.BudgetUsed.WithLabels(ns, name).Set((double)c.Total / max);
-        if (status.BestTrial?.Objective is { } best) metrics.BestObjective.WithLabels(ns, name, spec.Metric).Set(best);
+        if (spec.MaxTrials is > 0 and var max)
+        {
+            metrics.BudgetUsed.WithLabels(ns, name).Set((double)c.Total / max);
+        }
+
+        if (status.BestTrial?.Objective is { } best)
+        {
+            metrics.BestObjective.WithLabels(ns, name, spec.Metric).Set(best);
+        }
+
         metrics.GpuTime.WithLabels(ns, name).Set(status.GpuSecondsUsed ?? 0);
-        if (spec.Budget.MaxGpuHours is { } limit) metrics.GpuTimeLimit.WithLabels(ns, name).Set(limit * 3600);
+        if (spec.Budget.MaxGpuHours is { } limit)
+        {
+            metrics.GpuTimeLimit.WithLabels(ns, name).Set(limit * 3600);
+        }
     }
 
     /// <summary>Seconds a pod's container has been running (0 unless it is running now).</summary>

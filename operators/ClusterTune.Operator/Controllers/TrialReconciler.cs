@@ -1,12 +1,11 @@
-using ClusterTune.Kubernetes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Controllers;
+using ClusterTune.Operator.Checkpoints;
+using ClusterTune.Operator.Planning;
 using k8s;
 using k8s.Models;
-using ClusterTune.Operator.Planning;
-using ClusterTune.Operator.Checkpoints;
-
-using ClusterTune.Kubernetes.Controllers;
 
 namespace ClusterTune.Operator.Controllers;
 
@@ -26,12 +25,24 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null)
     {
         var cached = caches.Trials.Get(key);
-        if (cached is null) return ReconcileResult.Done;
+        if (cached is null)
+        {
+            return ReconcileResult.Done;
+        }
+
         var trial = observed?.Invoke(cached) ?? cached;
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
-        if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial)) return ReconcileResult.Done;
-        if (FineTuneJobValidator.Validate(job).Count > 0 || TrialPodPolicy.Check(job, options()).Count > 0) return ReconcileResult.Done;
+        if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial))
+        {
+            return ReconcileResult.Done;
+        }
+
+        if (FineTuneJobValidator.Validate(job).Count > 0 || TrialPodPolicy.Check(job, options()).Count > 0)
+        {
+            return ReconcileResult.Done;
+        }
+
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         var conditions = job.Status?.Conditions;
         var ended = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
@@ -41,20 +52,30 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
         {
             var live = await api.Client.TryGetAsync<V1Pod>(current, trial.Metadata.NamespaceProperty, ct);
-            if (live is not null) pods.Add(live);
+            if (live is not null)
+            {
+                pods.Add(live);
+            }
         }
 
         var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend, pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
             options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!))));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
+        {
             await TrialPodCreator.CreateAsync(api, job, spec, after, attempt, newToken(), options(), ct);
+        }
 
         if (plan.DeletePod is { } victim)
+        {
             await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);
+        }
 
         if (plan.Status is not null)
+        {
             await api.PatchAsync(cached, after, status: true, ct);
+        }
+
         await api.RecordAsync(trial, plan.Events, _ => trial, ct);
         return new ReconcileResult(plan.RequeueAfter);
     }

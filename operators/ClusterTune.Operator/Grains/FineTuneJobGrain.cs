@@ -61,7 +61,11 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     {
         runtime.Grains.TryRemove(new KeyValuePair<string, FineTuneJobGrain>(Key, this));
         _keepAlive?.Dispose();
-        if (_queue is null || _stop is null || _loop is null) return;
+        if (_queue is null || _stop is null || _loop is null)
+        {
+            return;
+        }
+
         _queue.ShutDown();
         await _stop.CancelAsync();
         try
@@ -85,10 +89,17 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     /// <inheritdoc />
     public Task<bool> Observe(TrialMetricRecord[] records)
     {
-        if (_observations is null || _queue is null) return Task.FromResult(false);
+        if (_observations is null || _queue is null)
+        {
+            return Task.FromResult(false);
+        }
         // Decisions read the trials through the accumulator (ObservationFlusher.Observed): a new objective point is
         // acted on now, while the status write waits for the flush or rides along with the trial's next status write.
-        if (_observations.AddTracked(records).Objective) _queue.Add(JobWorkItems.Job);
+        if (_observations.AddTracked(records).Objective)
+        {
+            _queue.Add(JobWorkItems.Job);
+        }
+
         _queue.AddAfter(JobWorkItems.Observations, runtime.Options.ObservationFlushInterval);
         return Task.FromResult(true);
     }
@@ -98,14 +109,21 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
 
     private void Enqueue(IEnumerable<string> items)
     {
-        if (_queue is null) return;
+        if (_queue is null)
+        {
+            return;
+        }
+
         foreach (var item in items)
         {
             if (item == JobWorkItems.Heal)
             {
                 // A touch that may stand for lost ones: the job and every trial that can still change.
                 _queue.Add(JobWorkItems.Job);
-                foreach (var trial in TrialsOfJob(unfinishedOnly: true)) _queue.Add(trial);
+                foreach (var trial in TrialsOfJob(unfinishedOnly: true))
+                {
+                    _queue.Add(trial);
+                }
             }
             else
             {
@@ -124,7 +142,11 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
 
     private async Task<ReconcileResult> ReconcileAsync(string item, ObservationFlusher flusher, CancellationToken ct)
     {
-        if (item == JobWorkItems.Job) return await runtime.Jobs.ReconcileAsync(Key, ct, flusher.Observed);
+        if (item == JobWorkItems.Job)
+        {
+            return await runtime.Jobs.ReconcileAsync(Key, ct, flusher.Observed);
+        }
+
         if (item == JobWorkItems.Observations)
         {
             await flusher.FlushAsync(ct);
@@ -137,7 +159,10 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     private Task KeepAliveAsync(CancellationToken ct)
     {
         if (_queue is { } q && (q.Len > 0 || q.WaitingCount > 0 || _observations?.PendingChanges > 0))
+        {
             DelayDeactivation(TimeSpan.FromMinutes(2));
+        }
+
         return Task.CompletedTask;
     }
 }

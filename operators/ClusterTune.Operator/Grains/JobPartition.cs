@@ -21,7 +21,9 @@ public static class JobPartition
             var score = Mix(Fnv1a(idOf(silo), jobHash));
             // Ties (practically impossible) go to the smaller id, so every silo decides alike.
             if (best is null || score > bestScore || (score == bestScore && string.CompareOrdinal(idOf(silo), idOf(best)) < 0))
+            {
                 (best, bestScore) = (silo, score);
+            }
         }
         return best;
     }

@@ -45,18 +45,27 @@ public sealed class OperatorEndpoint(OperatorRuntime runtime, IGrainFactory grai
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Address = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        if (string.IsNullOrEmpty(runtime.Options.OtlpEndpoint)) runtime.Options = runtime.Options with { OtlpEndpoint = Address.ToString().TrimEnd('/') };
+        if (string.IsNullOrEmpty(runtime.Options.OtlpEndpoint))
+        {
+            runtime.Options = runtime.Options with { OtlpEndpoint = Address.ToString().TrimEnd('/') };
+        }
     }
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_app is not null) await _app.StopAsync(cancellationToken);
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }

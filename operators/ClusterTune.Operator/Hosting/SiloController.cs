@@ -77,7 +77,10 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         foreach (var job in runtime.Caches.Jobs.List().Where(HasWork))
         {
             var key = ObjectKey.Of(job);
-            if (Owns(key)) Touch(key, [JobWorkItems.Heal]);
+            if (Owns(key))
+            {
+                Touch(key, [JobWorkItems.Heal]);
+            }
         }
     }
 
@@ -101,7 +104,10 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     {
         void On(T obj)
         {
-            if (route(obj) is ({ } job, var items) && Owns(job)) Touch(job, items);
+            if (route(obj) is ({ } job, var items) && Owns(job))
+            {
+                Touch(job, items);
+            }
         }
         return new InformerHandler<T>(On, (_, now) => On(now), On);
     }
@@ -126,7 +132,11 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         {
             var active = Active(snapshot);
             var before = Interlocked.Exchange(ref _active, active);
-            if (active.ToHashSet().SetEquals(before)) continue;
+            if (active.ToHashSet().SetEquals(before))
+            {
+                continue;
+            }
+
             LogMembershipChanged(_logger, active.Length, string.Join(", ", before.Except(active)), string.Join(", ", active.Except(before)));
             HealOwnedUnfinished();
         }
@@ -136,7 +146,9 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     {
         using var timer = new PeriodicTimer(runtime.Options.ResyncPeriod, runtime.Time);
         while (await timer.WaitForNextTickAsync(ct))
+        {
             HealOwnedUnfinished();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: caches synced; this silo takes job grains")]

@@ -1,14 +1,13 @@
-using k8s.Models;
-using k8s.Autorest;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Controllers;
+using ClusterTune.Operator.Planning;
 using ClusterTune.Telemetry;
 using ClusterTune.Telemetry.Catalog;
 using ClusterTune.Telemetry.Observations;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
-
-using ClusterTune.Operator.Planning;
 
 namespace ClusterTune.Operator.Ingestion;
 
@@ -51,11 +50,19 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         var trial = reread
             ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
             : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
-        if (trial is null) return;
+        if (trial is null)
+        {
+            return;
+        }
+
         if (trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
         {
             // Points flushed after the result was read still complete the curve (they used to be dropped: a gap).
-            if (CurveGaps.AfterLatePoints(trial.Status, snapshot.ToObservations()) is not { } late) return;
+            if (CurveGaps.AfterLatePoints(trial.Status, snapshot.ToObservations()) is not { } late)
+            {
+                return;
+            }
+
             var ended = ApiCopy.Clone(trial);
             ended.Status = late;
             await api.PatchAsync(trial, ended, status: true, ct);
@@ -85,11 +92,22 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         var after = ApiCopy.Clone(trial);
         var s = after.Status ??= new TrialStatus();
         s.Observations = TrialObservations.Merge(s.Observations, snapshot.ToObservations());
-        if (snapshot.LatestEpoch is { } epoch && epoch >= (s.Epoch ?? 0)) s.Epoch = (int)Math.Min(epoch, int.MaxValue);
+        if (snapshot.LatestEpoch is { } epoch && epoch >= (s.Epoch ?? 0))
+        {
+            s.Epoch = (int)Math.Min(epoch, int.MaxValue);
+        }
         // The heartbeat alone is refreshed at most every HeartbeatRefresh: a live trainer exporting every few seconds
         // must not cost a status write each time.
-        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh) s.LastHeartbeat = snapshot.LastReceived;
-        if (snapshot.Best(maximize) is { } best) s.Objective = best;
+        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh)
+        {
+            s.LastHeartbeat = snapshot.LastReceived;
+        }
+
+        if (snapshot.Best(maximize) is { } best)
+        {
+            s.Objective = best;
+        }
+
         return after;
     }
 

@@ -1,5 +1,5 @@
-using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -14,7 +14,7 @@ public static class BestTrialSelector
             .ToList();
 
     /// <summary>The best trial, or null when none succeeded with a finite objective.</summary>
-    public static Trial? Select(IEnumerable<Trial> trials, ObjectiveDirection direction) => Rank(trials, direction).FirstOrDefault();
+    public static Trial? Select(IEnumerable<Trial> trials, ObjectiveDirection direction) => Rank(trials, direction) is [var best, ..] ? best : null;
 
     /// <summary>
     /// The trial a defaulted spec reports and promotes: <see cref="Select"/>, or with algorithm.seedsPerConfig &gt; 1 the

@@ -1,8 +1,8 @@
-using k8s.Models;
 using System.Globalization;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 using S = ClusterTune.Search;
 
 namespace ClusterTune.Operator.Planning;
@@ -40,13 +40,19 @@ public static class JobPlanner
         var errors = FineTuneJobValidator.Validate(job).Concat(CheckpointPaths.Check(spec, input.DefaultCheckpointRoot)).Concat(TrialPodPolicy.Check(job, input.Options)).ToList();
         var constraints = errors.Count == 0 ? TrainableFractionConstraint.Census(spec) : null;
         if (constraints is { Settings: > 0 } c && c.InfeasibleSettings == c.Settings)
+        {
             errors.Add(new(TrainableFractionConstraint.FieldPath, c.Message!, "raise the fraction, allow a larger freezeDepth or a loraRank > 0"));
+        }
+
         status.Constraints = constraints;
         if (errors.Count > 0)
         {
             var message = string.Join("; ", errors.Select(e => e.ToString()));
             if (Conditions.Find(conditions, ConditionTypes.Validated) is not { Status: "False" } prior || prior.Message != message)
+            {
                 events.Add(new PlannedEvent(EventTypes.Warning, EventReasons.SpecInvalid, message));
+            }
+
             conditions = Set(conditions, ConditionTypes.Validated, false, ConditionReasons.SpecInvalid, message, gen, now);
             conditions = Set(conditions, ConditionTypes.Failed, true, ConditionReasons.SpecInvalid, "the spec is invalid; fix it and the sweep starts", gen, now);
             status.Conditions = conditions;
@@ -60,7 +66,9 @@ public static class JobPlanner
         conditions = Set(conditions, ConditionTypes.Validated, true, ConditionReasons.SpecValid, "the spec is valid", gen, now);
         // A spec fixed after SpecInvalid is no longer failed.
         if (Conditions.Find(conditions, ConditionTypes.Failed) is { Reason: ConditionReasons.SpecInvalid })
+        {
             conditions = conditions.Where(c => c.Type != ConditionTypes.Failed).ToList();
+        }
 
         if (old.StartTime is null)
         {
@@ -81,10 +89,15 @@ public static class JobPlanner
         status.ParetoFront = front?.Take(FieldLimits.MaxParetoMembers).ToList();
         status.ParetoFrontSize = front?.Count;
         if (seeds is not null && status.BestTrial is { } bt)
+        {
             (bt.ObjectiveMean, bt.ObjectiveStdDev, bt.Seeds) = (seeds.Mean, seeds.StdDev, seeds.Seeds);
+        }
+
         if (best is not null && old.BestTrial?.Name != best.Metadata.Name)
+        {
             events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.BestTrialChanged,
                 $"best trial is now {best.Metadata.Name} ({spec.Metric} {Format(best.Status!.Objective!.Value)}, params {ParamsText(best.Spec.Params)})"));
+        }
 
         var changes = new List<TrialSpecChange>();
         var creates = new List<Trial>();
@@ -100,7 +113,10 @@ public static class JobPlanner
         else if (spec.Suspend)
         {
             if (!Conditions.IsTrue(conditions, ConditionTypes.Suspended))
+            {
                 events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended, "sweep suspended: no new trials start until spec.suspend is false"));
+            }
+
             conditions = Set(conditions, ConditionTypes.Suspended, true, ConditionReasons.SuspendRequested, "spec.suspend is true", gen, now);
             status.Phase = FineTuneJobPhase.Suspended;
         }
@@ -132,7 +148,11 @@ public static class JobPlanner
             var stopping = new HashSet<string>(StringComparer.Ordinal);
             foreach (var s in decision.TrialsToStop)
             {
-                if (!byIndex.TryGetValue(s.Index, out var t) || t.Spec.Stop == true) continue;
+                if (!byIndex.TryGetValue(s.Index, out var t) || t.Spec.Stop == true)
+                {
+                    continue;
+                }
+
                 changes.Add(new TrialSpecChange(t.Metadata.Name!, Stop: true));
                 stopping.Add(t.Metadata.Name!);
                 events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialStopped, $"trial {t.Metadata.Name} stopped: {s.Message}"));
@@ -140,9 +160,17 @@ public static class JobPlanner
 
             foreach (var r in decision.TrialsToResume)
             {
-                if (!byIndex.TryGetValue(r.Index, out var t)) continue;
+                if (!byIndex.TryGetValue(r.Index, out var t))
+                {
+                    continue;
+                }
+
                 var epochs = (int)Math.Ceiling(r.Budget - 1e-9);
-                if (t.Spec.Epochs is { } e && e >= epochs) continue;
+                if (t.Spec.Epochs is { } e && e >= epochs)
+                {
+                    continue;
+                }
+
                 changes.Add(new TrialSpecChange(t.Metadata.Name!, Epochs: epochs, ResumeFrom: t.Status?.LastCheckpointUri, Rung: (t.Spec.Rung ?? 0) + 1));
                 events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialPromoted,
                     $"trial {t.Metadata.Name} promoted to {epochs} epochs, resuming from {t.Status?.LastCheckpointUri ?? "its start"}"));
@@ -179,8 +207,15 @@ public static class JobPlanner
         status.Message = Summary(counts, status.BestTrial, spec.Metric, status.Phase);
         TimeSpan? requeue = null;
         if (!terminal && (counts.Running + counts.Pending) > 0 && (spec.Trainer.Resources?.GpuCount() > 0 || spec.Budget.MaxDuration is not null))
+        {
             requeue = BudgetRecheck;
-        if (batchCapped && !terminal) requeue = NextCreateBatch;
+        }
+
+        if (batchCapped && !terminal)
+        {
+            requeue = NextCreateBatch;
+        }
+
         return new JobPlan(spec, status, creates, changes, events, promote) { RequeueAfter = requeue };
     }
 
@@ -206,8 +241,16 @@ public static class JobPlanner
     {
         foreach (var t in trials)
         {
-            if (t.Spec.Stop == true || alreadyStopping.Contains(t.Metadata.Name!)) continue;
-            if (t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped) continue;
+            if (t.Spec.Stop == true || alreadyStopping.Contains(t.Metadata.Name!))
+            {
+                continue;
+            }
+
+            if (t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+            {
+                continue;
+            }
+
             changes.Add(new TrialSpecChange(t.Metadata.Name!, Stop: true));
             events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialStopped, $"trial {t.Metadata.Name} stopped: the sweep has ended"));
         }
@@ -301,7 +344,11 @@ public static class JobPlanner
 
     private static BestTrial? BestOf(Trial? best, BestTrial? previous)
     {
-        if (best is null) return null;
+        if (best is null)
+        {
+            return null;
+        }
+
         var same = previous?.Name == best.Metadata.Name && previous?.CheckpointUri == best.Status!.CheckpointUri;
         return new BestTrial
         {

@@ -1,10 +1,10 @@
-using k8s.Models;
 using System.Globalization;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Planning;
 
@@ -49,7 +49,10 @@ public static class PodTemplate
 
         void Add(string key, string? value)
         {
-            if (value is not null) env.Add(new V1EnvVar { Name = key, Value = value });
+            if (value is not null)
+            {
+                env.Add(new V1EnvVar { Name = key, Value = value });
+            }
         }
 
         void Field(string key, string path) => env.Add(new V1EnvVar { Name = key, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = path } } });
@@ -221,7 +224,10 @@ public static class PodTemplate
             $"{ResourceAttributes.TrialAttempt}={attempt.ToString(CultureInfo.InvariantCulture)}",
         };
         foreach (var (k, v) in trial.Spec.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
             pairs.Add($"{ResourceAttributes.ParamPrefix}{k}={Uri.EscapeDataString(v.Kind == ParamValueKind.String ? v.Text! : v.ToString())}");
+        }
+
         return string.Join(",", pairs);
     }
 }

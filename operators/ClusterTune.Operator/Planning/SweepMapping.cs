@@ -1,5 +1,5 @@
-using k8s.Models;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 using S = ClusterTune.Search;
 
 namespace ClusterTune.Operator.Planning;

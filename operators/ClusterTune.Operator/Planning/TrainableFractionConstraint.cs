@@ -70,7 +70,7 @@ public static class TrainableFractionConstraint
             };
         }
 
-        var space = SweepMapping.ToSearchSpace(spec);
+        var space = SweepMapping.ToSearchSpace(FineTuneJobDefaults.Apply(spec));
         var axes = new[] { KnobNames.FreezeDepth, KnobNames.LoraRank, LoraTargetsName }
             .Select(n => (Name: n, Values: Values(space.Find(n))))
             .ToList();

@@ -38,7 +38,9 @@ public static class TrialPlanner
 
         var events = new List<PlannedEvent>();
         if (phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        {
             return Finished(input, old, trial.Status);
+        }
 
         var stopRequested = trial.Spec.Stop == true || input.JobEnded;
         var maxResource = input.Spec.MaxResource;
@@ -48,10 +50,16 @@ public static class TrialPlanner
         if (phase == TrialPhase.Paused)
         {
             if (stopRequested)
+            {
                 return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
                     $"stopped while paused at epoch {epoch}", now), trial.Status, null, null, false, events, null);
+            }
+
             if (budget > epoch && !input.JobSuspended && (current is null || PodOutcome.Of(current).State is PodOutcomeState.Succeeded or PodOutcomeState.Failed))
+            {
                 return StartAttempt(input, old, attempts, events, resumed: true);
+            }
+
             return Plan(old, trial.Status, null, null, false, events, null);
         }
 
@@ -61,21 +69,36 @@ public static class TrialPlanner
             // terminated status is seen: finish it as the SIGTERMed pod it was, so the deletion's purpose decides.
             if (old.PodName is not null && phase == TrialPhase.Running && !stopRequested
                 && (old.Reason is TrialReasons.DeadlineExceeded or TrialReasons.HeartbeatTimeout or TrialReasons.StuckTerminating || (budget < maxResource && epoch >= budget)))
+            {
                 return Finish(input, old, attempts, new V1Pod { Metadata = new V1ObjectMeta { Name = old.PodName } },
                     new PodOutcome(PodOutcomeState.Failed, PodOutcome.StoppedExitCode, null, $"pod {old.PodName} was deleted", null, null, null),
                     stopRequested, budget, maxResource, events);
+            }
+
             var lostRunning = old.PodName is not null && phase is TrialPhase.Running or TrialPhase.Pending;
             if (lostRunning && !stopRequested && phase == TrialPhase.Running)
+            {
                 return Retry(input, old, attempts, TrialReasons.PodDeleted, $"pod {old.PodName} disappeared while the trial was running", null, events);
+            }
+
             if (stopRequested)
+            {
                 return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
                     "stopped before its pod started", now), trial.Status, null, null, false, events, null);
-            if (input.JobSuspended) return Plan(old, trial.Status, null, null, false, events, null);
+            }
+
+            if (input.JobSuspended)
+            {
+                return Plan(old, trial.Status, null, null, false, events, null);
+            }
             // A pod not seen since we created it may only be late (a cache, or even a read, behind our own create):
             // create the same attempt's pod again. If it exists the create is a no-op (409), if it was deleted before
             // it started this replaces it; neither costs an attempt or makes a second pod.
             if (lostRunning)
+            {
                 return Plan(old, trial.Status, attempts, null, false, events, TimeSpan.FromSeconds(2));
+            }
+
             return StartAttempt(input, old, attempts, events, resumed: false);
         }
 
@@ -126,20 +149,29 @@ public static class TrialPlanner
                         });
                         // A first attempt starting is routine (status says PodRunning); a later attempt is news.
                         if (attempts > 1)
+                        {
                             events.Add(new(EventTypes.Normal, EventReasons.TrialStarted, $"pod {current.Metadata.Name} started (attempt {attempts})", trial.Metadata.Name));
+                        }
                     }
 
                     var why = StopReason(input, s2, outcome, stopRequested, budget, maxResource, epoch);
                     if (why is { } w)
                     {
                         var s3 = w.Reason is null ? s2 : With(s2, x => { x.Reason = w.Reason; x.Message = w.Message; });
-                        if (w.Event is { } ev) events.Add(ev with { TrialName = trial.Metadata.Name });
+                        if (w.Event is { } ev)
+                        {
+                            events.Add(ev with { TrialName = trial.Metadata.Name });
+                        }
+
                         return Plan(s3, trial.Status, null, current.Metadata.Name, false, events, input.StuckTerminatingTimeout);
                     }
 
                     var check = NextCheck(input, s2, outcome);
                     if (unschedulable is { } pending && (check is null || pending.Remaining < check))
+                    {
                         check = pending.Remaining + TimeSpan.FromMilliseconds(100);
+                    }
+
                     return Plan(s2, trial.Status, null, null, false, events, check);
                 }
 
@@ -159,25 +191,47 @@ public static class TrialPlanner
         var s = With(old, x =>
         {
             x.GpuSeconds = Math.Round((x.GpuSeconds ?? 0) + gpus * ran, 3);
-            if (result is null) return;
+            if (result is null)
+            {
+                return;
+            }
+
             x.Epoch = Math.Max(x.Epoch ?? 0, result.Epoch);
-            if (result.Objective is { } o && double.IsFinite(o)) x.Objective = o;
+            if (result.Objective is { } o && double.IsFinite(o))
+            {
+                x.Objective = o;
+            }
+
             x.Metrics = result.Metrics.Where(m => double.IsFinite(m.Value)).Take(32).ToDictionary(m => m.Key, m => m.Value);
             x.CheckpointUri = result.BestCheckpoint ?? x.CheckpointUri;
             x.LastCheckpointUri = result.LastCheckpoint ?? x.LastCheckpointUri;
-            if (result.TrainableParameters > 0) x.TrainableParameters = result.TrainableParameters;
-            if (result.TrainableFraction is > 0 and <= 1) x.TrainableFraction = result.TrainableFraction;
+            if (result.TrainableParameters > 0)
+            {
+                x.TrainableParameters = result.TrainableParameters;
+            }
+
+            if (result.TrainableFraction is > 0 and <= 1)
+            {
+                x.TrainableFraction = result.TrainableFraction;
+            }
             // The final epoch's value is a rung observation too, so stopping rules work for trainers whose OTLP
             // points were lost (or that send none).
             if (input.Spec.Metric is var metric && result.Metrics.TryGetValue(metric, out var last) && double.IsFinite(last) && result.Epoch > 0)
+            {
                 x.Observations = TrialObservations.Merge(x.Observations, [new Observation { Epoch = result.Epoch, Step = result.Step, Value = last }]);
+            }
             // The result's own curve fills epochs whose OTLP points were lost; what is still missing is said in status.
             if (result.Observations is { Count: > 0 } curve)
+            {
                 x.Observations = TrialObservations.Merge(x.Observations, curve.Where(o => o.Epoch <= result.Epoch));
+            }
+
             x.CurveGaps = CurveGaps.Describe(x.Observations, x.Epoch ?? 0);
         });
         if (result is not null && old.Phase == TrialPhase.Running && (old.Objective != s.Objective || old.Epoch != s.Epoch))
+        {
             events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered, $"result read from the termination message of pod {pod.Metadata.Name}", trial.Metadata.Name));
+        }
 
         var epoch = s.Epoch ?? 0;
         var name = trial.Metadata.Name;
@@ -185,7 +239,10 @@ public static class TrialPlanner
         string Why(string what) => detail is null ? what : $"{what}: {Trim(detail)}";
 
         if (old.Reason == TrialReasons.InvalidObjective)
+        {
             return Fail(TrialReasons.InvalidObjective, old.Message ?? "the objective was not finite");
+        }
+
         if (stopRequested && outcome.State != PodOutcomeState.Succeeded)
         {
             var reason = input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
@@ -193,11 +250,19 @@ public static class TrialPlanner
             return Plan(End(s, TrialPhase.EarlyStopped, reason, $"stopped at epoch {epoch} ({reason})", now), trial.Status, null, null, false, events, null);
         }
         if (old.Reason == TrialReasons.DeadlineExceeded)
+        {
             return Fail(TrialReasons.DeadlineExceeded, old.Message ?? "the trial deadline passed");
+        }
+
         if (old.Reason == TrialReasons.HeartbeatTimeout)
+        {
             return Retry(input, s, attempts, TrialReasons.HeartbeatTimeout, old.Message ?? "no metrics", pod, events);
+        }
+
         if (old.Reason == TrialReasons.StuckTerminating)
+        {
             return Retry(input, s, attempts, TrialReasons.StuckTerminating, old.Message ?? "stuck Terminating", pod, events);
+        }
 
         var reachedBudget = epoch >= budget;
         if (budget < maxResource && reachedBudget && (outcome.State == PodOutcomeState.Succeeded || outcome.ExitCode == PodOutcome.StoppedExitCode))
@@ -210,14 +275,20 @@ public static class TrialPlanner
         if (outcome.State == PodOutcomeState.Succeeded)
         {
             if (s.Objective is null || result?.Objective is { } ro && !double.IsFinite(ro))
+            {
                 return Fail(TrialReasons.InvalidObjective, $"pod {pod.Metadata.Name} exited 0 but reported no finite objective {input.Spec.Metric}");
+            }
+
             events.Add(new(EventTypes.Normal, EventReasons.TrialSucceeded,
                 $"{input.Spec.Metric} {JobPlanner.Format(s.Objective.Value)} after {epoch} epochs", name));
             return Plan(End(s, TrialPhase.Succeeded, TrialReasons.Completed, $"completed {epoch} epochs", now), trial.Status, null, null, false, events, null);
         }
 
         if (outcome.ImagePullFailed)
+        {
             return Fail(TrialReasons.ImagePullFailed, $"image of pod {pod.Metadata.Name} cannot be pulled ({outcome.Reason}): {outcome.Message}");
+        }
+
         switch (outcome.Reason)
         {
             case "Evicted":
@@ -231,17 +302,31 @@ public static class TrialPlanner
         }
 
         if (outcome.ExitCode == PodOutcome.StoppedExitCode)
+        {
             return Retry(input, s, attempts, TrialReasons.PodDeleted, Why($"pod {pod.Metadata.Name} was terminated by SIGTERM the operator did not send (drain or preemption)"), pod, events);
+        }
         // A SIGKILL that was neither ours nor a memory limit's (the node reports those as OOMKilled): kill -9 from
         // outside, an infrastructure fault like an eviction, so the attempt is retried from its last checkpoint.
         if (outcome.ExitCode == PodOutcome.KilledExitCode)
+        {
             return Retry(input, s, attempts, TrialReasons.Killed, Why($"pod {pod.Metadata.Name} was {outcome.DescribeExit()} that the operator did not send"), pod, events);
+        }
+
         if (outcome.ExitCode == PodOutcome.StorageErrorExitCode)
+        {
             return Retry(input, s, attempts, TrialReasons.CheckpointWriteFailed, Why($"pod {pod.Metadata.Name} could not write its checkpoint (exit {PodOutcome.StorageErrorExitCode})"), pod, events);
+        }
+
         if (outcome.ExitCode == 2)
+        {
             return Fail(TrialReasons.InvalidConfig, Why("the trainer rejected its input (exit 2)"));
+        }
+
         if (detail is not null && detail.Contains("maxTrainableParamsFraction", StringComparison.Ordinal))
+        {
             return Fail(TrialReasons.ConstraintViolated, Why("constraint violated"));
+        }
+
         return Fail(TrialReasons.TrainerError, Why(outcome.ExitCode is null ? $"pod {pod.Metadata.Name} failed with {outcome.DescribeExit()}" : $"the trainer was {outcome.DescribeExit()}"));
 
         TrialPlan Fail(string reason, string message)
@@ -258,11 +343,16 @@ public static class TrialPlanner
         var pod = ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, next);
         var resuming = resumed || old.Phase == TrialPhase.Paused;
         if (resuming)
+        {
             events.Add(new(EventTypes.Normal, EventReasons.TrialResumed, $"resuming from {old.LastCheckpointUri} as pod {pod} until epoch {trial.Spec.Epochs}", trial.Metadata.Name));
+        }
         // Events are for what a person may want to know, and each is an API write: the first pod of a trial is routine
         // (its status says PodCreated, its creation is TrialCreated on the job); a retry's or a resume's pod is news.
         if (next > 1)
+        {
             events.Add(new(EventTypes.Normal, EventReasons.PodCreated, $"created pod {pod} (attempt {next})", trial.Metadata.Name));
+        }
+
         var s = With(old, x =>
         {
             x.Phase = TrialPhase.Pending;
@@ -301,7 +391,10 @@ public static class TrialPlanner
             var waiting = $"{message}; the retry waits until spec.suspend is false";
             var held = With(trial.Status ?? s, x => { x.Reason = reason; x.Message = waiting; });
             if (trial.Status?.Message != waiting)
+            {
                 events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, waiting, trial.Metadata.Name));
+            }
+
             return Plan(held, trial.Status, null, null, false, events, SuspendedRetryCheck);
         }
 
@@ -328,9 +421,21 @@ public static class TrialPlanner
     private static (string? Reason, string Message, PlannedEvent? Event)? StopReason(TrialPlanInput input, TrialStatus s, PodOutcome outcome,
         bool stopRequested, int budget, int maxResource, int epoch)
     {
-        if (stopRequested) return (null, "stop requested", null);
-        if (s.Reason == TrialReasons.InvalidObjective) return (null, s.Message ?? "objective not finite", null);
-        if (budget < maxResource && epoch >= budget) return (null, $"reached its budget of {budget} epochs", null);
+        if (stopRequested)
+        {
+            return (null, "stop requested", null);
+        }
+
+        if (s.Reason == TrialReasons.InvalidObjective)
+        {
+            return (null, s.Message ?? "objective not finite", null);
+        }
+
+        if (budget < maxResource && epoch >= budget)
+        {
+            return (null, $"reached its budget of {budget} epochs", null);
+        }
+
         var now = input.Now;
         if (input.Spec.Budget.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline) && outcome.StartedAt is { } started && now - started > deadline)
         {
@@ -351,10 +456,17 @@ public static class TrialPlanner
 
     private static TimeSpan? NextCheck(TrialPlanInput input, TrialStatus s, PodOutcome outcome)
     {
-        if (outcome.State != PodOutcomeState.Running || outcome.StartedAt is not { } started) return null;
+        if (outcome.State != PodOutcomeState.Running || outcome.StartedAt is not { } started)
+        {
+            return null;
+        }
+
         TimeSpan? next = null;
         if (input.Spec.Budget.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline))
+        {
             next = started + deadline - input.Now;
+        }
+
         if (HeartbeatTimeout(input) is { } timeout && Max(s.LastHeartbeat, started) is { } last)
         {
             var h = last + timeout - input.Now;

@@ -32,11 +32,19 @@ public static class ParameterImportance
     public static IReadOnlyList<Entry> Compute(IReadOnlyList<Row> rows)
     {
         var usable = rows.Where(r => double.IsFinite(r.Objective)).ToList();
-        if (usable.Count < MinRows) return [];
+        if (usable.Count < MinRows)
+        {
+            return [];
+        }
+
         var mean = usable.Average(r => r.Objective);
         var total = usable.Sum(r => (r.Objective - mean) * (r.Objective - mean));
         // Relative tolerance: a constant objective summed in floating point is not exactly constant.
-        if (total <= 1e-12 * Math.Max(1, usable.Sum(r => r.Objective * r.Objective))) return [];
+        if (total <= 1e-12 * Math.Max(1, usable.Sum(r => r.Objective * r.Objective)))
+        {
+            return [];
+        }
+
         var names = usable.SelectMany(r => r.Params.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var entries = new List<Entry>();
         foreach (var name in names)
@@ -63,7 +71,11 @@ public static class ParameterImportance
         var need = Math.Max(MinRows, (finished.Count + 1) / 2);
         var epochs = finished.SelectMany(t => t.Status!.Observations!.Select(o => o.Epoch).Distinct()).GroupBy(e => e)
             .Where(g => g.Count() >= need).Select(g => g.Key).ToList();
-        if (epochs.Count == 0) return [];
+        if (epochs.Count == 0)
+        {
+            return [];
+        }
+
         var epoch = epochs.Max();
         return
         [
@@ -81,10 +93,18 @@ public static class ParameterImportance
         var values = rows.Select(r => r.Params.TryGetValue(name, out var v) ? v : (ParamValue?)null).ToArray();
         var numbers = values.Where(v => v is { IsNumber: true }).Select(v => v!.Value.Number).Distinct().Order().ToArray();
         var levels = values.Select(v => v is null ? absent : v.Value.ToString()).ToArray();
-        if (numbers.Length <= MaxBins) return levels;
+        if (numbers.Length <= MaxBins)
+        {
+            return levels;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
-            if (values[i] is not { IsNumber: true } v) continue;
+            if (values[i] is not { IsNumber: true } v)
+            {
+                continue;
+            }
+
             var rank = Array.BinarySearch(numbers, v.Number);
             levels[i] = "bin" + (rank * MaxBins / numbers.Length).ToString(CultureInfo.InvariantCulture);
         }

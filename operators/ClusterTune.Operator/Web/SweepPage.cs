@@ -44,7 +44,11 @@ public static class SweepPage
     public static async Task<IReadOnlyList<SweepSummary>> ListAsync(ISweepSource source, CancellationToken ct)
     {
         var list = new List<SweepSummary>();
-        foreach (var job in await source.JobsAsync(ct)) list.Add(SweepViews.Summary(job, await source.TrialsAsync(job, ct)));
+        foreach (var job in await source.JobsAsync(ct))
+        {
+            list.Add(SweepViews.Summary(job, await source.TrialsAsync(job, ct)));
+        }
+
         return list;
     }
 

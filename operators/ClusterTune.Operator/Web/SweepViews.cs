@@ -50,12 +50,20 @@ public static class SweepViews
     public static IReadOnlyList<int> Rungs(FineTuneJobSpec defaulted)
     {
         var es = defaulted.EarlyStopping;
-        if (es?.Type is not (EarlyStoppingType.Asha or EarlyStoppingType.Hyperband)) return [];
+        if (es?.Type is not (EarlyStoppingType.Asha or EarlyStoppingType.Hyperband))
+        {
+            return [];
+        }
+
         var min = es.MinResource ?? FineTuneJobDefaults.MinResource;
         var eta = es.ReductionFactor ?? FineTuneJobDefaults.ReductionFactor;
         var max = FineTuneJobDefaults.Apply(defaulted).MaxResource;
         var rungs = new List<int>();
-        for (long r = min; r < max && min >= 1 && eta >= 2; r *= eta) rungs.Add((int)r);
+        for (long r = min; r < max && min >= 1 && eta >= 2; r *= eta)
+        {
+            rungs.Add((int)r);
+        }
+
         return rungs;
     }
 

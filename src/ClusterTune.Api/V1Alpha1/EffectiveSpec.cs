@@ -32,6 +32,9 @@ public sealed class EffectiveSpec
     public AlgorithmSpec Algorithm { get; }
     public SearchSpace SearchSpace { get; }
     public ObjectiveSpec Objective { get; }
+
+    /// <summary>Every objective, the primary first (null when the spec names only <see cref="Objective"/>).</summary>
+    public List<ObjectiveSpec>? Objectives => Spec.Objectives;
     public EarlyStoppingSpec EarlyStopping { get; }
     public BudgetSpec Budget { get; }
     public CheckpointSpec Checkpoints { get; }

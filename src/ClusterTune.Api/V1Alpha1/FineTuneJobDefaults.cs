@@ -70,11 +70,17 @@ public static class FineTuneJobDefaults
         s.SearchSpace.LrFactor ??= LrFactor(s.Algorithm.Name.Value);
         s.SearchSpace.LoraRank ??= LoraRank();
         foreach (var (_, p) in s.SearchSpace.AllParameters())
+        {
             ApplyParameter(p);
+        }
 
         foreach (var o in s.Objectives ?? [])
         {
-            if (o is null) continue;
+            if (o is null)
+            {
+                continue;
+            }
+
             o.Metric ??= ObjectiveMetric;
             o.Direction ??= DirectionFor(o.Metric);
         }
@@ -135,7 +141,11 @@ public static class FineTuneJobDefaults
                     => (long)Math.Floor((max - min) / step + 1e-9) + 1,
                 _ => null,
             };
-            if (n is null) return null;
+            if (n is null)
+            {
+                return null;
+            }
+
             size = size > long.MaxValue / Math.Max(1, n.Value) ? long.MaxValue : size * n.Value;
         }
         return size;
@@ -144,17 +154,32 @@ public static class FineTuneJobDefaults
     /// <summary>Hyperband's natural bracket count: floor(log_rf(max/min)) + 1.</summary>
     public static int HyperbandBrackets(int minResource, int maxResource, int reductionFactor)
     {
-        if (minResource < 1 || maxResource < minResource || reductionFactor < 2) return 1;
+        if (minResource < 1 || maxResource < minResource || reductionFactor < 2)
+        {
+            return 1;
+        }
+
         var b = 0;
-        for (long r = minResource; r * reductionFactor <= maxResource; r *= reductionFactor) b++;
+        for (long r = minResource; r * reductionFactor <= maxResource; r *= reductionFactor)
+        {
+            b++;
+        }
+
         return b + 1;
     }
 
     private static void ApplyParameter(ParameterSpec p)
     {
-        if (p.Type == ParameterType.Categorical) return;
+        if (p.Type == ParameterType.Categorical)
+        {
+            return;
+        }
+
         p.Scale ??= ParameterScale.Linear;
-        if (p.Type == ParameterType.Int && p.Scale == ParameterScale.Linear) p.Step ??= 1;
+        if (p.Type == ParameterType.Int && p.Scale == ParameterScale.Linear)
+        {
+            p.Step ??= 1;
+        }
     }
 
     private static void ApplyEarlyStopping(EarlyStoppingSpec e, int epochs)

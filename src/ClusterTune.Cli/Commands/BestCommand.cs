@@ -1,8 +1,8 @@
-using k8s.Models;
 using System.Text.Json;
 using ClusterTune.Api;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using k8s.Models;
 
 namespace ClusterTune.Cli.Commands;
 
@@ -23,7 +23,11 @@ internal static class BestCommand
         {
             var name = a.Single("JOB");
             var output = a.Value("-o") ?? a.Value("--output") ?? "text";
-            if (output is not ("text" or "json")) throw new UsageException($"-o must be text or json, got '{output}'");
+            if (output is not ("text" or "json"))
+            {
+                throw new UsageException($"-o must be text or json, got '{output}'");
+            }
+
             var job = await new SweepReader(c.Client, c.Namespace).TryGetJobAsync(name, ct);
             if (job is null)
             {
@@ -64,11 +68,17 @@ internal static class BestCommand
     /// <summary>With spec.objectives: the Pareto front, one trial per line (the primary objective ranks them).</summary>
     private static IEnumerable<string> ParetoLines(FineTuneJob job, FineTuneJobSpec spec)
     {
-        if (job.Status?.ParetoFront is not { Count: > 0 } front || spec.Objectives is not { } objectives) yield break;
+        if (job.Status?.ParetoFront is not { Count: > 0 } front || spec.Objectives is not { } objectives)
+        {
+            yield break;
+        }
+
         var names = string.Join(", ", objectives.Select(o => $"{o.Metric} ({o.Direction?.ToString().ToLowerInvariant()})"));
         yield return $"pareto front: {job.Status.ParetoFrontSize ?? front.Count} trial(s) over {names}";
         foreach (var m in front)
+        {
             yield return $"  {m.Name}{(m.Index is { } i ? $" (index {i})" : "")}: {string.Join(", ", objectives.Select(o => $"{o.Metric}={Text.Number(m.Values?.GetValueOrDefault(o.Metric!))}"))}";
+        }
     }
 
     /// <summary>Why a job has no best trial: its phase and trial counts, in words.</summary>
@@ -76,11 +86,18 @@ internal static class BestCommand
     {
         var s = job.Status;
         var name = job.Metadata.Name;
-        if (s is null) return $"FineTuneJob {name} has no best trial yet: it has no status (is the operator running?)";
+        if (s is null)
+        {
+            return $"FineTuneJob {name} has no best trial yet: it has no status (is the operator running?)";
+        }
+
         var t = s.Trials ?? new TrialCounts();
         var counts = $"{t.Succeeded} of {t.Total} trial(s) succeeded ({t.Pending} pending, {t.Running} running, {t.Paused} paused, {t.Failed} failed, {t.EarlyStopped} early-stopped)";
         if (Conditions.Find(s.Conditions, ConditionTypes.Validated) is { Status: ConditionStatus.False })
+        {
             return $"FineTuneJob {name} has no best trial: its spec is invalid, so no trial ran; `ctune explain {name}` lists the errors";
+        }
+
         if (s.Phase == FineTuneJobPhase.Failed)
         {
             var failed = Conditions.Find(s.Conditions, ConditionTypes.Failed);

@@ -54,7 +54,11 @@ internal static partial class Explainer
         if (Conditions.Find(conditions, ConditionTypes.Validated) is { Status: ConditionStatus.False } invalid)
         {
             lines.Add($"job {name} does not run because its spec is invalid (Validated=False, {invalid.Reason}); no trials are created until every error is fixed:");
-            foreach (var error in SplitFieldErrors(invalid.Message)) lines.Add($"  {error}");
+            foreach (var error in SplitFieldErrors(invalid.Message))
+            {
+                lines.Add($"  {error}");
+            }
+
             return lines;
         }
 
@@ -131,12 +135,25 @@ internal static partial class Explainer
             lines.AddRange(found);
         }
 
-        if (omitted > 0) lines.Add($"... and {omitted} more trial(s) with findings; run `ctune explain TRIAL` for one of them");
-        if (succeeded > 0) lines.Add($"{succeeded} trial(s) succeeded");
+        if (omitted > 0)
+        {
+            lines.Add($"... and {omitted} more trial(s) with findings; run `ctune explain TRIAL` for one of them");
+        }
+
+        if (succeeded > 0)
+        {
+            lines.Add($"{succeeded} trial(s) succeeded");
+        }
+
         if (stoppedEarly.Count > 0)
+        {
             lines.Add($"{stoppedEarly.Count} trial(s) stopped early by {EarlyStoppingName(spec)} (the search working, not failures): {string.Join(", ", stoppedEarly.Take(MaxTrialLines))}{(stoppedEarly.Count > MaxTrialLines ? " ..." : "")}");
+        }
+
         if (healthy.Count > 0)
+        {
             lines.Add($"progressing normally: {string.Join(", ", healthy.Take(MaxTrialLines))}{(healthy.Count > MaxTrialLines ? $" and {healthy.Count - MaxTrialLines} more" : "")}");
+        }
 
         if (!ended && !suspended && trials.Count == 0 && status?.Phase is not null)
         {
@@ -144,7 +161,11 @@ internal static partial class Explainer
             lines.Add($"job {name} has created no trials yet{(running is null ? "" : $" (Running={running.Status}, {running.Reason}: {running.Message})")}");
         }
 
-        if (lines.Count == 0) lines.Add($"job {name} is {status?.Phase?.ToString() ?? "Pending"}: nothing is blocked");
+        if (lines.Count == 0)
+        {
+            lines.Add($"job {name} is {status?.Phase?.ToString() ?? "Pending"}: nothing is blocked");
+        }
+
         return lines;
     }
 
@@ -181,7 +202,10 @@ internal static partial class Explainer
                               $"check `ctune logs {name}` and that the trainer reaches the operator's OTLP endpoint");
                 }
                 if (pod?.Metadata.DeletionTimestamp is { } deleting && ctx.Now - deleting > TimeSpan.FromMinutes(1))
+                {
                     lines.Add($"trial {name}: pod {pod.Metadata.Name} has been terminating for {Text.Duration(ctx.Now - deleting)}; its node may be lost (kubectl describe pod {pod.Metadata.Name})");
+                }
+
                 break;
 
             case TrialPhase.Paused:
@@ -192,7 +216,11 @@ internal static partial class Explainer
 
             case TrialPhase.Failed:
                 lines.Add($"trial {name} failed ({s.Reason ?? "no reason"}): {s.Message ?? "no message"}");
-                if (FailureHint(trial, name, s, pod, ctx) is { } hint) lines.Add($"  {hint}");
+                if (FailureHint(trial, name, s, pod, ctx) is { } hint)
+                {
+                    lines.Add($"  {hint}");
+                }
+
                 break;
 
             case TrialPhase.EarlyStopped:
@@ -237,7 +265,11 @@ internal static partial class Explainer
         {
             var message = scheduled.Message ?? LatestMessage(ctx.Events, "Pod", podName, "FailedScheduling") ?? "no message";
             yield return $"trial {name} is Pending: pod {podName} cannot be scheduled ({scheduled.Reason ?? "Unschedulable"}): {message}";
-            foreach (var hint in SchedulingHints(message, ctx.Spec)) yield return $"  {hint}";
+            foreach (var hint in SchedulingHints(message, ctx.Spec))
+            {
+                yield return $"  {hint}";
+            }
+
             yield break;
         }
 
@@ -256,7 +288,13 @@ internal static partial class Explainer
                 ? $"trial {name} is Pending: pod {podName} is not scheduled yet and no scheduler has reported on it; check that a scheduler and Ready nodes exist (kubectl get nodes)"
                 : $"trial {name} is Pending: pod {podName} cannot be scheduled: {failedScheduling}";
             if (failedScheduling is not null)
-                foreach (var hint in SchedulingHints(failedScheduling, ctx.Spec)) yield return $"  {hint}";
+            {
+                foreach (var hint in SchedulingHints(failedScheduling, ctx.Spec))
+                {
+                    yield return $"  {hint}";
+                }
+            }
+
             yield break;
         }
 
@@ -270,7 +308,9 @@ internal static partial class Explainer
         }
 
         if (waiting?.Reason is { } other && pod.Status?.StartTime is { } started && ctx.Now - started > TimeSpan.FromMinutes(2))
+        {
             yield return $"trial {name} is Pending: pod {podName} on node {pod.Spec?.NodeName} has waited {Text.Duration(ctx.Now - started)} to start ({other}{(waiting.Message is { } wm ? $": {wm}" : "")})";
+        }
     }
 
     private static string? FailureHint(Trial trial, string name, TrialStatus s, V1Pod? pod, TrialContext ctx)
@@ -306,18 +346,31 @@ internal static partial class Explainer
     {
         var gpus = spec.Trainer.Resources?.GpuCount() ?? 0;
         if (message.Contains(Gpus.NvidiaGpu, StringComparison.Ordinal))
+        {
             yield return $"no node has {(gpus > 0 ? $"{gpus} " : "")}free {Gpus.NvidiaGpu} for it: request fewer GPUs in spec.trainer.resources, lower spec.budget.parallelism " +
                          $"(now {spec.Budget?.Parallelism ?? FineTuneJobDefaults.Parallelism}) so fewer trials compete, or add GPU nodes";
+        }
+
         if (message.Contains("Insufficient cpu", StringComparison.OrdinalIgnoreCase) || message.Contains("Insufficient memory", StringComparison.OrdinalIgnoreCase))
+        {
             yield return $"the nodes lack CPU or memory for it: lower spec.trainer.resources requests, lower spec.budget.parallelism (now {spec.Budget?.Parallelism ?? FineTuneJobDefaults.Parallelism}), or add nodes";
+        }
+
         var notReady = message.Contains("node.kubernetes.io/not-ready", StringComparison.Ordinal) || message.Contains("node.kubernetes.io/unreachable", StringComparison.Ordinal);
         if (notReady)
+        {
             yield return "the nodes are not Ready: Kubernetes taints a node node.kubernetes.io/not-ready (or unreachable) until its kubelet, or `ctune node`, " +
                          "reports Ready; check `kubectl get nodes` and the node's agent; a toleration would only hide the problem";
+        }
         else if (message.Contains("taint", StringComparison.OrdinalIgnoreCase))
+        {
             yield return "the free nodes are tainted: add a matching toleration to spec.trainer.tolerations (GPU nodes are often tainted nvidia.com/gpu:NoSchedule)";
+        }
+
         if (message.Contains("affinity/selector", StringComparison.OrdinalIgnoreCase) || message.Contains("node selector", StringComparison.OrdinalIgnoreCase))
+        {
             yield return $"no node matches spec.trainer.nodeSelector ({(spec.Trainer.NodeSelector is { Count: > 0 } sel ? string.Join(",", sel.Select(kv => $"{kv.Key}={kv.Value}")) : "none")}): compare it with kubectl get nodes --show-labels";
+        }
     }
 
     private static string FailedHint(string reason, FineTuneJobSpec spec, FineTuneJobStatus? status) => reason switch
@@ -352,7 +405,11 @@ internal static partial class Explainer
     /// </summary>
     public static IReadOnlyList<string> SplitFieldErrors(string? message)
     {
-        if (string.IsNullOrWhiteSpace(message)) return ["(the condition carries no message)"];
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return ["(the condition carries no message)"];
+        }
+
         return FieldErrorBoundary().Split(message).Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
     }
 

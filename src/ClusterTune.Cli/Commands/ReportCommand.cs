@@ -23,7 +23,10 @@ internal static class ReportCommand
         {
             parsed = CommandArgs.Parse(args, ["--out", "--work-dir"], []);
             parsed.Single("JOB");
-            if (parsed.Value("--out") is null) throw new UsageException("--out DIR is required (the directory the report is written to)");
+            if (parsed.Value("--out") is null)
+            {
+                throw new UsageException("--out DIR is required (the directory the report is written to)");
+            }
         }
         catch (UsageException e)
         {

@@ -1,13 +1,13 @@
-using ClusterTune.Operator;
-using k8s;
-using k8s.Models;
-using k8s.Autorest;
 using System.Diagnostics;
 using System.Globalization;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Local;
 using ClusterTune.Kubernetes;
+using ClusterTune.Operator;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTune.Cli.Commands;
@@ -44,15 +44,32 @@ public static class RunCommand
             {
                 switch (args[i])
                 {
-                    case "--work-dir": workDir = Next(); break;
-                    case "--cache-dir": cacheDir = Next(); break;
-                    case "--cpus": cpus = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "--keep": keep = true; break;
-                    case "--resume": resume = true; break;
-                    case "--verbose": verbose = true; break;
-                    case "--timeout": timeout = Api.GoDuration.Parse(Next()); break;
-                    case var a when a.StartsWith('-'): throw new ArgumentException($"unknown flag {a}");
-                    default: file = file is null ? args[i] : throw new ArgumentException($"one job file, got '{file}' and '{args[i]}'"); break;
+                    case "--work-dir":
+                        workDir = Next();
+                        break;
+                    case "--cache-dir":
+                        cacheDir = Next();
+                        break;
+                    case "--cpus":
+                        cpus = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--keep":
+                        keep = true;
+                        break;
+                    case "--resume":
+                        resume = true;
+                        break;
+                    case "--verbose":
+                        verbose = true;
+                        break;
+                    case "--timeout":
+                        timeout = Api.GoDuration.Parse(Next());
+                        break;
+                    case var a when a.StartsWith('-'):
+                        throw new ArgumentException($"unknown flag {a}");
+                    default:
+                        file = file is null ? args[i] : throw new ArgumentException($"one job file, got '{file}' and '{args[i]}'");
+                        break;
                 }
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
@@ -92,7 +109,11 @@ public static class RunCommand
         if (errors.Count > 0)
         {
             await err.WriteLineAsync($"ctune run: {file} is not a valid FineTuneJob:");
-            foreach (var e in errors) await err.WriteLineAsync($"  {e}");
+            foreach (var e in errors)
+            {
+                await err.WriteLineAsync($"  {e}");
+            }
+
             return 2;
         }
 
@@ -101,7 +122,11 @@ public static class RunCommand
         // The API server's state (SQLite), pod sandboxes and checkpoints live in the work directory: a new run starts
         // from nothing, --resume continues what is there (the operator is stateless; pods that were running are
         // failed as NodeRestarted by the node agent and retried from their last checkpoint).
-        if (Directory.Exists(workDir) && !resume) Directory.Delete(workDir, recursive: true);
+        if (Directory.Exists(workDir) && !resume)
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+
         using var loggers = ConsoleLogging.Create(verbose ? LogLevel.Information : LogLevel.Warning);
         var clock = Stopwatch.StartNew();
         await @out.WriteLineAsync($"ctune: local cluster in {workDir} (data and models from {cache})");
@@ -138,7 +163,11 @@ public static class RunCommand
         }
 
         await @out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ctune: finished in {clock.Elapsed.TotalSeconds:0} s; operator API writes: {cluster.Operator.Writes}"));
-        if (final is not null) await PrintResultAsync(final, @out);
+        if (final is not null)
+        {
+            await PrintResultAsync(final, @out);
+        }
+
         if (keep)
         {
             await @out.WriteLineAsync($"ctune: --keep: export KUBECONFIG={cluster.KubeconfigPath}; kubectl get finetunejobs,trials,pods; the sweep page stays up. Ctrl-C to stop.");
@@ -171,7 +200,10 @@ public static class RunCommand
             if (job.Status?.Phase is FineTuneJobPhase.Succeeded or FineTuneJobPhase.Failed
                 && (job.Status.Phase == FineTuneJobPhase.Failed || Conditions.Find(job.Status.Conditions, ConditionTypes.CheckpointPromoted) is { Reason: not ConditionReasons.PromotionPending })
                 && trials.All(t => t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped or TrialPhase.Paused))
+            {
                 return job;
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
     }

@@ -26,7 +26,11 @@ internal static class UiCommand
     public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter @out, TextWriter err, CancellationToken ct) =>
         CommandRunner.RunAsync("ui", Usage, args, ["--listen"], [], err, async (a, c) =>
         {
-            if (a.Positionals.Count > 1) throw new UsageException($"expected at most one JOB, got {string.Join(" ", a.Positionals)}");
+            if (a.Positionals.Count > 1)
+            {
+                throw new UsageException($"expected at most one JOB, got {string.Join(" ", a.Positionals)}");
+            }
+
             var source = new ClientSweepSource(c.Client, c.Namespace);
             // Fail now, with CommandRunner's message, when the cluster cannot be read.
             await source.JobsAsync(ct);

@@ -37,7 +37,10 @@ internal sealed class StoredRun : IAsyncDisposable
             EventTtl = null,
         }, ct);
         foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
             server.InstallCrds(yaml);
+        }
+
         return new StoredRun(server, KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress, token: token)));
     }
 

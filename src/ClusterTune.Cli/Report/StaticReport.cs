@@ -28,7 +28,10 @@ internal static class StaticReport
         const string js = "<script src=\"app.js\"></script>";
         var html = SweepPage.AssetText("index.html");
         if (!html.Contains(css, StringComparison.Ordinal) || !html.Contains(js, StringComparison.Ordinal))
+        {
             throw new InvalidOperationException("index.html no longer links app.css and app.js as the static export expects");
+        }
+
         return html
             .Replace(css, "<style>\n" + SweepPage.AssetText("app.css") + "</style>", StringComparison.Ordinal)
             .Replace(js, "<script>window.CT_SNAPSHOT = " + snapshotJson + ";</script>\n<script>\n" + SweepPage.AssetText("app.js") + "</script>", StringComparison.Ordinal);

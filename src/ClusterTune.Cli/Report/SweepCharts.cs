@@ -72,7 +72,11 @@ internal static class SweepCharts
         foreach (var t in withObjective.OrderBy(t => Better(d, objective, t.Objective!.Value)))
         {
             var ys = scales.Select((s, i) => i == scales.Count - 1 ? s.Position(t.Objective) : s.Position(t.Params.GetValueOrDefault(d.Parameters[i].Name))).ToArray();
-            if (ys.Any(y => y is null)) continue;
+            if (ys.Any(y => y is null))
+            {
+                continue;
+            }
+
             var line = plot.Add.Scatter(Enumerable.Range(0, axes.Count).Select(i => (double)i).ToArray(), ys.Select(y => y!.Value).ToArray(),
                 viridis.GetColor(Better(d, objective, t.Objective!.Value)));
             line.LineWidth = 2;

@@ -13,20 +13,20 @@ internal sealed class UntriedSettings
     /// <summary>Random redraws before a continuous space is declared out of untried settings (practically never).</summary>
     public const int Redraws = 256;
 
-    private readonly SearchSpace space;
-    private readonly ulong seed;
+    private readonly SearchSpace _space;
+    private readonly ulong _seed;
     // Enumerated only when a repeat must be replaced or exhaustion explained, never on the common path.
-    private readonly Lazy<List<Dictionary<string, object>>?> finite;
+    private readonly Lazy<List<Dictionary<string, object>>?> _finite;
 
     public UntriedSettings(SearchSpace space, ulong seed)
     {
-        this.space = space;
-        this.seed = seed;
-        finite = new Lazy<List<Dictionary<string, object>>?>(() => Enumerate(space));
+        _space = space;
+        _seed = seed;
+        _finite = new Lazy<List<Dictionary<string, object>>?>(() => Enumerate(space));
     }
 
     /// <summary>Every feasible setting of a finite space (null when a parameter is continuous or there are too many).</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, object>>? Finite => finite.Value;
+    public IReadOnlyList<IReadOnlyDictionary<string, object>>? Finite => _finite.Value;
 
     /// <summary>
     /// <paramref name="suggested"/> when untried, else an untried feasible setting, else null (the space is exhausted).
@@ -38,8 +38,8 @@ internal sealed class UntriedSettings
             return suggested;
         }
 
-        var rng = new Rng(seed, (ulong)index, 0x52455045UL);
-        if (finite.Value is { } all)
+        var rng = new Rng(_seed, (ulong)index, 0x52455045UL);
+        if (_finite.Value is { } all)
         {
             var left = all.Where(p => !tried.Contains(SearchSpace.Key(p))).ToList();
             return left.Count == 0 ? null : left[rng.NextInt(left.Count)];
@@ -47,7 +47,7 @@ internal sealed class UntriedSettings
 
         for (var t = 0; t < Redraws; t++)
         {
-            var a = UnitAssignment.RandomFeasible(space, rng);
+            var a = UnitAssignment.RandomFeasible(_space, rng);
             if (a is not null && !tried.Contains(SearchSpace.Key(a)))
             {
                 return a;

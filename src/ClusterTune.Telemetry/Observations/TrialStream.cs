@@ -108,9 +108,15 @@ internal sealed class TrialStream
             }
             switch (s.Metric)
             {
-                case MetricNames.TrainEpoch: epochS = Later(epochS, s); break;
-                case MetricNames.TrainStep: stepS = Later(stepS, s); break;
-                case MetricNames.TrainLoss: lossS = Later(lossS, s); break;
+                case MetricNames.TrainEpoch:
+                    epochS = Later(epochS, s);
+                    break;
+                case MetricNames.TrainStep:
+                    stepS = Later(stepS, s);
+                    break;
+                case MetricNames.TrainLoss:
+                    lossS = Later(lossS, s);
+                    break;
                 case MetricNames.EvalMetric when s.Attributes.TryGetValue(MetricAttributes.Metric, out var name):
                     if (!evals.TryGetValue(name, out var cur) || s.LastTime >= cur.Time)
                     {

@@ -198,7 +198,11 @@ public sealed record TrialOptions
     /// <summary>The token in <paramref name="path"/> without surrounding whitespace; a named file that cannot be read is a configuration error.</summary>
     private static string? ReadTokenFile(string? path)
     {
-        if (path is null) return null;
+        if (path is null)
+        {
+            return null;
+        }
+
         try
         {
             return File.ReadAllText(path).Trim() is { Length: > 0 } token

@@ -134,7 +134,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 
-    private TrialResult Result(string status, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double? best, FineTunePlan plan, string lastDir, string bestDir, string? message) =>
+    private static TrialResult Result(string status, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double? best, FineTunePlan plan, string lastDir, string bestDir, string? message) =>
         new(status, best, metrics, at.Epoch, at.Step, Directory.Exists(bestDir) ? bestDir : null, Directory.Exists(lastDir) ? lastDir : null,
             plan.TrainableParameters, plan.TrainableFraction, message);
 

@@ -1,6 +1,6 @@
-using ClusterTune.Kubernetes;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Commands;
+using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Models;
 using static ClusterTune.Cli.Tests.Inspection.Objects;
@@ -183,16 +183,19 @@ public sealed class ExplainerTests
             ["job demo has created no trials yet (Running=True, WaitingForTrials: planning the first trials)"]),
 
         ["constraint skips counted before start"] = () => new(Job(configure: j => j.Status!.Constraints = new ConstraintStatus
-            {
-                CheckedBeforeStart = true, Settings = 9, InfeasibleSettings = 5,
-                Message = "5 of 9 (freezeDepth, loraRank, loraTargets) settings exceed maxTrainableParamsFraction 0.1 and are never run",
-            }), [], [], [],
+        {
+            CheckedBeforeStart = true,
+            Settings = 9,
+            InfeasibleSettings = 5,
+            Message = "5 of 9 (freezeDepth, loraRank, loraTargets) settings exceed maxTrainableParamsFraction 0.1 and are never run",
+        }), [], [], [],
             ["constraint skips: 5 of 9", "raise spec.searchSpace.constraints.maxTrainableParamsFraction to run them"]),
 
         ["constraint left to the trainer"] = () => new(Job(configure: j => j.Status!.Constraints = new ConstraintStatus
-            {
-                CheckedBeforeStart = false, Message = "maxTrainableParamsFraction 0.1 is enforced by the trainer only",
-            }), [], [], [],
+        {
+            CheckedBeforeStart = false,
+            Message = "maxTrainableParamsFraction 0.1 is enforced by the trainer only",
+        }), [], [], [],
             ["constraint not checked before start", "fails them with ConstraintViolated"], ["constraint skips"]),
 
         ["repeats on purpose with seedsPerConfig"] = () => new(Job(configure: j =>
@@ -226,9 +229,14 @@ public sealed class ExplainerTests
         var lines = Explainer.Explain(c.Job, c.Trials, c.Pods, c.Events, Now);
         var text = string.Join("\n", lines);
         foreach (var expected in c.Expected)
+        {
             Assert.True(text.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in:\n{text}");
+        }
+
         foreach (var unexpected in c.NotExpected ?? [])
+        {
             Assert.False(text.Contains(unexpected, StringComparison.Ordinal), $"did not expect '{unexpected}' in:\n{text}");
+        }
     }
 
     [Theory]

@@ -22,7 +22,10 @@ public sealed class PrometheusSweepFactAttribute : FactAttribute
     private static string? SkipReason()
     {
         if (PrometheusServer.BinaryPath is null)
+        {
             return "prometheus not found on PATH: install Debian's prometheus package (make deps does, via mk/telemetry.mk)";
+        }
+
         return LocalSweepPrerequisites.Missing();
     }
 }

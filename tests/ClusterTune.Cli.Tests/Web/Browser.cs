@@ -38,12 +38,24 @@ internal sealed class Browser : IAsyncDisposable
         var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 1800 } });
         page.Console += (_, m) =>
         {
-            if (m.Type == "error") lock (Errors) Errors.Add($"console: {m.Text} ({m.Location})");
+            if (m.Type == "error")
+            {
+                lock (Errors)
+                {
+                    Errors.Add($"console: {m.Text} ({m.Location})");
+                }
+            }
         };
-        page.PageError += (_, e) => { lock (Errors) Errors.Add($"page error: {e}"); };
+        page.PageError += (_, e) => { lock (Errors) { Errors.Add($"page error: {e}"); } };
         page.Response += (_, r) =>
         {
-            if (r.Status >= 400) lock (Errors) Errors.Add($"HTTP {r.Status} {r.Url}");
+            if (r.Status >= 400)
+            {
+                lock (Errors)
+                {
+                    Errors.Add($"HTTP {r.Status} {r.Url}");
+                }
+            }
         };
         await page.GotoAsync(url);
         return page;
@@ -57,7 +69,11 @@ internal sealed class Browser : IAsyncDisposable
     {
         using var bitmap = SKBitmap.Decode(png) ?? throw new InvalidOperationException("not a PNG");
         var counts = new Dictionary<uint, int>();
-        foreach (var p in bitmap.Pixels) counts[(uint)p] = counts.GetValueOrDefault((uint)p) + 1;
+        foreach (var p in bitmap.Pixels)
+        {
+            counts[(uint)p] = counts.GetValueOrDefault((uint)p) + 1;
+        }
+
         var background = counts.Values.Max();
         return (counts.Count, 1 - ((double)background / bitmap.Pixels.Length));
     }

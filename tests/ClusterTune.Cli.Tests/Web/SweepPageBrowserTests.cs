@@ -92,7 +92,11 @@ public sealed class SweepPageBrowserTests
         }
         finally
         {
-            if (running is not null) await running.DisposeAsync();
+            if (running is not null)
+            {
+                await running.DisposeAsync();
+            }
+
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -1,4 +1,3 @@
-using k8s.Models;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,18 +5,22 @@ using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Checkpoints;
 using ClusterTune.Operator.Planning;
+using k8s.Models;
 
 namespace ClusterTune.Operator.Tests.Checkpoints;
 
 public sealed partial class CheckpointManagerTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
-    private readonly string root = Path.Combine(Path.GetTempPath(), "ct-ckpt-" + Guid.NewGuid().ToString("N"));
-    private readonly FakeTimeProvider time = new(T0);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ct-ckpt-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(T0);
 
     public void Dispose()
     {
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 
     private static FineTuneJob Job(Action<CheckpointSpec>? change = null)
@@ -37,16 +40,20 @@ public sealed partial class CheckpointManagerTests : IDisposable
         return job;
     }
 
-    private CheckpointManager Manager() => new("file://" + root, time);
+    private CheckpointManager Manager() => new("file://" + _root, _time);
 
-    private string TrialDir(int index) => Path.Combine(root, "ml", "sweep", "trials", $"sweep-{index}");
+    private string TrialDir(int index) => Path.Combine(_root, "ml", "sweep", "trials", $"sweep-{index}");
 
     /// <summary>A Succeeded trial whose best/ checkpoint holds a weights file with the given content.</summary>
     private Trial Trial(int index, double? objective, string? weights = null, TrialPhase phase = TrialPhase.Succeeded)
     {
         var dir = Path.Combine(TrialDir(index), "best");
         Directory.CreateDirectory(Path.Combine(dir, "optimizer"));
-        if (weights is not null) File.WriteAllText(Path.Combine(dir, CheckpointManager.ModelFile), weights);
+        if (weights is not null)
+        {
+            File.WriteAllText(Path.Combine(dir, CheckpointManager.ModelFile), weights);
+        }
+
         File.WriteAllText(Path.Combine(dir, "optimizer", "state.bin"), $"opt-{index}");
         return new Trial
         {
@@ -68,7 +75,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
         var result = Manager().Promote(job, spec, trials);
 
         Assert.True(result.Succeeded, result.Message);
-        var target = Path.Combine(root, "ml", "sweep", "best");
+        var target = Path.Combine(_root, "ml", "sweep", "best");
         Assert.Equal(target, result.PromotedUri);
         Assert.Equal(Sha("w1"), result.Sha256);
         Assert.Equal("w1", File.ReadAllText(Path.Combine(target, CheckpointManager.ModelFile)));
@@ -88,7 +95,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
         Assert.Equal("adamw", p.GetProperty("params").GetProperty("optimizer").GetString());
         Assert.Equal("2026-11-22T06:00:00Z", p.GetProperty("promotedAt").GetString());
         // No temporary or old directories are left behind.
-        Assert.Equal(["best", "trials"], Directory.GetFileSystemEntries(Path.Combine(root, "ml", "sweep")).Select(Path.GetFileName).Order());
+        Assert.Equal(["best", "trials"], Directory.GetFileSystemEntries(Path.Combine(_root, "ml", "sweep")).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -120,10 +127,10 @@ public sealed partial class CheckpointManagerTests : IDisposable
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         var trials = new[] { Trial(0, 0.5, "w0"), Trial(1, 0.9, "w1") };
         var first = Manager().Promote(job, spec, trials);
-        var provenance = Path.Combine(root, "ml", "sweep", "best", CheckpointManager.ProvenanceFile);
+        var provenance = Path.Combine(_root, "ml", "sweep", "best", CheckpointManager.ProvenanceFile);
         var before = File.ReadAllText(provenance);
 
-        time.SetUtcNow(T0.AddMinutes(5));
+        _time.SetUtcNow(T0.AddMinutes(5));
         var second = Manager().Promote(job, spec, trials);
 
         Assert.True(second.Succeeded);
@@ -138,7 +145,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
         var job = Job();
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         Manager().Promote(job, spec, [Trial(0, 0.5, "w0")]);
-        time.SetUtcNow(T0.AddMinutes(1));
+        _time.SetUtcNow(T0.AddMinutes(1));
         var result = Manager().Promote(job, spec, [Trial(0, 0.5, "w0"), Trial(3, 0.99, "w3")]);
         Assert.Equal(Sha("w3"), result.Sha256);
         Assert.Equal("w3", File.ReadAllText(Path.Combine(result.PromotedUri!, CheckpointManager.ModelFile)));
@@ -161,7 +168,10 @@ public sealed partial class CheckpointManagerTests : IDisposable
         Assert.Equal(kept, result.Retained!.Select(r => r.Trial));
         Assert.Equal(trials.First(t => t.Metadata.Name == kept[0]).Status!.CheckpointUri, result.Retained![0].Uri);
         foreach (var i in Enumerable.Range(0, 4))
+        {
             Assert.Equal(kept.Contains($"sweep-{i}"), Directory.Exists(TrialDir(i)));
+        }
+
         Assert.True(Directory.Exists(result.PromotedUri)); // the promoted copy survives pruning
     }
 
@@ -176,7 +186,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
         Assert.Contains("sweep-0", result.Message);
         Assert.Contains("no checkpoint", result.Message);
         Assert.Contains(Path.Combine(TrialDir(0), "best"), result.Message);
-        Assert.False(Directory.Exists(Path.Combine(root, "ml", "sweep", "best")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "ml", "sweep", "best")));
         Assert.True(Directory.Exists(TrialDir(0))); // nothing pruned on failure
     }
 
@@ -211,7 +221,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
     [Fact]
     public void Delete_policy_removes_a_promotePath_outside_the_job_directory()
     {
-        var elsewhere = Path.Combine(root, "exports", "best-model");
+        var elsewhere = Path.Combine(_root, "exports", "best-model");
         var job = Job(c => { c.DeletePolicy = CheckpointDeletePolicy.Delete; c.PromotePath = "file://" + elsewhere; });
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         Assert.True(Manager().ClaimJobDirectory(job, spec));
@@ -220,7 +230,7 @@ public sealed partial class CheckpointManagerTests : IDisposable
 
         Manager().DeleteForJob(job, spec);
         Assert.False(Directory.Exists(elsewhere));
-        Assert.False(Directory.Exists(Path.Combine(root, "ml", "sweep")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "ml", "sweep")));
     }
 
     [Fact]

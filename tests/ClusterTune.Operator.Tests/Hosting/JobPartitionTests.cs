@@ -42,8 +42,14 @@ public sealed class JobPartitionTests
         {
             var before = JobPartition.Owner(j, all)!;
             var after = JobPartition.Owner(j, survivors)!;
-            if (before != dead) Assert.Equal(before, after);
-            else moved[after] = moved.GetValueOrDefault(after) + 1;
+            if (before != dead)
+            {
+                Assert.Equal(before, after);
+            }
+            else
+            {
+                moved[after] = moved.GetValueOrDefault(after) + 1;
+            }
         }
         Assert.Equal(2, moved.Count);
         Assert.InRange(moved.Values.Min() / (double)moved.Values.Max(), 0.8, 1.0);

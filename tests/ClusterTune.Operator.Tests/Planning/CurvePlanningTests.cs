@@ -22,8 +22,14 @@ public sealed class CurvePlanningTests
     public void Gaps_are_named_by_epoch(int[] stored, int epochs, int cap, string? expected)
     {
         var text = CurveGaps.Describe(Obs(stored), epochs, cap);
-        if (expected is null) Assert.Null(text);
-        else Assert.Contains(expected, text);
+        if (expected is null)
+        {
+            Assert.Null(text);
+        }
+        else
+        {
+            Assert.Contains(expected, text);
+        }
     }
 
     [Fact]
@@ -48,8 +54,14 @@ public sealed class CurvePlanningTests
         var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
         var s = PlanTrial(trial, Spec(), [Terminated(1, 0, message: result)]).Status!;
         Assert.Equal(expected, s.Observations!.Select(o => o.Epoch));
-        if (gap is null) Assert.Null(s.CurveGaps);
-        else Assert.Contains(gap, s.CurveGaps);
+        if (gap is null)
+        {
+            Assert.Null(s.CurveGaps);
+        }
+        else
+        {
+            Assert.Contains(gap, s.CurveGaps);
+        }
     }
 
     // The trial ended at epoch 3 (accuracy 0.85) but its best checkpoint is epoch 2 (0.90).
@@ -60,7 +72,9 @@ public sealed class CurvePlanningTests
     {
         var status = new TrialStatus
         {
-            Objective = 0.90, Epoch = 3, Metrics = new() { ["accuracy"] = 0.85, ["loss"] = 0.4 },
+            Objective = 0.90,
+            Epoch = 3,
+            Metrics = new() { ["accuracy"] = 0.85, ["loss"] = 0.4 },
             Observations = [new() { Epoch = 1, Value = 0.8 }, new() { Epoch = 2, Value = 0.90 }, new() { Epoch = 3, Value = 0.85 }],
         };
         var manifest = manifestHasMetrics ? new Dictionary<string, double> { ["accuracy"] = 0.90, ["loss"] = 0.3 } : null;

@@ -1,9 +1,9 @@
-using k8s.Models;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
-using ClusterTune.Operator.Planning;
-using static ClusterTune.Operator.Tests.Planning.Fixtures;
 using ClusterTune.Kubernetes;
+using ClusterTune.Operator.Planning;
+using k8s.Models;
+using static ClusterTune.Operator.Tests.Planning.Fixtures;
 
 namespace ClusterTune.Operator.Tests.Planning;
 
@@ -120,7 +120,10 @@ public sealed class TrialPlannerTests
             Assert.Equal(At(11), plan.Status.CompletionTime);
             Assert.Contains(plan.Events, e => e.Reason == EventReasons.TrialFailed && e.Type == EventTypes.Warning);
         }
-        if (message is not null) Assert.Contains(message, plan.Status.Message);
+        if (message is not null)
+        {
+            Assert.Contains(message, plan.Status.Message);
+        }
     }
 
     /// <summary>Rows: attempts already used, maxAttempts, expected create (null = RetriesExhausted).</summary>
@@ -304,8 +307,14 @@ public sealed class TrialPlannerTests
         Assert.Equal(force, plan.ForceDelete);
         Assert.Equal(force ? Pod1 : null, plan.DeletePod);
         Assert.Null(plan.CreatePodAttempt);
-        if (force) Assert.Equal(TrialReasons.StuckTerminating, plan.Status!.Reason);
-        else Assert.NotNull(plan.RequeueAfter);
+        if (force)
+        {
+            Assert.Equal(TrialReasons.StuckTerminating, plan.Status!.Reason);
+        }
+        else
+        {
+            Assert.NotNull(plan.RequeueAfter);
+        }
     }
 
     [Fact]
@@ -472,8 +481,16 @@ public sealed class TrialPlannerTests
 
         // Act on the plan the way the reconciler does: create the pod, delete a pod, write the status.
         var after = pods.Select(Clone).ToList();
-        if (first.CreatePodAttempt is { } attempt) after.Add(Waiting(attempt));
-        if (first.DeletePod is { } victim) after = after.Select(p => p.Metadata.Name == victim ? Deleting(p, now) : p).ToList();
+        if (first.CreatePodAttempt is { } attempt)
+        {
+            after.Add(Waiting(attempt));
+        }
+
+        if (first.DeletePod is { } victim)
+        {
+            after = after.Select(p => p.Metadata.Name == victim ? Deleting(p, now) : p).ToList();
+        }
+
         var trial2 = first.Status is null ? trial : WithStatus(trial, first.Status);
 
         var second = PlanTrial(trial2, spec, after, now, jobEnded, suspended);
@@ -490,7 +507,11 @@ public sealed class TrialPlannerTests
         {
             var spec = trial.Status?.Phase == TrialPhase.Paused ? Promote() : Spec();
             var plan = PlanTrial(trial, spec, pods, At(minutes), jobEnded, suspended);
-            if (plan.CreatePodAttempt is not { } attempt) continue;
+            if (plan.CreatePodAttempt is not { } attempt)
+            {
+                continue;
+            }
+
             Assert.Equal(attempt, plan.Status!.Attempts);
             Assert.DoesNotContain(pods, p => p.Metadata.Name == ResourceNames.Pod(JobName, 0, attempt));
         }

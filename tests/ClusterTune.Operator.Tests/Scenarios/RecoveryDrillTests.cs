@@ -67,7 +67,10 @@ public sealed class RecoveryDrillTests
         var pod = ResourceNames.Pod("crash", trial.Spec.Index, 1);
         await h.WaitUntilAsync(async () => (await h.Client.GetAsync<V1Pod>(pod, "default")).Status?.Phase == PodPhases.Failed, $"{pod} Failed");
         if (corruptLast)
+        {
             await File.AppendAllTextAsync(Path.Combine(TrialDir(h, "crash", trial), "last", "model.safetensors"), "garbage");
+        }
+
         await h.StartOperatorAsync();
 
         await AssertRecoveredAsync(h, "crash", expected);
@@ -134,7 +137,11 @@ public sealed class RecoveryDrillTests
         await h.WaitUntilAsync(async () =>
         {
             oracle = (await h.TrialsAsync(job)).FirstOrDefault(t => t.Spec.Params["lrFactor"].AsDouble() == 0.1 && t.Spec.Params["freezeDepth"].AsDouble() == 0);
-            if (oracle is null) return false;
+            if (oracle is null)
+            {
+                return false;
+            }
+
             pod = await h.Client.TryGetAsync<V1Pod>(ResourceNames.Pod(job, oracle.Spec.Index, 1), "default");
             return pod?.Status?.Phase == PodPhases.Running && File.Exists(Path.Combine(TrialDir(h, job, oracle), "last", "manifest.json"));
         }, "the oracle trial running with a checkpoint");
@@ -178,12 +185,23 @@ public sealed class RecoveryDrillTests
         var needle = $"{TrialEnv.CheckpointDir}={root}/";
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z')) continue;
-                if (File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Any(v => v.StartsWith(needle, StringComparison.Ordinal))) found.Add(pid);
+                if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+                {
+                    continue;
+                }
+
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Any(v => v.StartsWith(needle, StringComparison.Ordinal)))
+                {
+                    found.Add(pid);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using k8s.Autorest;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
-using k8s;
-using k8s.Models;
 using ClusterTune.Operator.Checkpoints;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Xunit.Abstractions;
 
 namespace ClusterTune.Operator.Tests.Scenarios;
@@ -115,7 +115,11 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         await using var h = await SweepHarness.StartAsync();
         // With the periodic observation flush out of the picture, every observation in a trial's status must have
         // ridden along with the trial's own status writes (paused, finished), and the decisions must not have waited for it.
-        if (flushNever) h.ConfigureOperator = o => o with { ObservationFlushInterval = TimeSpan.FromHours(1) };
+        if (flushNever)
+        {
+            h.ConfigureOperator = o => o with { ObservationFlushInterval = TimeSpan.FromHours(1) };
+        }
+
         await h.StartOperatorAsync();
         var job = SweepHarness.GridJob("promote", LrFactors, [0L, 1L, 2L], epochs: 9);
         job.Spec.EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha, MinResource = 1, ReductionFactor = 3, Mode = EarlyStoppingMode.Promote };

@@ -25,7 +25,11 @@ public sealed class SweepPageScenarioTests
         async Task<(HttpStatusCode Status, string Body)> Get(string path, string? bearer)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
             using var response = await http.SendAsync(request);
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
@@ -36,7 +40,10 @@ public sealed class SweepPageScenarioTests
         Assert.Contains("<script src=\"app.js\">", shell.Body);
         Assert.Equal(HttpStatusCode.OK, (await Get("ui/app.js", null)).Status);
         using (var noSlash = await http.GetAsync("ui?sweep=default/page"))
+        {
             Assert.Equal("/ui/?sweep=default/page", noSlash.RequestMessage!.RequestUri!.PathAndQuery);
+        }
+
         Assert.Equal(HttpStatusCode.Unauthorized, (await Get("ui/api/sweeps", null)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Get("ui/api/sweeps/default/page", "wrong")).Status);
 

@@ -1,9 +1,9 @@
-using k8s.Models;
 using ClusterTune.Api.Contract;
 using ClusterTune.Telemetry.Ingestion;
 using ClusterTune.Telemetry.Observations;
 using ClusterTune.Telemetry.Otlp;
 using ClusterTune.Telemetry.Tests.Support;
+using k8s.Models;
 
 namespace ClusterTune.Telemetry.Tests.Observations;
 

@@ -45,7 +45,7 @@ public sealed class TerminationMessageTests
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(json) <= TerminationMessage.MaxBytes);
         var back = JsonSerializer.Deserialize<TrialResult>(json, TerminationMessage.JsonOptions)!;
         Assert.Equal("kept", back.Message);
-        Assert.Equal(200, back.Observations!.Last().Epoch);
+        Assert.Equal(200, back.Observations![^1].Epoch);
         Assert.True(back.Observations!.Count < 200);
     }
 
