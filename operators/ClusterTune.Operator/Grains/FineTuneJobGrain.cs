@@ -98,6 +98,21 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
         if (_observations.AddTracked(records).Objective)
         {
             _queue.Add(JobWorkItems.Job);
+            // The trial gauges (objective, epoch, loss) follow each epoch at once, not the status flush.
+            foreach (var trial in records.Select(r => r.Trial).Distinct())
+            {
+                if (_observations.GetSnapshot(trial) is { } snapshot)
+                {
+                    runtime.Metrics.SetTrialProgress(snapshot);
+                }
+            }
+        }
+        // Points of a trial that already ended complete its curve, and no status write of its own will carry them
+        // any more: flush now rather than after the interval.
+        if (records.Select(r => r.Trial).Distinct().Any(t => runtime.Caches.Trials.Get(t.Namespace, t.Trial)?.Status?.Phase is Api.V1Alpha1.TrialPhase.Succeeded
+            or Api.V1Alpha1.TrialPhase.Failed or Api.V1Alpha1.TrialPhase.EarlyStopped))
+        {
+            _queue.Add(JobWorkItems.Observations);
         }
 
         _queue.AddAfter(JobWorkItems.Observations, runtime.Options.ObservationFlushInterval);
