@@ -9,7 +9,7 @@ using k8s.Models;
 namespace ClusterTune.Cli;
 
 /// <summary>Reads a FineTuneJob from a YAML or JSON file; errors say what is wrong and where.</summary>
-public static class JobFile
+internal static class JobFile
 {
     /// <summary>Largest job file read (kube-apiserver's 3 MiB request body limit: a larger object could not be applied anyway).</summary>
     public const int MaxBytes = 3 * 1024 * 1024;

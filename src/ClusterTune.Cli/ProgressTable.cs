@@ -6,7 +6,7 @@ using k8s.Models;
 namespace ClusterTune.Cli;
 
 /// <summary>Renders a sweep as a fixed-width text table: one line per trial, then the job's summary line.</summary>
-public static class ProgressTable
+internal static class ProgressTable
 {
     /// <summary>The table for <paramref name="job"/> and its <paramref name="trials"/> (sorted by index).</summary>
     public static string Render(FineTuneJob job, IReadOnlyList<Trial> trials)

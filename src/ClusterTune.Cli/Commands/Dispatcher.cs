@@ -1,7 +1,7 @@
 namespace ClusterTune.Cli.Commands;
 
 /// <summary>Routes `ctune &lt;command&gt;` to its implementation.</summary>
-public static class Dispatcher
+internal static class Dispatcher
 {
     public const string Usage = """
         usage: ctune <command> [args]

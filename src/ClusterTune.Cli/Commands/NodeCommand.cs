@@ -14,7 +14,7 @@ namespace ClusterTune.Cli.Commands;
 /// `ctune node`: the process node agent against any API server — registers a Node and runs the pods bound to it as
 /// local processes of the current user, until SIGTERM/SIGINT (the cancellation token).
 /// </summary>
-public static partial class NodeCommand
+internal static partial class NodeCommand
 {
     public const string Usage = """
         usage: ctune node [--kubeconfig PATH] [--context NAME] [--name NODE] [--work-dir DIR]

@@ -16,7 +16,7 @@ namespace ClusterTune.Cli.Commands;
 /// `ctune run job.yaml`: starts local mode (embedded API server, process node agent, operator), applies the job,
 /// prints progress until the sweep ends, then the best trial and its promoted checkpoint.
 /// </summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public const string Usage = """
         usage: ctune run <job.yaml> [--work-dir DIR] [--cache-dir DIR] [--cpus N] [--keep] [--resume] [--timeout DURATION] [--verbose]

@@ -13,7 +13,7 @@ namespace ClusterTune.Cli.Local;
 /// Local mode in one process: the embedded API server (CRDs installed, state in SQLite under the work directory),
 /// a process node agent that runs trial pods as local processes, and the operator — the same code paths as a cluster.
 /// </summary>
-public sealed class LocalCluster : IAsyncDisposable
+internal sealed class LocalCluster : IAsyncDisposable
 {
     /// <summary>The trainer image without a tag: a node agent that maps it runs every tag of it as the bundled trainer.</summary>
     public const string TrainerRepository = "clustertune/trainer";
