@@ -95,26 +95,25 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
         }
         // Decisions read the trials through the accumulator (ObservationFlusher.Observed): a new objective point is
         // acted on now, while the status write waits for the flush or rides along with the trial's next status write.
-        if (_observations.AddTracked(records).Objective)
+        var objective = _observations.AddTracked(records).Objective;
+        if (objective)
         {
             _queue.Add(JobWorkItems.Job);
+        }
+        foreach (var trial in records.Select(r => r.Trial).Distinct())
+        {
             // The trial gauges (objective, epoch, loss) follow each epoch at once, not the status flush.
-            foreach (var trial in records.Select(r => r.Trial).Distinct())
+            if (objective && _observations.GetSnapshot(trial) is { } snapshot)
             {
-                if (_observations.GetSnapshot(trial) is { } snapshot)
-                {
-                    runtime.Metrics.SetTrialProgress(snapshot);
-                }
+                runtime.Metrics.SetTrialProgress(snapshot);
+            }
+            // Points of a trial that already ended complete its curve, and no status write of its own will carry them
+            // any more: flush now rather than after the interval.
+            if (Api.V1Alpha1.TrialPhases.IsEnded(runtime.Caches.Trials.Get(trial.Namespace, trial.Trial)?.Status?.Phase))
+            {
+                _queue.Add(JobWorkItems.Observations);
             }
         }
-        // Points of a trial that already ended complete its curve, and no status write of its own will carry them
-        // any more: flush now rather than after the interval.
-        if (records.Select(r => r.Trial).Distinct().Any(t => runtime.Caches.Trials.Get(t.Namespace, t.Trial)?.Status?.Phase is Api.V1Alpha1.TrialPhase.Succeeded
-            or Api.V1Alpha1.TrialPhase.Failed or Api.V1Alpha1.TrialPhase.EarlyStopped))
-        {
-            _queue.Add(JobWorkItems.Observations);
-        }
-
         _queue.AddAfter(JobWorkItems.Observations, runtime.Options.ObservationFlushInterval);
         return Task.FromResult(true);
     }
@@ -151,7 +150,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     {
         var (ns, name) = ObjectKey.Split(Key);
         return runtime.Caches.Trials.ListByLabel(Api.Contract.LabelKeys.Job, name)
-            .Where(t => t.Metadata.NamespaceProperty == ns && !(unfinishedOnly && t.Status?.Phase is Api.V1Alpha1.TrialPhase.Succeeded or Api.V1Alpha1.TrialPhase.Failed or Api.V1Alpha1.TrialPhase.EarlyStopped))
+            .Where(t => t.Metadata.NamespaceProperty == ns && !(unfinishedOnly && Api.V1Alpha1.TrialPhases.IsEnded(t.Status?.Phase)))
             .Select(t => JobWorkItems.Trial(t.Metadata.Name!));
     }
 

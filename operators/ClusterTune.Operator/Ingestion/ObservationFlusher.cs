@@ -55,10 +55,10 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
             return;
         }
 
-        if (trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        if (trial.Status is { } status && TrialPhases.IsEnded(status.Phase))
         {
             // Points flushed after the result was read still complete the curve (they used to be dropped: a gap).
-            if (CurveGaps.AfterLatePoints(trial.Status, snapshot.ToObservations()) is not { } late)
+            if (CurveGaps.AfterLatePoints(status, snapshot.ToObservations()) is not { } late)
             {
                 return;
             }
@@ -80,7 +80,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     /// </summary>
     /// <remarks>An ended trial is left as it is: its objective is its result's, and late points are the flush's (<see cref="CurveGaps"/>).</remarks>
     public Trial Observed(Trial trial) =>
-        trial.Status?.Phase is not (TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        !TrialPhases.IsEnded(trial.Status?.Phase)
         && accumulator.GetChangedSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
             ? With(trial, snapshot)
             : trial;

@@ -22,7 +22,7 @@ public sealed class PodTokenValidator(OperatorCaches caches) : ITrialTokenValida
     public ValueTask<TrialAuthorization> AuthorizeAsync(TrialKey key, string? podName, string? token, CancellationToken cancellationToken)
     {
         var trial = caches.Trials.Get(key.Namespace, key.Trial);
-        if (trial is null || trial.Spec.JobName != key.Job || trial.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        if (trial is null || trial.Spec.JobName != key.Job || TrialPhases.IsEnded(trial.Status?.Phase))
         {
             return ValueTask.FromResult(TrialAuthorization.UnknownTrial);
         }

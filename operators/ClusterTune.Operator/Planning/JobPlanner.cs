@@ -246,7 +246,7 @@ public static class JobPlanner
                 continue;
             }
 
-            if (t.Status?.Phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+            if (TrialPhases.IsEnded(t.Status?.Phase))
             {
                 continue;
             }

@@ -37,7 +37,7 @@ public static class TrialPlanner
         }
 
         var events = new List<PlannedEvent>();
-        if (phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped)
+        if (TrialPhases.IsEnded(phase))
         {
             return Finished(input, old, trial.Status);
         }

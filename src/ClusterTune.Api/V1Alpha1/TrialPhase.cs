@@ -19,3 +19,10 @@ public enum TrialPhase
     [JsonStringEnumMemberName("EarlyStopped")]
     EarlyStopped,
 }
+
+/// <summary>Questions about a <see cref="TrialPhase"/>.</summary>
+public static class TrialPhases
+{
+    /// <summary>Whether a trial in this phase has ended for good (Succeeded, Failed or EarlyStopped); null (no status yet) has not.</summary>
+    public static bool IsEnded(TrialPhase? phase) => phase is TrialPhase.Succeeded or TrialPhase.Failed or TrialPhase.EarlyStopped;
+}
