@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Cli.Commands;
@@ -62,6 +63,16 @@ public sealed class SweepPageBrowserTests
             // The page's poll after the end is 10 s; its data-trials and phase update without a reload.
             await page.WaitForFunctionAsync("() => document.getElementById('detail').dataset.phase === 'Succeeded' && document.getElementById('best').textContent.includes('promoted: /')",
                 null, new() { Timeout = 30_000 });
+            // Points that arrive after a trial's last status write reach its status with the next flush, and the
+            // page polls every 10 s after the end: compare once the page has caught up with the API's curves.
+            for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(500))
+            {
+                trials = (await cluster.Client.ListAllAsync<Trial>("default", labelSelector: $"{LabelKeys.Job}=page-sweep")).ToList();
+                if (await page.Locator("#curves path.curve").CountAsync() == trials.Count(t => t.Status?.Observations is { Count: > 0 }))
+                {
+                    break;
+                }
+            }
             await AssertShowsAsync(page, final, trials);
             Assert.Empty(browser.Errors);
 
