@@ -20,6 +20,14 @@ public sealed record TrialParameters
     public const string WarmupFractionName = "warmupFraction";
     public const string LabelsPerClassName = "labelsPerClass";
     public const string SeedName = "seed";
+    public const string UnfreezeEveryName = "unfreezeEvery";
+    public const string AuxObjectiveName = "auxObjective";
+    public const string AuxWeightName = "auxWeight";
+    public const string AuxWeightEndName = "auxWeightEnd";
+    public const string AuxWeightScheduleName = "auxWeightSchedule";
+
+    /// <summary>The auxiliary objectives this trainer knows: L2-SP, the distance from the starting weights.</summary>
+    public const string L2Sp = "l2sp";
 
     /// <summary>Stem plus the first k blocks frozen; 0 freezes nothing.</summary>
     public int FreezeDepth { get; init; }
@@ -49,6 +57,21 @@ public sealed record TrialParameters
 
     /// <summary>Overrides the seed when present.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Gradual unfreezing: one more block unfrozen every N epochs from all-frozen down to freezeDepth; 0 = off.</summary>
+    public int UnfreezeEvery { get; init; }
+
+    /// <summary>The auxiliary objective added to the main loss with weight α(t) (only "l2sp" today).</summary>
+    public string AuxObjective { get; init; } = L2Sp;
+
+    /// <summary>α at the first step; 0 (default) turns the auxiliary objective off.</summary>
+    public double AuxWeight { get; init; }
+
+    /// <summary>α at the last step; null keeps <see cref="AuxWeight"/> throughout.</summary>
+    public double? AuxWeightEnd { get; init; }
+
+    /// <summary>How α moves from start to end: cosine (default), linear or constant.</summary>
+    public Training.LrDecay AuxWeightSchedule { get; init; } = Training.LrDecay.Cosine;
 
     /// <summary>Every parameter as given (known and unknown), for resource attributes and manifests.</summary>
     public IReadOnlyDictionary<string, string> All { get; init; } = new Dictionary<string, string>();
@@ -100,6 +123,11 @@ public sealed record TrialParameters
                     WarmupFractionName => p with { WarmupFraction = Fraction(v, property.Name) },
                     LabelsPerClassName => p with { LabelsPerClass = Int(v, property.Name, min: 1) },
                     SeedName => p with { Seed = Int(v, property.Name, min: 0) },
+                    UnfreezeEveryName => p with { UnfreezeEvery = Int(v, property.Name, min: 0) },
+                    AuxObjectiveName => p with { AuxObjective = OneOf(v, property.Name, [L2Sp]) },
+                    AuxWeightName => p with { AuxWeight = NonNegative(v, property.Name) },
+                    AuxWeightEndName => p with { AuxWeightEnd = NonNegative(v, property.Name) },
+                    AuxWeightScheduleName => p with { AuxWeightSchedule = Enum.Parse<Training.LrDecay>(OneOf(v, property.Name, ["cosine", "linear", "constant"]), ignoreCase: true) },
                     _ => Unknown(p, property.Name, other),
                 };
             }
@@ -157,6 +185,14 @@ public sealed record TrialParameters
     {
         var d = Number(v, name);
         return d is >= 0 and < 1 ? d : throw new TrialConfigurationException($"CT_PARAMS.{name} must be in [0, 1), got {v.GetRawText()}");
+    }
+
+    private static string OneOf(JsonElement v, string name, string[] allowed)
+    {
+        var text = v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText();
+        return allowed.Contains(text, StringComparer.Ordinal)
+            ? text
+            : throw new TrialConfigurationException($"CT_PARAMS.{name} must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got {v.GetRawText()}");
     }
 
     private static string[] Targets(JsonElement v)

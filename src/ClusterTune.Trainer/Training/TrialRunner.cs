@@ -49,6 +49,15 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         var total = (long)perEpoch * options.Epochs;
         var schedule = new LrSchedule(LrDecay.Cosine, (long)Math.Round(total * p.WarmupFraction), total);
 
+        // θ₀ of the auxiliary objective is taken here, after the base weights and before a resume state are loaded.
+        using var l2sp = p.AuxWeight > 0 || p.AuxWeightEnd > 0 ? new L2SpPenalty(plan.Adapted.Select(a => a.Parameter)) : null;
+        var auxWeight = new AuxWeightSchedule(p.AuxWeight, p.AuxWeightEnd ?? p.AuxWeight, p.AuxWeightSchedule, total);
+        if (p.UnfreezeEvery > 0 || l2sp is not null)
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train: unfreezeEvery={p.UnfreezeEvery} epoch(s); {(l2sp is null ? "no auxiliary objective" : $"loss = cross-entropy + α(t)·{p.AuxObjective}, α {auxWeight.Start:G3} → {auxWeight.End:G3} ({p.AuxWeightSchedule})")}"));
+        }
+
         var position = new LoopPosition(0, 0, 0);
         double? bestObjective = null;
         var bestEpoch = 0;
@@ -92,6 +101,8 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
 
         var loop = new TrainingLoop(model, optimizer, schedule, data.Train, data.Eval, device, options.BatchSize, options.Seed, reporter, stop, options.MaxSteps)
         {
+            EpochStarting = epoch => Unfreeze(plan, GradualUnfreezing.DepthAt(epoch, p.FreezeDepth, p.UnfreezeEvery, ReferenceCnn.BlockCount)),
+            AuxiliaryLoss = l2sp is null ? null : step => auxWeight.At(step) * l2sp.Compute(),
             EpochEnded = (at, metrics) =>
             {
                 lastMetrics = metrics;
@@ -127,6 +138,17 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         reporter.Flush();
         var paused = end.Epoch < options.Epochs ? $"paused after {end.Epoch} of {options.Epochs} epochs ({TrialEnv.StopAtEpoch}); resume from {lastDir}" : null;
         return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused)) with { Observations = Curve(curve) };
+    }
+
+    // The depth in force this epoch (gradual unfreezing) on top of the trial's own: blocks not yet unfrozen keep
+    // requires_grad = false, so they get no gradient and AdamW leaves them (and their moments) untouched.
+    private static void Unfreeze(FineTunePlan plan, int depth)
+    {
+        var frozen = ReferenceCnn.FrozenPrefixes(depth);
+        foreach (var (name, parameter) in plan.Adapted)
+        {
+            parameter.requires_grad = !frozen.Any(name.StartsWith);
+        }
     }
 
     private static List<Api.V1Alpha1.Observation>? Curve(List<Api.V1Alpha1.Observation> curve) =>
