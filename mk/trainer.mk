@@ -5,6 +5,8 @@
 # flags (an older recipe) is trained again.
 # python3 runs scripts/elf-weaken-version during the build (GLIBCXX_3.4.32 of libLibTorchSharp.so, docs/trainer.md).
 APT_PACKAGES += python3
+# Debian's PyTorch writes the foreign safetensors checkpoints PretrainedImportTests load (and is the bench's peer).
+APT_PACKAGES += python3-torch
 CT_MODELS ?= $(CT_CACHE)/models
 CT_PRETRAINED_RUN := $(CT_MODELS)/clustertune-cnn-fashion
 # The demo's base model (CT_MODEL_URI): a checkpoint directory with model.safetensors and manifest.json.
@@ -41,6 +43,5 @@ pretrained-clean:
 
 # Trainer step time against the same model and loop in Debian's PyTorch (python3-torch, same threads).
 bench-trainer: data trainer
-	@scripts/apt-install python3-torch
 	$(DOTNET) run --project bench/trainer/ClusterTune.Bench.Trainer.csproj -c $(CONFIG) -- \
 	  --data "$(CT_CACHE)/data" --threads $(BENCH_THREADS) --rounds $(BENCH_ROUNDS) --steps $(BENCH_STEPS)

@@ -111,7 +111,7 @@ public static class TrialCheckpoint
         var extra = tensors.Keys.Where(include).Except(expected.Keys).ToList();
         if (extra.Count > 0)
         {
-            throw new InvalidDataException($"{source}: holds tensors this model does not have ({string.Join(", ", extra.Take(5))}); not a {ReferenceCnn.Architecture} checkpoint of this shape");
+            throw new InvalidDataException($"{source}: holds tensors this model does not have ({string.Join(", ", extra.Take(5))}); not a {ReferenceCnn.Architecture} checkpoint of this shape (names must be the PyTorch state-dict names of docs/trainer.md, Importing weights)");
         }
 
         foreach (var (name, target) in expected)
@@ -133,7 +133,7 @@ public static class TrialCheckpoint
     /// <summary>Restores module tensors, the global RNG state and the optimizer written by <see cref="Save"/>.</summary>
     public static void LoadTrainingState(string directory, CheckpointManifest manifest, ReferenceCnn model, OptimizerHelper optimizer)
     {
-        var state = Checkpoint.LoadTensors(directory, manifest, TrainingFile, keepDType: true)
+        var state = Checkpoint.LoadTensors(directory, manifest, TrainingFile)
             ?? throw new FileNotFoundException($"{Path.Combine(directory, TrainingFile)} not found: '{directory}' is not a resumable trainer checkpoint", Path.Combine(directory, TrainingFile));
         try
         {

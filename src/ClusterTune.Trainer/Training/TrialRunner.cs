@@ -167,16 +167,30 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
             return (new ReferenceCnn(classCount, knobs, device), options.PretrainingLearningRate ?? options.LearningRate);
         }
 
-        var manifest = Checkpoint.ReadManifest(modelPath);
-        CheckArchitecture(manifest, modelPath);
-        var baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
-            ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
-        var weights = Checkpoint.LoadWeights(modelPath, manifest);
+        double baseLr;
+        Dictionary<string, Tensor> weights;
+        if (PretrainedImport.IsBareFile(modelPath))
+        {
+            (weights, var metadata) = PretrainedImport.Load(modelPath);
+            var fromFile = metadata.TryGetValue(PretrainedImport.PretrainingLrKey, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr : (double?)null;
+            baseLr = options.PretrainingLearningRate ?? fromFile ?? throw new TrialConfigurationException(
+                $"{modelPath} is a bare safetensors file without __metadata__.{PretrainedImport.PretrainingLrKey}; set {TrialEnv.PretrainingLearningRate} to the LR it was trained with (lrFactor scales it)");
+            log.WriteLine($"train: importing {weights.Count} tensors from bare safetensors {modelPath} (PyTorch state-dict names)");
+        }
+        else
+        {
+            var manifest = Checkpoint.ReadManifest(modelPath);
+            CheckArchitecture(manifest, modelPath);
+            baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
+                ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
+            weights = Checkpoint.LoadWeights(modelPath, manifest);
+        }
+
         var model = new ReferenceCnn(classCount, knobs, device);
         try
         {
             // The task head is new (docs/design/knobs.md: the old softmax layer is replaced), adapters start fresh.
-            TrialCheckpoint.CopyInto(model, weights, IsBaseWeight, Path.Combine(modelPath, Checkpoint.WeightsFile));
+            TrialCheckpoint.CopyInto(model, weights, IsBaseWeight, PretrainedImport.IsBareFile(modelPath) ? modelPath : Path.Combine(modelPath, Checkpoint.WeightsFile));
             return (model, baseLr);
         }
         catch
