@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using ClusterTune.Trainer.Models;
 using static TorchSharp.torch;
 
 namespace ClusterTune.Trainer.Checkpointing;
@@ -11,7 +10,7 @@ namespace ClusterTune.Trainer.Checkpointing;
 /// PyTorch's own: the reference model's parameter names are the state-dict names of the PyTorch module in
 /// src/ClusterTune.Trainer/python/clustertune_cnn.py (docs/trainer.md, "Importing weights"); a wrapper prefix that
 /// every name shares — <c>module.</c> (DataParallel/DDP) or <c>model.</c> (Lightning) — is stripped. F16/BF16/F64
-/// become float32. The file's <c>__metadata__</c> may carry <c>architecture</c> and <c>pretrainingLr</c>.
+/// become float32. The file's <c>__metadata__</c> may carry <c>architecture</c> (it picks the workload) and <c>pretrainingLr</c>.
 /// </summary>
 public static class PretrainedImport
 {
@@ -32,13 +31,19 @@ public static class PretrainedImport
             throw new InvalidDataException($"{problem}; re-export the weights with safetensors' save_file");
         }
 
-        var metadata = Metadata(path);
-        if (metadata.TryGetValue(ArchitectureKey, out var architecture) && architecture != ReferenceCnn.Architecture)
+        return (StripWrapper(Checkpoint.ReadSafetensors(path)), Metadata(path));
+    }
+
+    /// <summary>The file's metadata and its <c>architecture</c> entry (null when absent), after checking the framing.</summary>
+    public static (IReadOnlyDictionary<string, string> Metadata, string? Architecture) ReadArchitecture(string path)
+    {
+        if (ResumeCheck.SafetensorsProblem(path) is { } problem)
         {
-            throw new InvalidDataException($"{path}: __metadata__.{ArchitectureKey} is '{architecture}'; this trainer builds '{ReferenceCnn.Architecture}'");
+            throw new InvalidDataException($"{problem}; re-export the weights with safetensors' save_file");
         }
 
-        return (StripWrapper(Checkpoint.ReadSafetensors(path)), metadata);
+        var metadata = Metadata(path);
+        return (metadata, metadata.GetValueOrDefault(ArchitectureKey));
     }
 
     /// <summary>Removes the wrapper prefix every name shares (one level), so a wrapped state dict loads like the plain one.</summary>

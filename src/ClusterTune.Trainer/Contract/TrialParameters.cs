@@ -44,8 +44,14 @@ public sealed record TrialParameters
     /// <summary>LoRA scale numerator (scale = alpha / r); null means alpha = r (scale 1).</summary>
     public double? LoraAlpha { get; init; }
 
-    /// <summary>Which layer kinds get adapters: "conv", "linear" or both (default).</summary>
-    public IReadOnlyList<string> LoraTargets { get; init; } = ["conv", "linear"];
+    /// <summary>
+    /// Which layer kinds get adapters; empty (the default) means the model's own default: "conv" and "linear" for the
+    /// CNN, "q" and "v" (the attention query and value projections) for the text encoder.
+    /// </summary>
+    public IReadOnlyList<string> LoraTargets { get; init; } = [];
+
+    /// <summary>Every LoRA target kind some model has (each model refuses the kinds it lacks).</summary>
+    public static IReadOnlyList<string> TargetKinds { get; } = ["conv", "linear", "q", "k", "v", "o", "ffn"];
 
     public double WeightDecay { get; init; } = 0.01;
 
@@ -201,12 +207,12 @@ public sealed record TrialParameters
         {
             JsonValueKind.String => v.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             JsonValueKind.Array => v.EnumerateArray().Select(e => e.GetString() ?? ""),
-            _ => throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} must be \"conv,linear\" or an array of those, got {v.GetRawText()}"),
+            _ => throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} must be a comma-separated string such as \"conv,linear\" or \"q,v\", or an array of those, got {v.GetRawText()}"),
         };
         var targets = items.Select(s => s.ToLowerInvariant()).Distinct().ToArray();
-        if (targets.Length == 0 || targets.Any(t => t is not ("conv" or "linear")))
+        if (targets.Length == 0 || targets.Any(t => !TargetKinds.Contains(t)))
         {
-            throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} accepts only \"conv\" and \"linear\", got {v.GetRawText()}");
+            throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} accepts {string.Join(", ", TargetKinds)} (conv/linear for the CNN, q/k/v/o/ffn for the text encoder), got {v.GetRawText()}");
         }
 
         return targets;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ClusterTune.Trainer.Data;
+using ClusterTune.Trainer.Models;
 using ClusterTune.Trainer.Reporting;
 using ClusterTune.Trainer.Runtime;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Training;
 
@@ -14,11 +14,11 @@ namespace ClusterTune.Trainer.Training;
 /// the optional weighted auxiliary term.
 /// </summary>
 internal sealed class TrainingLoop(
-    nn.Module<Tensor, Tensor> model,
+    FineTuneModel model,
     GroupedAdamW optimizer,
     LrSchedule schedule,
-    ImageDataset train,
-    ImageDataset eval,
+    IExampleSet train,
+    IExampleSet eval,
     Device device,
     int batchSize,
     int seed,
@@ -61,8 +61,8 @@ internal sealed class TrainingLoop(
                 {
                     var span = order.AsSpan(b * batchSize, Math.Min(batchSize, train.Count - (b * batchSize)));
                     var (inputs, labels) = batches.Make(span);
-                    var logits = model.forward(inputs);
-                    var lossTensor = F.cross_entropy(logits, labels);
+                    var (logits, scored) = model.Scored(inputs, labels);
+                    var lossTensor = Evaluator.TrainingLoss(logits, scored);
                     if (AuxiliaryLoss?.Invoke(step) is { } auxiliary)
                     {
                         lossTensor += auxiliary;

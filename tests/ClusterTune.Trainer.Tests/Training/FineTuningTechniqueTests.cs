@@ -26,7 +26,7 @@ public sealed class FineTuningTechniqueTests
     [InlineData(5, 2, 1, 2)] // never below the trial's freezeDepth
     [InlineData(0, 4, 1, 4)]
     public void GradualUnfreezingDepthFollowsTheSchedule(int epoch, int freezeDepth, int every, int expected) =>
-        Assert.Equal(expected, GradualUnfreezing.DepthAt(epoch, freezeDepth, every, ReferenceCnn.BlockCount));
+        Assert.Equal(expected, GradualUnfreezing.DepthAt(epoch, freezeDepth, every, ReferenceCnn.Blocks));
 
     [Theory]
     // start, end, shape, total steps, step, expected α
