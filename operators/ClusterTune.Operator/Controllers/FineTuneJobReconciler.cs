@@ -39,6 +39,13 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             return await CleanupAsync(job, ct);
         }
 
+        // spec.managedBy names another controller (e.g. MultiKueue mirroring a worker cluster's copy): no finalizer,
+        // trial, pod or status write of ours; that controller owns the object's status.
+        if (!JobControl.IsManagedByClusterTune(job))
+        {
+            return ReconcileResult.Done;
+        }
+
         if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup))
         {
             await api.MergePatchAsync(job, new JsonObject

@@ -110,14 +110,15 @@ public static class JobPlanner
             StopActive(trials, changes, events, alreadyStopping: []);
             promote = Conditions.IsTrue(conditions, ConditionTypes.Complete) && best is not null && status.BestTrial?.PromotedUri is null;
         }
-        else if (spec.Suspend)
+        else if (JobControl.IsSuspended(job))
         {
             if (!Conditions.IsTrue(conditions, ConditionTypes.Suspended))
             {
-                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended, "sweep suspended: no new trials start until spec.suspend is false"));
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended,
+                    $"sweep suspended ({JobControl.SuspendMessage(job)}): no new trials start and running trials checkpoint and stop until spec.suspend is false"));
             }
 
-            conditions = Set(conditions, ConditionTypes.Suspended, true, ConditionReasons.SuspendRequested, "spec.suspend is true", gen, now);
+            conditions = Set(conditions, ConditionTypes.Suspended, true, ConditionReasons.SuspendRequested, JobControl.SuspendMessage(job), gen, now);
             status.Phase = FineTuneJobPhase.Suspended;
         }
         else

@@ -61,6 +61,7 @@ public static partial class FineTuneJobValidator
         ValidateCheckpoints(s.Checkpoints!, e);
         ValidateRetryPolicy(s.RetryPolicy!, e);
         ValidateBounds(s, e);
+        ValidateManagedBy(s, e);
         return e;
     }
 

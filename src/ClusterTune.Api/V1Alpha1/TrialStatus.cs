@@ -12,7 +12,7 @@ public sealed class TrialStatus
     [Description("metadata.generation of the spec this status describes.")]
     public long? ObservedGeneration { get; set; }
 
-    [Description("Pending, Running, Paused (at a rung, checkpoint saved), Succeeded, Failed or EarlyStopped.")]
+    [Description("Pending, Running, Paused (at a rung or while the job is suspended, checkpoint saved), Succeeded, Failed or EarlyStopped.")]
     public TrialPhase? Phase { get; set; }
 
     [MaxItems(MaxObservations)]
@@ -22,6 +22,10 @@ public sealed class TrialStatus
     [Minimum(0)]
     [Description("Pods created for this trial so far (1 after the first pod).")]
     public int? Attempts { get; set; }
+
+    [Minimum(0)]
+    [Description("Attempts stopped because the job was suspended; they do not count against retryPolicy.maxAttempts.")]
+    public int? Suspensions { get; set; }
 
     [Description("The current (or last) pod, named <job>-<index>-<attempt>.")]
     public string? PodName { get; set; }
