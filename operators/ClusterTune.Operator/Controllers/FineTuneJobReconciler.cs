@@ -100,6 +100,18 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
                 after.Spec.Rung = rung;
             }
 
+            if (change.Exploit is { } exploit)
+            {
+                // The donor's checkpoint becomes this trial's last/ before the patch: a crash in between copies again.
+                if (checkpoints.CopyCheckpoint(job, plan.Spec, change.CopyCheckpointFrom, trial) is { } failed)
+                {
+                    await api.RecordAsync(job, [new PlannedEvent(EventTypes.Warning, EventReasons.TrialExploitFailed, failed)], _ => null, ct);
+                    continue;
+                }
+
+                (after.Spec.Params, after.Spec.Exploit) = (change.Params ?? after.Spec.Params, exploit);
+            }
+
             await api.PatchAsync(trial, after, status: false, ct);
         }
 

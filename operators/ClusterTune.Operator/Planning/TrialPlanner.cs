@@ -365,6 +365,7 @@ public static partial class TrialPlanner
             x.Attempts = next;
             x.PodName = pod;
             x.Seed = trial.Spec.Seed;
+            x.Lineage = PbtLineage.With(x.Lineage, trial.Spec.Exploit);
             x.Reason = resuming && old.Reason != TrialReasons.Suspended ? TrialReasons.Promoted : TrialReasons.PodCreated;
             x.Message = $"pod {pod} created (attempt {next})";
         });

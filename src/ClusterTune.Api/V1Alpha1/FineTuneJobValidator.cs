@@ -62,6 +62,7 @@ public static partial class FineTuneJobValidator
         ValidateRetryPolicy(s.RetryPolicy!, e);
         ValidateBounds(s, e);
         ValidateManagedBy(s, e);
+        ValidatePbt(s, e);
         return e;
     }
 

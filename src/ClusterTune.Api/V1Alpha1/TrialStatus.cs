@@ -9,6 +9,9 @@ public sealed class TrialStatus
     /// <summary>The cap of <see cref="Observations"/>: enough for every epoch of a short fine-tune and every rung of a long one.</summary>
     public const int MaxObservations = 64;
 
+    /// <summary>The cap of <see cref="Lineage"/>.</summary>
+    public const int MaxLineage = 32;
+
     [Description("metadata.generation of the spec this status describes.")]
     public long? ObservedGeneration { get; set; }
 
@@ -68,6 +71,10 @@ public sealed class TrialStatus
     [Minimum(0)]
     [Description("The seed the current (or last) attempt was started with (CT_SEED).")]
     public int? Seed { get; set; }
+
+    [MaxItems(MaxLineage)]
+    [Description("PBT lineage: each exploit this trial made (donor, epoch, parameters it continued with), oldest first.")]
+    public List<TrialExploit>? Lineage { get; set; }
 
     [Minimum(0)]
     public long? TrainableParameters { get; set; }

@@ -57,7 +57,7 @@ public sealed class SuspendScenarioTests
             Assert.Equal(1, s.Suspensions);
             // Attempt 2 continued after the epoch the suspension checkpointed; it did not train from epoch 0 again.
             var resumedFrom = paused[trial.Metadata.Name!].Status!.Epoch!.Value;
-            Assert.Contains($"attempt 2 starts after epoch {resumedFrom}", await LogAsync(h, ResourceNames.Pod("susp", trial.Spec.Index, 2)));
+            Assert.Contains($"attempt 2 starts after epoch {resumedFrom}", await h.PodLogAsync(ResourceNames.Pod("susp", trial.Spec.Index, 2)));
         }
     }
 
@@ -98,12 +98,5 @@ public sealed class SuspendScenarioTests
         Assert.Equal(JobControl.MultiKueueController, (await h.Client.GetAsync<FineTuneJob>("mk", "default")).Spec.ManagedBy);
         // Other spec fields stay editable.
         await h.Client.MergePatchAsync<FineTuneJob>("mk", new { spec = new { suspend = true } }, "default");
-    }
-
-    private static async Task<string> LogAsync(SweepHarness h, string pod)
-    {
-        await using var stream = await h.Client.CoreV1.ReadNamespacedPodLogAsync(pod, "default");
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
     }
 }
