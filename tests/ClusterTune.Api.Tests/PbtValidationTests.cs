@@ -31,19 +31,7 @@ public sealed class PbtValidationTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void Pbt_settings_are_validated_with_the_field_path(string name, Action<FineTuneJob> change, string? path)
-    {
-        var job = TestJobs.Minimal();
-        change(job);
-        var errors = FineTuneJobValidator.Validate(job);
-        if (path is null)
-        {
-            Assert.True(errors.Count == 0, $"{name}: {FieldError.Join(errors)}");
-        }
-        else
-        {
-            Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
-        }
-    }
+        => TestJobs.AssertValidation(name, change, path);
 
     [Fact]
     public void Settings_left_out_get_their_defaults()
