@@ -61,6 +61,8 @@ public static partial class FineTuneJobValidator
         ValidateCheckpoints(s.Checkpoints!, e);
         ValidateRetryPolicy(s.RetryPolicy!, e);
         ValidateBounds(s, e);
+        ValidateManagedBy(s, e);
+        ValidatePbt(s, e);
         return e;
     }
 
