@@ -9,12 +9,11 @@ namespace ClusterTune.Search.Sampling;
 /// </summary>
 internal sealed class ParzenEstimator
 {
-    private const double CategoricalSmoothing = 0.2;
-
     private readonly SearchSpace _space;
     private readonly List<double?[]> _comps;
     private readonly double[][] _sigma;
     private readonly double[][] _logNorm;
+    private readonly double[][][] _probs; // [kernel][categorical parameter] → probability of each value
     private readonly double _logWeight;
 
     public ParzenEstimator(SearchSpace space, List<double?[]> comps)
@@ -25,35 +24,58 @@ internal sealed class ParzenEstimator
         var d = space.Parameters.Count;
         _sigma = comps.Select(_ => new double[d]).ToArray();
         _logNorm = comps.Select(_ => new double[d]).ToArray();
+        _probs = comps.Select(_ => new double[d][]).ToArray();
         for (var i = 0; i < d; i++)
         {
             var p = space.Parameters[i];
+            var active = Enumerable.Range(0, comps.Count).Where(j => comps[j][i] is not null).ToList();
+            var mus = active.Select(j => comps[j][i]!.Value).ToList();
+            var minS = 1.0 / Math.Min(100, active.Count + 1);
             if (p.Type == ParameterType.Categorical)
             {
+                // A numeric list is ordered: bandwidths on its rank positions as for an int range over the ranks.
+                var n = p.Values!.Count;
+                var positions = CategoricalKernel.OrdinalPositions(p);
+                var widths = positions is null ? null : Bandwidths(mus.Select(m => positions[(int)m]).ToList(), Math.Max(minS, 0.5 / (n - 1)));
+                for (var a = 0; a < active.Count; a++)
+                {
+                    _probs[active[a]][i] = CategoricalKernel.Probabilities((int)mus[a], n, positions, widths?[a] ?? 1, active.Count + 1);
+                }
+
                 continue;
             }
 
-            var active = Enumerable.Range(0, comps.Count).Where(j => comps[j][i] is not null).ToList();
-            var centres = active.Select(j => comps[j][i]!.Value).Append(0.5).Order().ToArray();
-            var minS = 1.0 / Math.Min(100, active.Count + 1);
             var step = p.Step ?? (p.Type == ParameterType.Int ? 1 : 0);
             if (step > 0 && p.Max > p.Min && p.Scale == ParameterScale.Linear)
             {
                 minS = Math.Max(minS, 0.5 * step / (p.Max!.Value - p.Min!.Value));
             }
 
-            foreach (var j in active)
+            var sigmas = Bandwidths(mus, minS);
+            for (var a = 0; a < active.Count; a++)
             {
-                var mu = comps[j][i]!.Value;
-                var k = Array.BinarySearch(centres, mu);
-                var left = k > 0 ? mu - centres[k - 1] : 0;
-                var right = k < centres.Length - 1 ? centres[k + 1] - mu : 0;
-                var s = Math.Clamp(Math.Max(left, right), minS, 1.0);
+                var (j, mu, s) = (active[a], mus[a], sigmas[a]);
                 _sigma[j][i] = s;
                 var mass = TpeSampler.NormalCdf((1 - mu) / s) - TpeSampler.NormalCdf(-mu / s);
                 _logNorm[j][i] = -Math.Log(s * Math.Sqrt(2 * Math.PI) * Math.Max(mass, 1e-12));
             }
         }
+    }
+
+    /// <summary>
+    /// Bergstra's rule: each centre's width is the larger gap to its neighbouring centres (the prior's 0.5 among
+    /// them), clipped to [<paramref name="minS"/>, 1].
+    /// </summary>
+    private static double[] Bandwidths(List<double> mus, double minS)
+    {
+        var centres = mus.Append(0.5).Order().ToArray();
+        return mus.Select(mu =>
+        {
+            var k = Array.BinarySearch(centres, mu);
+            var left = k > 0 ? mu - centres[k - 1] : 0;
+            var right = k < centres.Length - 1 ? centres[k + 1] - mu : 0;
+            return Math.Clamp(Math.Max(left, right), minS, 1.0);
+        }).ToArray();
     }
 
     /// <summary>Per parameter: unit coordinate, category index, or null when inactive/unknown.</summary>
@@ -108,9 +130,7 @@ internal sealed class ParzenEstimator
             var mu = comp?[i];
             if (p.Type == ParameterType.Categorical)
             {
-                var n = p.Values!.Count;
-                var k = mu is { } m && rng.NextDouble() >= CategoricalSmoothing ? (int)m : rng.NextInt(n);
-                a[p.Name] = p.Values[Math.Min(k, n - 1)];
+                a[p.Name] = p.Values![mu is null ? rng.NextInt(p.Values.Count) : Draw(rng, _probs[j][i])];
             }
             else
             {
@@ -130,15 +150,20 @@ internal sealed class ParzenEstimator
             double s = 0;
             for (var i = 0; i < x.Length; i++)
             {
-                if (x[i] is not { } xi || comp[i] is not { } m)
+                if (x[i] is not { } xi)
                 {
-                    continue; // inactive in x (marginalised) or in the kernel (uniform prior, log density 0)
+                    continue; // inactive in x: marginalised
                 }
 
-                if (_space.Parameters[i].Type == ParameterType.Categorical)
+                var p = _space.Parameters[i];
+                if (comp[i] is not { } m)
                 {
-                    var n = _space.Parameters[i].Values!.Count;
-                    s += Math.Log((Math.Abs(m - xi) < 0.5 ? 1 - CategoricalSmoothing : 0) + (CategoricalSmoothing / n));
+                    // Inactive in the kernel: the uniform prior (density 1 on a unit range, 1/n on a categorical).
+                    s -= p.Type == ParameterType.Categorical ? Math.Log(p.Values!.Count) : 0;
+                }
+                else if (p.Type == ParameterType.Categorical)
+                {
+                    s += Math.Log(_probs[j][i][(int)xi]);
                 }
                 else
                 {
@@ -169,6 +194,21 @@ internal sealed class ParzenEstimator
         }
 
         return max + Math.Log(sum);
+    }
+
+    private static int Draw(Rng rng, double[] probabilities)
+    {
+        var u = rng.NextDouble();
+        for (var k = 0; k < probabilities.Length - 1; k++)
+        {
+            u -= probabilities[k];
+            if (u < 0)
+            {
+                return k;
+            }
+        }
+
+        return probabilities.Length - 1;
     }
 
     private static double TruncatedNormal(Rng rng, double mu, double sigma)
