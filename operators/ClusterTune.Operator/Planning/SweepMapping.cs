@@ -42,6 +42,7 @@ public static class SweepMapping
             AlgorithmName.Grid => S.SamplerKind.Grid,
             AlgorithmName.Sobol => S.SamplerKind.Sobol,
             AlgorithmName.Tpe => S.SamplerKind.Tpe,
+            AlgorithmName.CmaEs => S.SamplerKind.CmaEs,
             _ => S.SamplerKind.Random,
         }, unchecked((ulong)(spec.Algorithm.Seed ?? 0)));
         var stop = new S.SweepStopConfig
