@@ -27,7 +27,7 @@ internal static class ReplayBench
         Console.WriteLine();
         Console.WriteLine($"== finetune-real: replayed learning curves ({RecordedCurves.Configs} configs = freezeDepth {string.Join("/", RecordedCurves.FreezeDepths)} × lrFactor {string.Join("/", RecordedCurves.LrFactors.Select(F))} × loraRank {string.Join("/", RecordedCurves.LoraRanks)}, {curves.Seeds} recorded seed(s), {RecordedCurves.Epochs} epochs; grid = {gridEpochs} trial-epochs; {seeds} bench seeds)");
         Console.WriteLine($"   regret = grid's best final accuracy − best found (points), median over seeds; configs = distinct configs started; ClusterTune {SweepSimulator.Workers} parallel trials, Optuna sequential unless ×{SweepSimulator.Workers}");
-        var header = string.Join(" ", budgets.Select((b, i) => $"{$"regret@{BudgetFractions[i]:P0}",13}")) + string.Join(" ", budgets.Select((b, i) => $"{$"configs@{BudgetFractions[i]:P0}",12}"));
+        var header = string.Join(" ", BudgetFractions.Select(f => $"{$"regret@{f:P0}",13}")) + " " + string.Join(" ", BudgetFractions.Select(f => $"{$"configs@{f:P0}",12}"));
         Console.WriteLine($"   {"declared",-12} {"method",-22} {header}");
         var at20 = Array.IndexOf(BudgetFractions, 0.2);
         var summary = new Dictionary<(bool, string), (double[] Regret, double[] Configs)>();
@@ -42,7 +42,7 @@ internal static class ReplayBench
                 var regret = budgets.Select(b => Median(runs.Select(r => Regret(r, curves, b)))).ToArray();
                 var configs = budgets.Select(b => Median(runs.Select(r => (double)r.Starts.Where(s => s.Epochs < b).Select(s => s.Config).Distinct().Count()))).ToArray();
                 summary[(categorical, name)] = (regret, configs);
-                Console.WriteLine($"   {(categorical ? "categorical" : "int/log"),-12} {name,-22} {string.Join(" ", regret.Select(r => $"{F2(r),13}"))}{string.Join(" ", configs.Select(c => $"{c,12:F0}"))}");
+                Console.WriteLine($"   {(categorical ? "categorical" : "int/log"),-12} {name,-22} {string.Join(" ", regret.Select(r => $"{F2(r),13}"))} {string.Join(" ", configs.Select(c => $"{c,12:F0}"))}");
             }
         }
 
