@@ -5,7 +5,8 @@ namespace ClusterTune.Search.Sampling;
 /// <summary>
 /// A Parzen mixture: one product kernel per observed trial plus a uniform prior kernel, equal weights. A kernel's
 /// width on a range is the larger gap to its neighbouring centres (Bergstra's rule, as Optuna's default TPE),
-/// clipped to [1/min(100, n+1), 1], so the mixture tightens where good trials cluster.
+/// clipped to [1/min(100, n+1), 1], so the mixture tightens where good trials cluster; categoricals use
+/// <see cref="CategoricalKernel"/> (Laplace-smoothed, ordinal over numeric value lists).
 /// </summary>
 internal sealed class ParzenEstimator
 {

@@ -7,7 +7,7 @@ namespace ClusterTune.Search.Sampling;
 /// trials are ranked by the resource they reached (further first, clipped at the highest level the good set can fill),
 /// then by their loss there, as Optuna ranks pruned trials. The best ⌈γ·n⌉ (≤ 25) form the "good" density l(x); the rest and every running, pending or just-suggested
 /// trial (constant liar: assumed bad) form g(x). Each density mixes one product kernel per trial with a uniform prior;
-/// kernels are truncated Gaussians in unit space for ranges and smoothed indicators for categoricals, and a parameter
+/// kernels are truncated Gaussians in unit space for ranges and <see cref="CategoricalKernel"/>s for categoricals, and a parameter
 /// inactive in a kernel but active in x contributes the prior, which is how conditional parameters are handled. The
 /// suggestion is the feasible candidate drawn from l with the highest log l − log g.
 /// </summary>
