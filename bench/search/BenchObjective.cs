@@ -10,6 +10,9 @@ internal abstract class BenchObjective
     public abstract int Budget { get; }
     public abstract SearchSpace Space { get; }
 
+    /// <summary>Which of a finite set of configs an assignment runs (to count distinct configs tried), or null.</summary>
+    public virtual int? ConfigId(IReadOnlyDictionary<string, object> p) => null;
+
     /// <summary>The observed value after <paramref name="epoch"/> epochs (at MaxEpochs: the final objective).</summary>
     public abstract double Value(IReadOnlyDictionary<string, object> p, int epoch, ulong seed);
 

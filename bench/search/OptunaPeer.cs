@@ -35,17 +35,18 @@ internal static class OptunaPeer
         return (p.ExitCode, stdout, stderr.Result);
     }
 
-    public static List<RunResult> Run(BenchObjective obj, string pruner, int seeds, int budget, int workers)
+    public static List<RunResult> Run(BenchObjective obj, string pruner, int seeds, int budget, int workers, string sampler = "tpe")
     {
         static string S(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var output = RunScript("--objective", obj.Name, "--pruner", pruner, "--budget", S(budget), "--seeds", S(seeds), "--workers", S(workers));
+        var output = RunScript("--objective", obj.Name, "--pruner", pruner, "--budget", S(budget), "--seeds", S(seeds), "--workers", S(workers), "--sampler", sampler);
         var results = new List<RunResult>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             using var doc = JsonDocument.Parse(line);
             var r = doc.RootElement;
             var trace = r.GetProperty("trace").EnumerateArray().Select(e => (e[0].GetInt32(), e[1].GetDouble())).ToList();
-            results.Add(new RunResult(r.GetProperty("seed").GetInt32(), r.GetProperty("epochs").GetInt32(), r.GetProperty("trials").GetInt32(), trace));
+            var starts = r.GetProperty("starts").EnumerateArray().Select(e => (e[0].GetInt32(), e[1].GetInt32())).ToList();
+            results.Add(new RunResult(r.GetProperty("seed").GetInt32(), r.GetProperty("epochs").GetInt32(), r.GetProperty("trials").GetInt32(), trace) { Starts = starts });
         }
 
         return results;
@@ -59,6 +60,7 @@ internal static class OptunaPeer
         var n = 0;
         var branin = new Branin();
         var hartmann = new Hartmann6();
+        var recorded = File.Exists(RecordedCurves.DefaultPath) ? RecordedCurves.Load(RecordedCurves.DefaultPath) : null;
         foreach (var pt in doc.RootElement.EnumerateArray())
         {
             var a = pt.GetProperty("args").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -68,6 +70,7 @@ internal static class OptunaPeer
                 "finetune" => FineTuneCurves.Curve((long)a[0], a[1], (long)a[2], (int)a[3], (ulong)a[4]),
                 "branin" => branin.Value(new Dictionary<string, object> { ["x1"] = a[0], ["x2"] = a[1] }, (int)a[2], 0),
                 "hartmann6" => hartmann.Value(Enumerable.Range(0, 6).ToDictionary(i => $"x{i}", i => (object)a[i]), (int)a[6], 0),
+                "replay" => recorded!.Value(RecordedCurves.Nearest(new Dictionary<string, object> { ["freezeDepth"] = (long)a[0], ["lrFactor"] = a[1], ["loraRank"] = (long)a[2] }), (int)a[3], (ulong)a[4]),
                 var k => throw new InvalidOperationException($"unknown check kind {k}"),
             };
             max = Math.Max(max, Math.Abs(cs - py));

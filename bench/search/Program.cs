@@ -55,8 +55,13 @@ Method[] methods =
     new("asha+tpe sequential", SamplerKind.Tpe, asha, Workers: 1),
     new("asha-stop+tpe", SamplerKind.Tpe, asha with { Mode = AshaMode.Stop }),
     new("hyperband+tpe", SamplerKind.Tpe, asha with { Kind = EarlyStoppingKind.Hyperband }),
+    // CMA-ES samples int and float ranges only: run on the objectives without categorical parameters.
+    new("cmaes", SamplerKind.CmaEs, EarlyStoppingConfig.None),
+    new("cmaes sequential", SamplerKind.CmaEs, EarlyStoppingConfig.None, Workers: 1),
+    new("asha+cmaes", SamplerKind.CmaEs, asha),
 ];
 
+string[] cmaPeers = ["random", "tpe", "cmaes sequential", "optuna cmaes", "optuna tpe"];
 BenchObjective[] objectives = [new Branin(), new Hartmann6(), new FineTuneCurves()];
 foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Name)))
 {
@@ -67,15 +72,17 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     var budget = Math.Min(obj.Budget, gridEpochs);
     // Optuna runs in its own processes while the ClusterTune methods run here: sequentially (one trial at a time), and
     // with the named pruners also as 4 workers sharing the study, ClusterTune's parallelism.
-    (string Name, string Pruner, int Workers)[] peers =
+    var continuous = obj.Space.Parameters.All(p => p.Type != ParameterType.Categorical);
+    (string Name, string Pruner, int Workers, string Sampler)[] peers =
     [
-        ("optuna tpe+hyperband", "hyperband", 1), ("optuna tpe+median", "median", 1), ("optuna tpe", "none", 1),
-        ($"optuna tpe+hyperband ×{SweepSimulator.Workers}", "hyperband", SweepSimulator.Workers),
-        ($"optuna tpe+median ×{SweepSimulator.Workers}", "median", SweepSimulator.Workers),
+        ("optuna tpe+hyperband", "hyperband", 1, "tpe"), ("optuna tpe+median", "median", 1, "tpe"), ("optuna tpe", "none", 1, "tpe"),
+        ($"optuna tpe+hyperband ×{SweepSimulator.Workers}", "hyperband", SweepSimulator.Workers, "tpe"),
+        ($"optuna tpe+median ×{SweepSimulator.Workers}", "median", SweepSimulator.Workers, "tpe"),
+        .. continuous ? new[] { ("optuna cmaes", "none", 1, "cmaes") } : [],
     ];
-    var optuna = skipOptuna ? [] : peers.Select(p => (p.Name, p.Workers, Runs: Task.Run(() => OptunaPeer.Run(obj, p.Pruner, seeds, budget, p.Workers)))).ToList();
+    var optuna = skipOptuna ? [] : peers.Select(p => (p.Name, p.Workers, Runs: Task.Run(() => OptunaPeer.Run(obj, p.Pruner, seeds, budget, p.Workers, p.Sampler)))).ToList();
     var rows = new List<(string Name, List<RunResult> Runs)> { ("grid (full)", grid) };
-    foreach (var m in methods.Where(m => onlyMethods.Count == 0 || onlyMethods.Contains(m.Name)))
+    foreach (var m in methods.Where(m => (onlyMethods.Count == 0 || onlyMethods.Contains(m.Name)) && (continuous || m.Sampler != SamplerKind.CmaEs)))
     {
         rows.Add((m.Name, Enumerable.Range(0, seeds).Select(s => SweepSimulator.Run(obj, m, s, budget)).ToList()));
     }
@@ -107,16 +114,24 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
         Console.WriteLine($"   {name,-24} {med,12:F4} {$"[{Q(bests, 0.25):F4}, {Q(bests, 0.75):F4}]",21} {Q(runs.Select(r => (double)r.Epochs).Order().ToArray(), 0.5),7:F0} {Q(runs.Select(r => (double)r.Trials).Order().ToArray(), 0.5),7:F0} {$"{reached}/{runs.Count}",8} {Q(reach, 0.5),9:F0} {Percent(ratio),9} {Percent(sweepRatio),8}");
     }
 
+    if (summary.TryGetValue("cmaes", out var cma))
+    {
+        var peersOfCma = cmaPeers.Where(summary.ContainsKey);
+        Console.WriteLine($"   cmaes median best {cma.Median:F4}, epochs to level {Percent(cma.Ratio)} of grid's; vs " +
+            string.Join(", ", peersOfCma.Select(p => $"{p} {summary[p].Median:F4} ({Percent(summary[p].Ratio)}, cmaes/{p} epochs-to-level ratio {RatioOf(cma.Ratio, summary[p].Ratio)})")));
+    }
+
     if (!summary.TryGetValue("asha+tpe", out var at))
     {
+        Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:F0} s)");
         continue;
     }
 
     Console.WriteLine($"   asha+tpe epochs to grid's level: {Percent(at.Ratio)} of grid's epochs to that level, {Percent(at.SweepRatio)} of grid's full sweep (target ≤ 20 %)");
     if (optuna.Count > 0)
     {
-        var sequential = optuna.Where(o => o.Workers == 1).Select(o => o.Name).ToArray();
-        var parallel = optuna.Where(o => o.Workers > 1).Select(o => o.Name).ToArray();
+        var sequential = optuna.Where(o => o.Workers == 1 && o.Name.Contains("tpe", StringComparison.Ordinal)).Select(o => o.Name).ToArray();
+        var parallel = optuna.Where(o => o.Workers > 1 && o.Name.Contains("tpe", StringComparison.Ordinal)).Select(o => o.Name).ToArray();
         bool Better(double a, double b) => sign * a <= sign * b;
         string Versus(double mine, string[] them) => $"vs {string.Join(", ", them.Select(p => $"{p[7..]} {summary[p].Median:F4}"))}: " +
             (them.All(p => Better(mine, summary[p].Median)) ? "at least as good as each" : $"behind {string.Join(", ", them.Where(p => !Better(mine, summary[p].Median)))}");
@@ -131,7 +146,16 @@ foreach (var obj in objectives.Where(o => only.Count == 0 || only.Contains(o.Nam
     Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:F0} s)");
 }
 
+if (only.Count == 0 || only.Contains("finetune-real"))
+{
+    var sw = Stopwatch.StartNew();
+    ReplayBench.Run(seeds, skipOptuna, asha);
+    Console.WriteLine($"   ({sw.Elapsed.TotalSeconds:F0} s)");
+}
+
 return 0;
+
+static string RatioOf(double a, double b) => double.IsFinite(a) && double.IsFinite(b) && b > 0 ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
 static string Percent(double ratio) => double.IsFinite(ratio) ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 

@@ -27,6 +27,7 @@ internal static class SweepSimulator
         var policy = new SweepPolicy(obj.Space, cfg);
         var trials = new SortedDictionary<int, SimTrial>();
         var trace = new List<(int, double)>();
+        var starts = new List<(int, int)>();
         var used = 0;
         while (true)
         {
@@ -58,6 +59,10 @@ internal static class SweepSimulator
             foreach (var n in d.NewTrials)
             {
                 trials[n.Index] = new SimTrial { Params = n.Params, Budget = n.Budget };
+                if (obj.ConfigId(n.Params) is { } id)
+                {
+                    starts.Add((used, id));
+                }
             }
 
             if (d.Stop is not null || used >= budget)
@@ -103,6 +108,6 @@ internal static class SweepSimulator
             }
         }
 
-        return new RunResult(seed, used, trials.Count, trace);
+        return new RunResult(seed, used, trials.Count, trace) { Starts = starts };
     }
 }

@@ -2,12 +2,13 @@
 """Optuna peer for `make bench-search`: the same multi-fidelity objectives as the C# bench, run with Optuna's
 TPESampler plus HyperbandPruner or MedianPruner, at the same trial-epoch budget. Prints one JSON object per seed.
 
-The objectives MUST stay identical to bench/search/{Branin,Hartmann6,FineTuneCurves,SimHash}.cs; `--check` prints
-fixed points that the C# bench compares against its own values before it runs.
+The objectives MUST stay identical to bench/search/{Branin,Hartmann6,FineTuneCurves,RecordedCurves,SimHash}.cs;
+`--check` prints fixed points that the C# bench compares against its own values before it runs.
 """
 import argparse
 import json
 import math
+import os
 import struct
 import sys
 
@@ -98,6 +99,49 @@ def finetune(p, epoch, seed, max_epochs=27):
     return finetune_curve(p["freezeDepth"], p["lrFactor"], p["loraRank"], epoch, seed, max_epochs)
 
 
+# The recorded learning curves (RecordedCurves.cs): data/finetune-curves.csv next to this script.
+FREEZE = [0, 1, 2, 3]
+LR = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+RANK = [0, 2, 4, 8]
+REPLAY_MAX_SEEDS = 3
+REPLAY_EPOCHS = 20
+_curves = None
+_seeds = None
+
+
+def curves():
+    """(curves, seeds): the recorded values and how many seeds every config has (as RecordedCurves.Load)."""
+    global _curves, _seeds
+    if _curves is None:
+        import csv
+        _curves = {}
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "finetune-curves.csv")) as f:
+            for row in csv.DictReader(f):
+                c = config_index(int(row["freezeDepth"]), float(row["lrFactor"]), int(row["loraRank"]))
+                _curves[(c, int(row["seed"]), int(row["epoch"]))] = 100 * float(row["accuracy"])
+        n = len(FREEZE) * len(LR) * len(RANK)
+        _seeds = 0
+        while _seeds < REPLAY_MAX_SEEDS and all((c, _seeds, REPLAY_EPOCHS) in _curves for c in range(n)):
+            _seeds += 1
+    return _curves, _seeds
+
+
+def config_index(k, f, r):
+    fi = next(i for i, x in enumerate(LR) if abs(x - f) < 1e-9)
+    return (FREEZE.index(k) * len(LR) + fi) * len(RANK) + RANK.index(r)
+
+
+def nearest_config(p):
+    f = min(LR, key=lambda x: abs(math.log(x) - math.log(p["lrFactor"])))
+    return config_index(int(p["freezeDepth"]), f, int(p["loraRank"]))
+
+
+def replay(p, epoch, seed, max_epochs=REPLAY_EPOCHS):
+    c = nearest_config(p)
+    values, seeds = curves()
+    return values[(c, hash_keys(seed, c) % seeds, epoch)]
+
+
 OBJECTIVES = {
     # name: (function, direction, max epochs, suggest)
     "branin": (branin, "minimize", 9, lambda t: {"x1": t.suggest_float("x1", -5, 10), "x2": t.suggest_float("x2", 0, 15)}),
@@ -106,6 +150,16 @@ OBJECTIVES = {
         "freezeDepth": t.suggest_int("freezeDepth", 0, 4),
         "lrFactor": t.suggest_float("lrFactor", 1e-3, 1.0, log=True),
         "loraRank": t.suggest_categorical("loraRank", [0, 4, 8, 16]),
+    }),
+    "finetune-real-categorical": (replay, "maximize", REPLAY_EPOCHS, lambda t: {
+        "freezeDepth": t.suggest_categorical("freezeDepth", FREEZE),
+        "lrFactor": t.suggest_categorical("lrFactor", LR),
+        "loraRank": t.suggest_categorical("loraRank", RANK),
+    }),
+    "finetune-real-typed": (replay, "maximize", REPLAY_EPOCHS, lambda t: {
+        "freezeDepth": t.suggest_int("freezeDepth", FREEZE[0], FREEZE[-1]),
+        "lrFactor": t.suggest_float("lrFactor", LR[0], LR[-1], log=True),
+        "loraRank": t.suggest_categorical("loraRank", RANK),
     }),
 }
 
@@ -118,10 +172,14 @@ def check():
         pts.append({"kind": "branin", "args": [x1, x2, e], "value": branin({"x1": x1, "x2": x2}, e, 0)})
     for (x, e) in [([0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573], 9), ([0.5] * 6, 3)]:
         pts.append({"kind": "hartmann6", "args": x + [e], "value": hartmann6({f"x{i}": x[i] for i in range(6)}, e, 0)})
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "finetune-curves.csv")):
+        for (k, f, r, e, s) in [(0, 0.03, 0, 1, 0), (1, 0.25, 2, 7, 5), (3, 10.0, 8, 20, 29), (2, 1.2, 4, 13, 17)]:
+            pts.append({"kind": "replay", "args": [k, f, r, e, s],
+                        "value": replay({"freezeDepth": k, "lrFactor": f, "loraRank": r}, e, s)})
     print(json.dumps(pts))
 
 
-def run(objective, seed, budget, pruner_name, workers=1):
+def run(objective, seed, budget, pruner_name, workers=1, sampler_name="tpe"):
     """Runs `workers` trials at a time, as one study shared by that many workers (n_jobs or a shared storage): each
     tick every running trial trains one epoch, reports it and may be pruned, and free slots ask for new trials at
     the start of the next tick, as ClusterTune's bench simulator does. With more than one worker the sampler uses
@@ -133,23 +191,33 @@ def run(objective, seed, budget, pruner_name, workers=1):
     fn, direction, max_epochs, suggest = OBJECTIVES[objective]
     if pruner_name == "hyperband":
         pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max_epochs, reduction_factor=3)
+    elif pruner_name == "sh":
+        pruner = optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
     elif pruner_name == "median":
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
     else:
         pruner = optuna.pruners.NopPruner()
-    sampler = optuna.samplers.TPESampler(seed=seed, constant_liar=True) if workers > 1 else optuna.samplers.TPESampler(seed=seed)
+    if sampler_name == "cmaes":
+        sampler = optuna.samplers.CmaEsSampler(seed=seed)
+    elif sampler_name == "random":
+        sampler = optuna.samplers.RandomSampler(seed=seed)
+    else:
+        sampler = optuna.samplers.TPESampler(seed=seed, constant_liar=True) if workers > 1 else optuna.samplers.TPESampler(seed=seed)
     # A fixed study name: HyperbandPruner assigns brackets by hashing it, so a random name makes runs irreproducible.
-    study = optuna.create_study(study_name=f"bench-{objective}-{pruner_name}-{seed}", direction=direction,
+    study = optuna.create_study(study_name=f"bench-{objective}-{pruner_name}-{seed}" + ("" if sampler_name == "tpe" else f"-{sampler_name}"), direction=direction,
                                 sampler=sampler, pruner=pruner)
     used = 0
     trace = []  # (trial-epochs used when a full-length trial finished, its final value)
     trials = 0
     running = []  # [trial, params, epochs done]
+    starts = []  # (trial-epochs used when a trial started, its recorded config), replayed objectives only
     while True:
         while len(running) < workers and used < budget:
             trial = study.ask()
             trials += 1
             running.append([trial, suggest(trial), 0])
+            if fn is replay:
+                starts.append([used, nearest_config(running[-1][1])])
         if not running:
             break
         for slot in list(running):
@@ -172,14 +240,15 @@ def run(objective, seed, budget, pruner_name, workers=1):
             for trial, _, _ in running:
                 study.tell(trial, state=optuna.trial.TrialState.FAIL)
             break
-    return {"seed": seed, "epochs": used, "trials": trials, "trace": trace}
+    return {"seed": seed, "epochs": used, "trials": trials, "trace": trace, "starts": starts}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--objective")
-    ap.add_argument("--pruner", choices=["hyperband", "median", "none"])
+    ap.add_argument("--pruner", choices=["hyperband", "sh", "median", "none"])
+    ap.add_argument("--sampler", choices=["tpe", "random", "cmaes"], default="tpe")
     ap.add_argument("--budget", type=int)
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--workers", type=int, default=1)
@@ -188,7 +257,7 @@ def main():
         check()
         return
     for seed in range(a.seeds):
-        print(json.dumps(run(a.objective, seed, a.budget, a.pruner, a.workers)), flush=True)
+        print(json.dumps(run(a.objective, seed, a.budget, a.pruner, a.workers, a.sampler)), flush=True)
 
 
 if __name__ == "__main__":

@@ -7,4 +7,5 @@ public enum SamplerKind
     Random,
     Sobol,
     Tpe,
+    CmaEs,
 }

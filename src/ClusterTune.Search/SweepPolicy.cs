@@ -34,7 +34,8 @@ public sealed class SweepPolicy
             SamplerKind.Random => new RandomSampler(_space, alg.Seed),
             SamplerKind.Sobol => new SobolSampler(_space, alg.Seed),
             SamplerKind.Tpe => new TpeSampler(_space, alg),
-            _ => throw new ArgumentException($"algorithm.kind '{alg.Kind}' is unknown; use grid, random, sobol or tpe", nameof(config)),
+            SamplerKind.CmaEs => new CmaEsSampler(_space, alg),
+            _ => throw new ArgumentException($"algorithm.kind '{alg.Kind}' is unknown; use grid, random, sobol, tpe or cmaes", nameof(config)),
         };
         if (_config.EarlyStopping.Kind is EarlyStoppingKind.Asha or EarlyStoppingKind.Hyperband)
         {
@@ -265,6 +266,8 @@ public sealed class SweepPolicy
         Check(a.StartupTrials >= 1, "algorithm.startupTrials", "use at least 1 random startup trial");
         Check(a.Candidates >= 1, "algorithm.candidates", "use at least 1 candidate per suggestion");
         Check(a.Gamma is > 0 and <= 1, "algorithm.gamma", "gamma is a fraction in (0, 1]");
+        Check(a.PopulationSize is 0 or >= 2, "algorithm.populationSize", "use 0 (4 + 3 ln n) or at least 2 trials per CMA-ES generation");
+        Check(double.IsFinite(a.Sigma0) && a.Sigma0 is > 0 and <= 1, "algorithm.sigma0", "the initial CMA-ES step size is a fraction of each range in (0, 1], e.g. 0.3");
         var e = c.EarlyStopping;
         if (e.Kind is EarlyStoppingKind.Asha or EarlyStoppingKind.Hyperband)
         {

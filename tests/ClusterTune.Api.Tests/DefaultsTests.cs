@@ -70,6 +70,17 @@ public sealed class DefaultsTests
     }
 
     [Fact]
+    public void Cmaes_gets_loraRank_as_an_int_range_over_the_same_values_and_validates()
+    {
+        var job = TestJobs.Minimal().With(s => s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.CmaEs });
+        var s = FineTuneJobDefaults.Apply(job.Spec);
+        var rank = s.SearchSpace!.LoraRank!;
+        Assert.Equal((ParameterType.Int, 0.0, 8.0, 4.0), (rank.Type!.Value, rank.Min!.Value, rank.Max!.Value, rank.Step!.Value));
+        Assert.Equal(ParameterType.Float, s.SearchSpace.LrFactor!.Type);
+        Assert.Empty(FineTuneJobValidator.Validate(job));
+    }
+
+    [Fact]
     public void Grid_gets_discrete_lrFactor_and_maxTrials_equal_to_the_grid_size()
     {
         var job = TestJobs.Minimal().With(s => s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid });

@@ -69,6 +69,7 @@ public sealed class ValidationTests
         { "step with log", j => j.Spec.SearchSpace = new SearchSpace { LrFactor = Float(0.001, 1, ParameterScale.Log, 0.1) }, "spec.searchSpace.lrFactor.step" },
         { "step larger than range", j => j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["dropout"] = Float(0, 0.5, step: 1) } }, "spec.searchSpace.parameters.dropout.step" },
         { "grid over continuous float", j => { j.Spec.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid }; j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["dropout"] = Float(0, 0.5) } }; }, "spec.searchSpace.parameters.dropout.step" },
+        { "cmaes over a categorical", j => { j.Spec.Algorithm = new AlgorithmSpec { Name = AlgorithmName.CmaEs }; j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["optimizer"] = Cat("adam", "sgd") } }; }, "spec.searchSpace.parameters.optimizer.type" },
         { "knob under parameters", j => j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["lrFactor"] = Float(0.1, 1) } }, "spec.searchSpace.parameters.lrFactor" },
         { "bad parameter name", j => j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["drop-out"] = Float(0, 1) } }, "spec.searchSpace.parameters.drop-out" },
         { "condition unknown parent", j => j.Spec.SearchSpace = new SearchSpace { Parameters = new() { ["alpha"] = When(Cat(8, 16), new ParameterCondition { Parameter = "rank", EqualTo = 4 }) } }, "spec.searchSpace.parameters.alpha.condition.parameter" },

@@ -43,6 +43,7 @@ public static class SweepMapping
             AlgorithmName.Sobol => S.SamplerKind.Sobol,
             AlgorithmName.Tpe => S.SamplerKind.Tpe,
             AlgorithmName.Pbt => S.SamplerKind.Random, // the initial population
+            AlgorithmName.CmaEs => S.SamplerKind.CmaEs,
             _ => S.SamplerKind.Random,
         }, unchecked((ulong)(spec.Algorithm.Seed ?? 0)));
         var stop = new S.SweepStopConfig

@@ -16,4 +16,6 @@ public enum AlgorithmName
     Tpe,
     [JsonStringEnumMemberName("pbt")]
     Pbt,
+    [JsonStringEnumMemberName("cmaes")]
+    CmaEs,
 }

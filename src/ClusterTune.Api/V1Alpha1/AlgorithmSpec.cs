@@ -6,7 +6,7 @@ namespace ClusterTune.Api.V1Alpha1;
 /// <summary>The search algorithm and its seed (same seed, same spec ⇒ same trials).</summary>
 public sealed class AlgorithmSpec
 {
-    [Description("grid, random, sobol, tpe or pbt (default random).")]
+    [Description("grid, random, sobol, tpe, cmaes or pbt (default random). cmaes samples int and float ranges only (no categorical parameters); its default loraRank is int 0..8 step 4.")]
     public AlgorithmName? Name { get; set; }
 
     [Description("Seed of the algorithm's random generator (default 0). Each trial's training seed is derived from it and the trial index.")]

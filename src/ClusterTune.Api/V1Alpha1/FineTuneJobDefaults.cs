@@ -37,8 +37,10 @@ public static class FineTuneJobDefaults
         ? new() { Type = ParameterType.Categorical, Values = [0.01, 0.1, 1.0] }
         : new() { Type = ParameterType.Float, Min = 0.001, Max = 1, Scale = ParameterScale.Log };
 
-    /// <summary>Default loraRank: categorical 0 (full fine-tune), 4, 8.</summary>
-    public static ParameterSpec LoraRank() => new() { Type = ParameterType.Categorical, Values = [0, 4, 8] };
+    /// <summary>Default loraRank: categorical 0 (full fine-tune), 4, 8; under cmaes (ranges only) the same values as int 0..8 step 4.</summary>
+    public static ParameterSpec LoraRank(AlgorithmName algorithm) => algorithm == AlgorithmName.CmaEs
+        ? new() { Type = ParameterType.Int, Min = 0, Max = 8, Scale = ParameterScale.Linear, Step = 4 }
+        : new() { Type = ParameterType.Categorical, Values = [0, 4, 8] };
 
     /// <summary>Attempts a trial may use: the job's retryPolicy.maxAttempts plus one per ASHA promotion (rung).</summary>
     public static int AllowedAttempts(FineTuneJobSpec spec, TrialSpec trial) => Apply(spec).AllowedAttempts(trial);
@@ -68,7 +70,7 @@ public static class FineTuneJobDefaults
         s.SearchSpace ??= new SearchSpace();
         s.SearchSpace.FreezeDepth ??= FreezeDepth();
         s.SearchSpace.LrFactor ??= LrFactor(s.Algorithm.Name.Value);
-        s.SearchSpace.LoraRank ??= LoraRank();
+        s.SearchSpace.LoraRank ??= LoraRank(s.Algorithm.Name.Value);
         foreach (var (_, p) in s.SearchSpace.AllParameters())
         {
             ApplyParameter(p);

@@ -70,6 +70,12 @@ public static partial class FineTuneJobValidator
 
     private static void ValidateParameter(string path, ParameterSpec p, AlgorithmName algorithm, List<FieldError> e)
     {
+        if (algorithm == AlgorithmName.CmaEs && p.Type == ParameterType.Categorical)
+        {
+            e.Add(new($"{path}.type", "is categorical, and algorithm cmaes samples int and float ranges only",
+                "declare it as an int or float range (e.g. {type: int, min: 0, max: 8, step: 4}), or use algorithm tpe, which handles categorical values"));
+        }
+
         switch (p.Type)
         {
             case null:

@@ -7,20 +7,18 @@ namespace ClusterTune.Search.Sampling;
 /// trials are ranked by the resource they reached (further first, clipped at the highest level the good set can fill),
 /// then by their loss there, as Optuna ranks pruned trials. The best ⌈γ·n⌉ (≤ 25) form the "good" density l(x); the rest and every running, pending or just-suggested
 /// trial (constant liar: assumed bad) form g(x). Each density mixes one product kernel per trial with a uniform prior;
-/// kernels are truncated Gaussians in unit space for ranges and smoothed indicators for categoricals, and a parameter
+/// kernels are truncated Gaussians in unit space for ranges and <see cref="CategoricalKernel"/>s for categoricals, and a parameter
 /// inactive in a kernel but active in x contributes the prior, which is how conditional parameters are handled. The
 /// suggestion is the feasible candidate drawn from l with the highest log l − log g.
 /// </summary>
 internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : ISampler
 {
-    private const double CategoricalSmoothing = 0.2;
-
     public IReadOnlyDictionary<string, object>? Suggest(int index, IReadOnlyList<TrialView> history, IReadOnlyList<IReadOnlyDictionary<string, object>> batch)
     {
         var rng = new Rng(config.Seed, (ulong)index, 0x545045UL);
         var finished = history
             .Where(t => !t.IsActive && t.Latest() is not null)
-            .Select(t => (t.Index, View: t, Enc: Encode(t.Record.Params), L: t.Latest()!.Value))
+            .Select(t => (t.Index, View: t, Enc: ParzenEstimator.Encode(space, t.Record.Params), L: t.Latest()!.Value))
             .ToList();
         if (finished.Count < Math.Max(1, config.StartupTrials))
         {
@@ -41,11 +39,11 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
         var good = ranked.Take(nGood).ToList();
 
         var bad = ranked.Skip(nGood)
-            .Concat(history.Where(t => t.IsActive).Select(t => Encode(t.Record.Params)))
-            .Concat(batch.Select(Encode))
+            .Concat(history.Where(t => t.IsActive).Select(t => ParzenEstimator.Encode(space, t.Record.Params)))
+            .Concat(batch.Select(b => ParzenEstimator.Encode(space, b)))
             .ToList();
-        var l = new Parzen(space, good);
-        var g = new Parzen(space, bad);
+        var l = new ParzenEstimator(space, good);
+        var g = new ParzenEstimator(space, bad);
 
         Dictionary<string, object>? best = null;
         var bestScore = double.NegativeInfinity;
@@ -58,7 +56,7 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
                 continue;
             }
 
-            var enc = Encode(x);
+            var enc = ParzenEstimator.Encode(space, x);
             var score = l.LogDensity(enc) - g.LogDensity(enc);
             if (best is null || score > bestScore)
             {
@@ -68,188 +66,6 @@ internal sealed class TpeSampler(SearchSpace space, AlgorithmConfig config) : IS
         }
 
         return best ?? UnitAssignment.RandomFeasible(space, rng);
-    }
-
-    /// <summary>Per parameter: unit coordinate, category index, or null when inactive/unknown.</summary>
-    private double?[] Encode(IReadOnlyDictionary<string, object> a)
-    {
-        var e = new double?[space.Parameters.Count];
-        for (var i = 0; i < e.Length; i++)
-        {
-            var p = space.Parameters[i];
-            if (!a.TryGetValue(p.Name, out var v))
-            {
-                continue;
-            }
-
-            if (p.Type == ParameterType.Categorical)
-            {
-                var k = -1;
-                for (var j = 0; j < p.Values!.Count; j++)
-                {
-                    if (SearchSpace.ValuesEqual(p.Values[j], v))
-                    {
-                        k = j;
-                        break;
-                    }
-                }
-
-                e[i] = k >= 0 ? k : null;
-            }
-            else if (SearchSpace.TryNumber(v, out var d) && double.IsFinite(d) && (p.Scale == ParameterScale.Linear || d > 0))
-            {
-                e[i] = SearchSpace.ToUnit(p, d);
-            }
-        }
-
-        return e;
-    }
-
-    /// <summary>
-    /// A Parzen mixture: one product kernel per observed trial plus a uniform prior kernel, equal weights. A kernel's
-    /// width on a range is the larger gap to its neighbouring centres (Bergstra's rule, as Optuna's default TPE),
-    /// clipped to [1/min(100, n+1), 1], so the mixture tightens where good trials cluster.
-    /// </summary>
-    private sealed class Parzen
-    {
-        private readonly SearchSpace _space;
-        private readonly List<double?[]> _comps;
-        private readonly double[][] _sigma;
-        private readonly double[][] _logNorm;
-        private readonly double _logWeight;
-
-        public Parzen(SearchSpace space, List<double?[]> comps)
-        {
-            _space = space;
-            _comps = comps;
-            _logWeight = -Math.Log(comps.Count + 1); // every kernel, the prior included, has the same weight
-            var d = space.Parameters.Count;
-            _sigma = comps.Select(_ => new double[d]).ToArray();
-            _logNorm = comps.Select(_ => new double[d]).ToArray();
-            for (var i = 0; i < d; i++)
-            {
-                var p = space.Parameters[i];
-                if (p.Type == ParameterType.Categorical)
-                {
-                    continue;
-                }
-
-                var active = Enumerable.Range(0, comps.Count).Where(j => comps[j][i] is not null).ToList();
-                var centres = active.Select(j => comps[j][i]!.Value).Append(0.5).Order().ToArray();
-                var minS = 1.0 / Math.Min(100, active.Count + 1);
-                var step = p.Step ?? (p.Type == ParameterType.Int ? 1 : 0);
-                if (step > 0 && p.Max > p.Min && p.Scale == ParameterScale.Linear)
-                {
-                    minS = Math.Max(minS, 0.5 * step / (p.Max!.Value - p.Min!.Value));
-                }
-
-                foreach (var j in active)
-                {
-                    var mu = comps[j][i]!.Value;
-                    var k = Array.BinarySearch(centres, mu);
-                    var left = k > 0 ? mu - centres[k - 1] : 0;
-                    var right = k < centres.Length - 1 ? centres[k + 1] - mu : 0;
-                    var s = Math.Clamp(Math.Max(left, right), minS, 1.0);
-                    _sigma[j][i] = s;
-                    var mass = NormalCdf((1 - mu) / s) - NormalCdf(-mu / s);
-                    _logNorm[j][i] = -Math.Log(s * Math.Sqrt(2 * Math.PI) * Math.Max(mass, 1e-12));
-                }
-            }
-        }
-
-        public Dictionary<string, object> Sample(Rng rng)
-        {
-            var j = Math.Min(_comps.Count, (int)(rng.NextDouble() * (_comps.Count + 1))); // comps.Count = the prior
-
-            var comp = j < _comps.Count ? _comps[j] : null;
-            var a = new Dictionary<string, object>(StringComparer.Ordinal);
-            for (var i = 0; i < _space.Parameters.Count; i++)
-            {
-                var p = _space.Parameters[i];
-                if (!_space.IsActive(p, a))
-                {
-                    continue;
-                }
-
-                var mu = comp?[i];
-                if (p.Type == ParameterType.Categorical)
-                {
-                    var n = p.Values!.Count;
-                    var k = mu is { } m && rng.NextDouble() >= CategoricalSmoothing ? (int)m : rng.NextInt(n);
-                    a[p.Name] = p.Values[Math.Min(k, n - 1)];
-                }
-                else
-                {
-                    a[p.Name] = SearchSpace.FromUnit(p, mu is { } m ? TruncatedNormal(rng, m, _sigma[j][i]) : rng.NextDouble());
-                }
-            }
-
-            return a;
-        }
-
-        public double LogDensity(double?[] x)
-        {
-            var logs = new double[_comps.Count + 1];
-            for (var j = 0; j < _comps.Count; j++)
-            {
-                var comp = _comps[j];
-                double s = 0;
-                for (var i = 0; i < x.Length; i++)
-                {
-                    if (x[i] is not { } xi || comp[i] is not { } m)
-                    {
-                        continue; // inactive in x (marginalised) or in the kernel (uniform prior, log density 0)
-                    }
-
-                    if (_space.Parameters[i].Type == ParameterType.Categorical)
-                    {
-                        var n = _space.Parameters[i].Values!.Count;
-                        s += Math.Log((Math.Abs(m - xi) < 0.5 ? 1 - CategoricalSmoothing : 0) + (CategoricalSmoothing / n));
-                    }
-                    else
-                    {
-                        var z = (xi - m) / _sigma[j][i];
-                        s += (-0.5 * z * z) + _logNorm[j][i];
-                    }
-                }
-
-                logs[j] = s + _logWeight;
-            }
-
-            // The prior kernel: uniform on ranges (0), 1/n on categoricals.
-            double prior = 0;
-            for (var i = 0; i < x.Length; i++)
-            {
-                if (x[i] is not null && _space.Parameters[i].Type == ParameterType.Categorical)
-                {
-                    prior -= Math.Log(_space.Parameters[i].Values!.Count);
-                }
-            }
-
-            logs[_comps.Count] = prior + _logWeight;
-            var max = logs.Max();
-            var sum = 0.0;
-            foreach (var v in logs)
-            {
-                sum += Math.Exp(v - max);
-            }
-
-            return max + Math.Log(sum);
-        }
-
-        private static double TruncatedNormal(Rng rng, double mu, double sigma)
-        {
-            for (var t = 0; t < 64; t++)
-            {
-                var u = mu + (sigma * rng.NextGaussian());
-                if (u is >= 0 and <= 1)
-                {
-                    return u;
-                }
-            }
-
-            return rng.NextDouble();
-        }
     }
 
     /// <summary>Standard normal CDF via erfc (Numerical Recipes' Chebyshev fit, relative error below 1.2e-7).</summary>

@@ -116,6 +116,13 @@ public sealed class SweepMappingTests
     }
 
     [Fact]
+    public void ToSweepConfig_maps_cmaes()
+    {
+        var c = SweepMapping.ToSweepConfig(Spec(s => s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.CmaEs, Seed = 3 }));
+        Assert.Equal((S.SamplerKind.CmaEs, 3UL), (c.Algorithm.Kind, c.Algorithm.Seed));
+    }
+
+    [Fact]
     public void ToSweepConfig_maps_median_none_algorithm_and_stops()
     {
         var median = SweepMapping.ToSweepConfig(Spec(s => s.EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Median, GracePeriod = 2, MinTrials = 4 }));
