@@ -69,7 +69,7 @@ public sealed class NotificationPolicyTests
         Assert.Equal(["a", "b", "c", NotificationPolicy.DeliveryId(JobUid, 3, "https://d.example.com/", NotifyEvent.Succeeded)], plan.Records.Select(r => r.DeliveryId));
         Assert.Equal("https://d.example.com/", Assert.Single(plan.Due).Url);
         Assert.Equal(TimeSpan.FromSeconds(7), plan.NextAttemptIn);
-        Assert.Equal("c", Assert.Single(NotificationPolicy.Plan(job, status, T0.AddSeconds(7)).Due.Where(r => r.Attempts > 0)).DeliveryId);
+        Assert.Equal("c", Assert.Single(NotificationPolicy.Plan(job, status, T0.AddSeconds(7)).Due, r => r.Attempts > 0).DeliveryId);
     }
 
     [Fact]
