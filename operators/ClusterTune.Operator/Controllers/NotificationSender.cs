@@ -23,13 +23,27 @@ public sealed class NotificationSender(IKubernetes client, TimeProvider time, Fu
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    // The last outcome of each delivery this process attempted, until the job in the cache shows it: a reconcile that
+    // runs on a cache still behind our own status write must not POST a delivered event again (its write would then
+    // fail on the resourceVersion anyway). Across a restart the written status is all there is (at-least-once).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NotificationStatus> _written = new(StringComparer.Ordinal);
+
     /// <summary>What one pass did: the records to write to status, the events to record, and when a retry is due.</summary>
     public sealed record Outcome(List<NotificationStatus>? Records, IReadOnlyList<PlannedEvent> Events, TimeSpan? RetryIn);
 
     /// <summary>Sends what is due for <paramref name="job"/> whose new status is <paramref name="status"/>.</summary>
     public async Task<Outcome> DeliverAsync(FineTuneJob job, EffectiveSpec spec, FineTuneJobStatus status, CancellationToken ct)
     {
-        var plan = NotificationPolicy.Plan(job, status, time.GetUtcNow());
+        // Outcomes the status read already shows are forgotten; the others stand in for what the cache lacks.
+        foreach (var r in status.Notifications ?? [])
+        {
+            if (_written.TryGetValue(r.DeliveryId, out var mine) && mine.Attempts <= r.Attempts)
+            {
+                _written.TryRemove(new KeyValuePair<string, NotificationStatus>(r.DeliveryId, mine));
+            }
+        }
+
+        var plan = NotificationPolicy.Plan(job, status, time.GetUtcNow(), _written);
         var records = plan.Records;
         var events = new List<PlannedEvent>();
         var settings = retry();
@@ -39,6 +53,7 @@ public sealed class NotificationSender(IKubernetes client, TimeProvider time, Fu
             var (code, error) = await PostAsync(job, spec, status, target, due, settings, ct);
             var after = NotificationPolicy.AfterAttempt(due, code, error, time.GetUtcNow(), settings);
             records[records.IndexOf(due)] = after;
+            _written[after.DeliveryId] = after;
             var result = after.LastDelivered is not null ? "delivered" : after.Abandoned == true ? "abandoned" : "failed";
             metrics?.Notifications.WithLabels(result).Inc();
             events.Add(after.LastDelivered is not null

@@ -37,7 +37,11 @@ public static class NotificationPolicy
     }
 
     /// <summary>The records to keep and the deliveries due at <paramref name="now"/> for <paramref name="job"/> with status <paramref name="status"/>.</summary>
-    public static NotificationPlan Plan(FineTuneJob job, FineTuneJobStatus status, DateTimeOffset now)
+    /// <param name="job">The job (its spec.notify and uid).</param>
+    /// <param name="status">The status this reconcile writes (its notifications as last read).</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="later">Outcomes this process wrote that the status read may not show yet: a record with more attempts wins.</param>
+    public static NotificationPlan Plan(FineTuneJob job, FineTuneJobStatus status, DateTimeOffset now, IReadOnlyDictionary<string, NotificationStatus>? later = null)
     {
         var targets = job.Spec?.Notify ?? [];
         var reached = Reached(status);
@@ -71,10 +75,15 @@ public static class NotificationPolicy
             }
         }
 
+        if (later is { Count: > 0 })
+        {
+            records = [.. records.Select(r => later.TryGetValue(r.DeliveryId, out var mine) && mine.Attempts > r.Attempts ? mine : r)];
+        }
+
         var pending = records.Where(r => r.LastDelivered is null && r.Abandoned != true && r.NextAttempt is not null).ToList();
         var due = pending.Where(r => r.NextAttempt <= now).ToList();
-        var later = pending.Where(r => r.NextAttempt > now).Select(r => r.NextAttempt!.Value - now).ToList();
-        return new NotificationPlan(records, due, later.Count > 0 ? later.Min() : null);
+        var waits = pending.Where(r => r.NextAttempt > now).Select(r => r.NextAttempt!.Value - now).ToList();
+        return new NotificationPlan(records, due, waits.Count > 0 ? waits.Min() : null);
     }
 
     /// <summary>The delivery id of event <paramref name="e"/> to target <paramref name="target"/> of the job with <paramref name="uid"/>: the same on every attempt and every operator.</summary>

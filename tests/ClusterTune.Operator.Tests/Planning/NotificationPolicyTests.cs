@@ -73,6 +73,24 @@ public sealed class NotificationPolicyTests
     }
 
     [Fact]
+    public void An_outcome_the_status_read_does_not_show_yet_wins_so_a_stale_read_does_not_resend()
+    {
+        var job = NotifyJob(NotifyEvent.Succeeded);
+        var status = StatusOf(FineTuneJobPhase.Succeeded);
+        var first = NotificationPolicy.Plan(job, status, T0).Due[0];
+        var delivered = NotificationPolicy.AfterAttempt(first, 200, null, T0, Retry);
+        var later = new Dictionary<string, NotificationStatus> { [delivered.DeliveryId] = delivered };
+        // The cache has not seen the write that recorded the delivery: without `later` the event would be due again.
+        Assert.Single(NotificationPolicy.Plan(job, status, T0.AddSeconds(1)).Due);
+        var plan = NotificationPolicy.Plan(job, status, T0.AddSeconds(1), later);
+        Assert.Empty(plan.Due);
+        Assert.Equal(T0, Assert.Single(plan.Records).LastDelivered);
+        // A status read that shows more attempts than the remembered outcome is newer and wins.
+        status.Notifications = [NotificationPolicy.AfterAttempt(NotificationPolicy.AfterAttempt(first, 503, null, T0, Retry), 503, null, T0, Retry)];
+        Assert.Equal(2, Assert.Single(NotificationPolicy.Plan(job, status, T0, later).Records).Attempts);
+    }
+
+    [Fact]
     public void A_target_with_an_invalid_url_is_never_planned()
     {
         var job = Job(s => s.Notify = [new NotifySpec { Url = "hooks/relative", On = [NotifyEvent.Failed] }, new NotifySpec { Url = "ftp://x/", On = [NotifyEvent.Failed] }]);
