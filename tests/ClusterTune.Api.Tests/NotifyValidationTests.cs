@@ -33,17 +33,5 @@ public sealed class NotifyValidationTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void Notify_and_warm_start_are_validated_with_the_field_path(string name, Action<FineTuneJob> change, string? path)
-    {
-        var job = TestJobs.Minimal();
-        change(job);
-        var errors = FineTuneJobValidator.Validate(job);
-        if (path is null)
-        {
-            Assert.True(errors.Count == 0, $"{name}: {FieldError.Join(errors)}");
-        }
-        else
-        {
-            Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
-        }
-    }
+        => TestJobs.AssertValidation(name, change, path);
 }

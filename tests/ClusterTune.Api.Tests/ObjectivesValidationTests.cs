@@ -23,19 +23,7 @@ public sealed class ObjectivesValidationTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void Objectives_are_validated_with_the_field_path(string name, Action<FineTuneJob> change, string? path)
-    {
-        var job = TestJobs.Minimal();
-        change(job);
-        var errors = FineTuneJobValidator.Validate(job);
-        if (path is null)
-        {
-            Assert.True(errors.Count == 0, $"{name}: {FieldError.Join(errors)}");
-        }
-        else
-        {
-            Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
-        }
-    }
+        => TestJobs.AssertValidation(name, change, path);
 
     [Fact]
     public void The_primary_objective_defaults_spec_objective_and_each_direction_follows_its_name()

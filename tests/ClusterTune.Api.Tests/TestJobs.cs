@@ -14,6 +14,22 @@ internal static class TestJobs
         return job;
     }
 
+    /// <summary>Validates <see cref="Minimal"/> after <paramref name="change"/>: valid when <paramref name="path"/> is null, else an error at that path with a fix.</summary>
+    public static void AssertValidation(string name, Action<FineTuneJob> change, string? path)
+    {
+        var job = Minimal();
+        change(job);
+        var errors = FineTuneJobValidator.Validate(job);
+        if (path is null)
+        {
+            Assert.True(errors.Count == 0, $"{name}: {FieldError.Join(errors)}");
+        }
+        else
+        {
+            Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
+        }
+    }
+
     public static FineTuneJob Minimal() => new()
     {
         Metadata = new V1ObjectMeta { Name = "sweep", NamespaceProperty = "default" },
