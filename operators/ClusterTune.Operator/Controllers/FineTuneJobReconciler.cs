@@ -20,7 +20,7 @@ namespace ClusterTune.Operator.Controllers;
 public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api, CheckpointManager checkpoints, Func<OperatorOptions> options,
     TimeProvider time, ClusterTuneMetrics? metrics = null)
 {
-    private readonly NotificationSender _notifications = new(api.Client, time, () => options().NotificationRetry, metrics);
+    private readonly NotificationSender _notifications = new(api.Client, time, options, metrics);
 
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
     /// <param name="key">The job.</param>

@@ -12,7 +12,7 @@ namespace ClusterTune.Operator.Controllers;
 /// and returns status.notifications with each attempt's outcome, for the job's status write. The job reconciler calls
 /// it; nothing else sends. A crash between a 2xx and the status write repeats the POST with the same delivery id.
 /// </summary>
-public sealed class NotificationSender(IKubernetes client, TimeProvider time, Func<NotificationRetry> retry, ClusterTuneMetrics? metrics = null)
+public sealed class NotificationSender(IKubernetes client, TimeProvider time, Func<OperatorOptions> options, ClusterTuneMetrics? metrics = null)
 {
     /// <summary>Key of the Secret read when secretRef names no key.</summary>
     public const string DefaultSecretKey = "secret";
@@ -46,7 +46,7 @@ public sealed class NotificationSender(IKubernetes client, TimeProvider time, Fu
         var plan = NotificationPolicy.Plan(job, status, time.GetUtcNow(), _written);
         var records = plan.Records;
         var events = new List<PlannedEvent>();
-        var settings = retry();
+        var settings = options().NotificationRetry;
         foreach (var due in plan.Due)
         {
             var target = job.Spec.Notify![due.Target];
@@ -77,6 +77,13 @@ public sealed class NotificationSender(IKubernetes client, TimeProvider time, Fu
         {
             var name = secretRef.Name ?? "";
             var k = string.IsNullOrEmpty(secretRef.Key) ? DefaultSecretKey : secretRef.Key;
+            // A job whose Secret is not allowed is Failed (SpecInvalid) and would be notified of that: never read the Secret
+            // for it, and never send unsigned what was meant to be signed.
+            if (TrialPodPolicy.Check(job, options()).FirstOrDefault(e => e.Path == $"spec.notify[{record.Target}].secretRef.name") is { } refused)
+            {
+                return (null, $"{refused.Path}: {refused.Problem}; {refused.Fix}");
+            }
+
             try
             {
                 var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, job.Metadata.NamespaceProperty, cancellationToken: ct);

@@ -40,6 +40,11 @@ public sealed class NotificationScenarioTests
             new NotifySpec { Url = receiver.Url("plain"), On = [NotifyEvent.BudgetExhausted] },
         ];
         await h.Client.CreateAsync(job);
+        // A job naming a Secret the operator does not allow fails validation; its Failed event is not sent, and never
+        // unsigned: the Secret is not even read.
+        var refused = SweepHarness.GridJob("refused", [0.1], [0]);
+        refused.Spec.Notify = [new NotifySpec { Url = receiver.Url("refused"), On = [NotifyEvent.Failed], SecretRef = new V1SecretKeySelector { Name = "not-allowed", Key = "hmac" } }];
+        await h.Client.CreateAsync(refused);
 
         var done = await h.WaitForJobAsync("notified", j => SweepHarness.Finished(j) && j.Status!.Notifications is { Count: 2 } n && n.All(r => r.LastDelivered is not null), TimeSpan.FromSeconds(90));
         Assert.Equal(FineTuneJobPhase.Succeeded, done.Status!.Phase);
@@ -79,6 +84,11 @@ public sealed class NotificationScenarioTests
         var events = (await h.Client.ListAllAsync<Corev1Event>("default")).Where(e => e.InvolvedObject.Name == "notified").ToList();
         Assert.Equal(2, events.Where(e => e.Reason == EventReasons.NotificationFailed).Sum(e => e.Count ?? 1));
         Assert.Equal(2, events.Where(e => e.Reason == EventReasons.NotificationDelivered).Sum(e => e.Count ?? 1));
+
+        var failed = await h.WaitForJobAsync("refused", j => j.Status?.Notifications is [{ Abandoned: true }], TimeSpan.FromSeconds(30));
+        Assert.Equal(FineTuneJobPhase.Failed, failed.Status!.Phase);
+        Assert.Contains("--allow-secret default/not-allowed", failed.Status.Notifications![0].LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain(receiver.Requests, r => r.Path == "refused");
 
         // A restarted operator rebuilds from the API: status.notifications says both were delivered, so nothing is resent.
         var sent = receiver.Requests.Count;
