@@ -17,9 +17,10 @@ DEPS :=
 BUILD_PREREQS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help apt deps build verify test demo
+.PHONY: help apt deps build verify test demo demo-text
 help:
 	@echo "make demo   - install what is missing, build, and run a real local sweep"
+	@echo "make demo-text - the second sample: spam filtering with a small pretrained transformer"
 	@echo "make test   - install what is missing, build, and run every test"
 	@echo "make deps   - install apt packages and prepare native code and data caches"
 	@echo "make build  - build the solution ($(CONFIG))"

@@ -6,3 +6,7 @@ DEMO_JOB ?= operators/samples/finetunejob-demo.yaml
 
 demo: deps build
 	$(CTUNE) run $(DEMO_JOB) --cache-dir "$(CT_CACHE)" $(DEMO_ARGS)
+
+# The second sample: a small transformer encoder pretrained on e-mail text, fine-tuned to filter spam (docs/trainer.md).
+demo-text: deps pretrained-text build
+	$(CTUNE) run operators/samples/finetunejob-text.yaml --cache-dir "$(CT_CACHE)" $(DEMO_ARGS)

@@ -5,14 +5,15 @@ Same model (clustertune-cnn-v1), same LoRA formulation (W + alpha/r * B@A, conv 
 freezing, AdamW with two parameter groups, warmup + cosine schedule, same batch gathering from a pre-normalized
 array. Prints one JSON line: {"steps": n, "seconds": s, "steps_per_s": x, "peak_rss_mib": m, "rss_mib": [...]}.
 """
-import argparse, gzip, json, math, os, resource, struct, time
+import argparse, gzip, json, math, os, resource, struct, sys, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-W = 16
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "ClusterTune.Trainer", "python"))
+from clustertune_cnn import Cnn  # noqa: E402  the one PyTorch definition of clustertune-cnn-v1
 
 
 class Lora(nn.Module):
@@ -34,38 +35,6 @@ class Lora(nn.Module):
         if self.conv:
             return F.conv2d(x, w, self.bias, self.stride, self.padding)
         return F.linear(x, w, self.bias)
-
-
-class ConvBlock(nn.Module):
-    def __init__(self, cin, cout, pool):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
-        self.pool = pool
-
-    def forward(self, x):
-        x = F.relu(self.conv(x))
-        return F.max_pool2d(x, 2) if self.pool else x
-
-
-class DenseBlock(nn.Module):
-    def __init__(self, fin, fout):
-        super().__init__()
-        self.fc = nn.Linear(fin, fout)
-
-    def forward(self, x):
-        return F.relu(self.fc(x.flatten(1)))
-
-
-class Cnn(nn.Module):
-    def __init__(self, classes=10):
-        super().__init__()
-        self.stem = ConvBlock(1, W, True)
-        self.blocks = nn.Sequential(ConvBlock(W, 2 * W, False), ConvBlock(2 * W, 2 * W, True),
-                                    ConvBlock(2 * W, 4 * W, True), DenseBlock(4 * W * 9, 128))
-        self.head = nn.Linear(128, classes)
-
-    def forward(self, x):
-        return self.head(self.blocks(self.stem(x)))
 
 
 def fine_tune(model, freeze_depth, rank, alpha):

@@ -7,14 +7,10 @@ namespace ClusterTune.Api.Tests;
 /// <summary>Jobs the tests start from: a minimal valid one and one with every field set.</summary>
 internal static class TestJobs
 {
-    /// <summary>The job after <paramref name="change"/> was applied to its spec (for table-driven tests).</summary>
-    public static FineTuneJob With(this FineTuneJob job, Action<FineTuneJobSpec> change)
-    {
-        change(job.Spec);
-        return job;
-    }
-
-    /// <summary>Validates <see cref="Minimal"/> after <paramref name="change"/>: valid when <paramref name="path"/> is null, else an error at that path with a fix.</summary>
+    /// <summary>
+    /// Validates the minimal job after <paramref name="change"/>: valid when <paramref name="path"/> is null, else an
+    /// error at that field path with a fix (the shape of the table-driven validation tests).
+    /// </summary>
     public static void AssertValidation(string name, Action<FineTuneJob> change, string? path)
     {
         var job = Minimal();
@@ -28,6 +24,13 @@ internal static class TestJobs
         {
             Assert.Contains(errors, e => e.Path == path && !string.IsNullOrWhiteSpace(e.Fix));
         }
+    }
+
+    /// <summary>The job after <paramref name="change"/> was applied to its spec (for table-driven tests).</summary>
+    public static FineTuneJob With(this FineTuneJob job, Action<FineTuneJobSpec> change)
+    {
+        change(job.Spec);
+        return job;
     }
 
     public static FineTuneJob Minimal() => new()

@@ -14,7 +14,7 @@ namespace ClusterTune.Operator.Checkpoints;
 /// whose ownership marker names the job (<see cref="CheckpointOwnership"/>), and reads only checkpoints under the
 /// job's directory.
 /// </summary>
-public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
+public sealed partial class CheckpointManager(string defaultRoot, TimeProvider time)
 {
     /// <summary>The provenance file written next to the promoted checkpoint.</summary>
     public const string ProvenanceFile = "provenance.json";
@@ -98,17 +98,7 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
                     best.Spec.Params.ToDictionary(p => p.Key, p => p.Value.ToObject()), spec.Metric, best.Status.Objective!.Value,
                     promoted.Metrics, promoted.Epoch, promoted.Source, uri ?? source, sha, time.GetUtcNow());
                 File.WriteAllText(Path.Combine(temp, ProvenanceFile), JsonSerializer.Serialize(provenance, ProvenanceJson));
-                var old = $"{target}.old-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
-                if (Directory.Exists(target))
-                {
-                    Directory.Move(target, old);
-                }
-
-                Directory.Move(temp, target);
-                if (Directory.Exists(old))
-                {
-                    Directory.Delete(old, recursive: true);
-                }
+                MoveInto(temp, target);
             }
 
             var keep = spec.KeepTop;
@@ -218,6 +208,22 @@ public sealed class CheckpointManager(string defaultRoot, TimeProvider time)
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
         {
             return (null, null);
+        }
+    }
+
+    /// <summary>Replaces <paramref name="target"/> with the complete directory <paramref name="temp"/> (a reader sees the old or the new one).</summary>
+    private void MoveInto(string temp, string target)
+    {
+        var old = $"{target}.old-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        if (Directory.Exists(target))
+        {
+            Directory.Move(target, old);
+        }
+
+        Directory.Move(temp, target);
+        if (Directory.Exists(old))
+        {
+            Directory.Delete(old, recursive: true);
         }
     }
 

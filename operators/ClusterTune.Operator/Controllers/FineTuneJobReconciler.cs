@@ -41,6 +41,13 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             return await CleanupAsync(job, ct);
         }
 
+        // spec.managedBy names another controller (e.g. MultiKueue mirroring a worker cluster's copy): no finalizer,
+        // trial, pod or status write of ours; that controller owns the object's status.
+        if (!JobControl.IsManagedByClusterTune(job))
+        {
+            return ReconcileResult.Done;
+        }
+
         if (!(job.Metadata.Finalizers ?? []).Contains(Finalizers.Cleanup))
         {
             await api.MergePatchAsync(job, new JsonObject
@@ -93,6 +100,18 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             if (change.Rung is { } rung)
             {
                 after.Spec.Rung = rung;
+            }
+
+            if (change.Exploit is { } exploit)
+            {
+                // The donor's checkpoint becomes this trial's last/ before the patch: a crash in between copies again.
+                if (checkpoints.CopyCheckpoint(job, plan.Spec, change.CopyCheckpointFrom, trial) is { } failed)
+                {
+                    await api.RecordAsync(job, [new PlannedEvent(EventTypes.Warning, EventReasons.TrialExploitFailed, failed)], _ => null, ct);
+                    continue;
+                }
+
+                (after.Spec.Params, after.Spec.Exploit) = (change.Params ?? after.Spec.Params, exploit);
             }
 
             await api.PatchAsync(trial, after, status: false, ct);

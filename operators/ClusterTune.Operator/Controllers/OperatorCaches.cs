@@ -22,7 +22,12 @@ public sealed class OperatorCaches
             LabelSelector = $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue}",
             TimeProvider = time,
         }, loggers.CreateLogger("informer.pods"));
+        DeletedPods = new DeletedPods(time);
+        Pods.AddHandler(new InformerHandler<V1Pod>(OnDelete: DeletedPods.Add));
     }
+
+    /// <summary>The final states of recently deleted pods (results that would otherwise be lost with the pod).</summary>
+    public DeletedPods DeletedPods { get; }
 
     public Informer<FineTuneJob> Jobs { get; }
     public Informer<Trial> Trials { get; }

@@ -33,7 +33,8 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         var trial = observed?.Invoke(cached) ?? cached;
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
         // A deleted job's finalizer deletes the pods; an invalid edit of a job pauses its trials where they are.
-        if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial))
+        // A job handed to another controller (spec.managedBy) is that controller's to run.
+        if (job is null || job.Metadata.DeletionTimestamp is not null || job.Metadata.Uid != Owner(trial) || !JobControl.IsManagedByClusterTune(job))
         {
             return ReconcileResult.Done;
         }
@@ -51,14 +52,15 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost.
         if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
         {
-            var live = await api.Client.TryGetAsync<V1Pod>(current, trial.Metadata.NamespaceProperty, ct);
+            var live = await api.Client.TryGetAsync<V1Pod>(current, trial.Metadata.NamespaceProperty, ct)
+                ?? caches.DeletedPods.Get(trial.Metadata.NamespaceProperty, current);
             if (live is not null)
             {
                 pods.Add(live);
             }
         }
 
-        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, spec.Suspend, pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
+        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, JobControl.IsSuspended(job), pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
             options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!))));
         var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)

@@ -34,7 +34,9 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         caches.Jobs.OnUndecodable = Undecodable;
         caches.Trials.OnUndecodable = Undecodable;
         caches.Pods.OnUndecodable = Undecodable;
-        caches.Jobs.AddHandler(Handler<FineTuneJob>(j => (ObjectKey.Of(j), [JobWorkItems.Job])));
+        // A suspension flip concerns every running trial (their pods stop or resume), not only the job.
+        caches.Jobs.AddHandler(Handler<FineTuneJob>(j => (ObjectKey.Of(j), [JobWorkItems.Job]),
+            (old, now) => JobControl.IsSuspended(old) != JobControl.IsSuspended(now) ? (ObjectKey.Of(now), [JobWorkItems.Heal]) : null));
         caches.Trials.AddHandler(Handler<Trial>(t => (ObjectKey.Of(t.Metadata.NamespaceProperty, t.Spec.JobName), [JobWorkItems.Trial(t.Metadata.Name!), JobWorkItems.Job])));
         caches.Pods.AddHandler(Handler<V1Pod>(PodItems));
         _active = Active(membership.CurrentSnapshot);
@@ -100,16 +102,16 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         || job.Status?.Phase is not (FineTuneJobPhase.Succeeded or FineTuneJobPhase.Failed)
         || Conditions.Find(job.Status.Conditions, ConditionTypes.CheckpointPromoted)?.Reason == ConditionReasons.PromotionPending;
 
-    private InformerHandler<T> Handler<T>(Func<T, (string? Job, string[] Items)?> route)
+    private InformerHandler<T> Handler<T>(Func<T, (string? Job, string[] Items)?> route, Func<T, T, (string? Job, string[] Items)?>? update = null)
     {
-        void On(T obj)
+        void Route((string? Job, string[] Items)? to)
         {
-            if (route(obj) is ({ } job, var items) && Owns(job))
+            if (to is ({ } job, var items) && Owns(job))
             {
                 Touch(job, items);
             }
         }
-        return new InformerHandler<T>(On, (_, now) => On(now), On);
+        return new InformerHandler<T>(obj => Route(route(obj)), (old, now) => Route(update?.Invoke(old, now) ?? route(now)), obj => Route(route(obj)));
     }
 
     private static (string? Job, string[] Items)? PodItems(V1Pod pod)

@@ -110,14 +110,15 @@ public static class JobPlanner
             StopActive(trials, changes, events, alreadyStopping: []);
             promote = Conditions.IsTrue(conditions, ConditionTypes.Complete) && best is not null && status.BestTrial?.PromotedUri is null;
         }
-        else if (spec.Suspend)
+        else if (JobControl.IsSuspended(job))
         {
             if (!Conditions.IsTrue(conditions, ConditionTypes.Suspended))
             {
-                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended, "sweep suspended: no new trials start until spec.suspend is false"));
+                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.SweepSuspended,
+                    $"sweep suspended ({JobControl.SuspendMessage(job)}): no new trials start and running trials checkpoint and stop until spec.suspend is false"));
             }
 
-            conditions = Set(conditions, ConditionTypes.Suspended, true, ConditionReasons.SuspendRequested, "spec.suspend is true", gen, now);
+            conditions = Set(conditions, ConditionTypes.Suspended, true, ConditionReasons.SuspendRequested, JobControl.SuspendMessage(job), gen, now);
             status.Phase = FineTuneJobPhase.Suspended;
         }
         else
@@ -137,10 +138,10 @@ public static class JobPlanner
             var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
             var free = Math.Max(0, spec.Parallelism - active);
             var capacity = Math.Min(free, MaxTrialCreatesPerReconcile);
-            var decision = policy.Decide(history, now - start, gpuSeconds, capacity);
+            var decision = policy.Decide(PbtPlanner.KeepAlive(spec, history), now - start, gpuSeconds, capacity);
             batchCapped = capacity < free && decision.NewTrials.Count == capacity;
 
-            foreach (var n in decision.NewTrials)
+            foreach (var n in PbtPlanner.FirstSegment(spec, decision.NewTrials))
             {
                 var trial = NewTrial(job, spec, n);
                 creates.Add(trial);
@@ -180,6 +181,7 @@ public static class JobPlanner
                     $"trial {t.Metadata.Name} promoted to {epochs} epochs, resuming from {t.Status?.LastCheckpointUri ?? "its start"}"));
             }
 
+            changes.AddRange(PbtPlanner.Plan(spec, trials, free - decision.NewTrials.Count, events));
             if (decision.Stop is { } stop)
             {
                 conditions = Finish(conditions, stop, best is not null, gen, now, events);

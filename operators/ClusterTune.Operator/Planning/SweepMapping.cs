@@ -42,6 +42,7 @@ public static class SweepMapping
             AlgorithmName.Grid => S.SamplerKind.Grid,
             AlgorithmName.Sobol => S.SamplerKind.Sobol,
             AlgorithmName.Tpe => S.SamplerKind.Tpe,
+            AlgorithmName.Pbt => S.SamplerKind.Random, // the initial population
             _ => S.SamplerKind.Random,
         }, unchecked((ulong)(spec.Algorithm.Seed ?? 0)));
         var stop = new S.SweepStopConfig
@@ -60,7 +61,7 @@ public static class SweepMapping
     /// <summary>What the search algorithms know of a trial.</summary>
     /// <remarks>
     /// A Paused trial whose budget was raised (promoted, waiting for its next pod) is reported as Pending, so the
-    /// policy neither promotes it twice nor hands its capacity to another trial.
+    /// policy neither promotes it twice nor hands its capacity to another trial; one paused by a suspension as Running.
     /// </remarks>
     public static S.TrialRecord ToRecord(Trial trial)
     {
@@ -70,6 +71,8 @@ public static class SweepMapping
         var searchStatus = phase switch
         {
             TrialPhase.Running => S.TrialStatus.Running,
+            // Paused only by a suspension: it still holds its slot and resumes where it was.
+            TrialPhase.Paused when status?.Reason == TrialReasons.Suspended => S.TrialStatus.Running,
             TrialPhase.Paused when trial.Spec.Epochs is { } e && e > epoch => S.TrialStatus.Pending,
             TrialPhase.Paused => S.TrialStatus.Paused,
             TrialPhase.Succeeded => S.TrialStatus.Succeeded,

@@ -12,7 +12,7 @@ namespace ClusterTune.Operator.Planning;
 /// heartbeat, read the result from the termination message, and retry infrastructure failures (never user failures,
 /// OOM only with retryOnOom). Pure: the reconciler acts on the plan.
 /// </summary>
-public static class TrialPlanner
+public static partial class TrialPlanner
 {
     /// <summary>How often a retry held by spec.suspend checks whether the job was resumed.</summary>
     public static readonly TimeSpan SuspendedRetryCheck = TimeSpan.FromSeconds(3);
@@ -68,7 +68,7 @@ public static class TrialPlanner
             // A pod the operator deleted on purpose (deadline, heartbeat, stuck, rung pause) can vanish before its
             // terminated status is seen: finish it as the SIGTERMed pod it was, so the deletion's purpose decides.
             if (old.PodName is not null && phase == TrialPhase.Running && !stopRequested
-                && (old.Reason is TrialReasons.DeadlineExceeded or TrialReasons.HeartbeatTimeout or TrialReasons.StuckTerminating || (budget < maxResource && epoch >= budget)))
+                && (old.Reason is TrialReasons.DeadlineExceeded or TrialReasons.HeartbeatTimeout or TrialReasons.StuckTerminating or TrialReasons.Suspended || (budget < maxResource && epoch >= budget)))
             {
                 return Finish(input, old, attempts, new V1Pod { Metadata = new V1ObjectMeta { Name = old.PodName } },
                     new PodOutcome(PodOutcomeState.Failed, PodOutcome.StoppedExitCode, null, $"pod {old.PodName} was deleted", null, null, null),
@@ -249,6 +249,12 @@ public static class TrialPlanner
             events.Add(new(EventTypes.Normal, EventReasons.TrialEarlyStopped, $"stopped at epoch {epoch}", name));
             return Plan(End(s, TrialPhase.EarlyStopped, reason, $"stopped at epoch {epoch} ({reason})", now), trial.Status, null, null, false, events, null);
         }
+        if (TrialSuspension.Pauses(old, outcome, epoch, budget))
+        {
+            events.Add(new(EventTypes.Normal, EventReasons.TrialPaused, $"paused at epoch {epoch} (job suspended); checkpoint {s.LastCheckpointUri}", name));
+            return Plan(TrialSuspension.Paused(s, epoch), trial.Status, null, null, false, events, null);
+        }
+
         if (old.Reason == TrialReasons.DeadlineExceeded)
         {
             return Fail(TrialReasons.DeadlineExceeded, old.Message ?? "the trial deadline passed");
@@ -359,7 +365,8 @@ public static class TrialPlanner
             x.Attempts = next;
             x.PodName = pod;
             x.Seed = trial.Spec.Seed;
-            x.Reason = resuming ? TrialReasons.Promoted : TrialReasons.PodCreated;
+            x.Lineage = PbtLineage.With(x.Lineage, trial.Spec.Exploit);
+            x.Reason = resuming && old.Reason != TrialReasons.Suspended ? TrialReasons.Promoted : TrialReasons.PodCreated;
             x.Message = $"pod {pod} created (attempt {next})";
         });
         return Plan(s, trial.Status, next, null, false, events, null);
@@ -369,7 +376,7 @@ public static class TrialPlanner
     {
         var trial = input.Trial;
         // Each promotion adds one planned pod, so the failure allowance is per rung.
-        var allowed = input.Spec.AllowedAttempts(trial.Spec);
+        var allowed = TrialSuspension.AllowedAttempts(input.Spec, trial, s);
         if (attempts >= allowed)
         {
             var m = $"{message}; {attempts} attempt(s) used, retryPolicy.maxAttempts is {input.Spec.RetryPolicy.MaxAttempts}";
@@ -417,68 +424,6 @@ public static class TrialPlanner
         var running = input.Pods.FirstOrDefault(p => p.Metadata.DeletionTimestamp is null && PodOutcome.Of(p).State is PodOutcomeState.Running or PodOutcomeState.Waiting);
         return Plan(status, original, null, running?.Metadata.Name, false, [], null);
     }
-
-    private static (string? Reason, string Message, PlannedEvent? Event)? StopReason(TrialPlanInput input, TrialStatus s, PodOutcome outcome,
-        bool stopRequested, int budget, int maxResource, int epoch)
-    {
-        if (stopRequested)
-        {
-            return (null, "stop requested", null);
-        }
-
-        if (s.Reason == TrialReasons.InvalidObjective)
-        {
-            return (null, s.Message ?? "objective not finite", null);
-        }
-
-        if (budget < maxResource && epoch >= budget)
-        {
-            return (null, $"reached its budget of {budget} epochs", null);
-        }
-
-        var now = input.Now;
-        if (input.Spec.Budget.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline) && outcome.StartedAt is { } started && now - started > deadline)
-        {
-            var m = $"attempt ran longer than budget.trialDeadline {d}";
-            return (TrialReasons.DeadlineExceeded, m, new PlannedEvent(EventTypes.Warning, EventReasons.DeadlineExceeded, m));
-        }
-        if (outcome.State == PodOutcomeState.Running && HeartbeatTimeout(input) is { } timeout)
-        {
-            var last = Max(s.LastHeartbeat, outcome.StartedAt);
-            if (last is { } l && now - l > timeout)
-            {
-                var m = $"no metrics for {(now - l).TotalSeconds:0} s (retryPolicy.heartbeatTimeout {input.Spec.RetryPolicy.HeartbeatTimeout})";
-                return (TrialReasons.HeartbeatTimeout, m, new PlannedEvent(EventTypes.Warning, EventReasons.TrialStuck, m));
-            }
-        }
-        return null;
-    }
-
-    private static TimeSpan? NextCheck(TrialPlanInput input, TrialStatus s, PodOutcome outcome)
-    {
-        if (outcome.State != PodOutcomeState.Running || outcome.StartedAt is not { } started)
-        {
-            return null;
-        }
-
-        TimeSpan? next = null;
-        if (input.Spec.Budget.TrialDeadline is { } d && GoDuration.TryParse(d, out var deadline))
-        {
-            next = started + deadline - input.Now;
-        }
-
-        if (HeartbeatTimeout(input) is { } timeout && Max(s.LastHeartbeat, started) is { } last)
-        {
-            var h = last + timeout - input.Now;
-            next = next is null || h < next ? h : next;
-        }
-        return next is { } n ? (n < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : n + TimeSpan.FromMilliseconds(100)) : null;
-    }
-
-    private static TimeSpan? HeartbeatTimeout(TrialPlanInput input) =>
-        input.Spec.RetryPolicy.HeartbeatTimeout is { } h && GoDuration.TryParse(h, out var t) && t > TimeSpan.Zero ? t : null;
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private static TrialStatus End(TrialStatus s, TrialPhase phase, string reason, string message, DateTimeOffset now) => With(s, x =>
     {

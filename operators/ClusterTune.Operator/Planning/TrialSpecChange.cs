@@ -6,4 +6,8 @@ namespace ClusterTune.Operator.Planning;
 /// <param name="Epochs">New spec.epochs (promotion to the next rung).</param>
 /// <param name="ResumeFrom">New spec.resumeFrom (the checkpoint the promoted trial continues from).</param>
 /// <param name="Rung">New spec.rung.</param>
-public sealed record TrialSpecChange(string Name, bool? Stop = null, int? Epochs = null, string? ResumeFrom = null, int? Rung = null);
+/// <param name="Params">New spec.params (a PBT exploit's explored parameters).</param>
+/// <param name="Exploit">New spec.exploit (the PBT exploit's record).</param>
+/// <param name="CopyCheckpointFrom">Copy this checkpoint over the trial's last/ before the patch (the PBT donor's).</param>
+public sealed record TrialSpecChange(string Name, bool? Stop = null, int? Epochs = null, string? ResumeFrom = null, int? Rung = null,
+    Dictionary<string, ClusterTune.Api.V1Alpha1.ParamValue>? Params = null, ClusterTune.Api.V1Alpha1.TrialExploit? Exploit = null, string? CopyCheckpointFrom = null);

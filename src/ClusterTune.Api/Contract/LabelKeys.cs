@@ -9,4 +9,7 @@ public static class LabelKeys
     public const string Attempt = "clustertune.io/attempt";
     public const string ManagedBy = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "clustertune";
+
+    /// <summary>Kueue's queue label: a FineTuneJob carrying it with spec.suspend unset starts suspended, waiting for admission.</summary>
+    public const string KueueQueueName = "kueue.x-k8s.io/queue-name";
 }

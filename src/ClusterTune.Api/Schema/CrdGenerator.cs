@@ -13,7 +13,7 @@ namespace ClusterTune.Api.Schema;
 /// <summary>
 /// Generates apiextensions.k8s.io/v1 CustomResourceDefinitions from the C# API types by reflection: the OpenAPI v3
 /// schema follows the JSON names of <see cref="ApiJson.Options"/>; [RequiredField], [Minimum], [Maximum],
-/// [MaxItems], [MaxLength], [Pattern] and [Description] add constraints; the result is a structural schema.
+/// [MaxItems], [MaxLength], [Pattern], [TransitionRule] and [Description] add constraints; the result is a structural schema.
 /// </summary>
 public static class CrdGenerator
 {
@@ -316,6 +316,11 @@ public static class CrdGenerator
         if (p.GetCustomAttribute<PatternAttribute>() is { } pat)
         {
             s["pattern"] = pat.Value;
+        }
+
+        if (p.GetCustomAttributes<TransitionRuleAttribute>().ToList() is { Count: > 0 } rules)
+        {
+            s["x-kubernetes-validations"] = new JsonArray([.. rules.Select(r => (JsonNode)new JsonObject { ["message"] = r.Message, ["rule"] = r.Rule })]);
         }
     }
 

@@ -14,4 +14,6 @@ public enum AlgorithmName
     Sobol,
     [JsonStringEnumMemberName("tpe")]
     Tpe,
+    [JsonStringEnumMemberName("pbt")]
+    Pbt,
 }

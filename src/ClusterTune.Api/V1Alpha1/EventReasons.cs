@@ -9,6 +9,10 @@ public static class EventReasons
     public const string TrialCreated = "TrialCreated";
     public const string TrialStopped = "TrialStopped";
     public const string TrialPromoted = "TrialPromoted";
+    /// <summary>PBT: a bottom-quantile trial took a top trial's checkpoint and explored parameters.</summary>
+    public const string TrialExploited = "TrialExploited";
+    /// <summary>Warning: a PBT exploit could not copy the donor's checkpoint; the trial keeps its own and is retried next reconcile.</summary>
+    public const string TrialExploitFailed = "TrialExploitFailed";
     public const string BestTrialChanged = "BestTrialChanged";
     public const string BudgetExhausted = "BudgetExhausted";
     public const string SweepSucceeded = "SweepSucceeded";

@@ -26,6 +26,7 @@ public sealed class FineTuneJob : IKubernetesObject<V1ObjectMeta>, ISpec<FineTun
     public string Kind { get; set; } = KindName;
     public V1ObjectMeta Metadata { get; set; } = new();
     [RequiredField]
+    [TransitionRule("has(self.managedBy) == has(oldSelf.managedBy)", "spec.managedBy is immutable: it cannot be added or removed after creation")]
     public FineTuneJobSpec Spec { get; set; } = new();
     public FineTuneJobStatus? Status { get; set; }
 }

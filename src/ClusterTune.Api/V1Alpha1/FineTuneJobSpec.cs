@@ -48,6 +48,11 @@ public sealed class FineTuneJobSpec
     [Description("FineTuneJobs in this namespace whose finished trials seed the sampler (TPE) and the early-stopping history (asha, median); trials whose parameters do not fit this search space are skipped (status.warmStart). A missing job is reported and the sweep starts without it.")]
     public List<string>? WarmStartFrom { get; set; }
 
-    [Description("When true no new trials start and running trials are paused; set back to false to continue.")]
+    [Description("When true no new trials start and running trials checkpoint and stop (phase Paused, reason Suspended); set back to false and they resume from their checkpoints. Unset on a job labelled kueue.x-k8s.io/queue-name means true: the job waits for Kueue to admit it.")]
     public bool? Suspend { get; set; }
+
+    [MaxLength(JobControl.MaxManagedByLength), Pattern(JobControl.ManagedByPattern)]
+    [TransitionRule("self == oldSelf", "spec.managedBy is immutable")]
+    [Description("The controller that reconciles this job: absent or clustertune.io/operator means ClusterTune's operator; any other value (e.g. kueue.x-k8s.io/multikueue) means the operator leaves the job alone (no trials, pods or status writes). Immutable.")]
+    public string? ManagedBy { get; set; }
 }

@@ -63,6 +63,8 @@ public static partial class FineTuneJobValidator
         ValidateNotify(s, e);
         ValidateWarmStart(s, e);
         ValidateBounds(s, e);
+        ValidateManagedBy(s, e);
+        ValidatePbt(s, e);
         return e;
     }
 

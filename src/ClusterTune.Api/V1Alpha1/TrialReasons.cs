@@ -11,7 +11,9 @@ public static class TrialReasons
     /// <summary>Paused at an ASHA rung (promote mode) with a checkpoint, waiting for promotion.</summary>
     public const string PausedAtRung = "PausedAtRung";
     public const string Promoted = "Promoted";
-    /// <summary>Stopped because the job finished, failed or was suspended while the trial ran.</summary>
+    /// <summary>The job was suspended (spec.suspend, or waiting for Kueue): the pod checkpointed and stopped; it resumes on unsuspend.</summary>
+    public const string Suspended = "Suspended";
+    /// <summary>Stopped because the job finished or failed while the trial ran.</summary>
     public const string JobEnded = "JobEnded";
 
     // Infrastructure failures: retried up to spec.retryPolicy.maxAttempts.

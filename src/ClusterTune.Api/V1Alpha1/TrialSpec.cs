@@ -33,6 +33,9 @@ public sealed class TrialSpec
     [Minimum(0), Description("The trial's training seed (CT_SEED), derived from spec.algorithm.seed and the index: no two trials train identically.")]
     public int? Seed { get; set; }
 
+    [Description("The latest PBT exploit (algorithm pbt): the next attempt resumes from the donor's checkpoint, copied into this trial's last/.")]
+    public TrialExploit? Exploit { get; set; }
+
     [Description("Retry policy of this trial (copied from the job at creation).")]
     public RetryPolicy? RetryPolicy { get; set; }
 }

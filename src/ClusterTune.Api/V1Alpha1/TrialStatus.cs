@@ -9,10 +9,13 @@ public sealed class TrialStatus
     /// <summary>The cap of <see cref="Observations"/>: enough for every epoch of a short fine-tune and every rung of a long one.</summary>
     public const int MaxObservations = 64;
 
+    /// <summary>The cap of <see cref="Lineage"/>.</summary>
+    public const int MaxLineage = 32;
+
     [Description("metadata.generation of the spec this status describes.")]
     public long? ObservedGeneration { get; set; }
 
-    [Description("Pending, Running, Paused (at a rung, checkpoint saved), Succeeded, Failed or EarlyStopped.")]
+    [Description("Pending, Running, Paused (at a rung or while the job is suspended, checkpoint saved), Succeeded, Failed or EarlyStopped.")]
     public TrialPhase? Phase { get; set; }
 
     [MaxItems(MaxObservations)]
@@ -22,6 +25,10 @@ public sealed class TrialStatus
     [Minimum(0)]
     [Description("Pods created for this trial so far (1 after the first pod).")]
     public int? Attempts { get; set; }
+
+    [Minimum(0)]
+    [Description("Attempts stopped because the job was suspended; they do not count against retryPolicy.maxAttempts.")]
+    public int? Suspensions { get; set; }
 
     [Description("The current (or last) pod, named <job>-<index>-<attempt>.")]
     public string? PodName { get; set; }
@@ -64,6 +71,10 @@ public sealed class TrialStatus
     [Minimum(0)]
     [Description("The seed the current (or last) attempt was started with (CT_SEED).")]
     public int? Seed { get; set; }
+
+    [MaxItems(MaxLineage)]
+    [Description("PBT lineage: each exploit this trial made (donor, epoch, parameters it continued with), oldest first.")]
+    public List<TrialExploit>? Lineage { get; set; }
 
     [Minimum(0)]
     public long? TrainableParameters { get; set; }

@@ -208,6 +208,10 @@ internal static partial class Explainer
 
                 break;
 
+            case TrialPhase.Paused when s.Reason == TrialReasons.Suspended:
+                lines.Add($"trial {name} is paused after {s.Epoch ?? 0} epochs because the job is suspended; it resumes from {s.LastCheckpointUri ?? "epoch 0"} when spec.suspend is false");
+                break;
+
             case TrialPhase.Paused:
                 lines.Add(ctx.Ended
                     ? $"trial {name} is paused at rung {trial.Spec.Rung ?? 0} after {s.Epoch ?? 0} epochs; the sweep has ended, so it will not be promoted"

@@ -214,6 +214,10 @@ internal sealed partial class Operations
         if (type.IsCustom)
         {
             ValidateSchema(type, next, name, strictFields);
+            if (type.Schema is { } schema && TransitionRules.Check(schema, old, next) is { Count: > 0 } violated)
+            {
+                throw Errors.Invalid(type, name, violated, useKind: true);
+            }
         }
 
         if (type.Group == "" && type.Plural == "pods")

@@ -109,13 +109,19 @@ internal sealed class ResourceRegistry
                 $"Unsupported value: \"{scope}\": supported values: \"Cluster\", \"Namespaced\"", "spec.scope"));
         }
 
-        if (spec["versions"] is not JsonArray versions || versions.Count == 0)
+        var versions = spec["versions"] as JsonArray;
+        if (versions is null || versions.Count == 0)
         {
             causes.Add(new StatusCause("FieldValueRequired", "Required value: must have exactly one version marked as storage version", "spec.versions"));
         }
         else if (versions.Count(v => JsonUtil.Bool(v?["storage"]) == true) != 1)
         {
             causes.Add(new StatusCause("FieldValueInvalid", "Invalid value: must have exactly one version marked as storage version", "spec.versions"));
+        }
+
+        for (var i = 0; versions is not null && i < versions.Count; i++)
+        {
+            causes.AddRange(TransitionRules.Unsupported(versions[i]?["schema"]?["openAPIV3Schema"] as JsonObject, $"spec.versions[{i}].schema.openAPIV3Schema"));
         }
 
         var name = JsonUtil.Str(JsonUtil.Meta(crd), "name");

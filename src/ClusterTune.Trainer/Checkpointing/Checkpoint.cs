@@ -151,17 +151,16 @@ public static class Checkpoint
         return path;
     }
 
-    /// <summary>
-    /// Reads one safetensors file of the checkpoint (null if absent) after verifying it. Floating-point tensors become
-    /// float32 unless <paramref name="keepDType"/> (Hugging Face weights are often F16/BF16). The caller owns them.
-    /// </summary>
-    public static Dictionary<string, Tensor>? LoadTensors(string directory, CheckpointManifest manifest, string file, bool keepDType = false)
-    {
-        if (VerifiedFile(directory, manifest, file) is not { } path)
-        {
-            return null;
-        }
+    /// <summary>Reads one safetensors file of the checkpoint (null if absent) after verifying it, floating point as float32 (<see cref="ReadSafetensors"/>).</summary>
+    public static Dictionary<string, Tensor>? LoadTensors(string directory, CheckpointManifest manifest, string file) =>
+        VerifiedFile(directory, manifest, file) is { } path ? ReadSafetensors(path) : null;
 
+    /// <summary>
+    /// Reads a safetensors file; floating-point tensors become float32 (weights from elsewhere are often F16/BF16).
+    /// A file PyBridge cannot parse fails naming the file. The caller owns the tensors.
+    /// </summary>
+    public static Dictionary<string, Tensor> ReadSafetensors(string path)
+    {
         Dictionary<string, Tensor> tensors;
         try
         {
@@ -170,11 +169,6 @@ public static class Checkpoint
         catch (Exception e) when (e is not IOException and not UnauthorizedAccessException and not OutOfMemoryException)
         {
             throw new InvalidDataException($"{path}: not a readable safetensors file ({e.GetType().Name}: {e.Message}); re-export the weights with safetensors' save_file", e);
-        }
-
-        if (keepDType)
-        {
-            return tensors;
         }
 
         foreach (var (name, t) in tensors.ToList())

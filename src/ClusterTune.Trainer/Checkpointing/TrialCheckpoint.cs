@@ -44,7 +44,7 @@ public static class TrialCheckpoint
     }
 
     /// <summary>Writes a checkpoint of <paramref name="model"/> (and <paramref name="optimizer"/>) into <paramref name="directory"/>.</summary>
-    public static CheckpointManifest Save(string directory, ReferenceCnn model, CheckpointManifest manifest, OptimizerHelper? optimizer)
+    public static CheckpointManifest Save(string directory, FineTuneModel model, CheckpointManifest manifest, OptimizerHelper? optimizer, IReadOnlyList<Checkpoint.FileWriter>? extraFiles = null)
     {
         using var scope = NewDisposeScope();
         var files = new List<Checkpoint.FileWriter> { Checkpoint.Tensors(Checkpoint.WeightsFile, MergedStateDict(model)) };
@@ -65,11 +65,12 @@ public static class TrialCheckpoint
                 .Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter))));
         }
 
+        files.AddRange(extraFiles ?? []);
         return Checkpoint.Save(directory, manifest, files);
     }
 
     /// <summary>Weights with every LoRA adapter merged into its base weight, under the base layer's names (tracked by the current dispose scope).</summary>
-    public static Dictionary<string, Tensor> MergedStateDict(ReferenceCnn model)
+    public static Dictionary<string, Tensor> MergedStateDict(FineTuneModel model)
     {
         var adapters = model.Layers().Where(l => l.Layer.Rank > 0).ToDictionary(l => l.Name, l => l.Layer);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -109,16 +110,17 @@ public static class TrialCheckpoint
         using var noGrad = no_grad();
         var expected = module.state_dict().Where(kv => include(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var extra = tensors.Keys.Where(include).Except(expected.Keys).ToList();
+        var architecture = (module as FineTuneModel)?.ArchitectureName ?? module.GetName();
         if (extra.Count > 0)
         {
-            throw new InvalidDataException($"{source}: holds tensors this model does not have ({string.Join(", ", extra.Take(5))}); not a {ReferenceCnn.Architecture} checkpoint of this shape");
+            throw new InvalidDataException($"{source}: holds tensors this model does not have ({string.Join(", ", extra.Take(5))}); not a {architecture} checkpoint of this shape (names must be the PyTorch state-dict names of docs/trainer.md, Importing weights)");
         }
 
         foreach (var (name, target) in expected)
         {
             if (!tensors.TryGetValue(name, out var value))
             {
-                throw new InvalidDataException($"{source}: lacks tensor '{name}'; not a {ReferenceCnn.Architecture} checkpoint of this shape");
+                throw new InvalidDataException($"{source}: lacks tensor '{name}'; not a {architecture} checkpoint of this shape");
             }
 
             if (!value.shape.SequenceEqual(target.shape))
@@ -131,9 +133,9 @@ public static class TrialCheckpoint
     }
 
     /// <summary>Restores module tensors, the global RNG state and the optimizer written by <see cref="Save"/>.</summary>
-    public static void LoadTrainingState(string directory, CheckpointManifest manifest, ReferenceCnn model, OptimizerHelper optimizer)
+    public static void LoadTrainingState(string directory, CheckpointManifest manifest, FineTuneModel model, OptimizerHelper optimizer)
     {
-        var state = Checkpoint.LoadTensors(directory, manifest, TrainingFile, keepDType: true)
+        var state = Checkpoint.LoadTensors(directory, manifest, TrainingFile)
             ?? throw new FileNotFoundException($"{Path.Combine(directory, TrainingFile)} not found: '{directory}' is not a resumable trainer checkpoint", Path.Combine(directory, TrainingFile));
         try
         {

@@ -20,6 +20,14 @@ public sealed record TrialParameters
     public const string WarmupFractionName = "warmupFraction";
     public const string LabelsPerClassName = "labelsPerClass";
     public const string SeedName = "seed";
+    public const string UnfreezeEveryName = "unfreezeEvery";
+    public const string AuxObjectiveName = "auxObjective";
+    public const string AuxWeightName = "auxWeight";
+    public const string AuxWeightEndName = "auxWeightEnd";
+    public const string AuxWeightScheduleName = "auxWeightSchedule";
+
+    /// <summary>The auxiliary objectives this trainer knows: L2-SP, the distance from the starting weights.</summary>
+    public const string L2Sp = "l2sp";
 
     /// <summary>Stem plus the first k blocks frozen; 0 freezes nothing.</summary>
     public int FreezeDepth { get; init; }
@@ -36,8 +44,14 @@ public sealed record TrialParameters
     /// <summary>LoRA scale numerator (scale = alpha / r); null means alpha = r (scale 1).</summary>
     public double? LoraAlpha { get; init; }
 
-    /// <summary>Which layer kinds get adapters: "conv", "linear" or both (default).</summary>
-    public IReadOnlyList<string> LoraTargets { get; init; } = ["conv", "linear"];
+    /// <summary>
+    /// Which layer kinds get adapters; empty (the default) means the model's own default: "conv" and "linear" for the
+    /// CNN, "q" and "v" (the attention query and value projections) for the text encoder.
+    /// </summary>
+    public IReadOnlyList<string> LoraTargets { get; init; } = [];
+
+    /// <summary>Every LoRA target kind some model has (each model refuses the kinds it lacks).</summary>
+    public static IReadOnlyList<string> TargetKinds { get; } = ["conv", "linear", "q", "k", "v", "o", "ffn"];
 
     public double WeightDecay { get; init; } = 0.01;
 
@@ -49,6 +63,21 @@ public sealed record TrialParameters
 
     /// <summary>Overrides the seed when present.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Gradual unfreezing: one more block unfrozen every N epochs from all-frozen down to freezeDepth; 0 = off.</summary>
+    public int UnfreezeEvery { get; init; }
+
+    /// <summary>The auxiliary objective added to the main loss with weight α(t) (only "l2sp" today).</summary>
+    public string AuxObjective { get; init; } = L2Sp;
+
+    /// <summary>α at the first step; 0 (default) turns the auxiliary objective off.</summary>
+    public double AuxWeight { get; init; }
+
+    /// <summary>α at the last step; null keeps <see cref="AuxWeight"/> throughout.</summary>
+    public double? AuxWeightEnd { get; init; }
+
+    /// <summary>How α moves from start to end: cosine (default), linear or constant.</summary>
+    public Training.LrDecay AuxWeightSchedule { get; init; } = Training.LrDecay.Cosine;
 
     /// <summary>Every parameter as given (known and unknown), for resource attributes and manifests.</summary>
     public IReadOnlyDictionary<string, string> All { get; init; } = new Dictionary<string, string>();
@@ -100,6 +129,11 @@ public sealed record TrialParameters
                     WarmupFractionName => p with { WarmupFraction = Fraction(v, property.Name) },
                     LabelsPerClassName => p with { LabelsPerClass = Int(v, property.Name, min: 1) },
                     SeedName => p with { Seed = Int(v, property.Name, min: 0) },
+                    UnfreezeEveryName => p with { UnfreezeEvery = Int(v, property.Name, min: 0) },
+                    AuxObjectiveName => p with { AuxObjective = OneOf(v, property.Name, [L2Sp]) },
+                    AuxWeightName => p with { AuxWeight = NonNegative(v, property.Name) },
+                    AuxWeightEndName => p with { AuxWeightEnd = NonNegative(v, property.Name) },
+                    AuxWeightScheduleName => p with { AuxWeightSchedule = Enum.Parse<Training.LrDecay>(OneOf(v, property.Name, ["cosine", "linear", "constant"]), ignoreCase: true) },
                     _ => Unknown(p, property.Name, other),
                 };
             }
@@ -159,18 +193,26 @@ public sealed record TrialParameters
         return d is >= 0 and < 1 ? d : throw new TrialConfigurationException($"CT_PARAMS.{name} must be in [0, 1), got {v.GetRawText()}");
     }
 
+    private static string OneOf(JsonElement v, string name, string[] allowed)
+    {
+        var text = v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText();
+        return allowed.Contains(text, StringComparer.Ordinal)
+            ? text
+            : throw new TrialConfigurationException($"CT_PARAMS.{name} must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got {v.GetRawText()}");
+    }
+
     private static string[] Targets(JsonElement v)
     {
         IEnumerable<string> items = v.ValueKind switch
         {
             JsonValueKind.String => v.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             JsonValueKind.Array => v.EnumerateArray().Select(e => e.GetString() ?? ""),
-            _ => throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} must be \"conv,linear\" or an array of those, got {v.GetRawText()}"),
+            _ => throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} must be a comma-separated string such as \"conv,linear\" or \"q,v\", or an array of those, got {v.GetRawText()}"),
         };
         var targets = items.Select(s => s.ToLowerInvariant()).Distinct().ToArray();
-        if (targets.Length == 0 || targets.Any(t => t is not ("conv" or "linear")))
+        if (targets.Length == 0 || targets.Any(t => !TargetKinds.Contains(t)))
         {
-            throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} accepts only \"conv\" and \"linear\", got {v.GetRawText()}");
+            throw new TrialConfigurationException($"CT_PARAMS.{LoraTargetsName} accepts {string.Join(", ", TargetKinds)} (conv/linear for the CNN, q/k/v/o/ffn for the text encoder), got {v.GetRawText()}");
         }
 
         return targets;

@@ -1,7 +1,10 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
 namespace ClusterTune.Trainer.Data;
 
 /// <summary>Single-channel images as one contiguous float array (N×H×W, row-major) with integer class labels.</summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : IExampleSet
 {
     public ImageDataset(string name, float[] pixels, int[] labels, int height, int width, int classCount)
     {
@@ -101,5 +104,16 @@ public sealed class ImageDataset
             Pixels.AsSpan(indices[i] * size, size).CopyTo(pixels.Slice(i * size, size));
             labels[i] = Labels[indices[i]];
         }
+    }
+
+    /// <summary>Images as [n, 1, H, W] float32 and labels as int64, gathered straight into the tensors' CPU memory.</summary>
+    public (Tensor Inputs, Tensor Labels) Tensors(ReadOnlySpan<int> indices)
+    {
+        // torch.tensor(array) would copy a managed copy once more (about 1.7 ms of a 19 ms step, mostly page faults on
+        // fresh large-object-heap arrays; docs/trainer.md).
+        var inputs = empty([indices.Length, 1, Height, Width], ScalarType.Float32);
+        var labels = empty([indices.Length], ScalarType.Int64);
+        Gather(indices, MemoryMarshal.Cast<byte, float>(inputs.bytes), MemoryMarshal.Cast<byte, long>(labels.bytes));
+        return (inputs, labels);
     }
 }

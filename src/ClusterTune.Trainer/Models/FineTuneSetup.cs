@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 namespace ClusterTune.Trainer.Models;
 
 /// <summary>
-/// Applies the freezing of docs/design/knobs.md to a <see cref="ReferenceCnn"/> built with its knobs: the stem and the
+/// Applies the freezing of docs/design/knobs.md to a <see cref="FineTuneModel"/> built with its knobs: the stem and the
 /// first k blocks stop requiring gradients, and so do the base weights of untargeted layers when r &gt; 0 (the
 /// targeted ones froze when their adapters were built). Splits what stays trainable into the "adapted" group
 /// (pretraining LR × lrFactor) and the "head" group (× headLrFactor).
@@ -11,15 +11,15 @@ namespace ClusterTune.Trainer.Models;
 public static class FineTuneSetup
 {
     /// <summary>Mutates <paramref name="model"/>'s requires_grad flags and returns the resulting parameter split.</summary>
-    public static FineTunePlan Apply(ReferenceCnn model)
+    public static FineTunePlan Apply(FineTuneModel model)
     {
         var knobs = model.Knobs;
-        var frozen = ReferenceCnn.FrozenPrefixes(knobs.FreezeDepth);
+        IReadOnlyList<string> frozen = knobs.LoraRank > 0 ? [.. model.FrozenUnits(knobs.FreezeDepth), .. model.FrozenUnderLora] : model.FrozenUnits(knobs.FreezeDepth);
         if (knobs.LoraRank > 0)
         {
             foreach (var (name, layer) in model.Layers())
             {
-                if (!name.StartsWith(ReferenceCnn.HeadName, StringComparison.Ordinal))
+                if (!name.StartsWith(FineTuneModel.HeadName, StringComparison.Ordinal))
                 {
                     layer.Weight.requires_grad = false;
                 }
@@ -43,7 +43,7 @@ public static class FineTuneSetup
             }
 
             trainable += p.numel();
-            (name.StartsWith(ReferenceCnn.HeadName + ".", StringComparison.Ordinal) ? head : adapted).Add((name, p));
+            (name.StartsWith(FineTuneModel.HeadName + ".", StringComparison.Ordinal) ? head : adapted).Add((name, p));
         }
 
         return new FineTunePlan(adapted, head, trainable, total);

@@ -12,14 +12,13 @@ namespace ClusterTune.Trainer.Models;
 /// is fully frozen (no running statistics that would drift). LoRA adapters are built in from the knobs, since a
 /// TorchSharp module cannot swap a child after construction.
 /// </summary>
-public sealed class ReferenceCnn : nn.Module<Tensor, Tensor>
+public sealed class ReferenceCnn : FineTuneModel
 {
     /// <summary>Architecture name recorded in checkpoint manifests.</summary>
     public const string Architecture = "clustertune-cnn-v1";
-    public const int BlockCount = 4;
+    public const int Blocks = 4;
     public const string StemName = "stem";
     public const string BlocksName = "blocks";
-    public const string HeadName = "head";
     public const string ConvName = "conv";
     public const string FcName = "fc";
     public const int Width = 16;
@@ -42,8 +41,14 @@ public sealed class ReferenceCnn : nn.Module<Tensor, Tensor>
     {
         Knobs = knobs ?? FineTuneKnobs.None;
         var frozen = FrozenPrefixes(Knobs.FreezeDepth);
+        IReadOnlyCollection<string> targets = Knobs.LoraTargets.Count == 0 ? [LoraLayer.ConvKind, LoraLayer.LinearKind] : Knobs.LoraTargets;
+        if (targets.Except([LoraLayer.ConvKind, LoraLayer.LinearKind]).ToList() is { Count: > 0 } unknown)
+        {
+            throw new ArgumentException($"loraTargets {string.Join(",", unknown)} do not exist in {Architecture}; use conv, linear or both (the default)");
+        }
+
         int Rank(string unit, string kind) =>
-            Knobs.LoraRank > 0 && !frozen.Contains(unit + ".") && Knobs.LoraTargets.Contains(kind) ? Knobs.LoraRank : 0;
+            Knobs.LoraRank > 0 && !frozen.Contains(unit + ".") && targets.Contains(kind) ? Knobs.LoraRank : 0;
         string Block(int i) => $"{BlocksName}.{i}";
         const string conv = LoraLayer.ConvKind;
         ClassCount = classCount;
@@ -57,16 +62,22 @@ public sealed class ReferenceCnn : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public int ClassCount { get; }
+    public override string ArchitectureName => Architecture;
 
-    public FineTuneKnobs Knobs { get; }
+    public override int ClassCount { get; }
+
+    public override FineTuneKnobs Knobs { get; }
+
+    public override int BlockCount => Blocks;
+
+    public override IReadOnlyList<string> FrozenUnits(int depth) => FrozenPrefixes(depth);
 
     /// <summary>Names of the parameter-name prefixes frozen by freezeDepth k, in network order.</summary>
     public static IReadOnlyList<string> FrozenPrefixes(int freezeDepth)
     {
-        if (freezeDepth is < 0 or > BlockCount)
+        if (freezeDepth is < 0 or > Blocks)
         {
-            throw new ArgumentOutOfRangeException(nameof(freezeDepth), freezeDepth, $"freezeDepth must be in 0..{BlockCount} for {Architecture}");
+            throw new ArgumentOutOfRangeException(nameof(freezeDepth), freezeDepth, $"freezeDepth must be in 0..{Blocks} for {Architecture}");
         }
 
         var prefixes = new List<string>();
@@ -82,10 +93,6 @@ public sealed class ReferenceCnn : nn.Module<Tensor, Tensor>
 
         return prefixes;
     }
-
-    /// <summary>Every conv/linear layer with its module path (e.g. "blocks.1.conv").</summary>
-    public IEnumerable<(string Name, LoraLayer Layer)> Layers() =>
-        named_modules().Where(m => m.module is LoraLayer).Select(m => (m.name, (LoraLayer)m.module));
 
     public override Tensor forward(Tensor input)
     {

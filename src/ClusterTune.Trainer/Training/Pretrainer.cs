@@ -12,8 +12,9 @@ using static TorchSharp.torch;
 namespace ClusterTune.Trainer.Training;
 
 /// <summary>
-/// The `pretrain` command: trains <see cref="ReferenceCnn"/> on Fashion-MNIST from scratch and saves the base
-/// checkpoint to &lt;checkpoint dir&gt;/base (weights + manifest with the pretraining LR). Not resumable: it is short.
+/// The `pretrain` command: trains the workload's model from scratch (CT_MODEL_ARCHITECTURE: the CNN on Fashion-MNIST,
+/// or the text encoder on masked tokens of the SpamAssassin corpus) and saves the base checkpoint to
+/// &lt;checkpoint dir&gt;/base (weights, the vocabulary for text, manifest with the pretraining LR). Not resumable: it is short.
 /// </summary>
 public sealed class Pretrainer(TrialOptions options, Device device, TrialReporter reporter, StopSignal stop, TextWriter log)
 {
@@ -21,10 +22,11 @@ public sealed class Pretrainer(TrialOptions options, Device device, TrialReporte
 
     public TrialResult Run()
     {
-        var data = TrialData.Fashion(options);
+        var workload = Workload.Resolve(options with { ModelPath = null });
+        var data = workload.PretrainData(options);
         log.WriteLine($"pretrain: {data.Description}; eval on {data.Eval.Count}; {options.Epochs} epochs, batch {options.BatchSize}, LR {options.LearningRate.ToString(CultureInfo.InvariantCulture)}");
         torch.manual_seed(options.Seed);
-        using var model = new ReferenceCnn(data.Train.ClassCount, device: device);
+        using var model = workload.Build(data.Train.ClassCount, FineTuneKnobs.None, device, perToken: true);
         var plan = FineTuneSetup.Apply(model);
         using var optimizer = new GroupedAdamW([("all", plan.Trainable.Select(p => p.Parameter).ToList(), options.LearningRate)], options.Parameters.WeightDecay);
         var total = (long)BatchOrder.BatchesPerEpoch(data.Train.Count, options.BatchSize) * options.Epochs;
@@ -50,19 +52,18 @@ public sealed class Pretrainer(TrialOptions options, Device device, TrialReporte
         var dir = Path.Combine(options.CheckpointDir, BaseDirectory);
         TrialCheckpoint.Save(dir, model, new CheckpointManifest
         {
-            Architecture = ReferenceCnn.Architecture,
+            Architecture = model.ArchitectureName,
             Metrics = metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(),
             PretrainingLr = options.LearningRate,
             Step = end.Step,
             Epoch = end.Epoch,
-            Extra = new Dictionary<string, string>
+            Extra = new Dictionary<string, string>(data.Notes)
             {
                 ["dataset"] = data.Description,
                 ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
                 ["batchSize"] = options.BatchSize.ToString(CultureInfo.InvariantCulture),
-                ["normalization"] = string.Create(CultureInfo.InvariantCulture, $"mean {data.Mean:R} std {data.Std:R}"),
             },
-        }, optimizer: null);
+        }, optimizer: null, workload.ExtraFiles);
         reporter.CheckpointSaved(BaseDirectory, end.Step, end.Epoch);
         log.WriteLine($"pretrain: base checkpoint written to {dir}");
         return new TrialResult(TrialResult.Succeeded, metrics.GetValueOrDefault(options.Objective), metrics, end.Epoch, end.Step, dir, dir, count, 1.0);

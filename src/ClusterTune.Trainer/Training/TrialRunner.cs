@@ -13,7 +13,7 @@ using Keys = ClusterTune.Trainer.Checkpointing.TrialCheckpoint.ResumeKeys;
 namespace ClusterTune.Trainer.Training;
 
 /// <summary>
-/// The `train` command: few-label MNIST fine-tuning of a base checkpoint (or from scratch) with the trial's
+/// The `train` command: few-label fine-tuning of a base checkpoint (or from scratch; the workload follows its architecture) with the trial's
 /// freezeDepth / lrFactor / loraRank, last and best checkpoints every epoch, exact resume from CT_RESUME_FROM.
 /// </summary>
 public sealed class TrialRunner(TrialOptions options, Device device, TrialReporter reporter, StopSignal stop, TextWriter log)
@@ -24,11 +24,12 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
     public TrialResult Run()
     {
         var p = options.Parameters;
-        var data = TrialData.FewLabelMnist(options);
-        log.WriteLine($"train: {data.Description}: {data.Train.Count} train / {data.Eval.Count} eval examples");
+        var workload = Workload.Resolve(options);
+        var data = workload.FineTuneData(options);
+        log.WriteLine($"train: {workload.Architecture} on {data.Description}: {data.Train.Count} train / {data.Eval.Count} eval examples");
         torch.manual_seed(options.Seed);
         var knobs = new FineTuneKnobs(p.FreezeDepth, p.LoraRank, p.LoraAlpha, p.LoraTargets);
-        var (model, baseLr) = BuildModel(data.Train.ClassCount, knobs);
+        var (model, baseLr) = BuildModel(workload, data.Train.ClassCount, knobs);
         using var _ = model;
         var plan = FineTuneSetup.Apply(model);
         // The last line of defence behind the operator's pre-start check (which only knows the architectures it can count).
@@ -48,6 +49,15 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         var perEpoch = BatchOrder.BatchesPerEpoch(data.Train.Count, options.BatchSize);
         var total = (long)perEpoch * options.Epochs;
         var schedule = new LrSchedule(LrDecay.Cosine, (long)Math.Round(total * p.WarmupFraction), total);
+
+        // θ₀ of the auxiliary objective is taken here, after the base weights and before a resume state are loaded.
+        using var l2sp = p.AuxWeight > 0 || p.AuxWeightEnd > 0 ? new L2SpPenalty(plan.Adapted.Select(a => a.Parameter)) : null;
+        var auxWeight = new AuxWeightSchedule(p.AuxWeight, p.AuxWeightEnd ?? p.AuxWeight, p.AuxWeightSchedule, total);
+        if (p.UnfreezeEvery > 0 || l2sp is not null)
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train: unfreezeEvery={p.UnfreezeEvery} epoch(s); {(l2sp is null ? "no auxiliary objective" : $"loss = cross-entropy + α(t)·{p.AuxObjective}, α {auxWeight.Start:G3} → {auxWeight.End:G3} ({p.AuxWeightSchedule})")}"));
+        }
 
         var position = new LoopPosition(0, 0, 0);
         double? bestObjective = null;
@@ -80,7 +90,7 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         {
             try
             {
-                TrialCheckpoint.Save(dir, model, Manifest(kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizer.Optimizer);
+                TrialCheckpoint.Save(dir, model, Manifest(model, workload, kind, at, metrics, baseLr, plan, bestObjective, bestEpoch), optimizer.Optimizer, workload.ExtraFiles);
             }
             catch (IOException e) when (e is not CheckpointWriteException)
             {
@@ -92,6 +102,8 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
 
         var loop = new TrainingLoop(model, optimizer, schedule, data.Train, data.Eval, device, options.BatchSize, options.Seed, reporter, stop, options.MaxSteps)
         {
+            EpochStarting = epoch => Unfreeze(plan, GradualUnfreezing.DepthAt(epoch, p.FreezeDepth, p.UnfreezeEvery, model.BlockCount), model),
+            AuxiliaryLoss = l2sp is null ? null : step => auxWeight.At(step) * l2sp.Compute(),
             EpochEnded = (at, metrics) =>
             {
                 lastMetrics = metrics;
@@ -129,6 +141,17 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         return Result(TrialResult.Succeeded, end, lastMetrics, bestObjective, plan, lastDir, bestDir, Join(notice, paused)) with { Observations = Curve(curve) };
     }
 
+    // The depth in force this epoch (gradual unfreezing) on top of the trial's own: blocks not yet unfrozen keep
+    // requires_grad = false, so they get no gradient and AdamW leaves them (and their moments) untouched.
+    private static void Unfreeze(FineTunePlan plan, int depth, FineTuneModel model)
+    {
+        var frozen = model.FrozenUnits(depth);
+        foreach (var (name, parameter) in plan.Adapted)
+        {
+            parameter.requires_grad = !frozen.Any(name.StartsWith);
+        }
+    }
+
     private static List<Api.V1Alpha1.Observation>? Curve(List<Api.V1Alpha1.Observation> curve) =>
         curve.Count == 0 ? null : curve.Skip(Math.Max(0, curve.Count - TrialResult.MaxObservations)).ToList();
 
@@ -138,23 +161,36 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         new(status, best, metrics, at.Epoch, at.Step, Directory.Exists(bestDir) ? bestDir : null, Directory.Exists(lastDir) ? lastDir : null,
             plan.TrainableParameters, plan.TrainableFraction, message);
 
-    private (ReferenceCnn Model, double BaseLr) BuildModel(int classCount, FineTuneKnobs knobs)
+    private (FineTuneModel Model, double BaseLr) BuildModel(Workload workload, int classCount, FineTuneKnobs knobs)
     {
         if (options.ModelPath is not { } modelPath)
         {
-            return (new ReferenceCnn(classCount, knobs, device), options.PretrainingLearningRate ?? options.LearningRate);
+            return (workload.Build(classCount, knobs, device), options.PretrainingLearningRate ?? options.LearningRate);
         }
 
-        var manifest = Checkpoint.ReadManifest(modelPath);
-        CheckArchitecture(manifest, modelPath);
-        var baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
-            ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
-        var weights = Checkpoint.LoadWeights(modelPath, manifest);
-        var model = new ReferenceCnn(classCount, knobs, device);
+        double baseLr;
+        Dictionary<string, Tensor> weights;
+        if (PretrainedImport.IsBareFile(modelPath))
+        {
+            (weights, var metadata) = PretrainedImport.Load(modelPath);
+            var fromFile = metadata.TryGetValue(PretrainedImport.PretrainingLrKey, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr : (double?)null;
+            baseLr = options.PretrainingLearningRate ?? fromFile ?? throw new TrialConfigurationException(
+                $"{modelPath} is a bare safetensors file without __metadata__.{PretrainedImport.PretrainingLrKey}; set {TrialEnv.PretrainingLearningRate} to the LR it was trained with (lrFactor scales it)");
+            log.WriteLine($"train: importing {weights.Count} tensors from bare safetensors {modelPath} (PyTorch state-dict names)");
+        }
+        else
+        {
+            var manifest = Checkpoint.ReadManifest(modelPath);
+            baseLr = options.PretrainingLearningRate ?? manifest.PretrainingLr
+                ?? throw new TrialConfigurationException($"{modelPath}/manifest.json has no pretrainingLr; set {TrialEnv.PretrainingLearningRate}");
+            weights = Checkpoint.LoadWeights(modelPath, manifest);
+        }
+
+        var model = workload.Build(classCount, knobs, device);
         try
         {
             // The task head is new (docs/design/knobs.md: the old softmax layer is replaced), adapters start fresh.
-            TrialCheckpoint.CopyInto(model, weights, IsBaseWeight, Path.Combine(modelPath, Checkpoint.WeightsFile));
+            TrialCheckpoint.CopyInto(model, weights, IsBaseWeight, PretrainedImport.IsBareFile(modelPath) ? modelPath : Path.Combine(modelPath, Checkpoint.WeightsFile));
             return (model, baseLr);
         }
         catch
@@ -172,23 +208,23 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
     }
 
     private static bool IsBaseWeight(string name) =>
-        !name.StartsWith(ReferenceCnn.HeadName + ".", StringComparison.Ordinal)
+        !name.StartsWith(FineTuneModel.HeadName + ".", StringComparison.Ordinal)
         && !name.EndsWith("." + Lora.LoraLayer.AName, StringComparison.Ordinal)
         && !name.EndsWith("." + Lora.LoraLayer.BName, StringComparison.Ordinal);
 
-    private void CheckArchitecture(CheckpointManifest manifest, string path)
+    private static void CheckArchitecture(CheckpointManifest manifest, string path, string architecture)
     {
-        if (manifest.Architecture != ReferenceCnn.Architecture || (options.ModelArchitecture is { } expected && expected != manifest.Architecture))
+        if (manifest.Architecture != architecture)
         {
             throw new TrialConfigurationException(
-                $"{path} holds a '{manifest.Architecture}' model; this trainer builds '{ReferenceCnn.Architecture}'{(options.ModelArchitecture is { } e ? $" and {TrialEnv.ModelArchitecture}='{e}'" : "")}");
+                $"{path} holds a '{manifest.Architecture}' model but this run trains '{architecture}' (from its base model or {TrialEnv.ModelArchitecture})");
         }
     }
 
-    private CheckpointManifest Resume(string path, ReferenceCnn model, TorchSharp.Modules.OptimizerHelper optimizer)
+    private CheckpointManifest Resume(string path, FineTuneModel model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var manifest = Checkpoint.ReadManifest(path);
-        CheckArchitecture(manifest, path);
+        CheckArchitecture(manifest, path, model.ArchitectureName);
         var saved = string.Join(",", manifest.Params.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value.GetRawText().Trim('"')}"));
         var now = string.Join(",", options.Parameters.All.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
         if (saved != now)
@@ -208,14 +244,14 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
         return manifest;
     }
 
-    private CheckpointManifest Manifest(string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double baseLr, FineTunePlan plan, double? bestObjective, int bestEpoch)
+    private CheckpointManifest Manifest(FineTuneModel model, Workload workload, string kind, LoopPosition at, IReadOnlyDictionary<string, double> metrics, double baseLr, FineTunePlan plan, double? bestObjective, int bestEpoch)
     {
         var extra = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Keys.Kind] = kind,
             [Keys.BatchInEpoch] = at.BatchInEpoch.ToString(CultureInfo.InvariantCulture),
             [Keys.Seed] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            [Keys.ClassCount] = MnistDigits.ClassCount.ToString(CultureInfo.InvariantCulture),
+            [Keys.ClassCount] = model.ClassCount.ToString(CultureInfo.InvariantCulture),
             [Keys.BestObjective] = bestObjective?.ToString("R", CultureInfo.InvariantCulture) ?? "",
             [Keys.BestEpoch] = bestEpoch.ToString(CultureInfo.InvariantCulture),
             [Keys.Objective] = options.Objective,
@@ -224,11 +260,11 @@ public sealed class TrialRunner(TrialOptions options, Device device, TrialReport
             [Keys.Epochs] = options.Epochs.ToString(CultureInfo.InvariantCulture),
             [Keys.TrainableParameters] = plan.TrainableParameters.ToString(CultureInfo.InvariantCulture),
             [Keys.TotalParameters] = plan.TotalParameters.ToString(CultureInfo.InvariantCulture),
-            [Keys.Dataset] = "mnist",
+            [Keys.Dataset] = workload.Dataset,
         };
         return new CheckpointManifest
         {
-            Architecture = ReferenceCnn.Architecture,
+            Architecture = model.ArchitectureName,
             Params = TrialCheckpoint.ParamsJson(options.Parameters.All),
             Metrics = metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(),
             ParentCheckpoint = options.ModelPath,

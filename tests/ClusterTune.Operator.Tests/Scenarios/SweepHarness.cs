@@ -222,6 +222,14 @@ internal sealed class SweepHarness : IAsyncDisposable
     public async Task<IReadOnlyList<V1Pod>> PodsAsync(string job) =>
         (await Client.ListAsync<V1Pod>("default", labelSelector: $"{LabelKeys.Job}={job}")).Items.ToList();
 
+    /// <summary>The log of a trial pod (the node agent keeps it after the pod ended).</summary>
+    public async Task<string> PodLogAsync(string pod)
+    {
+        await using var stream = await Client.CoreV1.ReadNamespacedPodLogAsync(pod, "default");
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
     public static string KubernetesJsonText<T>(T value) => value is null ? "null" : KubernetesJson.Serialize(value);
 
     public async ValueTask DisposeAsync()

@@ -138,7 +138,9 @@ start = 0
 resume = os.environ.get("CT_RESUME_FROM")
 if resume and verified(resume):
     with open(os.path.join(resume, "model.safetensors")) as f:
-        start = json.load(f)["epoch"]
+        held = json.load(f)
+    start = held["epoch"]
+    print(f"resumed from a checkpoint trained with lrFactor {held['params'].get('lrFactor')}", flush=True)
 elif resume:
     print(f"warning: resume checkpoint {resume} does not match its manifest; starting fresh from epoch 0", flush=True)
 if start > 0 and verified(os.path.join(ckpt, "best")):

@@ -32,7 +32,7 @@ public sealed class TrialParametersTests
         var p = TrialParameters.Parse(json);
         Assert.Equal((0, 1.0, 0, 1.0), (p.FreezeDepth, p.LrFactor, p.LoraRank, p.HeadLrFactor));
         Assert.Null(p.LoraAlpha);
-        Assert.Equal(["conv", "linear"], p.LoraTargets);
+        Assert.Empty(p.LoraTargets); // the model's default: conv+linear for the CNN, q+v for the text encoder
     }
 
     [Theory]

@@ -76,10 +76,10 @@ public sealed class FreezingTests
     public void TheOperatorsShapeCountMatchesTheBuiltModelForEveryKnobSetting()
     {
         Assert.Equal(ReferenceCnn.Architecture, ArchitectureShape.ReferenceCnn.Name);
-        Assert.Equal(ReferenceCnn.BlockCount, ArchitectureShape.ReferenceCnn.BlockCount);
+        Assert.Equal(ReferenceCnn.Blocks, ArchitectureShape.ReferenceCnn.BlockCount);
         foreach (var targets in new[] { "conv,linear", "conv", "linear" })
         {
-            for (var depth = 0; depth <= ReferenceCnn.BlockCount; depth++)
+            for (var depth = 0; depth <= ReferenceCnn.Blocks; depth++)
             {
                 foreach (var rank in new[] { 0, 1, 4, 16 })
                 {
@@ -92,7 +92,7 @@ public sealed class FreezingTests
             }
         }
 
-        Assert.Null(ArchitectureShape.ReferenceCnn.Count(ReferenceCnn.BlockCount + 1, 0));
+        Assert.Null(ArchitectureShape.ReferenceCnn.Count(ReferenceCnn.Blocks + 1, 0));
     }
 
     [Fact]

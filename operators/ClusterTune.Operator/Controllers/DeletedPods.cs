@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using k8s.Models;
+
+namespace ClusterTune.Operator.Controllers;
+
+/// <summary>
+/// The last state of recently deleted trial pods, as their DELETED watch events carried it. A pod the operator
+/// SIGTERMs (a suspension, a stop) is removed by its node right after its terminated status is written, often before
+/// a trial reconcile reads it from the cache; its result (the termination message: epoch, checkpoint, curve) then
+/// survives here. Bounded by count and age.
+/// </summary>
+public sealed class DeletedPods(TimeProvider time, int capacity = 1024, TimeSpan? maxAge = null)
+{
+    private readonly ConcurrentDictionary<string, (V1Pod Pod, DateTimeOffset At)> _pods = new(StringComparer.Ordinal);
+    private readonly TimeSpan _maxAge = maxAge ?? TimeSpan.FromMinutes(10);
+
+    /// <summary>Remembers a deleted pod's final state.</summary>
+    public void Add(V1Pod pod)
+    {
+        if (pod?.Metadata?.Name is not { } name)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        _pods[Key(pod.Metadata.NamespaceProperty, name)] = (pod, now);
+        if (_pods.Count > capacity)
+        {
+            foreach (var old in _pods.Where(p => now - p.Value.At > _maxAge).Select(p => p.Key).ToList())
+            {
+                _pods.TryRemove(old, out _);
+            }
+
+            foreach (var oldest in _pods.OrderBy(p => p.Value.At).Take(Math.Max(0, _pods.Count - capacity)).Select(p => p.Key).ToList())
+            {
+                _pods.TryRemove(oldest, out _);
+            }
+        }
+    }
+
+    /// <summary>The final state of the pod if it was deleted within the retention age.</summary>
+    public V1Pod? Get(string? ns, string name) =>
+        _pods.TryGetValue(Key(ns, name), out var e) && time.GetUtcNow() - e.At <= _maxAge ? e.Pod : null;
+
+    private static string Key(string? ns, string name) => $"{ns}/{name}";
+}
