@@ -77,6 +77,9 @@ public sealed record OperatorOptions
     /// <inheritdoc cref="ProbeTimeout"/>
     public int MissedProbesLimit { get; init; } = 2;
 
+    /// <summary>Backoff, attempts and per-POST timeout of spec.notify webhooks.</summary>
+    public Planning.NotificationRetry NotificationRetry { get; init; } = Planning.NotificationRetry.Default;
+
     /// <summary>How often every silo re-touches the grains of all unfinished jobs it knows (a lost one-way message or a lost activation is healed within this).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -16,4 +16,11 @@ public sealed record SweepConfig(
     /// trial i − (i mod SeedsPerConfig), so the groups are fixed by index alone.
     /// </summary>
     public int SeedsPerConfig { get; init; } = 1;
+
+    /// <summary>
+    /// Warm start: finished trials of earlier sweeps over a compatible space. The sampler and the early-stopping rules
+    /// learn from them as from this sweep's own trials; they never count towards maxTrials, stops or the best trial.
+    /// Their indices are ignored (the policy numbers them below zero).
+    /// </summary>
+    public IReadOnlyList<TrialRecord> Prior { get; init; } = [];
 }

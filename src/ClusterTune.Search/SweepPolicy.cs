@@ -85,14 +85,16 @@ public sealed class SweepPolicy
 
         var running = trials.Where(t => t.Status == TrialStatus.Running && !t.HasNonFinite).ToList();
         var es = _config.EarlyStopping;
-        var trusted = _asha?.TrustedFrom(trials) ?? [];
+        // What the sampler and the rungs learn from: this sweep's trials and the warm-start trials of earlier ones.
+        var informed = WithPrior(trials);
+        var trusted = _asha?.TrustedFrom(informed) ?? [];
         if (es.Kind == EarlyStoppingKind.Median)
         {
-            stops.AddRange(MedianStoppingRule.Stops(trials, running, es));
+            stops.AddRange(MedianStoppingRule.Stops(informed, running, es));
         }
         else if (_asha is not null && es.Mode == AshaMode.Stop)
         {
-            stops.AddRange(_asha.Stops(trials, running, trusted));
+            stops.AddRange(_asha.Stops(informed, running, trusted));
         }
         else if (_asha is not null)
         {
@@ -116,7 +118,7 @@ public sealed class SweepPolicy
             var index = next + created.Count;
             var replica = ReplicaOf(index, trials, created);
             // A sampler's null is its own exhaustion (the grid's points); a repeated suggestion is replaced by an untried setting.
-            var p = replica ?? (_sampler.Suggest(index, trials, batch) is { } s ? _untried.Resolve(index, s, tried) : null);
+            var p = replica ?? (_sampler.Suggest(index, informed, batch) is { } s ? _untried.Resolve(index, s, tried) : null);
             if (p is null)
             {
                 exhausted = true;
@@ -189,6 +191,10 @@ public sealed class SweepPolicy
         var first = index - (index % k);
         return created.FirstOrDefault(c => c.Index == first)?.Params ?? trials.FirstOrDefault(t => t.Index == first)?.Record.Params;
     }
+
+    /// <summary>The warm-start trials (numbered -1, -2, … so they never meet an index of this sweep) followed by <paramref name="trials"/>.</summary>
+    private List<TrialView> WithPrior(List<TrialView> trials) => _config.Prior.Count == 0 ? trials :
+        [.. _config.Prior.Select((r, i) => new TrialView(r with { Index = -1 - i }, _config.Direction, _config.MaxResource)), .. trials];
 
     private List<TrialView> Views(IReadOnlyList<TrialRecord> history)
     {

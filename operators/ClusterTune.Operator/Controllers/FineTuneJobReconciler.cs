@@ -20,6 +20,8 @@ namespace ClusterTune.Operator.Controllers;
 public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api, CheckpointManager checkpoints, Func<OperatorOptions> options,
     TimeProvider time, ClusterTuneMetrics? metrics = null)
 {
+    private readonly NotificationSender _notifications = new(api.Client, time, options, metrics);
+
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
     /// <param name="key">The job.</param>
     /// <param name="ct">Cancellation.</param>
@@ -59,7 +61,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var now = time.GetUtcNow();
         var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
-        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options()));
+        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options(), WarmStartSources(job)));
 
         if (plan.TrialsToCreate.Count > 0)
         {
@@ -126,6 +128,10 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
                 : new PlannedEvent(EventTypes.Warning, EventReasons.CheckpointPromotionFailed, result.Message ?? "promotion failed"));
         }
 
+        // Webhooks of the states this status reaches go out before it is written, so their records ride along.
+        var notified = await _notifications.DeliverAsync(job, plan.Spec, status, ct);
+        status.Notifications = notified.Records;
+        events.AddRange(notified.Events);
         var after2 = ApiCopy.With(job, j => j.Status = status);
         await api.PatchAsync(job, after2, status: true, ct);
         await api.RecordAsync(job, events, n => trials.FirstOrDefault(t => t.Metadata.Name == n), ct);
@@ -135,8 +141,14 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             return new ReconcileResult(TimeSpan.FromSeconds(10));
         }
 
-        return new ReconcileResult(plan.RequeueAfter);
+        return new ReconcileResult(Earliest(plan.RequeueAfter, notified.RetryIn));
     }
+
+    private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private List<WarmStartSource> WarmStartSources(FineTuneJob job) =>
+        [.. (job.Spec.WarmStartFrom ?? []).Where(n => n is not null).Distinct().Select(n =>
+            caches.Jobs.Get(ObjectKey.Of(job.Metadata.NamespaceProperty, n)) is { } source ? new WarmStartSource(n, source, caches.TrialsOf(source)) : new WarmStartSource(n, null, []))];
 
     private async Task<ReconcileResult> CleanupAsync(FineTuneJob job, CancellationToken ct)
     {

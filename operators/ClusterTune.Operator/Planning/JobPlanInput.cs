@@ -10,5 +10,6 @@ namespace ClusterTune.Operator.Planning;
 /// <param name="RunningGpuSeconds">GPU-seconds of attempts still running (GPUs × seconds since their pods started).</param>
 /// <param name="DefaultCheckpointRoot">The operator's --checkpoint-root, used when spec.checkpoints.storageRoot is absent.</param>
 /// <param name="Options">The operator's options, whose pod policy (<see cref="TrialPodPolicy"/>) a valid spec must also pass.</param>
+/// <param name="WarmStart">The jobs named in spec.warmStartFrom with their Trials (<see cref="WarmStartHistory"/>).</param>
 public sealed record JobPlanInput(FineTuneJob Job, IReadOnlyList<Trial> Trials, DateTimeOffset Now, double RunningGpuSeconds, string DefaultCheckpointRoot,
-    OperatorOptions Options);
+    OperatorOptions Options, IReadOnlyList<WarmStartSource>? WarmStart = null);

@@ -129,7 +129,11 @@ public static class JobPlanner
                 conditions = Set(conditions, ConditionTypes.Suspended, false, ConditionReasons.Resumed, "spec.suspend is false", gen, now);
             }
 
-            var policy = new S.SweepPolicy(SweepMapping.ToSearchSpace(spec), SweepMapping.ToSweepConfig(spec));
+            var space = SweepMapping.ToSearchSpace(spec);
+            var warm = WarmStartHistory.Build(job, spec, space, input.WarmStart ?? []);
+            status.WarmStart = warm.Status;
+            conditions = WarmStartHistory.Report(warm, old.WarmStart, conditions, gen, now, events);
+            var policy = new S.SweepPolicy(space, SweepMapping.ToSweepConfig(spec) with { Prior = warm.Prior });
             var history = trials.Select(SweepMapping.ToRecord).ToList();
             var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
             var free = Math.Max(0, spec.Parallelism - active);

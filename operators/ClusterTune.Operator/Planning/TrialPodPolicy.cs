@@ -50,6 +50,18 @@ public static class TrialPodPolicy
                 $"Secret \"{name}\" is not allowed for trial pods (the operator allows {(options.AllowedSecrets.Count == 0 ? "no Secrets" : string.Join(", ", options.AllowedSecrets))})",
                 $"remove the reference, or have the operator's administrator allow it with {SecretFlag} {ns}/{name}"));
         }
+        var notify = job.Spec?.Notify ?? [];
+        for (var i = 0; i < notify.Count; i++)
+        {
+            // The operator reads this Secret itself (to sign webhooks), so the same allow-list applies.
+            if (notify[i]?.SecretRef?.Name is { Length: > 0 } name && !Allowed(options.AllowedSecrets, ns, name))
+            {
+                errors.Add(new FieldError($"spec.notify[{i}].secretRef.name",
+                    $"Secret \"{name}\" is not allowed (the operator allows {(options.AllowedSecrets.Count == 0 ? "no Secrets" : string.Join(", ", options.AllowedSecrets))})",
+                    $"have the operator's administrator allow it with {SecretFlag} {ns}/{name}, or remove secretRef (unsigned webhooks)"));
+            }
+        }
+
         return errors;
     }
 

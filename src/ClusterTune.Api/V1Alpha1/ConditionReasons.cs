@@ -31,6 +31,10 @@ public static class ConditionReasons
     // BudgetExhausted (False)
     public const string WithinBudget = "WithinBudget";
 
+    // WarmStarted
+    public const string WarmStartApplied = "WarmStartApplied";
+    public const string WarmStartSourceMissing = "WarmStartSourceMissing";
+
     // CheckpointPromoted
     public const string Promoted = "Promoted";
     public const string PromotionPending = "PromotionPending";

@@ -18,7 +18,10 @@ public static class ConditionTypes
     /// <summary>The best checkpoint was copied to the promote path with its provenance file.</summary>
     public const string CheckpointPromoted = "CheckpointPromoted";
 
+    /// <summary>spec.warmStartFrom was read: True when every source job exists (status.warmStart counts the trials used).</summary>
+    public const string WarmStarted = "WarmStarted";
+
     /// <summary>Every type, in the order they are usually listed.</summary>
     public static readonly IReadOnlyList<string> All =
-        [Validated, Running, Complete, Failed, Suspended, BudgetExhausted, CheckpointPromoted];
+        [Validated, Running, Complete, Failed, Suspended, BudgetExhausted, CheckpointPromoted, WarmStarted];
 }

@@ -23,6 +23,12 @@ public static class EventReasons
     public const string CheckpointPromotionFailed = "CheckpointPromotionFailed";
     public const string CheckpointsDeleted = "CheckpointsDeleted";
     public const string CleanupCompleted = "CleanupCompleted";
+    /// <summary>A spec.notify webhook answered 2xx for an event (status.notifications records it).</summary>
+    public const string NotificationDelivered = "NotificationDelivered";
+    /// <summary>Warning: an attempt to POST a spec.notify event failed (retried with backoff until abandoned).</summary>
+    public const string NotificationFailed = "NotificationFailed";
+    /// <summary>Warning: a job named in spec.warmStartFrom does not exist; the sweep runs without its trials.</summary>
+    public const string WarmStartSourceMissing = "WarmStartSourceMissing";
     /// <summary>A deleted job's pods are being stopped (the count is known only here; CleanupCompleted follows).</summary>
     public const string PodsStopping = "PodsStopping";
     /// <summary>Warning: the object does not fit the API types (e.g. a number beyond int32), so the operator skips it.</summary>

@@ -37,6 +37,12 @@ public static class FieldLimits
     /// <summary>Most Pareto-front trials listed in status (paretoFrontSize counts them all).</summary>
     public const int MaxParetoMembers = 20;
 
+    /// <summary>Most webhooks in spec.notify (each is POSTed inside the job's reconcile).</summary>
+    public const int MaxNotifyTargets = 8;
+
+    /// <summary>Most source jobs in spec.warmStartFrom.</summary>
+    public const int MaxWarmStartSources = 8;
+
     /// <summary>Longest user value quoted back in an error message.</summary>
     public const int Quoted = 64;
 }

@@ -40,6 +40,14 @@ public sealed class FineTuneJobSpec
     [Description("Retries of trials that fail for infrastructure reasons.")]
     public RetryPolicy? RetryPolicy { get; set; }
 
+    [MaxItems(FieldLimits.MaxNotifyTargets)]
+    [Description("Webhooks told when the sweep reaches a state: [{url, on: [Succeeded, Failed, BudgetExhausted], secretRef}]. Delivered at least once with retries and backoff; status.notifications records each delivery.")]
+    public List<NotifySpec>? Notify { get; set; }
+
+    [MaxItems(FieldLimits.MaxWarmStartSources)]
+    [Description("FineTuneJobs in this namespace whose finished trials seed the sampler (TPE) and the early-stopping history (asha, median); trials whose parameters do not fit this search space are skipped (status.warmStart). A missing job is reported and the sweep starts without it.")]
+    public List<string>? WarmStartFrom { get; set; }
+
     [Description("When true no new trials start and running trials checkpoint and stop (phase Paused, reason Suspended); set back to false and they resume from their checkpoints. Unset on a job labelled kueue.x-k8s.io/queue-name means true: the job waits for Kueue to admit it.")]
     public bool? Suspend { get; set; }
 

@@ -11,7 +11,7 @@ public sealed class FineTuneJobStatus
     public long? ObservedGeneration { get; set; }
 
     [MaxItems(16)]
-    [Description("Standard conditions: Validated, Running, Complete, Failed, Suspended, BudgetExhausted, CheckpointPromoted.")]
+    [Description("Standard conditions: Validated, Running, Complete, Failed, Suspended, BudgetExhausted, CheckpointPromoted, WarmStarted.")]
     public List<V1Condition>? Conditions { get; set; }
 
     [Description("Pending, Running, Suspended, Succeeded or Failed; the conditions carry the detail.")]
@@ -47,6 +47,13 @@ public sealed class FineTuneJobStatus
 
     [Description("The pre-start check of spec.searchSpace.constraints: how many settings are ruled out before they run.")]
     public ConstraintStatus? Constraints { get; set; }
+
+    [MaxItems(FieldLimits.MaxNotifyTargets * 3)]
+    [Description("One entry per (spec.notify target, event) reached: delivery id, attempts, lastDelivered, lastError.")]
+    public List<NotificationStatus>? Notifications { get; set; }
+
+    [Description("What spec.warmStartFrom contributed: trials used, skipped and missing source jobs.")]
+    public WarmStartStatus? WarmStart { get; set; }
 
     [Description("Human-readable summary of the current state.")]
     public string? Message { get; set; }

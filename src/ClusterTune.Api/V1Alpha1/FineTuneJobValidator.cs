@@ -60,6 +60,8 @@ public static partial class FineTuneJobValidator
         ValidateBudget(s, e);
         ValidateCheckpoints(s.Checkpoints!, e);
         ValidateRetryPolicy(s.RetryPolicy!, e);
+        ValidateNotify(s, e);
+        ValidateWarmStart(s, e);
         ValidateBounds(s, e);
         ValidateManagedBy(s, e);
         ValidatePbt(s, e);

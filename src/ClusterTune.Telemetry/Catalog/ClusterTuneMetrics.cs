@@ -40,6 +40,7 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
         UndecodableObjects = Gauge(MetricCatalog.UndecodableObjects);
         JobGrains = Gauge(MetricCatalog.JobGrains);
         SiloReady = Gauge(MetricCatalog.SiloReady);
+        Notifications = Counter(MetricCatalog.Notifications);
         OtlpPointsAccepted = Counter(MetricCatalog.OtlpPointsAccepted);
         OtlpPointsRejected = Counter(MetricCatalog.OtlpPointsRejected);
         OtlpPointsDropped = Counter(MetricCatalog.OtlpPointsDropped);
@@ -96,6 +97,9 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
     /// <summary>clustertune_operator_silo_ready{identity}.</summary>
     public GaugeFamily SiloReady { get; }
     /// <summary>clustertune_otlp_points_accepted_total.</summary>
+    /// <summary>spec.notify POSTs by result.</summary>
+    public CounterFamily Notifications { get; }
+
     public CounterFamily OtlpPointsAccepted { get; }
     /// <summary>clustertune_otlp_points_rejected_total{reason}.</summary>
     public CounterFamily OtlpPointsRejected { get; }

@@ -64,6 +64,8 @@ public static class MetricCatalog
         "FineTuneJob grains active on this silo (one per sweep in the cluster, spread over the silos).", [L.Identity]);
     public static readonly MetricDefinition SiloReady = new("clustertune.operator.silo.ready", "", MetricType.Gauge,
         "1 when this silo is in the cluster and its informer caches have synced (its /readyz answers 200), else 0.", [L.Identity]);
+    public static readonly MetricDefinition Notifications = new("clustertune.operator.notifications", "{attempt}", MetricType.Counter,
+        "spec.notify webhook POSTs by result (delivered, failed = retried later, abandoned).", [L.Result]);
     public static readonly MetricDefinition OtlpPointsAccepted = new("clustertune.otlp.points.accepted", "{point}", MetricType.Counter,
         "OTLP data points accepted and handed to the operator.", []);
     public static readonly MetricDefinition OtlpPointsRejected = new("clustertune.otlp.points.rejected", "{point}", MetricType.Counter,
@@ -80,7 +82,7 @@ public static class MetricCatalog
     [
         Trials, TrialsCreated, TrialsMax, BudgetUsed, BestObjective, GpuTime, GpuTimeLimit,
         TrialObjective, TrainLoss, EvalMetric, TrainEpoch, TrainStep, TrialInfo,
-        Reconciles, ReconcileErrors, ReconcileDuration, QueueDepth, ApiRequests, WatchRestarts, UndecodableObjects, JobGrains, SiloReady,
+        Reconciles, ReconcileErrors, ReconcileDuration, QueueDepth, ApiRequests, WatchRestarts, UndecodableObjects, JobGrains, SiloReady, Notifications,
         OtlpPointsAccepted, OtlpPointsRejected, OtlpPointsDropped, OtlpRequests, OtlpRequestSize,
     ];
 }

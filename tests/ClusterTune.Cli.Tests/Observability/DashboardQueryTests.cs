@@ -31,6 +31,7 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
             "set only with budget.maxGpuHours, which needs nvidia.com/gpu in trainer.resources; the local node has no GPUs",
     };
 
+    // notify points at a closed local port: the webhook panel charts a real failed attempt.
     private static readonly string JobYaml = $"""
         apiVersion: clustertune.io/v1alpha1
         kind: FineTuneJob
@@ -75,6 +76,9 @@ public sealed class DashboardQueryTests(ITestOutputHelper output) : IAsyncLifeti
             maxFailedTrials: 2
             maxDuration: 3m
             trialDeadline: 2m
+          notify:
+          - url: http://127.0.0.1:1/closed-port
+            on: [Succeeded]
         """;
 
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "clustertune-dashboards-" + Guid.NewGuid().ToString("N"));

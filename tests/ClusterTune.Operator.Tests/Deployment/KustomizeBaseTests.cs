@@ -69,8 +69,9 @@ public sealed class KustomizeBaseTests(EmbeddedApiServerFixture fixture) : IClas
             ["clustertune.io/finetunejobs/finalizers"] = "update",
             ["clustertune.io/trials/finalizers"] = "update",
             ["/pods"] = "create,delete,get,list,watch",
-            // Token Secrets are written, never read: validation compares a hash on the pod.
-            ["/secrets"] = "create,patch",
+            // Token Secrets are written, never read back (validation compares a hash on the pod); get is for spec.notify's
+            // signing key, which --allow-secret must allow. Never list or watch.
+            ["/secrets"] = "create,get,patch",
             ["/events"] = "create",
         }, rules);
         Assert.DoesNotContain(rules.Keys, k => k.Contains('*', StringComparison.Ordinal) || k.Contains("pods/log", StringComparison.Ordinal) || k.Contains("leases", StringComparison.Ordinal));

@@ -106,6 +106,11 @@ internal static class BadJobCorpus
             SetTo(f, "an unknown value", "annealing");
             SetTo(f, "a number", 7);
         }
+        JsonObject Hook(JsonNode url, JsonNode on) => new() { ["url"] = url, ["on"] = new JsonArray(on) };
+        Put("spec.notify[0].on[0]", "an unknown event", "spec.notify", new JsonArray(Hook("https://hooks.example.com/ct", "Started")));
+        Put("spec.notify[0].url", "a relative url", "spec.notify", new JsonArray(Hook("/hooks", "Failed")));
+        Put("spec.notify[0].url", "an ftp url", "spec.notify", new JsonArray(Hook("ftp://hooks.example.com/", "Failed")));
+        Put("spec.warmStartFrom[0]", "not a job name", "spec.warmStartFrom", new JsonArray("Old_Sweep"));
         SetTo("spec.budget.parallelism", "2000", 2000);
         SetTo("spec.retryPolicy.maxAttempts", "1000", 1000);
         SetTo("spec.trainer.epochs", "0", 0);

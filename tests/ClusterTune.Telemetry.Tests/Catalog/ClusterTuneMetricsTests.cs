@@ -40,6 +40,7 @@ public sealed class ClusterTuneMetricsTests
             ["clustertune.operator.undecodable_objects"] = "clustertune_operator_undecodable_objects",
             ["clustertune.operator.job_grains"] = "clustertune_operator_job_grains",
             ["clustertune.operator.silo.ready"] = "clustertune_operator_silo_ready",
+            ["clustertune.operator.notifications"] = "clustertune_operator_notifications_total",
             ["clustertune.otlp.points.accepted"] = "clustertune_otlp_points_accepted_total",
             ["clustertune.otlp.points.rejected"] = "clustertune_otlp_points_rejected_total",
             ["clustertune.otlp.points.dropped"] = "clustertune_otlp_points_dropped_total",
