@@ -8,16 +8,26 @@ namespace ClusterTune.Trainer.Models;
 /// after the stem/embedding, LoRA adapters built into its <see cref="LoraLayer"/>s, and a "head" that a fine-tune
 /// replaces. The reference CNN and the text encoder are the two.
 /// </summary>
-public abstract class FineTuneModel(string name) : nn.Module<Tensor, Tensor>(name)
+public abstract class FineTuneModel(string name, int classCount, FineTuneKnobs? knobs) : nn.Module<Tensor, Tensor>(name)
 {
     public const string HeadName = "head";
 
     /// <summary>Architecture name recorded in checkpoint manifests.</summary>
     public abstract string ArchitectureName { get; }
 
-    public abstract FineTuneKnobs Knobs { get; }
+    public FineTuneKnobs Knobs { get; } = knobs ?? FineTuneKnobs.None;
 
-    public abstract int ClassCount { get; }
+    /// <summary>The knobs' loraTargets, or <paramref name="defaults"/> when empty; a kind outside <paramref name="allowed"/> is refused naming the knob.</summary>
+    protected IReadOnlyCollection<string> LoraTargets(string[] defaults, string[] allowed)
+    {
+        IReadOnlyCollection<string> targets = Knobs.LoraTargets.Count == 0 ? defaults : Knobs.LoraTargets;
+        return targets.Except(allowed).ToList() is { Count: > 0 } unknown
+            ? throw new ArgumentException($"loraTargets {string.Join(",", unknown)} do not exist in {ArchitectureName}; use {string.Join(", ", allowed)} (default {string.Join(",", defaults)})")
+            : targets;
+    }
+
+    /// <summary>Outputs of the head.</summary>
+    public int ClassCount { get; } = classCount;
 
     /// <summary>The largest freezeDepth.</summary>
     public abstract int BlockCount { get; }

@@ -37,21 +37,15 @@ public sealed class ReferenceCnn : FineTuneModel
     /// for, directly on <paramref name="device"/> (default CPU).
     /// </summary>
     public ReferenceCnn(int classCount, FineTuneKnobs? knobs = null, Device? device = null)
-        : base(nameof(ReferenceCnn))
+        : base(nameof(ReferenceCnn), classCount, knobs)
     {
-        Knobs = knobs ?? FineTuneKnobs.None;
         var frozen = FrozenPrefixes(Knobs.FreezeDepth);
-        IReadOnlyCollection<string> targets = Knobs.LoraTargets.Count == 0 ? [LoraLayer.ConvKind, LoraLayer.LinearKind] : Knobs.LoraTargets;
-        if (targets.Except([LoraLayer.ConvKind, LoraLayer.LinearKind]).ToList() is { Count: > 0 } unknown)
-        {
-            throw new ArgumentException($"loraTargets {string.Join(",", unknown)} do not exist in {Architecture}; use conv, linear or both (the default)");
-        }
+        var targets = LoraTargets([LoraLayer.ConvKind, LoraLayer.LinearKind], [LoraLayer.ConvKind, LoraLayer.LinearKind]);
 
         int Rank(string unit, string kind) =>
             Knobs.LoraRank > 0 && !frozen.Contains(unit + ".") && targets.Contains(kind) ? Knobs.LoraRank : 0;
         string Block(int i) => $"{BlocksName}.{i}";
         const string conv = LoraLayer.ConvKind;
-        ClassCount = classCount;
         _stem = new ConvBlock(1, Width, pool: true, Rank(StemName, conv), Knobs.Alpha, device);
         _blocks = nn.Sequential(
             new ConvBlock(Width, 2 * Width, pool: false, Rank(Block(0), conv), Knobs.Alpha, device),
@@ -63,10 +57,6 @@ public sealed class ReferenceCnn : FineTuneModel
     }
 
     public override string ArchitectureName => Architecture;
-
-    public override int ClassCount { get; }
-
-    public override FineTuneKnobs Knobs { get; }
 
     public override int BlockCount => Blocks;
 

@@ -37,19 +37,13 @@ public sealed class TextEncoder : FineTuneModel
     private readonly LoraLayer _head;
 
     public TextEncoder(int vocabularySize, int classCount, FineTuneKnobs? knobs = null, bool perToken = false, Device? device = null)
-        : base(nameof(TextEncoder))
+        : base(nameof(TextEncoder), classCount, knobs)
     {
-        Knobs = knobs ?? FineTuneKnobs.None;
-        var targets = Knobs.LoraTargets.Count == 0 ? DefaultTargets : [.. Knobs.LoraTargets];
-        if (targets.Except(Targets).ToList() is { Count: > 0 } unknown)
-        {
-            throw new ArgumentException($"loraTargets {string.Join(",", unknown)} do not exist in {Architecture}; use {string.Join(", ", Targets)} (default q,v)");
-        }
+        var targets = LoraTargets(DefaultTargets, Targets);
 
         var frozen = FrozenUnits(Knobs.FreezeDepth);
         int Rank(int layer, string kind) =>
             Knobs.LoraRank > 0 && !frozen.Contains($"{LayersName}.{layer}.") && targets.Contains(kind) ? Knobs.LoraRank : 0;
-        ClassCount = classCount;
         PerToken = perToken;
         _embed = new TokenEmbedding(vocabularySize, MaxLength, Width, device);
         _layers = nn.ModuleList([.. Enumerable.Range(0, LayerCount).Select(i => new EncoderLayer(Width, Heads, FeedForward, kind => Rank(i, kind), Knobs.Alpha, device))]);
@@ -59,10 +53,6 @@ public sealed class TextEncoder : FineTuneModel
     }
 
     public override string ArchitectureName => Architecture;
-
-    public override FineTuneKnobs Knobs { get; }
-
-    public override int ClassCount { get; }
 
     public override int BlockCount => LayerCount;
 
