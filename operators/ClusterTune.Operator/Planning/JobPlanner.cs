@@ -129,7 +129,7 @@ public static class JobPlanner
             }
 
             var policy = new S.SweepPolicy(SweepMapping.ToSearchSpace(spec), SweepMapping.ToSweepConfig(spec));
-            var history = trials.Select(SweepMapping.ToRecord).ToList();
+            var history = trials.Select(t => SweepMapping.ToRecord(t, spec)).ToList();
             var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
             var free = Math.Max(0, spec.Parallelism - active);
             var capacity = Math.Min(free, MaxTrialCreatesPerReconcile);
