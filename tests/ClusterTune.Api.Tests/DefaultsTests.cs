@@ -76,8 +76,8 @@ public sealed class DefaultsTests
         var job = TestJobs.Minimal().With(s => s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid });
         var s = FineTuneJobDefaults.Apply(job.Spec);
         Assert.Equal(ParameterType.Categorical, s.SearchSpace!.LrFactor!.Type);
-        // freezeDepth 0..2 (3) x (lrFactor 0.03..3 (5) for loraRank 0 + loraLrFactor 1..30 (4) for loraRank 4 and 8)
-        Assert.Equal(3 * (5 + (4 * 2)), s.Budget!.MaxTrials);
+        // freezeDepth 0..2 (3) x (lrFactor 0.1..10 (5) for loraRank 0 + loraLrFactor 1..10 (3) for loraRank 4 and 8)
+        Assert.Equal(3 * (5 + (3 * 2)), s.Budget!.MaxTrials);
         Assert.Empty(FineTuneJobValidator.Validate(job));
     }
 

@@ -23,11 +23,11 @@ public sealed class PresetTests
     /// <summary>Rows: preset (null = no preset), freezeDepth range, lrFactor range, loraLrFactor range, loraRank values.</summary>
     public static TheoryData<string?, (double, double), (double, double), (double, double), double[]> Expansions() => new()
     {
-        { null, (0, 2), (0.03, 3), (1, 30), [0, 4, 8] },
-        { "small-similar", (2, 4), (0.03, 1), (1, 30), [0, 4, 8] },
-        { "small-different", (0, 2), (0.3, 3), (3, 30), [0, 4, 8] },
-        { "large-similar", (0, 2), (0.03, 1), (1, 30), [0, 8] },
-        { "large-different", (0, 1), (0.3, 3), (3, 30), [0, 8] },
+        { null, (0, 2), (0.1, 10), (1, 10), [0, 4, 8] },
+        { "small-similar", (1, 3), (0.3, 3), (3, 10), [0, 4, 8] },
+        { "small-different", (0, 2), (0.3, 10), (3, 10), [0, 4, 8] },
+        { "large-similar", (0, 2), (0.3, 3), (3, 10), [0, 8] },
+        { "large-different", (0, 1), (0.3, 10), (3, 10), [0, 8] },
     };
 
     [Theory]
@@ -45,9 +45,9 @@ public sealed class PresetTests
 
     /// <summary>Rows: preset, lrFactor grid points, loraLrFactor grid points (the 1-3-10 ladder inside each range).</summary>
     [Theory]
-    [InlineData(null, new[] { 0.03, 0.1, 0.3, 1, 3 }, new[] { 1.0, 3, 10, 30 })]
-    [InlineData("small-similar", new[] { 0.03, 0.1, 0.3, 1 }, new[] { 1.0, 3, 10, 30 })]
-    [InlineData("large-different", new[] { 0.3, 1, 3 }, new[] { 3.0, 10, 30 })]
+    [InlineData(null, new[] { 0.1, 0.3, 1, 3, 10 }, new[] { 1.0, 3, 10 })]
+    [InlineData("small-similar", new[] { 0.3, 1, 3 }, new[] { 3.0, 10 })]
+    [InlineData("large-different", new[] { 0.3, 1, 3, 10 }, new[] { 3.0, 10 })]
     public void Under_grid_the_LR_ranges_become_ladder_points(string? preset, double[] lr, double[] loraLr)
     {
         var space = Expand(preset, AlgorithmName.Grid);
@@ -58,11 +58,11 @@ public sealed class PresetTests
     /// <summary>Rows: what the job sets itself, and which knobs must then differ from the small-similar preset.</summary>
     public static TheoryData<string, Action<SearchSpace>, Func<SearchSpace, bool>> Overrides() => new()
     {
-        { "freezeDepth", s => s.FreezeDepth = new() { Type = ParameterType.Int, Min = 0, Max = 1 }, s => Range(s.FreezeDepth!) == (0, 1) && Range(s.LrFactor!) == (0.03, 1) },
+        { "freezeDepth", s => s.FreezeDepth = new() { Type = ParameterType.Int, Min = 0, Max = 1 }, s => Range(s.FreezeDepth!) == (0, 1) && Range(s.LrFactor!) == (0.3, 3) },
         { "loraRank", s => s.LoraRank = new() { Type = ParameterType.Categorical, Values = [0, 16] }, s => Points(s.LoraRank!).SequenceEqual([0.0, 16]) && s.LoraLrFactor is not null },
-        { "loraLrFactor", s => s.LoraLrFactor = new() { Type = ParameterType.Float, Min = 5, Max = 50, Scale = ParameterScale.Log }, s => Range(s.LoraLrFactor!) == (5, 50) && Range(s.LrFactor!) == (0.03, 1) },
+        { "loraLrFactor", s => s.LoraLrFactor = new() { Type = ParameterType.Float, Min = 5, Max = 50, Scale = ParameterScale.Log }, s => Range(s.LoraLrFactor!) == (5, 50) && Range(s.LrFactor!) == (0.3, 3) },
         // An explicit lrFactor alone covers every trial: no separate LoRA range is added.
-        { "lrFactor", s => s.LrFactor = new() { Type = ParameterType.Float, Min = 0.5, Max = 2 }, s => Range(s.LrFactor!) == (0.5, 2) && s.LoraLrFactor is null && Range(s.FreezeDepth!) == (2, 4) },
+        { "lrFactor", s => s.LrFactor = new() { Type = ParameterType.Float, Min = 0.5, Max = 2 }, s => Range(s.LrFactor!) == (0.5, 2) && s.LoraLrFactor is null && Range(s.FreezeDepth!) == (1, 3) },
     };
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class PresetTests
         { "loraLrFactor must be > 0", s => s.LoraLrFactor = new() { Type = ParameterType.Float, Min = 0, Max = 10 }, "spec.searchSpace.loraLrFactor.min", ["loraLrFactor multiplies the pretraining learning rate"] },
         { "loraLrFactor values must be > 0", s => s.LoraLrFactor = new() { Type = ParameterType.Categorical, Values = [1, -3] }, "spec.searchSpace.loraLrFactor.values[1]", ["loraLrFactor must be a number > 0"] },
         { "loraLrFactor is a knob, not a parameter", s => s.Parameters = new() { ["loraLrFactor"] = new() { Type = ParameterType.Float, Min = 1, Max = 3 } }, "spec.searchSpace.parameters.loraLrFactor", ["first-class knob"] },
-        { "no own condition while split", s => s.LoraLrFactor = new() { Type = ParameterType.Float, Min = 1, Max = 30, Scale = ParameterScale.Log, Condition = new() { Parameter = "loraRank", In = [4] } }, "spec.searchSpace.loraLrFactor.condition", ["already conditional on loraRank", "remove the condition"] },
+        { "no own condition while split", s => s.LoraLrFactor = new() { Type = ParameterType.Float, Min = 1, Max = 10, Scale = ParameterScale.Log, Condition = new() { Parameter = "loraRank", In = [4] } }, "spec.searchSpace.loraLrFactor.condition", ["already conditional on loraRank", "remove the condition"] },
     };
 
     [Theory]
@@ -118,9 +118,9 @@ public sealed class PresetTests
 
     /// <summary>Rows: preset under grid, expected grid size (lrFactor points × loraRank 0 + loraLrFactor points × other ranks, × freezeDepth).</summary>
     [Theory]
-    [InlineData(null, 3 * (5 + (4 * 2)))]
-    [InlineData("small-similar", 3 * (4 + (4 * 2)))]
-    [InlineData("large-different", 2 * (3 + 3))]
+    [InlineData(null, 3 * (5 + (3 * 2)))]
+    [InlineData("small-similar", 3 * (3 + (2 * 2)))]
+    [InlineData("large-different", 2 * (4 + 2))]
     public void Grid_size_counts_the_LR_split_exactly(string? preset, int expected)
     {
         var job = TestJobs.Minimal().With(s => { s.SearchSpace = new SearchSpace { Preset = preset }; s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid }; });

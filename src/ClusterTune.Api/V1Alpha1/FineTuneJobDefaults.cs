@@ -37,12 +37,12 @@ public static class FineTuneJobDefaults
     /// ranges, because LoRA's best LR is far higher (docs/experiments.md#b-lr-factor).
     /// </summary>
     public static SearchSpacePreset DefaultSpace { get; } = new("default", "no preset: full fine-tuning and LoRA each get the LR range that worked across the experiments",
-        "experiments.md#b-lr-factor, #c-lora-share", FreezeDepth: (0, 2), LrFactor: (0.03, 3), LoraLrFactor: (1, 30), LoraRanks: [0, 4, 8]);
+        "experiments.md#b-lr-factor (full fine-tuning best at 1-10, LoRA at 3-10 and diverging at 30), #c-lora-share", FreezeDepth: (0, 2), LrFactor: (0.1, 10), LoraLrFactor: (1, 10), LoraRanks: [0, 4, 8]);
 
-    /// <summary>Default lrFactor (full fine-tuning when loraLrFactor is in use): float 0.03..3 on a log scale; under grid 0.03, 0.1, 0.3, 1, 3.</summary>
+    /// <summary>Default lrFactor (full fine-tuning when loraLrFactor is in use): float 0.1..10 on a log scale; under grid 0.1, 0.3, 1, 3, 10.</summary>
     public static ParameterSpec LrFactor(AlgorithmName algorithm) => DefaultSpace.LrFactorSpec(algorithm);
 
-    /// <summary>Default loraLrFactor (LoRA trials): float 1..30 on a log scale; under grid 1, 3, 10, 30.</summary>
+    /// <summary>Default loraLrFactor (LoRA trials): float 1..10 on a log scale; under grid 1, 3, 10.</summary>
     public static ParameterSpec LoraLrFactor(AlgorithmName algorithm) => DefaultSpace.LoraLrFactorSpec(algorithm);
 
     /// <summary>Default loraRank: categorical 0 (full fine-tune), 4, 8.</summary>

@@ -18,10 +18,10 @@ public sealed class SearchSpace
     [Description("Blocks frozen after the stem (0 = nothing frozen). Default: int 0..2.")]
     public ParameterSpec? FreezeDepth { get; set; }
 
-    [Description("Learning rate of adapted pretrained weights as a factor of pretrainingLearningRate. Default: float 0.001..1, log scale (grid: 0.01, 0.1, 1).")]
+    [Description("Learning rate of adapted pretrained weights as a factor of pretrainingLearningRate. Default: float 0.1..10, log scale (grid: 0.1, 0.3, 1, 3, 10); with loraLrFactor set it covers loraRank 0 only.")]
     public ParameterSpec? LrFactor { get; set; }
 
-    [Description("lrFactor of LoRA trials (loraRank > 0); the trial still receives it as lrFactor, and lrFactor then covers loraRank = 0 only. Default (only when lrFactor is not set): float 1..30, log scale (grid: 1, 3, 10, 30).")]
+    [Description("lrFactor of LoRA trials (loraRank > 0); the trial still receives it as lrFactor, and lrFactor then covers loraRank = 0 only. Default (only when lrFactor is not set): float 1..10, log scale (grid: 1, 3, 10).")]
     public ParameterSpec? LoraLrFactor { get; set; }
 
     [Description("LoRA rank (0 = full fine-tuning of the unfrozen blocks). Default: categorical 0, 4, 8.")]
