@@ -25,6 +25,7 @@ help:
 	@echo "make deps   - install apt packages and prepare native code and data caches"
 	@echo "make build  - build the solution ($(CONFIG))"
 	@echo "make verify - check formatting and code style (.editorconfig) without changing files"
+	@echo "make experiments - real fine-tuning sweeps (~30 min on 2 cores), regenerating docs/experiments.md"
 
 apt:
 	@scripts/apt-install $(sort $(APT_PACKAGES))

@@ -66,7 +66,8 @@ public sealed class DefaultsTests
         Assert.Equal(ParameterType.Float, space.LrFactor!.Type);
         Assert.Equal(ParameterScale.Log, space.LrFactor.Scale);
         Assert.Equal([ParamValue.Of(0), ParamValue.Of(16)], space.LoraRank!.Values);
-        Assert.Equal(["freezeDepth", "lrFactor", "loraRank"], space.AllParameters().Select(p => p.Key));
+        // lrFactor was not given, so LoRA trials get their own range (docs/experiments.md#b-lr-factor).
+        Assert.Equal(["freezeDepth", "lrFactor", "loraLrFactor", "loraRank"], space.AllParameters().Select(p => p.Key));
     }
 
     [Fact]
@@ -86,8 +87,8 @@ public sealed class DefaultsTests
         var job = TestJobs.Minimal().With(s => s.Algorithm = new AlgorithmSpec { Name = AlgorithmName.Grid });
         var s = FineTuneJobDefaults.Apply(job.Spec);
         Assert.Equal(ParameterType.Categorical, s.SearchSpace!.LrFactor!.Type);
-        // freezeDepth 0..2 (3) x lrFactor 0.01/0.1/1 (3) x loraRank 0/4/8 (3)
-        Assert.Equal(27, s.Budget!.MaxTrials);
+        // freezeDepth 0..2 (3) x (lrFactor 0.1..10 (5) for loraRank 0 + loraLrFactor 1..10 (3) for loraRank 4 and 8)
+        Assert.Equal(3 * (5 + (3 * 2)), s.Budget!.MaxTrials);
         Assert.Empty(FineTuneJobValidator.Validate(job));
     }
 

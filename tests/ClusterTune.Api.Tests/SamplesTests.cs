@@ -48,8 +48,11 @@ public sealed class SamplesTests
         var job = Load("finetunejob-demo.yaml").Deserialize<FineTuneJob>(ApiJson.Options)!;
         var spec = FineTuneJobDefaults.Apply(job.Spec);
         Assert.Equal(EarlyStoppingType.Asha, spec.EarlyStopping!.Type);
-        Assert.Equal(["freezeDepth", "lrFactor", "loraRank"], spec.SearchSpace!.AllParameters().Select(p => p.Key));
-        Assert.Equal(18, FineTuneJobDefaults.GridSize(spec.SearchSpace));
+        Assert.Equal(["freezeDepth", "lrFactor", "loraLrFactor", "loraRank"], spec.SearchSpace!.AllParameters().Select(p => p.Key));
+        // A fair LoRA comparison: LoRA trials get their own, larger LR points (docs/experiments.md#c-lora-share).
+        Assert.True(spec.SearchSpace.LoraLrFactor!.Values!.Min(v => v.Number) > spec.SearchSpace.LrFactor!.Values!.Min(v => v.Number));
+        // freezeDepth 0..2 × (3 lrFactor points at loraRank 0 + 2 loraLrFactor points at loraRank 8)
+        Assert.Equal(15, FineTuneJobDefaults.GridSize(spec.SearchSpace));
         // 9 epochs with rungs at 1 and 3: the README's demo, measured at about two minutes on 2 cores.
         Assert.Equal(9, spec.Trainer.Epochs);
         Assert.Equal(32, spec.Trainer.BatchSize);

@@ -134,7 +134,7 @@ public static class JobPlanner
             status.WarmStart = warm.Status;
             conditions = WarmStartHistory.Report(warm, old.WarmStart, conditions, gen, now, events);
             var policy = new S.SweepPolicy(space, SweepMapping.ToSweepConfig(spec) with { Prior = warm.Prior });
-            var history = trials.Select(SweepMapping.ToRecord).ToList();
+            var history = trials.Select(t => SweepMapping.ToRecord(t, spec)).ToList();
             var active = history.Count(r => r.Status is S.TrialStatus.Pending or S.TrialStatus.Running);
             var free = Math.Max(0, spec.Parallelism - active);
             var capacity = Math.Min(free, MaxTrialCreatesPerReconcile);

@@ -13,7 +13,7 @@ public static class SweepMapping
     /// <summary>The search space of a defaulted spec (knobs first, then the other parameters by name).</summary>
     /// <remarks>The space carries the pre-start constraints (<see cref="TrainableFractionConstraint"/>): samplers never propose a violating setting.</remarks>
     public static S.SearchSpace ToSearchSpace(EffectiveSpec spec) =>
-        S.SearchSpace.Create(spec.SearchSpace.AllParameters().Select(p => ToSearch(p.Key, p.Value)), TrainableFractionConstraint.Predicate(spec));
+        S.SearchSpace.Create(LoraLrSplit.Apply(spec.SearchSpace.AllParameters().Select(p => ToSearch(p.Key, p.Value)), spec), TrainableFractionConstraint.Predicate(spec));
 
     /// <summary>The sweep configuration of a defaulted spec; epochs are the unit of resource.</summary>
     public static S.SweepConfig ToSweepConfig(EffectiveSpec spec)
@@ -64,7 +64,10 @@ public static class SweepMapping
     /// A Paused trial whose budget was raised (promoted, waiting for its next pod) is reported as Pending, so the
     /// policy neither promotes it twice nor hands its capacity to another trial; one paused by a suspension as Running.
     /// </remarks>
-    public static S.TrialRecord ToRecord(Trial trial)
+    public static S.TrialRecord ToRecord(Trial trial) => ToRecord(trial, null);
+
+    /// <summary>What the search algorithms know of a trial of <paramref name="spec"/> (a LoRA trial's lrFactor is its loraLrFactor, <see cref="LoraLrSplit"/>).</summary>
+    public static S.TrialRecord ToRecord(Trial trial, EffectiveSpec? spec)
     {
         var status = trial.Status;
         var epoch = status?.Epoch ?? 0;
@@ -81,7 +84,8 @@ public static class SweepMapping
             TrialPhase.EarlyStopped => S.TrialStatus.EarlyStopped,
             _ => S.TrialStatus.Pending,
         };
-        return new S.TrialRecord(trial.Spec.Index, trial.Spec.Params.ToDictionary(p => p.Key, p => ToSearchValue(p.Value)), searchStatus)
+        var values = trial.Spec.Params.ToDictionary(p => p.Key, p => ToSearchValue(p.Value));
+        return new S.TrialRecord(trial.Spec.Index, spec is null ? values : LoraLrSplit.ToSearch(values, spec), searchStatus)
         {
             Observations = (status?.Observations ?? []).Select(o => new S.Observation(o.Epoch, o.Value)).ToList(),
             Objective = status?.Objective,
@@ -95,9 +99,11 @@ public static class SweepMapping
     {
         var specs = spec.SearchSpace.AllParameters().ToDictionary(p => p.Key, p => p.Value);
         var result = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
-        foreach (var (name, value) in assignment)
+        foreach (var (key, value) in assignment)
         {
-            if (specs.TryGetValue(name, out var p) && p.Type == ParameterType.Categorical && p.Values is { } values)
+            // A LoRA trial's loraLrFactor value reaches the trainer as lrFactor; its spec decides the value's form.
+            var name = key == SearchSpace.LoraLrFactorName ? ClusterTune.Api.Contract.KnobNames.LrFactor : key;
+            if (specs.TryGetValue(key, out var p) && p.Type == ParameterType.Categorical && p.Values is { } values)
             {
                 var match = values.FirstOrDefault(v => S.SearchSpace.ValuesEqual(ToSearchValue(v), value), ParamValue.FromObject(value));
                 result[name] = match;

@@ -80,12 +80,21 @@ public static class SweepViews
             spec.Budget.MaxGpuHours, (status?.GpuSecondsUsed ?? 0) / 3600, finished);
     }
 
+    // Trials carry loraLrFactor's values as lrFactor (LoraLrSplit), so the two share the lrFactor axis.
     private static List<ParameterAxis> Axes(FineTuneJobSpec spec) =>
     [
-        .. spec.SearchSpace!.AllParameters().Select(p => p.Value.Type == ParameterType.Categorical
+        .. spec.SearchSpace!.AllParameters().Where(p => p.Key != SearchSpace.LoraLrFactorName).Select(p =>
+            p.Key == Api.Contract.KnobNames.LrFactor && spec.SearchSpace.LoraLrFactor is { } lora ? LrAxis(p.Value, lora)
+            : p.Value.Type == ParameterType.Categorical
             ? new ParameterAxis(p.Key, false, false, [.. (p.Value.Values ?? []).Select(v => v.ToObject())])
             : new ParameterAxis(p.Key, true, p.Value.Scale == ParameterScale.Log, [])),
     ];
+
+    private static ParameterAxis LrAxis(ParameterSpec full, ParameterSpec lora) =>
+        full.Type == ParameterType.Categorical && lora.Type == ParameterType.Categorical
+            ? new ParameterAxis(Api.Contract.KnobNames.LrFactor, false, false,
+                [.. (full.Values ?? []).Concat(lora.Values ?? []).Distinct().OrderBy(v => v.Number).Select(v => v.ToObject())])
+            : new ParameterAxis(Api.Contract.KnobNames.LrFactor, true, full.Scale != ParameterScale.Linear || lora.Scale != ParameterScale.Linear, []);
 
     private static TrialView Trial(Trial t)
     {

@@ -30,17 +30,23 @@ public static class FineTuneJobDefaults
     public const int MedianMinTrials = 3;
 
     /// <summary>Default freezeDepth: int 0..2 (nothing, the first block, the first two blocks frozen).</summary>
-    public static ParameterSpec FreezeDepth() => new() { Type = ParameterType.Int, Min = 0, Max = 2, Scale = ParameterScale.Linear, Step = 1 };
+    public static ParameterSpec FreezeDepth() => DefaultSpace.FreezeDepthSpec();
 
-    /// <summary>Default lrFactor: float 0.001..1 on a log scale; under grid the points 0.01, 0.1 and 1.</summary>
-    public static ParameterSpec LrFactor(AlgorithmName algorithm) => algorithm == AlgorithmName.Grid
-        ? new() { Type = ParameterType.Categorical, Values = [0.01, 0.1, 1.0] }
-        : new() { Type = ParameterType.Float, Min = 0.001, Max = 1, Scale = ParameterScale.Log };
+    /// <summary>
+    /// The space a job without a preset searches: full fine-tuning's lrFactor and LoRA's loraLrFactor are separate
+    /// ranges, because LoRA's best LR is far higher (docs/experiments.md#b-lr-factor).
+    /// </summary>
+    public static SearchSpacePreset DefaultSpace { get; } = new("default", "no preset: full fine-tuning and LoRA each get the LR range that worked across the experiments",
+        "experiments.md#b-lr-factor (full fine-tuning best at 1-10, LoRA at 3-10 and diverging at 30), #c-lora-share", FreezeDepth: (0, 2), LrFactor: (0.1, 10), LoraLrFactor: (1, 10), LoraRanks: [0, 4, 8]);
+
+    /// <summary>Default lrFactor (full fine-tuning when loraLrFactor is in use): float 0.1..10 on a log scale; under grid 0.1, 0.3, 1, 3, 10.</summary>
+    public static ParameterSpec LrFactor(AlgorithmName algorithm) => DefaultSpace.LrFactorSpec(algorithm);
+
+    /// <summary>Default loraLrFactor (LoRA trials): float 1..10 on a log scale; under grid 1, 3, 10.</summary>
+    public static ParameterSpec LoraLrFactor(AlgorithmName algorithm) => DefaultSpace.LoraLrFactorSpec(algorithm);
 
     /// <summary>Default loraRank: categorical 0 (full fine-tune), 4, 8; under cmaes (ranges only) the same values as int 0..8 step 4.</summary>
-    public static ParameterSpec LoraRank(AlgorithmName algorithm) => algorithm == AlgorithmName.CmaEs
-        ? new() { Type = ParameterType.Int, Min = 0, Max = 8, Scale = ParameterScale.Linear, Step = 4 }
-        : new() { Type = ParameterType.Categorical, Values = [0, 4, 8] };
+    public static ParameterSpec LoraRank(AlgorithmName algorithm) => DefaultSpace.LoraRankSpec(algorithm);
 
     /// <summary>Attempts a trial may use: the job's retryPolicy.maxAttempts plus one per ASHA promotion (rung).</summary>
     public static int AllowedAttempts(FineTuneJobSpec spec, TrialSpec trial) => Apply(spec).AllowedAttempts(trial);
@@ -68,9 +74,7 @@ public static class FineTuneJobDefaults
         s.Algorithm.Seed ??= Seed;
 
         s.SearchSpace ??= new SearchSpace();
-        s.SearchSpace.FreezeDepth ??= FreezeDepth();
-        s.SearchSpace.LrFactor ??= LrFactor(s.Algorithm.Name.Value);
-        s.SearchSpace.LoraRank ??= LoraRank(s.Algorithm.Name.Value);
+        ApplySearchSpace(s.SearchSpace, s.Algorithm.Name.Value);
         foreach (var (_, p) in s.SearchSpace.AllParameters())
         {
             ApplyParameter(p);
@@ -128,21 +132,34 @@ public static class FineTuneJobDefaults
             : ObjectiveDirection.Maximize;
 
     /// <summary>
-    /// Number of grid points (product of each parameter's value count, conditional ones included as an upper bound);
+    /// Number of grid points (product of each parameter's value count, conditional ones included as an upper bound,
+    /// except lrFactor / loraLrFactor, which split a loraRank list exactly);
     /// null when a dimension is continuous (a float range without step) or malformed.
     /// </summary>
     public static long? GridSize(SearchSpace space)
     {
+        // lrFactor and loraLrFactor split by loraRank (0 / > 0): count the pair exactly when loraRank is a list.
+        var split = space is { LoraLrFactor: { } lora, LrFactor: { } full, LoraRank: { Type: ParameterType.Categorical, Values: { Count: > 0 } ranks } };
         long size = 1;
-        foreach (var (_, p) in space.AllParameters())
+        if (split)
         {
-            long? n = p.Type switch
+            var zero = space.LoraRank!.Values!.Count(v => v.IsNumber && v.Number == 0);
+            if (Points(space.LrFactor!) is not { } f || Points(space.LoraLrFactor!) is not { } l)
             {
-                ParameterType.Categorical => p.Values is { Count: > 0 } v ? v.Count : null,
-                _ when p.Min is { } min && p.Max is { } max && max >= min && (p.Step ?? (p.Type == ParameterType.Int ? 1 : 0)) is > 0 and var step
-                    => (long)Math.Floor((max - min) / step + 1e-9) + 1,
-                _ => null,
-            };
+                return null;
+            }
+
+            size = (f * zero) + (l * (space.LoraRank.Values!.Count - zero));
+        }
+
+        foreach (var (name, p) in space.AllParameters())
+        {
+            if (split && name is Contract.KnobNames.LrFactor or SearchSpace.LoraLrFactorName or Contract.KnobNames.LoraRank)
+            {
+                continue;
+            }
+
+            var n = Points(p);
             if (n is null)
             {
                 return null;
@@ -152,6 +169,15 @@ public static class FineTuneJobDefaults
         }
         return size;
     }
+
+    // The grid points of one parameter; null when it is continuous or malformed.
+    private static long? Points(ParameterSpec p) => p.Type switch
+    {
+        ParameterType.Categorical => p.Values is { Count: > 0 } v ? v.Count : null,
+        _ when p.Min is { } min && p.Max is { } max && max >= min && (p.Step ?? (p.Type == ParameterType.Int ? 1 : 0)) is > 0 and var step
+            => (long)Math.Floor((max - min) / step + 1e-9) + 1,
+        _ => null,
+    };
 
     /// <summary>Hyperband's natural bracket count: floor(log_rf(max/min)) + 1.</summary>
     public static int HyperbandBrackets(int minResource, int maxResource, int reductionFactor)
@@ -168,6 +194,22 @@ public static class FineTuneJobDefaults
         }
 
         return b + 1;
+    }
+
+    // Knobs the spec sets win; a preset (an unknown name falls back to the default space: validation reports it) fills the others,
+    // then the default space. A separate LoRA range is added only when lrFactor itself is not given: an explicit
+    // lrFactor alone applies to every trial, as before loraLrFactor existed.
+    private static void ApplySearchSpace(SearchSpace space, AlgorithmName algorithm)
+    {
+        var source = SearchSpacePresets.Find(space.Preset) ?? DefaultSpace;
+        if (space.LrFactor is null)
+        {
+            space.LrFactor = source.LrFactorSpec(algorithm);
+            space.LoraLrFactor ??= source.LoraLrFactorSpec(algorithm);
+        }
+
+        space.FreezeDepth ??= source.FreezeDepthSpec();
+        space.LoraRank ??= source.LoraRankSpec(algorithm);
     }
 
     private static void ApplyParameter(ParameterSpec p)

@@ -20,15 +20,22 @@ public static partial class FineTuneJobValidator
             all.Add((KnobNames.LrFactor, $"spec.searchSpace.{KnobNames.LrFactor}", lf));
         }
 
+        if (space.LoraLrFactor is { } llf)
+        {
+            all.Add((SearchSpace.LoraLrFactorName, $"spec.searchSpace.{SearchSpace.LoraLrFactorName}", llf));
+        }
+
         if (space.LoraRank is { } lr)
         {
             all.Add((KnobNames.LoraRank, $"spec.searchSpace.{KnobNames.LoraRank}", lr));
         }
 
+        ValidatePreset(space, e);
+
         foreach (var (name, spec) in (space.Parameters ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var path = $"spec.searchSpace.parameters.{name}";
-            if (name is KnobNames.FreezeDepth or KnobNames.LrFactor or KnobNames.LoraRank)
+            if (name is KnobNames.FreezeDepth or KnobNames.LrFactor or KnobNames.LoraRank or SearchSpace.LoraLrFactorName)
             {
                 e.Add(new(path, $"'{name}' is a first-class knob and cannot also be listed under parameters", $"move it to spec.searchSpace.{name}"));
                 continue;
@@ -199,10 +206,10 @@ public static partial class FineTuneJobValidator
                 }
 
                 break;
-            case KnobNames.LrFactor:
+            case KnobNames.LrFactor or SearchSpace.LoraLrFactorName:
                 if (p.Type is ParameterType.Int or ParameterType.Float && p.Min is <= 0 && p.Scale != ParameterScale.Log)
                 {
-                    e.Add(new($"{path}.min", $"lrFactor multiplies the pretraining learning rate and must be > 0, got {F(p.Min)}", "set min to a positive value such as 0.001"));
+                    e.Add(new($"{path}.min", $"{name} multiplies the pretraining learning rate and must be > 0, got {F(p.Min)}", "set min to a positive value such as 0.001"));
                 }
                 else if (p.Type == ParameterType.Categorical && p.Values is not null)
                 {
@@ -210,7 +217,7 @@ public static partial class FineTuneJobValidator
                     {
                         if (!p.Values[i].IsNumber || p.Values[i].Number <= 0)
                         {
-                            e.Add(new($"{path}.values[{i}]", $"lrFactor must be a number > 0; {p.Values[i]} is not", "list positive numbers such as 0.01, 0.1, 1"));
+                            e.Add(new($"{path}.values[{i}]", $"{name} must be a number > 0; {p.Values[i]} is not", "list positive numbers such as 0.01, 0.1, 1"));
                         }
                     }
                 }

@@ -13,6 +13,7 @@ internal static class Dispatcher
           explain JOB|TRIAL  why a sweep or a trial is not progressing, and what to change
           ui [JOB]           serve the sweep page (curves, parallel coordinates, importance) and print its URL
           report JOB --out DIR  the sweep page as files: HTML that opens from disk, and the charts as PNG
+          presets [NAME]     the search space each spec.searchSpace.preset expands to (no cluster needed)
           node               be a node of a real cluster: run the pods bound to it as local processes (no kubelet)
         The inspection commands work on any cluster: --kubeconfig PATH, --context NAME, -n NAMESPACE
         (default $KUBECONFIG or ~/.kube/config, its current context and that context's namespace).
@@ -42,6 +43,7 @@ internal static class Dispatcher
                 "node" => NodeCommand.Usage,
                 "ui" => UiCommand.Usage,
                 "report" => ReportCommand.Usage,
+                "presets" => PresetsCommand.Usage,
                 _ => Usage,
             });
             return 0;
@@ -65,6 +67,8 @@ internal static class Dispatcher
                 return await UiCommand.RunAsync(rest, @out, err, ct);
             case "report":
                 return await ReportCommand.RunAsync(rest, @out, err, ct);
+            case "presets":
+                return await PresetsCommand.RunAsync(rest, @out, err);
             case "node":
                 return await NodeCommand.RunAsync(rest, @out, err, ct);
             default:

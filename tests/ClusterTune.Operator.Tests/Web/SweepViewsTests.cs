@@ -64,6 +64,29 @@ public sealed class SweepViewsTests
         Assert.Equal(0.1, d.Trials[1].Params["lrFactor"]);
     }
 
+    /// <summary>Rows: lrFactor and loraLrFactor values (null = the default float ranges), the lrFactor axis' categories (empty = numeric, log).</summary>
+    [Theory]
+    [InlineData(new[] { 0.3, 1, 3 }, new[] { 3.0, 10 }, new[] { 0.3, 1, 3, 10 })]
+    [InlineData(null, null, new double[0])]
+    public void LoRA_trials_lrFactor_shares_the_lrFactor_axis(double[]? full, double[]? lora, double[] categories)
+    {
+        var job = Job(3);
+        if (full is not null && lora is not null)
+        {
+            job.Spec.SearchSpace = new SearchSpace
+            {
+                LrFactor = new ParameterSpec { Type = ParameterType.Categorical, Values = [.. full.Select(v => (ParamValue)v)] },
+                LoraLrFactor = new ParameterSpec { Type = ParameterType.Categorical, Values = [.. lora.Select(v => (ParamValue)v)] },
+            };
+        }
+
+        var d = SweepViews.Detail(job, [], DateTimeOffset.UnixEpoch);
+        Assert.Equal(["freezeDepth", "lrFactor", "loraRank"], d.Parameters.Select(p => p.Name));
+        var axis = d.Parameters[1];
+        Assert.Equal(categories, axis.Categories.Select(Convert.ToDouble));
+        Assert.Equal(categories.Length == 0, axis.Numeric && axis.Log);
+    }
+
     private static FineTuneJob Job(int epochs) => new()
     {
         Metadata = new V1ObjectMeta { Name = "j", NamespaceProperty = "default" },
