@@ -4,7 +4,7 @@
 # elsewhere with --doc /tmp/x/experiments.md); --reuse rewrites the doc from the sweeps of an earlier run.
 EXPERIMENTS_ARGS ?=
 .PHONY: experiments
-experiments: deps
+experiments: deps pretrained-text
 	$(DOTNET) build src/ClusterTune.Cli/ClusterTune.Cli.csproj -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
 	$(DOTNET) build bench/experiments/ClusterTune.Experiments.csproj -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
 	$(DOTNET) bench/experiments/bin/$(CONFIG)/net10.0/ClusterTune.Experiments.dll --ctune $(CTUNE) --cache-dir "$(CT_CACHE)" \

@@ -28,6 +28,9 @@ for (var i = 0; i < args.Length; i++)
         case "--quick":
             scale = ExperimentScale.Smoke;
             break;
+        case "--reuse":
+            reuse = true;
+            break;
         default:
             Console.Error.WriteLine($"experiments: unknown argument {args[i]}\nusage: experiments --ctune PATH [--cache-dir DIR] [--doc docs/experiments.md] [--quick] [--reuse] [--command TEXT]");
             return 2;
@@ -50,6 +53,7 @@ IReadOnlyList<IExperiment> experiments =
     new LoraShare(lr),
     new FreezingDepth(lr),
     new Similarity(scale),
+    new TextWorkload(scale),
 ];
 
 var clock = Stopwatch.StartNew();

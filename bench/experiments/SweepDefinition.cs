@@ -11,8 +11,15 @@ namespace ClusterTune.Experiments;
 /// <param name="Base">Where trials start: <see cref="FashionBase"/>, <see cref="Scratch"/> or "sweep:NAME" (the promoted best checkpoint of an earlier sweep).</param>
 /// <param name="Epochs">trainer.epochs of every trial.</param>
 /// <param name="Grid">Parameter name → the values the grid takes (knobs and CT_PARAMS keys such as seed, labelsPerClass).</param>
-internal sealed record SweepDefinition(string Name, string Base, int Epochs, IReadOnlyDictionary<string, IReadOnlyList<double>> Grid)
+/// <param name="Architecture">The model (spec.model.architecture): the reference CNN or the text encoder.</param>
+internal sealed record SweepDefinition(string Name, string Base, int Epochs, IReadOnlyDictionary<string, IReadOnlyList<double>> Grid, string Architecture = SweepDefinition.Cnn)
 {
+    public const string Cnn = "clustertune-cnn-v1";
+    public const string Text = "clustertune-text-v1";
+
+    /// <summary>The text workload's masked-token base `make pretrained-text` prepares.</summary>
+    public const string SpamBase = "spam";
+
     /// <summary>The Fashion-MNIST base `make pretrained` prepares (the reference workload's pretrained model).</summary>
     public const string FashionBase = "fashion";
 
@@ -24,7 +31,7 @@ internal sealed record SweepDefinition(string Name, string Base, int Epochs, IRe
 
     public const int BatchSize = 32;
 
-    /// <summary>Held-out digits every epoch is evaluated on (a fixed subset, the same for every trial).</summary>
+    /// <summary>Held-out examples every epoch is evaluated on (a fixed subset, the same for every trial; the text set has 558).</summary>
     public const int EvalLimit = 500;
 
     private static readonly string[] Knobs = ["freezeDepth", "lrFactor", "loraRank"];
@@ -70,7 +77,7 @@ internal sealed record SweepDefinition(string Name, string Base, int Epochs, IRe
             ["metadata"] = new JsonObject { ["name"] = Name },
             ["spec"] = new JsonObject
             {
-                ["model"] = new JsonObject { ["baseCheckpointUri"] = baseUri ?? "file:///var/cache/clustertune/models/clustertune-cnn-fashion/base", ["architecture"] = "clustertune-cnn-v1" },
+                ["model"] = new JsonObject { ["baseCheckpointUri"] = baseUri ?? "file:///var/cache/clustertune/models/clustertune-cnn-fashion/base", ["architecture"] = Architecture },
                 ["dataset"] = new JsonObject { ["trainUri"] = "file:///var/cache/clustertune/data", ["labelsPerClass"] = 30 },
                 ["trainer"] = trainer,
                 ["searchSpace"] = space,

@@ -72,6 +72,7 @@ internal sealed class SweepRunner(string ctune, string cacheDir, string workRoot
     {
         SweepDefinition.Scratch => null,
         SweepDefinition.FashionBase => "file:///var/cache/clustertune/models/clustertune-cnn-fashion/base",
+        SweepDefinition.SpamBase => "file:///var/cache/clustertune/models/clustertune-text-spam/base",
         _ when name.StartsWith(SweepDefinition.SweepPrefix, StringComparison.Ordinal) =>
             _promoted.TryGetValue(name[SweepDefinition.SweepPrefix.Length..], out var uri) ? uri
                 : throw new InvalidOperationException($"base {name}: that sweep has not run or promoted no checkpoint (list it before the sweeps that use it)"),
