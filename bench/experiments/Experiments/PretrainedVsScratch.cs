@@ -48,13 +48,10 @@ internal sealed class PretrainedVsScratch(ExperimentScale scale) : IExperiment
         {
             var s = Stats.Of(scratch, t => t.P("labelsPerClass") == labels);
             var p = Stats.Of(pre, t => t.P("labelsPerClass") == labels);
-            var diffs = ExperimentScale.SeedList(scale.TransferSeeds).Select(seed =>
-                pre.Single(t => t.P("labelsPerClass") == labels && t.P("seed") == seed).FinalAccuracy!.Value
-                - scratch.Single(t => t.P("labelsPerClass") == labels && t.P("seed") == seed).FinalAccuracy!.Value).ToList();
-            var gain = Stats.Of(diffs);
+            var (gain, wins, seeds) = Stats.Paired(pre, scratch, t => t.P("labelsPerClass") == labels, ExperimentScale.SeedList(scale.TransferSeeds));
             var steps = (int)Math.Ceiling(labels * 10 / SweepDefinition.BatchSize) * scale.Epochs;
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {labels} | {steps} | {s} | {p} | {gain.Mean * 100:+0.0;-0.0} ± {gain.Sd * 100:0.0} points | {diffs.Count(d => d > 0)} of {diffs.Count} |");
+                $"| {labels} | {steps} | {s} | {p} | {gain.Mean * 100:+0.0;-0.0} ± {gain.Sd * 100:0.0} points | {wins} of {seeds} |");
             series["scratch"].Add(s);
             series["pretrained (Fashion-MNIST base)"].Add(p);
         }

@@ -58,11 +58,8 @@ internal sealed class TextWorkload(ExperimentScale scale) : IExperiment
         {
             var s = Stats.Of(scratch, t => t.P("labelsPerClass") == labels);
             var p = Stats.Of(pre, t => t.P("labelsPerClass") == labels);
-            var diffs = ExperimentScale.SeedList(Seeds).Select(seed =>
-                pre.Single(t => t.P("labelsPerClass") == labels && t.P("seed") == seed).FinalAccuracy!.Value
-                - scratch.Single(t => t.P("labelsPerClass") == labels && t.P("seed") == seed).FinalAccuracy!.Value).ToList();
-            var gain = Stats.Of(diffs);
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {labels} | {s} | {p} | {gain.Mean * 100:+0.0;-0.0} ± {gain.Sd * 100:0.0} points | {diffs.Count(d => d > 0)} of {diffs.Count} |");
+            var (gain, wins, seeds) = Stats.Paired(pre, scratch, t => t.P("labelsPerClass") == labels, ExperimentScale.SeedList(Seeds));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {labels} | {s} | {p} | {gain.Mean * 100:+0.0;-0.0} ± {gain.Sd * 100:0.0} points | {wins} of {seeds} |");
         }
 
         var lr = results[Lr.Name];
