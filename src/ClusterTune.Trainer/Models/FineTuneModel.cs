@@ -39,8 +39,9 @@ public abstract class FineTuneModel(string name, int classCount, FineTuneKnobs? 
     public virtual IReadOnlyList<string> FrozenUnderLora => [];
 
     /// <summary>
-    /// The logits of the scored positions and their labels: by default forward(inputs) with the labels as given; a
-    /// model may skip positions that are not scored (label -100), as masked-token pretraining does.
+    /// The logits [rows, classes] of the scored positions and their labels [rows], the only shape the loss and the
+    /// evaluation take: by default forward(inputs) with the labels as given; masked-token pretraining keeps the
+    /// masked positions alone (the others are labelled -100).
     /// </summary>
     public virtual (Tensor Logits, Tensor Labels) Scored(Tensor inputs, Tensor labels) => (forward(inputs), labels);
 

@@ -4,6 +4,7 @@ using ClusterTune.Trainer.Models;
 using ClusterTune.Trainer.Reporting;
 using ClusterTune.Trainer.Runtime;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClusterTune.Trainer.Training;
 
@@ -62,7 +63,7 @@ internal sealed class TrainingLoop(
                     var span = order.AsSpan(b * batchSize, Math.Min(batchSize, train.Count - (b * batchSize)));
                     var (inputs, labels) = batches.Make(span);
                     var (logits, scored) = model.Scored(inputs, labels);
-                    var lossTensor = Evaluator.TrainingLoss(logits, scored);
+                    var lossTensor = F.cross_entropy(logits, scored);
                     if (AuxiliaryLoss?.Invoke(step) is { } auxiliary)
                     {
                         lossTensor += auxiliary;
