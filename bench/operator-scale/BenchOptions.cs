@@ -7,7 +7,7 @@ internal sealed record BenchOptions
 {
     public int Jobs { get; init; } = 500;
     public int History { get; init; } = 100;
-    public int NewTrials { get; init; } = 4;
+    public int NewTrials { get; init; } = 12;
     public int Parallelism { get; init; } = 2;
     public int Epochs { get; init; } = 3;
     public double EpochSeconds { get; init; } = 3;
@@ -15,11 +15,12 @@ internal sealed record BenchOptions
     public int PointsPerRequest { get; init; } = 25;
     public int[] Silos { get; init; } = [1, 3];
     public double WindowFraction { get; init; } = 0.85;
+    public double WarmupSeconds { get; init; } = 30;
     public double MaxSeconds { get; init; } = 240;
 
     public const string Usage = """
         usage: ClusterTune.Operator.Scale.Bench [--jobs N] [--history M] [--new-trials K] [--parallelism P] [--epochs E]
-               [--epoch-seconds S] [--rate POINTS_PER_S] [--points-per-request N] [--silos 1,3] [--window-fraction F] [--max-seconds S]
+               [--epoch-seconds S] [--rate POINTS_PER_S] [--points-per-request N] [--silos 1,3] [--window-fraction F] [--warmup-seconds S] [--max-seconds S]
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -54,6 +55,7 @@ internal sealed record BenchOptions
                 "--silos" => o with { Silos = v.Split(',').Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"--silos takes counts like 1,3, got '{v}'")).ToArray() },
                 "--window-fraction" => o with { WindowFraction = Math.Min(1, Num()) },
                 "--max-seconds" => o with { MaxSeconds = Num() },
+                "--warmup-seconds" => o with { WarmupSeconds = Num() },
                 _ => throw new ArgumentException($"unknown flag {flag}\n{Usage}"),
             };
         }

@@ -115,8 +115,14 @@ internal static class ScaleRun
                 await Task.Delay(250);
             }
 
-            log.WriteLine($"[{silos} silo(s)] warm-up: {kubelet.Started} first trial pods running after {warm.Elapsed.TotalSeconds:0} s; window opens");
+            // A silo is a long-running process: what it costs per decision is measured in steady state, after the
+            // runtime has compiled its hot paths (tier-1 JIT is about a quarter of a fresh silo's CPU in its first
+            // minute, and N silos pay it N times). The window opens after --warmup-seconds more of the same load.
+            var jit0 = await SampleAllAsync(probe, urls, procs);
+            await Task.Delay(TimeSpan.FromSeconds(o.WarmupSeconds));
             var before = await SampleAllAsync(probe, urls, procs);
+            log.WriteLine($"[{silos} silo(s)] warm-up: {kubelet.Started} first trial pods running after {warm.Elapsed.TotalSeconds - o.WarmupSeconds:0} s, then {o.WarmupSeconds:0} s more " +
+                $"(silo CPU-s {before.Zip(jit0).Sum(x => x.First.Minus(x.Second).CpuSeconds):0.0}, of which JIT {before.Zip(jit0).Sum(x => x.First.Minus(x.Second).JitSeconds):0.0}); window opens");
             var benchCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
             var (points0, failed0, skipped0) = (load.PointsSent, load.RequestsFailed, load.RequestsSkipped);

@@ -3,11 +3,15 @@ using System.Globalization;
 namespace ClusterTune.Operator.Scale.Bench;
 
 /// <summary>What the bench reads of a silo process: CPU time and RSS from /proc, counters from its /metrics.</summary>
-internal sealed record SiloSample(double CpuSeconds, long RssBytes, double PointsAccepted, double ApiWrites, double ApiWritesTrialStatus, IReadOnlyDictionary<string, double> WritesBy)
+/// <param name="JitSeconds">CPU of the runtime's tiered-compilation thread: one-off start-up work, not steady state.</param>
+/// <param name="GcSeconds">CPU of the runtime's dedicated GC threads (server GC; workstation GC runs on the allocating threads).</param>
+internal sealed record SiloSample(double CpuSeconds, double JitSeconds, double GcSeconds, long RssBytes, double PointsAccepted, double ApiWrites, double ApiWritesTrialStatus,
+    IReadOnlyDictionary<string, double> WritesBy)
 {
     /// <summary>The counters' increase from <paramref name="before"/> to this sample (RSS: this sample's).</summary>
-    public SiloSample Minus(SiloSample before) => new(CpuSeconds - before.CpuSeconds, RssBytes, PointsAccepted - before.PointsAccepted, ApiWrites - before.ApiWrites,
-        ApiWritesTrialStatus - before.ApiWritesTrialStatus, WritesBy.ToDictionary(kv => kv.Key, kv => kv.Value - before.WritesBy.GetValueOrDefault(kv.Key)));
+    public SiloSample Minus(SiloSample before) => new(CpuSeconds - before.CpuSeconds, JitSeconds - before.JitSeconds, GcSeconds - before.GcSeconds, RssBytes,
+        PointsAccepted - before.PointsAccepted, ApiWrites - before.ApiWrites, ApiWritesTrialStatus - before.ApiWritesTrialStatus,
+        WritesBy.ToDictionary(kv => kv.Key, kv => kv.Value - before.WritesBy.GetValueOrDefault(kv.Key)));
 }
 
 internal static class SiloProbe
@@ -16,9 +20,32 @@ internal static class SiloProbe
     private static readonly double TicksPerSecond = ClockTicks();
 
     /// <summary>utime+stime of <paramref name="pid"/> in seconds (/proc/&lt;pid&gt;/stat fields 14 and 15).</summary>
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => StatCpu($"/proc/{pid}/stat");
+
+    /// <summary>utime+stime of the threads of <paramref name="pid"/> whose name starts with <paramref name="prefix"/> (a thread that ended is not counted).</summary>
+    public static double ThreadCpuSeconds(int pid, string prefix)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        double sum = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    sum += StatCpu(Path.Combine(task, "stat"));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the thread ended between the listing and the read
+            }
+        }
+        return sum;
+    }
+
+    private static double StatCpu(string path)
+    {
+        var stat = File.ReadAllText(path);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // fields[0] is field 3 (state): utime is field 14, stime field 15.
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
@@ -41,6 +68,7 @@ internal static class SiloProbe
     public static async Task<SiloSample> SampleAsync(HttpClient http, Uri silo, int pid)
     {
         var cpu = CpuSeconds(pid);
+        var (jit, gc) = (ThreadCpuSeconds(pid, ".NET Tiered Com"), ThreadCpuSeconds(pid, ".NET Server GC") + ThreadCpuSeconds(pid, ".NET BGC"));
         var rss = Rss(pid);
         var text = await http.GetStringAsync(new Uri(silo, "/metrics"));
         double points = 0, writes = 0, statusWrites = 0;
@@ -62,7 +90,7 @@ internal static class SiloProbe
                 }
             }
         }
-        return new SiloSample(cpu, rss, points, writes, statusWrites, by);
+        return new SiloSample(cpu, jit, gc, rss, points, writes, statusWrites, by);
     }
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);

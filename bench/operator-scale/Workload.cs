@@ -168,6 +168,11 @@ internal static class Workload
         var pods = await client.ListAllAsync<V1Pod>(Namespace, $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue}");
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 32 };
         await Parallel.ForEachAsync(pods, parallel, async (p, ct) => await client.DeleteAsync<V1Pod>(p.Metadata.Name!, Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 }, ct));
+        // The server runs without its garbage collector here, so the previous configuration's token Secrets (owned by
+        // the Trials deleted below) would stay, and the next configuration's pod of the same name would find its
+        // Secret taken: a 409 and a patch per trial (the "patch secrets" of earlier 3-silo runs, which always ran second).
+        var secrets = await client.ListAllAsync<V1Secret>(Namespace, $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue}");
+        await Parallel.ForEachAsync(secrets, parallel, async (s, ct) => await client.DeleteAsync<V1Secret>(s.Metadata.Name!, Namespace, null, ct));
         await Parallel.ForEachAsync(Enumerable.Range(0, o.Jobs), parallel, async (j, ct) =>
         {
             for (var i = o.History; i < o.History + o.NewTrials; i++)
