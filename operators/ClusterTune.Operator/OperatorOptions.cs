@@ -26,11 +26,13 @@ public sealed record OperatorOptions
     public TimeSpan UnschedulableTimeout { get; init; } = Planning.PodScheduling.DefaultTimeout;
 
     /// <summary>
-    /// How often accumulated OTLP observations are written to Trial status (one batched write per changed trial, and
-    /// none when the trial's own status write already carried them). Decisions do not wait for it: the job grain
-    /// reads pending observations from memory. Longer means fewer API writes and curves in `kubectl` that lag more.
+    /// How often progress is written: accumulated OTLP observations to Trial status (one batched write per changed
+    /// trial, and none when the trial's own status write already carried them), and a job's trial counts and GPU time
+    /// to its status when nothing else in it changed (<see cref="Planning.StatusProgress"/>). Decisions do not wait for
+    /// it: the job grain reads pending observations from memory and plans on the Trials. Longer means fewer API writes
+    /// and `kubectl` views that lag more.
     /// </summary>
-    public TimeSpan ObservationFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ProgressFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>User and group id trial pods run as (restricted Pod Security: never root); 65532 is the trainer image's own user.</summary>
     public long TrialRunAsUser { get; init; } = 65532;

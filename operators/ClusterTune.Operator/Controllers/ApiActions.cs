@@ -40,14 +40,14 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
         }
     }
 
-    /// <summary>Writes the smallest merge patch from <paramref name="before"/> to <paramref name="after"/>, guarded by the resourceVersion read.</summary>
-    public async Task PatchAsync<T>(T before, T after, bool status, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    /// <summary>Writes the smallest merge patch from <paramref name="before"/> to <paramref name="after"/>, guarded by the resourceVersion read; false when there was nothing to write.</summary>
+    public async Task<bool> PatchAsync<T>(T before, T after, bool status, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var patch = MergePatch.Diff(before, after);
         patch.Remove("metadata");
         if (patch.Count == 0)
         {
-            return;
+            return false;
         }
 
         MergePatch.WithResourceVersion(patch, before.Metadata.ResourceVersion!);
@@ -60,6 +60,8 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
         {
             await client.MergePatchAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
         }
+
+        return true;
     }
 
     /// <summary>A raw merge patch (metadata changes such as finalizers), guarded by the object's resourceVersion.</summary>

@@ -22,6 +22,9 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 {
     private readonly NotificationSender _notifications = new(api.Client, time, options, metrics);
 
+    /// <summary>When this process last wrote each job's status (a restart forgets it: the next write is then at once).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _statusWritten = new(StringComparer.Ordinal);
+
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
     /// <param name="key">The job.</param>
     /// <param name="ct">Cancellation.</param>
@@ -33,6 +36,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         {
             var (ns, name) = ObjectKey.Split(key);
             metrics?.RemoveJob(ns ?? "default", name);
+            _statusWritten.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
 
@@ -132,8 +136,17 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var notified = await _notifications.DeliverAsync(job, plan.Spec, status, ct);
         status.Notifications = notified.Records;
         events.AddRange(notified.Events);
-        var after2 = ApiCopy.With(job, j => j.Status = status);
-        await api.PatchAsync(job, after2, status: true, ct);
+        // Progress alone (counts, GPU time) is written at most once per ProgressFlushInterval; the requeue writes it then.
+        TimeSpan? deferred = null;
+        if (StatusProgress.DeferUntil(job.Status, status, _statusWritten.TryGetValue(key, out var last) ? last : null, now, options().ProgressFlushInterval) is { } due)
+        {
+            deferred = due - now;
+        }
+        else if (await api.PatchAsync(job, ApiCopy.With(job, j => j.Status = status), status: true, ct))
+        {
+            _statusWritten[key] = now;
+        }
+
         await api.RecordAsync(job, events, n => trials.FirstOrDefault(t => t.Metadata.Name == n), ct);
         Publish(job, plan.Spec, status, trials);
         if (plan.PromoteBest && !Conditions.IsTrue(status.Conditions, ConditionTypes.CheckpointPromoted))
@@ -141,7 +154,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             return new ReconcileResult(TimeSpan.FromSeconds(10));
         }
 
-        return new ReconcileResult(Earliest(plan.RequeueAfter, notified.RetryIn));
+        return new ReconcileResult(Earliest(Earliest(plan.RequeueAfter, notified.RetryIn), deferred));
     }
 
     private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -114,7 +114,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
                 _queue.Add(JobWorkItems.Observations);
             }
         }
-        _queue.AddAfter(JobWorkItems.Observations, runtime.Options.ObservationFlushInterval);
+        _queue.AddAfter(JobWorkItems.Observations, runtime.Options.ProgressFlushInterval);
         return Task.FromResult(true);
     }
 

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
-/// Moves what trainers reported over OTLP into Trial status (a job grain runs it ObservationFlushInterval after points
+/// Moves what trainers reported over OTLP into Trial status (a job grain runs it ProgressFlushInterval after points
 /// arrive): one status write per trial whose stream changed (observations per epoch, epoch, heartbeat, best objective
 /// so far) and whose own reconcile did not already write them (see <see cref="Observed"/>). Metrics never fail a trial: the receiver rejects non-finite points, and a trainer reports its own
 /// divergence in its result.

@@ -141,13 +141,8 @@ public static class JobPlanner
             var decision = policy.Decide(PbtPlanner.KeepAlive(spec, history), now - start, gpuSeconds, capacity);
             batchCapped = capacity < free && decision.NewTrials.Count == capacity;
 
-            foreach (var n in PbtPlanner.FirstSegment(spec, decision.NewTrials))
-            {
-                var trial = NewTrial(job, spec, n);
-                creates.Add(trial);
-                events.Add(new PlannedEvent(EventTypes.Normal, EventReasons.TrialCreated,
-                    $"trial {trial.Metadata.Name} created with {ParamsText(trial.Spec.Params)} for {trial.Spec.Epochs} epochs"));
-            }
+            // A new trial is routine, not an event: the Trial object (`kubectl get trials`) and the job's counts say it.
+            creates.AddRange(PbtPlanner.FirstSegment(spec, decision.NewTrials).Select(n => NewTrial(job, spec, n)));
 
             var byIndex = trials.ToDictionary(t => t.Spec.Index);
             var stopping = new HashSet<string>(StringComparer.Ordinal);

@@ -228,9 +228,11 @@ public static partial class TrialPlanner
 
             x.CurveGaps = CurveGaps.Describe(x.Observations, x.Epoch ?? 0);
         });
-        if (result is not null && old.Phase == TrialPhase.Running && (old.Objective != s.Objective || old.Epoch != s.Epoch))
+        // News only when the OTLP stream missed epochs the result has (every trial's final result comes this way).
+        if (result is not null && old.Phase == TrialPhase.Running && result.Epoch > (old.Epoch ?? 0))
         {
-            events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered, $"result read from the termination message of pod {pod.Metadata.Name}", trial.Metadata.Name));
+            events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered,
+                $"epochs {(old.Epoch ?? 0) + 1}–{result.Epoch} read from the termination message of pod {pod.Metadata.Name}: their OTLP points did not arrive", trial.Metadata.Name));
         }
 
         var epoch = s.Epoch ?? 0;
@@ -245,8 +247,8 @@ public static partial class TrialPlanner
 
         if (stopRequested && outcome.State != PodOutcomeState.Succeeded)
         {
+            // The decision was the event (TrialStopped on the job, with its reason); the outcome is the trial's status.
             var reason = input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped;
-            events.Add(new(EventTypes.Normal, EventReasons.TrialEarlyStopped, $"stopped at epoch {epoch}", name));
             return Plan(End(s, TrialPhase.EarlyStopped, reason, $"stopped at epoch {epoch} ({reason})", now), trial.Status, null, null, false, events, null);
         }
         if (TrialSuspension.Pauses(old, outcome, epoch, budget))
@@ -273,7 +275,7 @@ public static partial class TrialPlanner
         var reachedBudget = epoch >= budget;
         if (budget < maxResource && reachedBudget && (outcome.State == PodOutcomeState.Succeeded || outcome.ExitCode == PodOutcome.StoppedExitCode))
         {
-            events.Add(new(EventTypes.Normal, EventReasons.TrialPaused, $"paused at rung {trial.Spec.Rung ?? 0} ({epoch} epochs); checkpoint {s.LastCheckpointUri}", name));
+            // Every trial pauses at every rung it reaches: routine, so status only; the job's TrialPromoted is the news.
             var paused = With(s, x => { x.Phase = TrialPhase.Paused; x.Reason = TrialReasons.PausedAtRung; x.Message = $"paused after {epoch} epochs, waiting for promotion"; });
             return Plan(paused, trial.Status, null, null, false, events, null);
         }
@@ -285,8 +287,7 @@ public static partial class TrialPlanner
                 return Fail(TrialReasons.InvalidObjective, $"pod {pod.Metadata.Name} exited 0 but reported no finite objective {input.Spec.Metric}");
             }
 
-            events.Add(new(EventTypes.Normal, EventReasons.TrialSucceeded,
-                $"{input.Spec.Metric} {JobPlanner.Format(s.Objective.Value)} after {epoch} epochs", name));
+            // Routine: the status says it, and a better result is the job's BestTrialChanged.
             return Plan(End(s, TrialPhase.Succeeded, TrialReasons.Completed, $"completed {epoch} epochs", now), trial.Status, null, null, false, events, null);
         }
 
@@ -353,7 +354,7 @@ public static partial class TrialPlanner
             events.Add(new(EventTypes.Normal, EventReasons.TrialResumed, $"resuming from {old.LastCheckpointUri} as pod {pod} until epoch {trial.Spec.Epochs}", trial.Metadata.Name));
         }
         // Events are for what a person may want to know, and each is an API write: the first pod of a trial is routine
-        // (its status says PodCreated, its creation is TrialCreated on the job); a retry's or a resume's pod is news.
+        // (its status says PodCreated); a retry's or a resume's pod is news.
         if (next > 1)
         {
             events.Add(new(EventTypes.Normal, EventReasons.PodCreated, $"created pod {pod} (attempt {next})", trial.Metadata.Name));

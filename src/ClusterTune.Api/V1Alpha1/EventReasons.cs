@@ -1,12 +1,15 @@
 namespace ClusterTune.Api.V1Alpha1;
 
-/// <summary>CamelCase reasons of the Kubernetes Events the operator records on FineTuneJobs and Trials.</summary>
+/// <summary>
+/// CamelCase reasons of the Kubernetes Events the operator records on FineTuneJobs and Trials. Events are for
+/// decisions and exceptions, not routine progress: each is an API write, and a trial created, succeeding, pausing at a
+/// rung or ending after a stop decision is in its status already (docs/api.md "Event reasons").
+/// </summary>
 public static class EventReasons
 {
     // On the FineTuneJob
     public const string SpecInvalid = "SpecInvalid";
     public const string SweepStarted = "SweepStarted";
-    public const string TrialCreated = "TrialCreated";
     public const string TrialStopped = "TrialStopped";
     public const string TrialPromoted = "TrialPromoted";
     /// <summary>PBT: a bottom-quantile trial took a top trial's checkpoint and explored parameters.</summary>
@@ -38,12 +41,10 @@ public static class EventReasons
     public const string PodCreated = "PodCreated";
     public const string PodDeleted = "PodDeleted";
     public const string TrialStarted = "TrialStarted";
-    public const string TrialSucceeded = "TrialSucceeded";
     public const string TrialFailed = "TrialFailed";
     public const string TrialRetried = "TrialRetried";
     public const string TrialPaused = "TrialPaused";
     public const string TrialResumed = "TrialResumed";
-    public const string TrialEarlyStopped = "TrialEarlyStopped";
     public const string TrialStuck = "TrialStuck";
     public const string DeadlineExceeded = "DeadlineExceeded";
     public const string ResultRecovered = "ResultRecovered";

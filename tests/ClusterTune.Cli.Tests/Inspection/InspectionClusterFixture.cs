@@ -146,7 +146,7 @@ public sealed class InspectionClusterFixture : IAsyncLifetime
                 Metadata = new V1ObjectMeta { Name = $"sweep-a.{i:00}", NamespaceProperty = "default" },
                 InvolvedObject = new V1ObjectReference { ApiVersion = ApiGroup.ApiVersion, Kind = FineTuneJob.KindName, Name = "sweep-a", NamespaceProperty = "default" },
                 Type = EventTypes.Normal,
-                Reason = EventReasons.TrialCreated,
+                Reason = EventReasons.TrialStopped,
                 Message = $"job event #{i:00}",
                 FirstTimestamp = (now.AddMinutes(-30 + i)).UtcDateTime,
                 LastTimestamp = (now.AddMinutes(-30 + i)).UtcDateTime,

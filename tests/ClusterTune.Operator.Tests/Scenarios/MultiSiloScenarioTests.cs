@@ -25,7 +25,7 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
             CheckpointRoot = h.CheckpointRoot,
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
-            ObservationFlushInterval = TimeSpan.FromMilliseconds(200),
+            ProgressFlushInterval = TimeSpan.FromMilliseconds(200),
         };
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSiloHost((silo, host) =>

@@ -82,7 +82,7 @@ internal sealed class SweepHarness : IAsyncDisposable
             CheckpointRoot = CheckpointRoot,
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
-            ObservationFlushInterval = TimeSpan.FromMilliseconds(200),
+            ProgressFlushInterval = TimeSpan.FromMilliseconds(200),
         }), Environment.GetEnvironmentVariable("CT_TEST_LOG") == "1" ? ConsoleLogging.Create(Microsoft.Extensions.Logging.LogLevel.Debug, standardError: true) : NullLoggerFactory.Instance, extraHandlers: handlers);
         await host.StartWebAsync("http://127.0.0.1:0");
         _operatorStop = new CancellationTokenSource();

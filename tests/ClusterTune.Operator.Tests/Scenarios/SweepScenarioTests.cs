@@ -117,7 +117,7 @@ public sealed class SweepScenarioTests(ITestOutputHelper output)
         // ridden along with the trial's own status writes (paused, finished), and the decisions must not have waited for it.
         if (flushNever)
         {
-            h.ConfigureOperator = o => o with { ObservationFlushInterval = TimeSpan.FromHours(1) };
+            h.ConfigureOperator = o => o with { ProgressFlushInterval = TimeSpan.FromHours(1) };
         }
 
         await h.StartOperatorAsync();
