@@ -74,14 +74,15 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     }
 
     /// <summary>
-    /// The trial as its status will read once its pending observations are written (itself when none are pending).
-    /// Decisions read trials through this, so they act on a point as soon as it arrives while the status write waits
-    /// for the flush (or rides along with the trial's next status write).
+    /// The trial as its status will read once its observations are written. Decisions read trials through this, so they
+    /// act on a point as soon as it arrives while the status write waits for the flush (or rides along with the trial's
+    /// next status write). Every point held is merged, flushed or not: the informer's copy may not show the last flush
+    /// yet, and merging what the status already has changes nothing.
     /// </summary>
     /// <remarks>An ended trial is left as it is: its objective is its result's, and late points are the flush's (<see cref="CurveGaps"/>).</remarks>
     public Trial Observed(Trial trial) =>
         !TrialPhases.IsEnded(trial.Status?.Phase)
-        && accumulator.GetChangedSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
+        && accumulator.GetSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
             ? With(trial, snapshot)
             : trial;
 

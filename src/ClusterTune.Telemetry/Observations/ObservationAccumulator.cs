@@ -66,15 +66,6 @@ public sealed class ObservationAccumulator
         return (taken, objective);
     }
 
-    /// <summary>The current state of a trial that changed since the last <see cref="DrainChanged"/>, else null (its status is up to date).</summary>
-    public TrialObservationSnapshot? GetChangedSnapshot(TrialKey trial)
-    {
-        lock (_lock)
-        {
-            return _changed.Contains(trial) && _streams.TryGetValue(trial, out var s) ? s.Snapshot() : null;
-        }
-    }
-
     /// <summary>The current state of one trial, or null when it never sent a point (or was removed).</summary>
     public TrialObservationSnapshot? GetSnapshot(TrialKey trial)
     {

@@ -65,17 +65,16 @@ public sealed class ObservationAccumulatorTests
     }
 
     [Fact]
-    public void A_changed_snapshot_is_there_until_the_trial_is_drained_and_again_after_a_new_point()
+    public void A_trial_is_drained_once_per_change_and_its_snapshot_stays()
     {
         var acc = New();
-        Assert.Null(acc.GetChangedSnapshot(T));
+        Assert.Null(acc.GetSnapshot(T));
         acc.Add([Epoch(10, 1), Acc(10, 0.5)]);
-        Assert.Equal([1L], acc.GetChangedSnapshot(T)!.Rungs.Select(r => r.Epoch));
-        Assert.Single(acc.DrainChanged());
-        Assert.Null(acc.GetChangedSnapshot(T));
-        Assert.NotNull(acc.GetSnapshot(T));
+        Assert.Equal([1L], Assert.Single(acc.DrainChanged()).Rungs.Select(r => r.Epoch));
+        Assert.Empty(acc.DrainChanged());
+        Assert.Equal([1L], acc.GetSnapshot(T)!.Rungs.Select(r => r.Epoch));
         acc.Add([Epoch(20, 2), Acc(20, 0.6)]);
-        Assert.Equal([1L, 2L], acc.GetChangedSnapshot(T)!.Rungs.Select(r => r.Epoch));
+        Assert.Equal([1L, 2L], Assert.Single(acc.DrainChanged()).Rungs.Select(r => r.Epoch));
     }
 
     [Theory]
