@@ -24,7 +24,7 @@ public sealed class OperatorRuntime : IDisposable
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly OrleansMetrics _orleansMetrics;
+    private readonly MeterBridge _meters;
     private int _disposed;
     private OperatorOptions _options;
 
@@ -44,7 +44,7 @@ public sealed class OperatorRuntime : IDisposable
         Jobs = new FineTuneJobReconciler(Caches, Api, new CheckpointManager(options.CheckpointRoot, time), () => Options, time, Metrics);
         Trials = new TrialReconciler(Caches, Api, () => Options, time, NewToken);
         Registry.AddCollectCallback(new InformerMetrics(Metrics, Caches).Collect);
-        _orleansMetrics = new OrleansMetrics(Registry);
+        _meters = new MeterBridge(Registry);
         Registry.AddCollectCallback(() =>
         {
             Metrics.JobGrains.WithLabels(Options.Identity).Set(Grains.Count);
@@ -112,7 +112,7 @@ public sealed class OperatorRuntime : IDisposable
 
         _stopping.Cancel();
         _stopping.Dispose();
-        _orleansMetrics.Dispose();
+        _meters.Dispose();
         Client.Dispose();
     }
 }

@@ -32,7 +32,7 @@ public sealed class DashboardCatalogTests
             }
         }
         // Orleans' own series (its meter, bridged by the operator) are named by Orleans: the charted ones are listed.
-        names.UnionWith(ClusterTune.Operator.Hosting.OrleansMetrics.Charted);
+        names.UnionWith(ClusterTune.Operator.Hosting.MeterBridge.Charted);
         var unknown = Dashboards.Load()
             .SelectMany(d => Dashboards.Expressions(d.File, d.Json))
             .SelectMany(e => Dashboards.MetricNames(e.Expr).Where(n => !names.Contains(n)).Select(n => $"{e}: {n}"))

@@ -56,20 +56,20 @@ public sealed class SiloDecisionTests
     [Fact]
     public void Orleans_instruments_become_prometheus_counters_and_gauges_and_histograms_are_left_out()
     {
-        using var meter = new Meter(OrleansMetrics.MeterName);
-        Assert.Equal(("orleans_messaging_sent_dropped_total", true), OrleansMetrics.Family(meter.CreateCounter<long>("orleans-messaging-sent-dropped")));
-        Assert.Equal(("orleans_catalog_activations", false), OrleansMetrics.Family(meter.CreateObservableGauge("orleans-catalog-activations", () => 1)));
-        Assert.Equal(("orleans_grains", false), OrleansMetrics.Family(meter.CreateUpDownCounter<int>("orleans-grains")));
-        Assert.Equal(("orleans_app_requests_total", true), OrleansMetrics.Family(meter.CreateObservableCounter("orleans-app.requests", () => 1L)));
-        Assert.Null(OrleansMetrics.Family(meter.CreateHistogram<double>("orleans-app-requests-latency")));
+        using var meter = new Meter(MeterBridge.MeterName);
+        Assert.Equal(("orleans_messaging_sent_dropped_total", true), MeterBridge.Family(meter.CreateCounter<long>("orleans-messaging-sent-dropped")));
+        Assert.Equal(("orleans_catalog_activations", false), MeterBridge.Family(meter.CreateObservableGauge("orleans-catalog-activations", () => 1)));
+        Assert.Equal(("orleans_grains", false), MeterBridge.Family(meter.CreateUpDownCounter<int>("orleans-grains")));
+        Assert.Equal(("orleans_app_requests_total", true), MeterBridge.Family(meter.CreateObservableCounter("orleans-app.requests", () => 1L)));
+        Assert.Null(MeterBridge.Family(meter.CreateHistogram<double>("orleans-app-requests-latency")));
     }
 
     [Fact]
     public void Orleans_counters_and_gauges_reach_the_registry_summed_over_their_tags()
     {
         var registry = new Telemetry.Prometheus.MetricRegistry();
-        using var bridge = new OrleansMetrics(registry);
-        using var meter = new Meter(OrleansMetrics.MeterName);
+        using var bridge = new MeterBridge(registry);
+        using var meter = new Meter(MeterBridge.MeterName);
         var sent = meter.CreateCounter<long>("orleans-test-sent");
         var grains = meter.CreateUpDownCounter<int>("orleans-test-grains");
         sent.Add(3, new KeyValuePair<string, object?>("kind", "a"));
@@ -77,7 +77,7 @@ public sealed class SiloDecisionTests
         grains.Add(5, new KeyValuePair<string, object?>("type", "job"));
         grains.Add(2, new KeyValuePair<string, object?>("type", "system"));
         grains.Add(-1, new KeyValuePair<string, object?>("type", "job"));
-        using var observed = new Meter(OrleansMetrics.MeterName);
+        using var observed = new Meter(MeterBridge.MeterName);
         var activations = 3;
         observed.CreateObservableGauge("orleans-test-activations", () => new[] { new Measurement<int>(activations, new KeyValuePair<string, object?>("t", "a")), new Measurement<int>(2, new KeyValuePair<string, object?>("t", "b")) });
         observed.CreateObservableCounter("orleans-test-collected", () => new[] { new Measurement<long>(10, new KeyValuePair<string, object?>("t", "a")), new Measurement<long>(5, new KeyValuePair<string, object?>("t", "b")) });
@@ -91,6 +91,31 @@ public sealed class SiloDecisionTests
         text = Telemetry.Prometheus.PrometheusTextRenderer.Render(registry);
         Assert.Contains("orleans_test_activations 3", text);
         Assert.Contains("orleans_test_collected_total 15", text);
+    }
+
+    [Fact]
+    public void The_runtimes_own_meter_reaches_the_registry_with_unit_suffixes()
+    {
+        using var meter = new Meter(MeterBridge.RuntimeMeterName + ".Test");
+        Assert.Equal(("dotnet_jit_compilation_time_seconds_total", true), MeterBridge.Family(meter.CreateObservableCounter("dotnet.jit.compilation.time", () => 1.0, "s")));
+        Assert.Equal(("dotnet_gc_heap_total_allocated_bytes_total", true), MeterBridge.Family(meter.CreateObservableCounter("dotnet.gc.heap.total_allocated", () => 1L, "By")));
+        Assert.Equal(("orleans_messaging_sent_bytes_total", true), MeterBridge.Family(meter.CreateCounter<long>("orleans-messaging-sent-bytes", "By")));
+
+        // The real System.Runtime meter of this process: CPU and JIT time are there, and they only grow.
+        var registry = new Telemetry.Prometheus.MetricRegistry();
+        using var bridge = new MeterBridge(registry);
+        double Value(string text, string name) =>
+            double.Parse(text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var first = Telemetry.Prometheus.PrometheusTextRenderer.Render(registry);
+        var cpu = Value(first, "dotnet_process_cpu_time_seconds_total");
+        Assert.True(cpu > 0, first);
+        Assert.True(Value(first, "dotnet_jit_compilation_time_seconds_total") > 0);
+        var spin = System.Diagnostics.Stopwatch.StartNew();
+        while (spin.ElapsedMilliseconds < 200)
+        {
+        }
+
+        Assert.True(Value(Telemetry.Prometheus.PrometheusTextRenderer.Render(registry), "dotnet_process_cpu_time_seconds_total") > cpu);
     }
 
     [Theory]

@@ -5,12 +5,15 @@ using ClusterTune.Telemetry.Prometheus;
 namespace ClusterTune.Operator.Hosting;
 
 /// <summary>
-/// Orleans' own metrics (meter "Microsoft.Orleans": activations, grain calls, messaging, membership, directory) on
-/// the silo's /metrics: each counter becomes orleans_*_total and each gauge or up-down counter orleans_*, summed over
-/// its tags (e.g. orleans_grains is the silo's activations of every grain type). Histograms are left out: their
-/// latency shows as clustertune_operator_reconcile_duration_seconds and the OTLP request metrics.
+/// Orleans' own metrics (meter "Microsoft.Orleans": activations, grain calls, messaging, membership, directory) and
+/// the .NET runtime's (meter "System.Runtime": process CPU, GC, JIT, thread pool, memory) on the silo's /metrics:
+/// each counter becomes orleans_*_total / dotnet_*_total and each gauge or up-down counter orleans_* / dotnet_*,
+/// summed over its tags (e.g. orleans_grains is the silo's activations of every grain type, and
+/// dotnet_process_cpu_time_seconds_total its user plus system CPU), with the unit as Prometheus' suffix for seconds
+/// and bytes. Histograms are left out: their latency shows as clustertune_operator_reconcile_duration_seconds and
+/// the OTLP request metrics.
 /// </summary>
-public sealed class OrleansMetrics : IDisposable
+public sealed class MeterBridge : IDisposable
 {
     /// <summary>The Orleans series the shipped dashboards chart (operator-health.json, row "Orleans").</summary>
     public static IReadOnlyList<string> Charted { get; } =
@@ -24,6 +27,9 @@ public sealed class OrleansMetrics : IDisposable
     /// <summary>The meter Orleans publishes on.</summary>
     public const string MeterName = "Microsoft.Orleans";
 
+    /// <summary>The meter the .NET runtime publishes on (built in since .NET 9).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     private readonly MeterListener _listener = new();
     private readonly MetricRegistry _registry;
     private readonly ConcurrentDictionary<Counter, double> _observedTotals = new();
@@ -36,12 +42,12 @@ public sealed class OrleansMetrics : IDisposable
     private sealed record Target(Counter? Counter, Gauge? Gauge, Mode Mode);
 
     /// <summary>Starts listening; values are current at every scrape of <paramref name="registry"/>.</summary>
-    public OrleansMetrics(MetricRegistry registry)
+    public MeterBridge(MetricRegistry registry)
     {
         _registry = registry;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name != MeterName || Family(instrument) is not { } f)
+            if (instrument.Meter.Name is not (MeterName or RuntimeMeterName) || Family(instrument) is not { } f)
             {
                 return;
             }
@@ -93,10 +99,16 @@ public sealed class OrleansMetrics : IDisposable
         });
     }
 
-    /// <summary>The Prometheus name of an Orleans instrument and whether it is a counter; null for histograms.</summary>
+    /// <summary>The Prometheus name of an instrument and whether it is a counter; null for histograms.</summary>
     public static (string Name, bool Counter)? Family(Instrument instrument)
     {
         var name = instrument.Name.Replace('-', '_').Replace('.', '_');
+        var unit = instrument.Unit switch { "s" => "_seconds", "By" => "_bytes", _ => "" };
+        if (!name.EndsWith(unit, StringComparison.Ordinal))
+        {
+            name += unit;
+        }
+
         var type = instrument.GetType().GetGenericTypeDefinition();
         if (type == typeof(Counter<>) || type == typeof(ObservableCounter<>))
         {
@@ -111,9 +123,9 @@ public sealed class OrleansMetrics : IDisposable
         return null;
     }
 
-    private static string Help(Instrument i) => string.IsNullOrEmpty(i.Description) ? $"Orleans {i.Name} ({i.Unit})" : i.Description;
+    private static string Help(Instrument i) => string.IsNullOrEmpty(i.Description) ? $"{i.Meter.Name} {i.Name} ({i.Unit})" : i.Description;
 
-    // On the path of every Orleans measurement: no lookups, the target came with the instrument.
+    // On the path of every bridged measurement: no lookups, the target came with the instrument.
     private void Record(object? state, double value)
     {
         if (state is not Target t)
