@@ -23,7 +23,7 @@ internal static class Report
             ("  create: pod ended → Trial seen, ms", r => Pct(r, "create")),
             ("  promote: last pod ended → promotedUri seen, ms", r => Pct(r, "promote")),
             ("silo CPU-s in window", r => $"{Cpu(r):0.0}"),
-            ("  of which JIT (tiered compilation) / GC threads", r => $"{r.PerSilo.Sum(s => s.Delta.JitSeconds):0.0} / {r.PerSilo.Sum(s => s.Delta.GcSeconds):0.0}"),
+            ("  JIT compiling / GC pauses, s (runtime meter)", r => $"{r.PerSilo.Sum(s => s.Delta.JitSeconds):0.0} / {r.PerSilo.Sum(s => s.Delta.GcSeconds):0.0}"),
             ("CPU-s per decision (silos)", r => $"{Cpu(r) / Math.Max(1, r.Decisions.Count) * 1000:0.0} ms"),
             ("bench process CPU-s (API server, kubelet, load)", r => $"{r.BenchCpuSeconds:0.0}"),
             ("jobs per silo (grain Where())", r => string.Join("/", r.PerSilo.Select(s => s.Jobs)) + $" ({Dev(r.PerSilo.Select(s => (double)s.Jobs))})"),

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace ClusterTune.Operator.Scale.Bench;
 
 /// <summary>What the bench reads of a silo process: CPU time and RSS from /proc, counters from its /metrics.</summary>
-/// <param name="JitSeconds">CPU of the runtime's tiered-compilation thread: one-off start-up work, not steady state.</param>
-/// <param name="GcSeconds">CPU of the runtime's dedicated GC threads (server GC; workstation GC runs on the allocating threads).</param>
+/// <param name="JitSeconds">Time the runtime spent compiling methods (dotnet_jit_compilation_time_seconds_total): start-up work, not steady state.</param>
+/// <param name="GcSeconds">Time the runtime's threads were paused for GC (dotnet_gc_pause_time_seconds_total).</param>
 internal sealed record SiloSample(double CpuSeconds, double JitSeconds, double GcSeconds, long RssBytes, double PointsAccepted, double ApiWrites, double ApiWritesTrialStatus,
     IReadOnlyDictionary<string, double> WritesBy)
 {
@@ -21,27 +21,6 @@ internal static class SiloProbe
 
     /// <summary>utime+stime of <paramref name="pid"/> in seconds (/proc/&lt;pid&gt;/stat fields 14 and 15).</summary>
     public static double CpuSeconds(int pid) => StatCpu($"/proc/{pid}/stat");
-
-    /// <summary>utime+stime of the threads of <paramref name="pid"/> whose name starts with <paramref name="prefix"/> (a thread that ended is not counted).</summary>
-    public static double ThreadCpuSeconds(int pid, string prefix)
-    {
-        double sum = 0;
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    sum += StatCpu(Path.Combine(task, "stat"));
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the thread ended between the listing and the read
-            }
-        }
-        return sum;
-    }
 
     private static double StatCpu(string path)
     {
@@ -68,14 +47,22 @@ internal static class SiloProbe
     public static async Task<SiloSample> SampleAsync(HttpClient http, Uri silo, int pid)
     {
         var cpu = CpuSeconds(pid);
-        var (jit, gc) = (ThreadCpuSeconds(pid, ".NET Tiered Com"), ThreadCpuSeconds(pid, ".NET Server GC") + ThreadCpuSeconds(pid, ".NET BGC"));
+        double jit = 0, gc = 0;
         var rss = Rss(pid);
         var text = await http.GetStringAsync(new Uri(silo, "/metrics"));
         double points = 0, writes = 0, statusWrites = 0;
         var by = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith("clustertune_otlp_points_accepted_total", StringComparison.Ordinal))
+            if (line.StartsWith("dotnet_jit_compilation_time_seconds_total ", StringComparison.Ordinal))
+            {
+                jit = Value(line);
+            }
+            else if (line.StartsWith("dotnet_gc_pause_time_seconds_total ", StringComparison.Ordinal))
+            {
+                gc = Value(line);
+            }
+            else if (line.StartsWith("clustertune_otlp_points_accepted_total", StringComparison.Ordinal))
             {
                 points += Value(line);
             }
