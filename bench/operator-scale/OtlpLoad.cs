@@ -35,14 +35,17 @@ internal sealed class OtlpLoad(IReadOnlyList<Uri> silos, ConcurrentDictionary<st
         var perSecond = pointsPerSecond / pointsPerRequest;
         var order = new List<SimTrial>();
         var next = 0;
+        string? lastPod = null;
         var silo = 0;
         var refreshed = TimeSpan.Zero;
         while (!_stop.IsCancellationRequested)
         {
             if (clock.Elapsed - refreshed > TimeSpan.FromMilliseconds(200) || next >= order.Count)
             {
-                order = running.Values.Where(t => t.StartedAt is not null && !t.Done).ToList();
-                next = 0;
+                order = running.Values.Where(t => t.StartedAt is not null && !t.Done).OrderBy(t => t.Pod, StringComparer.Ordinal).ToList();
+                // Carry on after the pod served last: starting at the list's head again fed the first few dozen pods
+                // every time and starved the rest, whose epochs then reached the operator only through their results.
+                next = lastPod is null ? 0 : Math.Max(0, order.FindIndex(t => string.CompareOrdinal(t.Pod, lastPod) > 0));
                 refreshed = clock.Elapsed;
             }
             var due = (long)(clock.Elapsed.TotalSeconds * perSecond) - Interlocked.Read(ref _sent) - Interlocked.Read(ref _skipped);
@@ -54,6 +57,7 @@ internal sealed class OtlpLoad(IReadOnlyList<Uri> silos, ConcurrentDictionary<st
                     continue;
                 }
                 var t = order[next++ % order.Count];
+                lastPod = t.Pod;
                 int target;
                 do
                 {
