@@ -154,6 +154,16 @@ internal static class ScaleRun
             var jobsByPid = where.Values.GroupBy(w => w.ProcessId).ToDictionary(g => g.Key, g => g.Count());
             var perSilo = procs.Select((p, i) => (p.Name, Delta(after[i], before[i]), after[i], jobsByPid.GetValueOrDefault(p.Process.Id))).ToList();
             log.WriteLine($"[{silos} silo(s)] window closed after {seconds:0} s; job grains per silo: {string.Join(", ", perSilo.Select(s => $"{s.Name}={s.Item4}"))}");
+            // Where the new trials are (a window that ran to --max-seconds says why here).
+            var trials = await client.ListAllAsync<ClusterTune.Api.V1Alpha1.Trial>(Workload.Namespace);
+            var states = trials.Where(t => t.Spec.Index >= o.History).GroupBy(t => $"{t.Status?.Phase}/{t.Status?.Reason}").OrderByDescending(g => g.Count());
+            log.WriteLine($"[{silos} silo(s)] new trials by phase/reason: {string.Join(", ", states.Select(g => $"{g.Key} {g.Count()}"))}; not created: {o.Jobs * o.NewTrials - trials.Count(t => t.Spec.Index >= o.History)}; " +
+                $"pods by phase: {string.Join(", ", (await client.ListAllAsync<k8s.Models.V1Pod>(Workload.Namespace)).GroupBy(p => $"{p.Status?.Phase}{(p.Metadata.DeletionTimestamp is null ? "" : "/deleting")}").Select(g => $"{g.Key} {g.Count()}"))}; " +
+                $"kubelet: {kubelet.Running.Count} tracked, {kubelet.Running.Values.Count(t => t.StartedAt is not null && !t.Done)} running");
+            if (Environment.GetEnvironmentVariable("CT_BENCH_DEBUG") == "1" && trials.FirstOrDefault(t => t.Spec.Index >= o.History && t.Status?.Phase == ClusterTune.Api.V1Alpha1.TrialPhase.Running) is { } stuck)
+            {
+                log.WriteLine(k8s.KubernetesJson.Serialize(stuck));
+            }
 
             Kill? kill = null;
             if (silos > 1)

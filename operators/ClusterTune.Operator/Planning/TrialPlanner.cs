@@ -84,7 +84,8 @@ public static partial class TrialPlanner
             if (stopRequested)
             {
                 return Plan(End(old, TrialPhase.EarlyStopped, input.JobEnded ? TrialReasons.JobEnded : TrialReasons.EarlyStopped,
-                    "stopped before its pod started", now), trial.Status, null, null, false, events, null);
+                    phase == TrialPhase.Running ? $"stopped at epoch {epoch}; pod {old.PodName} was deleted before it reported a result" : "stopped before its pod started", now),
+                    trial.Status, null, null, false, events, null);
             }
 
             if (input.JobSuspended)

@@ -218,6 +218,22 @@ public sealed class TrialPlannerTests
         Assert.Equal(reason, plan.Status!.Reason);
     }
 
+    // The reconciler passes a deleted pod only when its final state holds its end; one deleted while it still ran is
+    // gone. A stopped trial then ends at once with the epochs its status has, instead of waiting StuckTerminatingTimeout.
+    [Fact]
+    public void A_stopped_trial_whose_pod_vanished_without_a_result_ends_at_once()
+    {
+        var trial = Trial(0, Status(TrialPhase.Running, epoch: 1, reason: TrialReasons.PodRunning), stop: true);
+        trial.Status!.PodName = Pod1;
+
+        var plan = PlanTrial(trial, Spec(), [], now: At(3));
+
+        Assert.Equal((TrialPhase.EarlyStopped, TrialReasons.EarlyStopped), (plan.Status!.Phase, plan.Status.Reason));
+        Assert.Equal($"stopped at epoch 1; pod {Pod1} was deleted before it reported a result", plan.Status.Message);
+        Assert.Null(plan.CreatePodAttempt);
+        Assert.Null(plan.RequeueAfter);
+    }
+
     [Theory]
     [InlineData(false, TrialReasons.EarlyStopped)]
     [InlineData(true, TrialReasons.JobEnded)]
