@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace ClusterTune.Operator.Scale.Bench;
 
-/// <summary>The bench's flags. Defaults aim at about ten minutes for both configurations on 2 busy cores; --jobs 1000 took 17 minutes there.</summary>
+/// <summary>The bench's flags. Defaults take about ten minutes for both configurations on 2 quiet cores.</summary>
 internal sealed record BenchOptions
 {
     public int Jobs { get; init; } = 500;
     public int History { get; init; } = 100;
-    public int NewTrials { get; init; } = 12;
+    public int NewTrials { get; init; } = 24;
     public int Parallelism { get; init; } = 2;
     public int Epochs { get; init; } = 3;
     public double EpochSeconds { get; init; } = 3;

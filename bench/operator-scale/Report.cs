@@ -56,7 +56,7 @@ internal static class Report
         }
         w.WriteLine($"defaults used: --jobs {o.Jobs} --history {o.History} --new-trials {o.NewTrials} --parallelism {o.Parallelism} --epochs {o.Epochs} " +
             $"--epoch-seconds {o.EpochSeconds} --rate {o.PointsPerSecond} --points-per-request {o.PointsPerRequest}; the window ends when {o.WindowFraction:P0} of the new trials finished " +
-            $"(or after {o.MaxSeconds} s). Latencies are measured by the bench's own watches (API server delivery included); the operator flushes observations every 2 s.");
+            $"(or after {o.MaxSeconds} s). Latencies are measured by the bench's own watches (API server delivery included); the operator writes progress every 10 s and decides on points at once.");
     }
 
     private static int Count(RunResult r, string kind) => r.Decisions.Count(d => d.Kind == kind);
