@@ -160,10 +160,6 @@ internal static class ScaleRun
             log.WriteLine($"[{silos} silo(s)] new trials by phase/reason: {string.Join(", ", states.Select(g => $"{g.Key} {g.Count()}"))}; not created: {o.Jobs * o.NewTrials - trials.Count(t => t.Spec.Index >= o.History)}; " +
                 $"pods by phase: {string.Join(", ", (await client.ListAllAsync<k8s.Models.V1Pod>(Workload.Namespace)).GroupBy(p => $"{p.Status?.Phase}{(p.Metadata.DeletionTimestamp is null ? "" : "/deleting")}").Select(g => $"{g.Key} {g.Count()}"))}; " +
                 $"kubelet: {kubelet.Running.Count} tracked, {kubelet.Running.Values.Count(t => t.StartedAt is not null && !t.Done)} running");
-            if (Environment.GetEnvironmentVariable("CT_BENCH_DEBUG") == "1" && trials.FirstOrDefault(t => t.Spec.Index >= o.History && t.Status?.Phase == ClusterTune.Api.V1Alpha1.TrialPhase.Running) is { } stuck)
-            {
-                log.WriteLine(k8s.KubernetesJson.Serialize(stuck));
-            }
 
             Kill? kill = null;
             if (silos > 1)

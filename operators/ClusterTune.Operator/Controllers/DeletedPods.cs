@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ClusterTune.Operator.Planning;
 using k8s.Models;
 
 namespace ClusterTune.Operator.Controllers;
@@ -14,10 +15,14 @@ public sealed class DeletedPods(TimeProvider time, int capacity = 1024, TimeSpan
     private readonly ConcurrentDictionary<string, (V1Pod Pod, DateTimeOffset At)> _pods = new(StringComparer.Ordinal);
     private readonly TimeSpan _maxAge = maxAge ?? TimeSpan.FromMinutes(10);
 
-    /// <summary>Remembers a deleted pod's final state.</summary>
+    /// <summary>
+    /// Remembers a deleted pod's final state when it holds the pod's end. One deleted while it still ran
+    /// (force-deleted, its node's last status lost) is gone, not terminating: remembering it would make a trial wait
+    /// StuckTerminatingTimeout for an end that never comes.
+    /// </summary>
     public void Add(V1Pod pod)
     {
-        if (pod?.Metadata?.Name is not { } name)
+        if (pod?.Metadata?.Name is not { } name || !PodOutcome.Of(pod).Ended)
         {
             return;
         }

@@ -49,14 +49,12 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         var ended = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
 
         var pods = caches.Pods.ListByOwner(trial.Metadata.Uid!).ToList();
-        // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost.
-        // A pod deleted since counts by its final state only if that holds its end (exit code, termination message);
-        // one deleted while it still ran (force-deleted, its node's last status lost) is gone, not terminating, and
-        // waiting for it to terminate would hold the trial for StuckTerminatingTimeout.
+        // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost; a
+        // pod deleted since counts by its final state if that held its end (DeletedPods keeps only those).
         if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
         {
             var live = await api.Client.TryGetAsync<V1Pod>(current, trial.Metadata.NamespaceProperty, ct)
-                ?? (caches.DeletedPods.Get(trial.Metadata.NamespaceProperty, current) is { } gone && PodOutcome.Of(gone).State is PodOutcomeState.Succeeded or PodOutcomeState.Failed ? gone : null);
+                ?? caches.DeletedPods.Get(trial.Metadata.NamespaceProperty, current);
             if (live is not null)
             {
                 pods.Add(live);

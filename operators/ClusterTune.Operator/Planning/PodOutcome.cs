@@ -34,6 +34,9 @@ public sealed record PodOutcome(
     /// <summary>The trial contract's exit code for a failed storage write (sysexits EX_IOERR): retried.</summary>
     public const int StorageErrorExitCode = 74;
 
+    /// <summary>Whether the pod's container has ended (succeeded or failed), so its exit and result are known.</summary>
+    public bool Ended => State is PodOutcomeState.Succeeded or PodOutcomeState.Failed;
+
     /// <summary>
     /// Whether the pod cannot start because its image cannot be pulled (waiting, or failed outright as the process
     /// node agent reports an image with no local command).

@@ -55,7 +55,7 @@ public static partial class TrialPlanner
                     $"stopped while paused at epoch {epoch}", now), trial.Status, null, null, false, events, null);
             }
 
-            if (budget > epoch && !input.JobSuspended && (current is null || PodOutcome.Of(current).State is PodOutcomeState.Succeeded or PodOutcomeState.Failed))
+            if (budget > epoch && !input.JobSuspended && (current is null || PodOutcome.Of(current).Ended))
             {
                 return StartAttempt(input, old, attempts, events, resumed: true);
             }
