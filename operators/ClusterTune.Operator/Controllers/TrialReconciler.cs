@@ -22,7 +22,11 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
     /// The trial with the observations not yet written to its status: decisions see them, and a status write of this
     /// reconcile carries them (so the terminal write holds the last epochs and no flush has to follow it).
     /// </param>
-    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null)
+    /// <param name="writeProgress">
+    /// Write the status even when only progress changed: the observations and a status that only mirrors the pod
+    /// (<see cref="TrialPlan.Progress"/>). The observation flush asks for it; otherwise progress waits to be carried.
+    /// </param>
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null, bool writeProgress = false)
     {
         var cached = caches.Trials.Get(key);
         if (cached is null)
@@ -49,21 +53,29 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         var ended = Conditions.IsTrue(conditions, ConditionTypes.Complete) || Conditions.IsTrue(conditions, ConditionTypes.Failed);
 
         var pods = caches.Pods.ListByOwner(trial.Metadata.Uid!).ToList();
+        var ns = trial.Metadata.NamespaceProperty;
         // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost; a
-        // pod deleted since counts by its final state if that held its end (DeletedPods keeps only those).
+        // pod deleted since counts by its final state if that held its end (DeletedPods keeps only those). The next
+        // attempt's pod may have ended and gone before the status recorded it (Pending is not written alone).
         if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
         {
-            var live = await api.Client.TryGetAsync<V1Pod>(current, trial.Metadata.NamespaceProperty, ct)
-                ?? caches.DeletedPods.Get(trial.Metadata.NamespaceProperty, current);
-            if (live is not null)
+            if ((await api.Client.TryGetAsync<V1Pod>(current, ns, ct) ?? caches.DeletedPods.Get(ns, current)) is { } live)
             {
                 pods.Add(live);
             }
         }
+        else if (caches.DeletedPods.Get(ns, ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, (trial.Status?.Attempts ?? 0) + 1)) is { } gone
+                 && pods.All(p => p.Metadata.Name != gone.Metadata.Name))
+        {
+            pods.Add(gone);
+        }
 
         var plan = TrialPlanner.Plan(new TrialPlanInput(trial, spec, ended, JobControl.IsSuspended(job), pods, time.GetUtcNow(), options().StuckTerminatingTimeout,
-            options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!))));
-        var after = plan.Status is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
+            options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!)))
+        {
+            ProgressInterval = options().ProgressFlushInterval,
+        });
+        var after = (plan.Status ?? plan.Progress) is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)
         {
             await TrialPodCreator.CreateAsync(api, job, spec, after, attempt, newToken(), options(), ct);
@@ -74,7 +86,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             await api.DeleteAsync<V1Pod>(victim, trial.Metadata.NamespaceProperty, plan.ForceDelete ? 0 : null, ct);
         }
 
-        if (plan.Status is not null)
+        if (plan.Status is not null || writeProgress)
         {
             await api.PatchAsync(cached, after, status: true, ct);
         }

@@ -45,7 +45,8 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
         _queue = new WorkQueue<string>(timeProvider: time);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(runtime.Stopping);
         var logger = runtime.Loggers.CreateLogger("clustertune.jobgrain");
-        var flusher = new ObservationFlusher(_observations, runtime.Caches, runtime.Api, trial => _queue.Add(JobWorkItems.Trial(trial)), logger, runtime.Metrics);
+        var flusher = new ObservationFlusher(_observations, runtime.Caches, runtime.Api,
+            (trial, observed, ct) => runtime.Trials.ReconcileAsync(trial, ct, observed, writeProgress: true), runtime.Options.ProgressFlushInterval, logger, runtime.Metrics);
         var loop = new ControllerLoop("finetunejob", _queue, (item, ct) => ReconcileAsync(item, flusher, ct), logger, new Controllers.ControllerMetrics(runtime.Metrics),
             JobWorkItems.ControllerOf);
         _loop = loop.RunAsync(1, _stop.Token);
@@ -163,8 +164,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
 
         if (item == JobWorkItems.Observations)
         {
-            await flusher.FlushAsync(ct);
-            return ReconcileResult.Done;
+            return new ReconcileResult(await flusher.FlushAsync(ct));
         }
         var (ns, _) = ObjectKey.Split(Key);
         return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct, flusher.Observed);

@@ -12,44 +12,48 @@ using Microsoft.Extensions.Logging;
 namespace ClusterTune.Operator.Ingestion;
 
 /// <summary>
-/// Moves what trainers reported over OTLP into Trial status (a job grain runs it ProgressFlushInterval after points
-/// arrive): one status write per trial whose stream changed (observations per epoch, epoch, heartbeat, best objective
-/// so far) and whose own reconcile did not already write them (see <see cref="Observed"/>). Metrics never fail a trial: the receiver rejects non-finite points, and a trainer reports its own
-/// divergence in its result.
+/// Moves what trainers reported over OTLP into Trial status (a job grain runs it as the writes fall due): one status
+/// write per trial whose stream changed (observations per epoch, epoch, heartbeat, best objective so far) at most once
+/// per <c>interval</c>, counted from the first point the status does not hold yet. A write of the trial's own reconcile
+/// carries what the stream has (see <see cref="Observed"/>), so a trial shorter than the interval costs no write here.
+/// The write of a running trial is its reconcile's (<c>writeTrial</c>), so it carries the status that only mirrors the
+/// pod as well (Pending, Running). Metrics never fail a trial: the receiver rejects non-finite points, and a trainer
+/// reports its own divergence in its result.
 /// </summary>
 public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api,
-    Action<string> enqueueTrial, ILogger logger, ClusterTuneMetrics? metrics = null)
+    Func<string, Func<Trial, Trial>, CancellationToken, Task> writeTrial, TimeSpan interval, ILogger logger, ClusterTuneMetrics? metrics = null)
 {
     /// <summary>How stale status.lastHeartbeat may get before a write refreshes it (well under any heartbeatTimeout).</summary>
     public static readonly TimeSpan HeartbeatRefresh = TimeSpan.FromSeconds(30);
 
-    /// <summary>Writes the changed trials once.</summary>
-    public async Task FlushAsync(CancellationToken ct)
+    /// <summary>Writes the trials whose writes are due; returns when the next one falls due (null: none owed).</summary>
+    public async Task<TimeSpan?> FlushAsync(CancellationToken ct)
     {
-        foreach (var snapshot in accumulator.DrainChanged())
+        // Points of a trial that already ended complete its curve, and no write of its own will carry them: at once.
+        foreach (var snapshot in accumulator.DrainChanged(interval, t => TrialPhases.IsEnded(caches.Trials.Get(t.Namespace, t.Trial)?.Status?.Phase)))
         {
             metrics?.SetTrialProgress(snapshot);
             try
             {
                 await WriteAsync(snapshot, ct);
             }
-            catch (HttpOperationException e) when (e.IsConflict())
-            {
-                // The trial moved on under us; its next change (or a re-read now) carries these observations again.
-                await WriteAsync(snapshot, ct, reread: true);
-            }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException or TimeoutException)
             {
-                LogFlushFailed(logger, snapshot.Trial.ToString(), e.Describe());
+                // A conflict (the trial moved on under us) or a failed request: the stream keeps the points, so the
+                // trial is owed its write again; its next write (this flush's next round, or its own) carries them.
+                accumulator.MarkChanged(snapshot.Trial);
+                if (!(e is HttpOperationException h && h.IsConflict()))
+                {
+                    LogFlushFailed(logger, snapshot.Trial.ToString(), e.Describe());
+                }
             }
         }
+        return accumulator.NextDue(interval);
     }
 
-    private async Task WriteAsync(TrialObservationSnapshot snapshot, CancellationToken ct, bool reread = false)
+    private async Task WriteAsync(TrialObservationSnapshot snapshot, CancellationToken ct)
     {
-        var trial = reread
-            ? await api.Client.TryGetAsync<Trial>(snapshot.Trial.Trial, snapshot.Trial.Namespace, ct)
-            : caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
+        var trial = caches.Trials.Get(snapshot.Trial.Namespace, snapshot.Trial.Trial);
         if (trial is null)
         {
             return;
@@ -69,8 +73,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
             return;
         }
         // Nothing to write when the trial's own reconcile already carried these observations (PatchAsync skips empty diffs).
-        await api.PatchAsync(trial, With(trial, snapshot), status: true, ct);
-        enqueueTrial(Kubernetes.Informers.ObjectKey.Of(trial));
+        await writeTrial(Kubernetes.Informers.ObjectKey.Of(trial), Observed, ct);
     }
 
     /// <summary>

@@ -26,6 +26,12 @@ public sealed record TrialPlanInput(
     TimeSpan UnschedulableTimeout,
     Func<string?>? FindCheckpoint = null)
 {
+    /// <summary>
+    /// How long a status that only mirrors the pod (the first attempt's Pending, any attempt's Running) waits for another
+    /// write to carry it before it is written alone: progress, not a decision (zero: written at once).
+    /// </summary>
+    public TimeSpan ProgressInterval { get; init; }
+
     /// <summary>The input with the default unschedulable timeout (10 min).</summary>
     public TrialPlanInput(Trial trial, EffectiveSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout,
         Func<string?>? findCheckpoint = null)

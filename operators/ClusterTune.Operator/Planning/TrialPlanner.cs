@@ -29,11 +29,14 @@ public static partial class TrialPlanner
         var current = old.PodName is { } podName ? input.Pods.FirstOrDefault(p => p.Metadata.Name == podName) : null;
         // A pod created just before a crash, before the status recorded it: adopt it.
         var next = input.Pods.FirstOrDefault(p => p.Metadata.Name == ResourceNames.Pod(jobName, trial.Spec.Index, attempts + 1));
+        // The first attempt's pod is not recorded alone (Pending only mirrors it, see Deferred): adopt it the same way.
         if (next is not null)
         {
             attempts++;
             current = next;
-            old = With(old, s => { s.Attempts = attempts; s.PodName = next.Metadata.Name; });
+            old = trial.Status?.Phase is null
+                ? Started(old, trial, attempts, next.Metadata.Name!, TrialReasons.PodCreated)
+                : With(old, s => { s.Attempts = attempts; s.PodName = next.Metadata.Name; });
         }
 
         var events = new List<PlannedEvent>();
@@ -173,7 +176,8 @@ public static partial class TrialPlanner
                         check = pending.Remaining + TimeSpan.FromMilliseconds(100);
                     }
 
-                    return Plan(s2, trial.Status, null, null, false, events, check);
+                    var mirrored = outcome.State == PodOutcomeState.Running ? s2.StartTime : current.Metadata.CreationTimestamp;
+                    return Deferred(Plan(s2, trial.Status, null, null, false, events, check), input, mirrored ?? now);
                 }
 
             default:
@@ -191,6 +195,7 @@ public static partial class TrialPlanner
         var result = outcome.Result;
         var s = With(old, x =>
         {
+            x.StartTime ??= outcome.StartedAt;
             x.GpuSeconds = Math.Round((x.GpuSeconds ?? 0) + gpus * ran, 3);
             if (result is null)
             {
@@ -230,7 +235,7 @@ public static partial class TrialPlanner
             x.CurveGaps = CurveGaps.Describe(x.Observations, x.Epoch ?? 0);
         });
         // News only when the OTLP stream missed epochs the result has (every trial's final result comes this way).
-        if (result is not null && old.Phase == TrialPhase.Running && result.Epoch > (old.Epoch ?? 0))
+        if (result is not null && result.Epoch > (old.Epoch ?? 0))
         {
             events.Add(new(EventTypes.Normal, EventReasons.ResultRecovered,
                 $"epochs {(old.Epoch ?? 0) + 1}–{result.Epoch} read from the termination message of pod {pod.Metadata.Name}: their OTLP points did not arrive", trial.Metadata.Name));
@@ -361,17 +366,58 @@ public static partial class TrialPlanner
             events.Add(new(EventTypes.Normal, EventReasons.PodCreated, $"created pod {pod} (attempt {next})", trial.Metadata.Name));
         }
 
-        var s = With(old, x =>
+        var s = Started(old, trial, next, pod, resuming && old.Reason != TrialReasons.Suspended ? TrialReasons.Promoted : TrialReasons.PodCreated);
+        return Deferred(Plan(s, trial.Status, next, null, false, events, null), input, input.Now);
+    }
+
+    private static TrialStatus Started(TrialStatus old, Trial trial, int attempt, string pod, string reason) => With(old, x =>
+    {
+        x.Phase = TrialPhase.Pending;
+        x.Attempts = attempt;
+        x.PodName = pod;
+        x.Seed = trial.Spec.Seed;
+        x.Lineage = PbtLineage.With(x.Lineage, trial.Spec.Exploit);
+        x.Reason = reason;
+        x.Message = $"pod {pod} created (attempt {attempt})";
+    });
+
+    /// <summary>
+    /// A status that only mirrors the pod — Pending (PodCreated) or Running (PodRunning), with the attempt's bookkeeping —
+    /// is progress, not a decision: the pod outlives a crash and its deterministic name is adopted above, so nothing is
+    /// lost unwritten. It is written alone only once it has lasted <see cref="TrialPlanInput.ProgressInterval"/> since
+    /// <paramref name="since"/>; until then the trial's next write carries it (its observations' flush, or its end), so
+    /// an attempt shorter than the interval costs one status write, not three. A plan with events writes at once.
+    /// </summary>
+    private static TrialPlan Deferred(TrialPlan plan, TrialPlanInput input, DateTimeOffset since)
+    {
+        var wait = since + input.ProgressInterval - input.Now;
+        if (plan.Status is not { } status || plan.Events.Count > 0 || wait <= TimeSpan.Zero || !MirrorsPod(status, input.Trial.Status))
         {
-            x.Phase = TrialPhase.Pending;
-            x.Attempts = next;
-            x.PodName = pod;
-            x.Seed = trial.Spec.Seed;
-            x.Lineage = PbtLineage.With(x.Lineage, trial.Spec.Exploit);
-            x.Reason = resuming && old.Reason != TrialReasons.Suspended ? TrialReasons.Promoted : TrialReasons.PodCreated;
-            x.Message = $"pod {pod} created (attempt {next})";
+            return plan;
+        }
+
+        return plan with { Status = null, Progress = status, RequeueAfter = plan.RequeueAfter is { } r && r < wait ? r : wait };
+    }
+
+    private static bool MirrorsPod(TrialStatus desired, TrialStatus? stored)
+    {
+        if (desired.Phase is not (TrialPhase.Pending or TrialPhase.Running) || desired.Reason is not (TrialReasons.PodCreated or TrialReasons.PodRunning))
+        {
+            return false;
+        }
+
+        var rest = With(desired, x =>
+        {
+            x.Phase = stored?.Phase;
+            x.Reason = stored?.Reason;
+            x.Message = stored?.Message;
+            x.StartTime = stored?.StartTime;
+            x.Attempts = stored?.Attempts;
+            x.PodName = stored?.PodName;
+            x.Seed = stored?.Seed;
+            x.Lineage = stored?.Lineage;
         });
-        return Plan(s, trial.Status, next, null, false, events, null);
+        return Changed(rest, stored ?? new TrialStatus()) is null;
     }
 
     private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, V1Pod? pod, List<PlannedEvent> events)

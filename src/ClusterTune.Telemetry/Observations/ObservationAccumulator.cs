@@ -15,7 +15,8 @@ public sealed class ObservationAccumulator
     private readonly ObservationOptions _options;
     private readonly object _lock = new();
     private readonly Dictionary<TrialKey, TrialStream> _streams = [];
-    private readonly HashSet<TrialKey> _changed = [];
+    // Trials changed since their last drain, with the time of the first change (how long their status write is owed).
+    private readonly Dictionary<TrialKey, DateTimeOffset> _changed = [];
 
     /// <summary>Creates an accumulator.</summary>
     /// <param name="objectiveMetricFor">The objective's eval metric name for a trial (e.g. "accuracy"), null when unknown yet.</param>
@@ -58,7 +59,7 @@ public sealed class ObservationAccumulator
                 if (stream.Add(r, now))
                 {
                     taken++;
-                    _changed.Add(r.Trial);
+                    _changed.TryAdd(r.Trial, now);
                     objective |= stream.IsObjective(r);
                 }
             }
@@ -75,14 +76,45 @@ public sealed class ObservationAccumulator
         }
     }
 
-    /// <summary>Snapshots of the trials that changed since the last call (for one batched status write each).</summary>
-    public IReadOnlyList<TrialObservationSnapshot> DrainChanged()
+    /// <summary>
+    /// Snapshots of the trials that changed since their last drain and whose first unwritten change is at least
+    /// <paramref name="minAge"/> old, or for which <paramref name="dueNow"/> says so (for one batched status write each);
+    /// the others stay owed (see <see cref="NextDue"/>).
+    /// </summary>
+    public IReadOnlyList<TrialObservationSnapshot> DrainChanged(TimeSpan minAge = default, Func<TrialKey, bool>? dueNow = null)
     {
+        var cutoff = _time.GetUtcNow() - minAge;
         lock (_lock)
         {
-            var result = _changed.Where(_streams.ContainsKey).Select(k => _streams[k].Snapshot()).ToArray();
-            _changed.Clear();
-            return result;
+            var due = _changed.Where(c => c.Value <= cutoff || dueNow?.Invoke(c.Key) == true).Select(c => c.Key).ToArray();
+            foreach (var key in due)
+            {
+                _changed.Remove(key);
+            }
+            return due.Where(_streams.ContainsKey).Select(k => _streams[k].Snapshot()).ToArray();
+        }
+    }
+
+    /// <summary>How long until the oldest owed change is <paramref name="minAge"/> old (zero when it is), or null when none is owed.</summary>
+    public TimeSpan? NextDue(TimeSpan minAge)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            return _changed.Count == 0 ? null : TimeSpan.FromTicks(Math.Max(0, (_changed.Values.Min() + minAge - now).Ticks));
+        }
+    }
+
+    /// <summary>Owes a trial's status write again (its drained write failed), as of now.</summary>
+    public void MarkChanged(TrialKey trial)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_streams.ContainsKey(trial))
+            {
+                _changed.TryAdd(trial, now);
+            }
         }
     }
 

@@ -31,7 +31,8 @@ public sealed class ObservationFlusherTests
         var client = KubeConnection.Create(KubeConnection.ForServer(new Uri("http://127.0.0.1:1")));
         var caches = new OperatorCaches(client, "ns", time, NullLoggerFactory.Instance); // never started: Get finds nothing
         var accumulator = new ObservationAccumulator(_ => "accuracy", time);
-        var flusher = new ObservationFlusher(accumulator, caches, new ApiActions(client, new EventRecorder(client, "test")), _ => { }, NullLogger.Instance);
+        var flusher = new ObservationFlusher(accumulator, caches, new ApiActions(client, new EventRecorder(client, "test")),
+            (_, _, _) => Task.CompletedTask, TimeSpan.FromSeconds(10), NullLogger.Instance);
         var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
         var key = new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!);
         for (var e = 1; e <= 3; e++)

@@ -194,6 +194,32 @@ public sealed class ObservationAccumulatorTests
     }
 
     [Fact]
+    public void A_trial_is_drained_once_its_first_unwritten_point_is_old_enough_and_a_failed_write_is_owed_again()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var acc = New(clock);
+        var t2 = T with { Trial = "job-t2" };
+        var age = TimeSpan.FromSeconds(10);
+        Assert.Null(acc.NextDue(age));
+        acc.Add([Point(MetricNames.TrainLoss, 10, 1)]);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        acc.Add([Point(MetricNames.TrainLoss, 10, 1, trial: t2), Point(MetricNames.TrainLoss, 20, 1)]);
+
+        Assert.Empty(acc.DrainChanged(age));
+        Assert.Equal(TimeSpan.FromSeconds(6), acc.NextDue(age)); // T's first point counts, not its latest
+        Assert.Equal([t2], acc.DrainChanged(age, t => t == t2).Select(s => s.Trial)); // due now (its trial ended)
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(TimeSpan.Zero, acc.NextDue(age));
+        Assert.Equal([T], acc.DrainChanged(age).Select(s => s.Trial));
+        Assert.Null(acc.NextDue(age));
+
+        acc.MarkChanged(T);
+        acc.MarkChanged(new TrialKey("ns", "job", "never-seen"));
+        Assert.Equal(age, acc.NextDue(age));
+        Assert.Equal(1, acc.PendingChanges);
+    }
+
+    [Fact]
     public void Silent_trials_are_found_by_the_injected_clock()
     {
         var clock = new FakeTimeProvider(Start);
