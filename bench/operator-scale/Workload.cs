@@ -83,6 +83,7 @@ internal static class Workload
                     [LabelKeys.Job] = job.Metadata.Name!,
                     [LabelKeys.Trial] = name,
                     [LabelKeys.TrialIndex] = i.ToString(CultureInfo.InvariantCulture),
+                    [LabelKeys.Shard] = JobShards.Label(Namespace, job.Metadata.Name!),
                     [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
                 },
                 OwnerReferences = [JobPlanner.Owner(job)],

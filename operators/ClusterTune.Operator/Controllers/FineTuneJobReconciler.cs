@@ -24,6 +24,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 
     /// <summary>When this process last wrote each job's status (a restart forgets it: the next write is then at once).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _statusWritten = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Version, IReadOnlyList<Trial> Trials)> _otherShards = new(StringComparer.Ordinal);
 
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
     /// <param name="key">The job.</param>
@@ -65,7 +66,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var now = time.GetUtcNow();
         var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
-        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options(), WarmStartSources(job)));
+        var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options(), await WarmStartSourcesAsync(job, ct)));
 
         if (plan.TrialsToCreate.Count > 0)
         {
@@ -159,9 +160,36 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 
     private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private List<WarmStartSource> WarmStartSources(FineTuneJob job) =>
-        [.. (job.Spec.WarmStartFrom ?? []).Where(n => n is not null).Distinct().Select(n =>
-            caches.Jobs.Get(ObjectKey.Of(job.Metadata.NamespaceProperty, n)) is { } source ? new WarmStartSource(n, source, caches.TrialsOf(source)) : new WarmStartSource(n, null, []))];
+    private async Task<List<WarmStartSource>> WarmStartSourcesAsync(FineTuneJob job, CancellationToken ct)
+    {
+        var sources = new List<WarmStartSource>();
+        foreach (var n in (job.Spec.WarmStartFrom ?? []).Where(n => n is not null).Distinct())
+        {
+            var source = caches.Jobs.Get(ObjectKey.Of(job.Metadata.NamespaceProperty, n));
+            sources.Add(new WarmStartSource(n, source, source is null ? [] : await TrialsOfAnyAsync(source, ct)));
+        }
+        return sources;
+    }
+
+    // Another job's trials: from the caches when this silo holds its shard, else listed once per version of that job
+    // (a warm-start source is usually finished, so its version, and its trials, stay put).
+    private async Task<IReadOnlyList<Trial>> TrialsOfAnyAsync(FineTuneJob source, CancellationToken ct)
+    {
+        if (caches.Covers(source.Metadata.NamespaceProperty, source.Metadata.Name!))
+        {
+            return caches.TrialsOf(source);
+        }
+
+        var version = source.Metadata.ResourceVersion ?? "";
+        if (_otherShards.TryGetValue(source.Metadata.Uid!, out var known) && known.Version == version)
+        {
+            return known.Trials;
+        }
+
+        var listed = await new Web.ClientSweepSource(api.Client, source.Metadata.NamespaceProperty).TrialsAsync(source, ct);
+        _otherShards[source.Metadata.Uid!] = (version, listed);
+        return listed;
+    }
 
     private async Task<ReconcileResult> CleanupAsync(FineTuneJob job, CancellationToken ct)
     {

@@ -10,7 +10,7 @@ namespace ClusterTune.Operator.Controllers;
 internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches caches)
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, (long Lists, long Watches)> _last = [];
+    private readonly Dictionary<string, (object Informer, long Lists, long Watches)> _last = [];
 
     /// <summary>Adds what happened since the last scrape.</summary>
     public void Collect()
@@ -20,15 +20,22 @@ internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches
             metrics.UndecodableObjects.WithLabels("finetunejobs").Set(caches.Jobs.UndecodableCount);
             metrics.UndecodableObjects.WithLabels("trials").Set(caches.Trials.UndecodableCount);
             metrics.UndecodableObjects.WithLabels("pods").Set(caches.Pods.UndecodableCount);
-            Add("finetunejobs", caches.Jobs.Lists, caches.Jobs.Watches);
-            Add("trials", caches.Trials.Lists, caches.Trials.Watches);
-            Add("pods", caches.Pods.Lists, caches.Pods.Watches);
+            Add("finetunejobs", caches.Jobs, caches.Jobs.Lists, caches.Jobs.Watches);
+            var (trials, pods) = (caches.Trials, caches.Pods);
+            Add("trials", trials, trials.Lists, trials.Watches);
+            Add("pods", pods, pods.Lists, pods.Watches);
         }
     }
 
-    private void Add(string resource, long lists, long watches)
+    // A change of shards replaces the Trial and pod informers: their first list and watch are not restarts either.
+    private void Add(string resource, object informer, long lists, long watches)
     {
-        var (l0, w0) = _last.GetValueOrDefault(resource, (1, 1));
+        var (was, l0, w0) = _last.GetValueOrDefault(resource, (informer, 1, 1));
+        if (!ReferenceEquals(was, informer))
+        {
+            (l0, w0) = (1, 1);
+        }
+
         if (lists > l0)
         {
             metrics.WatchRestarts.WithLabels(resource, "relist").Inc(lists - l0);
@@ -39,6 +46,6 @@ internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches
             metrics.WatchRestarts.WithLabels(resource, "reconnect").Inc(watches - w0);
         }
 
-        _last[resource] = (Math.Max(l0, lists), Math.Max(w0, watches));
+        _last[resource] = (informer, Math.Max(l0, lists), Math.Max(w0, watches));
     }
 }

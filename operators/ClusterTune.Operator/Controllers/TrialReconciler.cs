@@ -26,7 +26,9 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
     /// Write the status even when only progress changed: the observations and a status that only mirrors the pod
     /// (<see cref="TrialPlan.Progress"/>). The observation flush asks for it; otherwise progress waits to be carried.
     /// </param>
-    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null, bool writeProgress = false)
+    /// <param name="written">Told of the trial as stored once this reconcile wrote its status (with the observations), or found it already so.</param>
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null, bool writeProgress = false,
+        Action<Trial>? written = null)
     {
         var cached = caches.Trials.Get(key);
         if (cached is null)
@@ -88,7 +90,8 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
 
         if (plan.Status is not null || writeProgress)
         {
-            await api.PatchAsync(cached, after, status: true, ct);
+            await api.PatchAsync(cached, after, status: true, ct); // false: the status held all of it already
+            written?.Invoke(after);
         }
 
         await api.RecordAsync(trial, plan.Events, _ => trial, ct);

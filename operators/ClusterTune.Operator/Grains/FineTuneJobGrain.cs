@@ -1,8 +1,10 @@
+using ClusterTune.Api.Contract;
 using ClusterTune.Kubernetes.Controllers;
 using ClusterTune.Kubernetes.Informers;
 using ClusterTune.Kubernetes.Queue;
 using ClusterTune.Operator.Hosting;
 using ClusterTune.Operator.Ingestion;
+using ClusterTune.Telemetry;
 using ClusterTune.Telemetry.Ingestion;
 using ClusterTune.Telemetry.Observations;
 using Microsoft.Extensions.Logging;
@@ -31,6 +33,9 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     private ObservationAccumulator? _observations;
     private IGrainTimer? _keepAlive;
 
+    /// <summary>How long an activation waits for this silo to cache the job's shard.</summary>
+    public static readonly TimeSpan ShardWait = TimeSpan.FromSeconds(15);
+
     private string Key => this.GetPrimaryKeyString();
 
     /// <summary>Items waiting or being worked on in this grain's queue.</summary>
@@ -40,6 +45,14 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await runtime.Ready.WaitAsync(cancellationToken);
+        // A grain reads its trials from this silo's caches: wait until they hold its shard (the silo lists a shard it gains
+        // right after the membership change that placed the grain here). Not within ShardWait: this silo's view of the
+        // membership differs from the caller's; fail, and the next call (or the resync) places the grain again.
+        if (!await runtime.Caches.WaitForShardAsync(JobShards.Of(Key), ShardWait, cancellationToken))
+        {
+            throw new OrleansException($"{Key}: shard {JobShards.Of(Key)} is not cached on this silo; the grain is placed again on its next call");
+        }
+
         var time = runtime.Time;
         _observations = new ObservationAccumulator(runtime.ObjectiveOf, time);
         _queue = new WorkQueue<string>(timeProvider: time);
@@ -120,6 +133,17 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     }
 
     /// <inheritdoc />
+    public Task Release()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<TrialAuthorization> Authorize(TrialKey trial, string? podName, string? token) =>
+        new PodTokenValidator(runtime.Caches).AuthorizeAsync(trial, podName, token, CancellationToken.None).AsTask();
+
+    /// <inheritdoc />
     public Task<GrainLocation> Where() => Task.FromResult(new GrainLocation(silo.SiloAddress.ToString(), Environment.ProcessId));
 
     private void Enqueue(IEnumerable<string> items)
@@ -167,7 +191,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
             return new ReconcileResult(await flusher.FlushAsync(ct));
         }
         var (ns, _) = ObjectKey.Split(Key);
-        return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct, flusher.Observed);
+        return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct, flusher.Observed, written: flusher.Written);
     }
 
     private Task KeepAliveAsync(CancellationToken ct)

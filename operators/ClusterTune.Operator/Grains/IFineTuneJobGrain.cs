@@ -1,3 +1,4 @@
+using ClusterTune.Telemetry;
 using ClusterTune.Telemetry.Ingestion;
 
 namespace ClusterTune.Operator.Grains;
@@ -14,6 +15,12 @@ public interface IFineTuneJobGrain : IGrainWithStringKey
 
     /// <summary>Takes accepted OTLP points of this job's trials; false when the grain cannot take them now (the receiver answers 503).</summary>
     Task<bool> Observe(TrialMetricRecord[] records);
+
+    /// <summary>This silo no longer owns the job's shard: deactivate, so the next call places the grain on the owner.</summary>
+    Task Release();
+
+    /// <summary>Checks an OTLP export's trial, pod and token against the caches of the silo that holds the job's shard.</summary>
+    Task<TrialAuthorization> Authorize(TrialKey trial, string? podName, string? token);
 
     /// <summary>Where this activation runs (silo address and process id): for tests, the scale benchmark and `kubectl`-side debugging.</summary>
     Task<GrainLocation> Where();

@@ -1,51 +1,66 @@
+using ClusterTune.Api.Contract;
+
 namespace ClusterTune.Operator.Grains;
 
 /// <summary>
-/// Which silo owns a job: rendezvous (highest-random-weight) hashing of the job key over the active silos. The one
-/// rule behind both the placement of a job's grain (<see cref="JobPartitionPlacementDirector"/>) and the routing of
-/// informer events (<see cref="Hosting.SiloController"/>: a silo touches only the jobs it owns), so in a steady
-/// membership an event is handled on the silo that hosts its grain and no silo repeats another's work. When a silo
-/// leaves, only its jobs move (to the survivors, spread evenly); when one joins, it takes about 1/N of the jobs from
-/// each (their grains stay where they are until they deactivate: a touch reaches them wherever they live).
+/// Which silo owns a job: the owner of the job's shard (<see cref="JobShards"/>). The shards are dealt to the active
+/// silos by weighted rendezvous with a capacity: every (silo, shard) pair gets a stable random weight, and in order of
+/// weight each shard goes to its silo while that silo holds fewer than its share (⌊shards/N⌋, then one more for the
+/// remainder). So every silo owns the same number of shards (±1), every silo computes the same answer from the same
+/// membership, and when a silo leaves or joins only about its share of shards moves. The one rule behind the placement of
+/// a job's grain (<see cref="JobPartitionPlacementDirector"/>), the routing of informer events and which Trials and pods a
+/// silo's caches list (<see cref="Hosting.SiloController"/>), so a grain always lives where its trials are cached.
 /// </summary>
 public static class JobPartition
 {
-    /// <summary>The owner of <paramref name="job"/> ("namespace/name") among <paramref name="silos"/> (identified by any stable string), or null when there are none.</summary>
-    public static T? Owner<T>(string job, IEnumerable<T> silos, Func<T, string> idOf) where T : class
+    /// <summary>The owner of every shard among <paramref name="silos"/> (identified by any stable string), or null when there are none.</summary>
+    public static T[]? Assign<T>(IEnumerable<T> silos, Func<T, string> idOf) where T : class
     {
-        T? best = null;
-        ulong bestScore = 0;
-        var jobHash = Fnv1a(job, 0xcbf29ce484222325UL);
-        foreach (var silo in silos)
+        var members = silos.Select(s => (Silo: s, Id: idOf(s))).DistinctBy(m => m.Id).ToArray();
+        if (members.Length == 0)
         {
-            var score = Mix(Fnv1a(idOf(silo), jobHash));
-            // Ties (practically impossible) go to the smaller id, so every silo decides alike.
-            if (best is null || score > bestScore || (score == bestScore && string.CompareOrdinal(idOf(silo), idOf(best)) < 0))
+            return null;
+        }
+
+        var pairs = new (ulong Weight, int Member, int Shard)[members.Length * JobShards.Count];
+        for (var m = 0; m < members.Length; m++)
+        {
+            var seed = Api.Contract.StableHash.Fnv1a(members[m].Id);
+            for (var shard = 0; shard < JobShards.Count; shard++)
             {
-                (best, bestScore) = (silo, score);
+                pairs[(m * JobShards.Count) + shard] = (Api.Contract.StableHash.Mix(Api.Contract.StableHash.Fnv1a($"#{shard}", seed)), m, shard);
             }
         }
-        return best;
+        // Heaviest first; ties (practically impossible) by id, so the order of the list never matters.
+        Array.Sort(pairs, (a, b) => a.Weight != b.Weight ? b.Weight.CompareTo(a.Weight)
+            : a.Shard != b.Shard ? a.Shard.CompareTo(b.Shard) : string.CompareOrdinal(members[a.Member].Id, members[b.Member].Id));
+        var owner = new int[JobShards.Count];
+        Array.Fill(owner, -1);
+        var load = new int[members.Length];
+        var share = JobShards.Count / members.Length;
+        foreach (var cap in new[] { share, share + 1 })
+        {
+            foreach (var (_, m, shard) in pairs)
+            {
+                if (owner[shard] < 0 && load[m] < cap)
+                {
+                    owner[shard] = m;
+                    load[m]++;
+                }
+            }
+        }
+        return [.. owner.Select(m => members[m].Silo)];
     }
+
+    /// <summary>The owner of <paramref name="job"/> ("namespace/name") among <paramref name="silos"/>, or null when there are none.</summary>
+    public static T? Owner<T>(string job, IEnumerable<T> silos, Func<T, string> idOf) where T : class =>
+        Assign(silos, idOf)?[JobShards.Of(job)];
 
     /// <summary>The owner among Orleans silos (their parsable address, which includes the generation).</summary>
-    public static SiloAddress? Owner(string job, IEnumerable<SiloAddress> silos) => Owner(job, silos, s => s.ToParsableString());
+    public static SiloAddress? Owner(string job, IEnumerable<SiloAddress> silos) => Owner(job, silos, Id);
 
-    private static ulong Fnv1a(string s, ulong hash)
-    {
-        foreach (var c in s)
-        {
-            hash ^= c;
-            hash *= 0x100000001b3UL;
-        }
-        return hash;
-    }
+    /// <summary>The owner of every shard among Orleans silos, or null when there are none.</summary>
+    public static SiloAddress[]? Assign(IEnumerable<SiloAddress> silos) => Assign(silos, Id);
 
-    // splitmix64's finaliser: FNV alone is weak in its high bits for short, similar keys.
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
-        return z ^ (z >> 31);
-    }
+    private static string Id(SiloAddress silo) => silo.ToParsableString();
 }

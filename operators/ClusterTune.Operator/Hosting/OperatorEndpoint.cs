@@ -22,7 +22,7 @@ public sealed class OperatorEndpoint(OperatorRuntime runtime, IGrainFactory grai
     private WebApplication? _app;
 
     /// <summary>The OTLP/HTTP receiver behind POST /v1/metrics.</summary>
-    public OtlpMetricsReceiver Receiver { get; } = new(new PodTokenValidator(runtime.Caches), new GrainMetricsSink(runtime, grains),
+    public OtlpMetricsReceiver Receiver { get; } = new(new ShardTokenValidator(runtime, grains), new GrainMetricsSink(runtime, grains),
         new OtlpReceiverOptions(), observer: runtime.Metrics, logger: runtime.Loggers.CreateLogger<OtlpMetricsReceiver>());
 
     /// <summary>Where the endpoint listens, once started.</summary>
@@ -38,7 +38,7 @@ public sealed class OperatorEndpoint(OperatorRuntime runtime, IGrainFactory grai
         var app = builder.Build();
         app.MapOtlpMetrics(Receiver);
         app.MapPrometheusMetrics(runtime.Registry).RequireBearerTokenFile(runtime.Options.MetricsTokenFile);
-        app.MapSweepPages(new CacheSweepSource(runtime.Caches), runtime.Options.MetricsTokenFile, runtime.Time);
+        app.MapSweepPages(new CacheSweepSource(runtime.Caches, runtime.Client), runtime.Options.MetricsTokenFile, runtime.Time);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ready") : Results.Text("caches not synced yet", statusCode: 503));
         await app.StartAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using ClusterTune.Api.Contract;
+using ClusterTune.Kubernetes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes.Informers;
@@ -11,42 +12,45 @@ using Microsoft.Extensions.Logging;
 namespace ClusterTune.Operator.Hosting;
 
 /// <summary>
-/// Runs on every silo: the informers, and the routing of what they see to the job grains. A silo routes only the
-/// events of the jobs it owns (<see cref="JobPartition"/> over the active silos — the rule that also places the
-/// grains), so each event reaches its grain once, from the silo that hosts it, however many silos there are. No silo
-/// is special: there is no leader. When the membership changes, and every <see cref="OperatorOptions.ResyncPeriod"/>,
-/// each silo heals every unfinished job it owns (<see cref="JobWorkItems.Heal"/>), so the jobs of a dead silo
-/// reactivate on their new owners even if nothing about them changes, and an event that no silo owned while their
-/// views of the membership differed is not lost.
+/// Runs on every silo: the informers, and the routing of what they see to the job grains. Jobs are dealt to the active
+/// silos by shard (<see cref="JobPartition"/> — the rule that also places the grains), and each silo caches the Trials
+/// and pods of its own shards only, so every silo holds about 1/N of them and each event reaches its grain once, from
+/// the silo that hosts it. No silo is special: there is no leader. When the membership changes a silo first lets go of
+/// the grains of the shards it loses, then lists the shards it gains (while its old caches keep serving), then heals every
+/// unfinished job it owns (<see cref="JobWorkItems.Heal"/>); it heals them every <see cref="OperatorOptions.ResyncPeriod"/>
+/// too, so the jobs of a dead silo reactivate on their new owners even if nothing about them changes, and an event that
+/// no silo owned while their views of the membership differed is not lost.
 /// </summary>
 public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails local) : BackgroundService
 {
+    /// <summary>How long a silo waits for the grains of the shards it loses to deactivate before it drops their caches.</summary>
+    public static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ILogger _logger = runtime.Loggers.CreateLogger("clustertune.silo");
-    private SiloAddress[] _active = [];
+    private SiloAddress[]? _owners;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         var caches = runtime.Caches;
         // An object that does not fit the API types is skipped, not retried forever: tell its owner once per version.
-        void Undecodable(UndecodableObject o) => _ = runtime.Recorder.RecordAsync(o.Reference, EventTypes.Warning, EventReasons.ObjectUndecodable,
+        caches.OnUndecodable = o => _ = runtime.Recorder.RecordAsync(o.Reference, EventTypes.Warning, EventReasons.ObjectUndecodable,
             $"ClusterTune cannot read this {o.Reference.Kind} and ignores it until it is fixed: {o.Error}", CancellationToken.None);
-        caches.Jobs.OnUndecodable = Undecodable;
-        caches.Trials.OnUndecodable = Undecodable;
-        caches.Pods.OnUndecodable = Undecodable;
         // A suspension flip concerns every running trial (their pods stop or resume), not only the job.
         caches.Jobs.AddHandler(Handler<FineTuneJob>(j => (ObjectKey.Of(j), [JobWorkItems.Job]),
             (old, now) => JobControl.IsSuspended(old) != JobControl.IsSuspended(now) ? (ObjectKey.Of(now), [JobWorkItems.Heal]) : null));
-        caches.Trials.AddHandler(Handler<Trial>(t => (ObjectKey.Of(t.Metadata.NamespaceProperty, t.Spec.JobName), [JobWorkItems.Trial(t.Metadata.Name!), JobWorkItems.Job])));
-        caches.Pods.AddHandler(Handler<V1Pod>(PodItems));
-        _active = Active(membership.CurrentSnapshot);
+        caches.AddTrialHandler(Handler<Trial>(t => (ObjectKey.Of(t.Metadata.NamespaceProperty, t.Spec.JobName), [JobWorkItems.Trial(t.Metadata.Name!), JobWorkItems.Job])));
+        caches.AddPodHandler(Handler<V1Pod>(PodItems));
+        _owners = Owners(membership.CurrentSnapshot);
+        caches.StartWith(OwnedShards(_owners));
         var informers = caches.RunAsync(ct);
         try
         {
             await caches.WaitForSyncAsync(ct);
             runtime.MarkReady();
             runtime.Metrics.SiloReady.WithLabels(runtime.Options.Identity).Set(1);
-            LogReady(_logger, runtime.Options.Identity);
+            LogReady(_logger, runtime.Options.Identity, caches.Shards?.Count ?? JobShards.Count);
+            await LabelUnshardedAsync(ct);
             await Task.WhenAll(WatchMembershipAsync(ct), ResyncAsync(ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -87,14 +91,23 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     }
 
     /// <summary>Whether this silo routes the events of <paramref name="job"/> (always, until the membership is known).</summary>
-    public bool Owns(string job)
+    public bool Owns(string job) => Volatile.Read(ref _owners) is not { } owners || owners[JobShards.Of(job)] == local.SiloAddress;
+
+    // The owner of each shard among the active silos and this one (which may not be Active yet while it starts).
+    private SiloAddress[]? Owners(ClusterMembershipSnapshot snapshot)
     {
-        var active = Volatile.Read(ref _active);
-        return active.Length == 0 || JobPartition.Owner(job, active) == local.SiloAddress;
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        if (active.Count > 0 && !active.Contains(local.SiloAddress))
+        {
+            active.Add(local.SiloAddress);
+        }
+
+        return JobPartition.Assign(active);
     }
 
-    private static SiloAddress[] Active(ClusterMembershipSnapshot snapshot) =>
-        [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+    // The shards this silo caches: all (no selector) while it is alone or the membership is unknown.
+    private HashSet<int>? OwnedShards(SiloAddress[]? owners) =>
+        owners is null || owners.All(o => o == local.SiloAddress) ? null : [.. Enumerable.Range(0, owners.Length).Where(i => owners[i] == local.SiloAddress)];
 
     /// <summary>Whether a job may still need its controller without any change to it.</summary>
     public static bool HasWork(FineTuneJob job) =>
@@ -132,15 +145,77 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     {
         await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(ct))
         {
-            var active = Active(snapshot);
-            var before = Interlocked.Exchange(ref _active, active);
-            if (active.ToHashSet().SetEquals(before))
+            var owners = Owners(snapshot);
+            var before = Interlocked.Exchange(ref _owners, owners);
+            if (owners is not null && before is not null && owners.SequenceEqual(before))
             {
                 continue;
             }
 
-            LogMembershipChanged(_logger, active.Length, string.Join(", ", before.Except(active)), string.Join(", ", active.Except(before)));
+            var shards = OwnedShards(owners);
+            var lost = Enumerable.Range(0, JobShards.Count).Where(i => runtime.Caches.Covers(i) && shards?.Contains(i) == false).ToHashSet();
+            LogMembershipChanged(_logger, owners?.Distinct().Count() ?? 0, shards?.Count ?? JobShards.Count, lost.Count);
+            // The grains of lost shards go before their caches do: a grain never reads an empty cache as "no trials".
+            await ReleaseAsync(lost, ct);
+            await runtime.Caches.SetShardsAsync(shards, ct);
+            await LabelUnshardedAsync(ct);
             HealOwnedUnfinished();
+        }
+    }
+
+    private async Task ReleaseAsync(HashSet<int> shards, CancellationToken ct)
+    {
+        bool Held(string job) => shards.Contains(JobShards.Of(job));
+        await Task.WhenAll(runtime.Grains.Keys.Where(Held).Select(job => grains.GetGrain<IFineTuneJobGrain>(job).Release()));
+        var deadline = runtime.Time.GetUtcNow() + ReleaseTimeout;
+        while (runtime.Grains.Keys.Any(Held) && runtime.Time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), runtime.Time, ct);
+        }
+    }
+
+    // Trials and pods made before shards existed carry no shard label, so no sharded cache lists them: each silo labels
+    // those of the jobs it owns (a list that is empty once they all are, and a merge patch each).
+    private async Task LabelUnshardedAsync(CancellationToken ct)
+    {
+        var selector = $"!{LabelKeys.Shard}";
+        try
+        {
+            foreach (var trial in await runtime.Client.ListAllAsync<Trial>(runtime.Options.WatchNamespace, selector, ct: ct))
+            {
+                await LabelAsync(trial, trial.Metadata.NamespaceProperty, trial.Spec.JobName, ct);
+            }
+
+            foreach (var pod in await runtime.Client.ListAllAsync<V1Pod>(runtime.Options.WatchNamespace, $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue},{selector}", ct: ct))
+            {
+                if (pod.Metadata.Labels?.TryGetValue(LabelKeys.Job, out var job) == true)
+                {
+                    await LabelAsync(pod, pod.Metadata.NamespaceProperty, job, ct);
+                }
+            }
+        }
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        {
+            LogLabelFailed(_logger, e.Message);
+        }
+    }
+
+    private async Task LabelAsync<T>(T obj, string ns, string job, CancellationToken ct) where T : class, k8s.IKubernetesObject<V1ObjectMeta>
+    {
+        if (Owns(ObjectKey.Of(ns, job)))
+        {
+            var patch = new System.Text.Json.Nodes.JsonObject
+            {
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["labels"] = new System.Text.Json.Nodes.JsonObject { [LabelKeys.Shard] = JobShards.Label(ns, job) } },
+            };
+            try
+            {
+                await runtime.Api.MergePatchAsync(obj, patch, ct);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.IsConflict() || e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // Changed or gone since the list: the next resync lists it again if it still needs the label.
+            }
         }
     }
 
@@ -149,13 +224,17 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         using var timer = new PeriodicTimer(runtime.Options.ResyncPeriod, runtime.Time);
         while (await timer.WaitForNextTickAsync(ct))
         {
+            await LabelUnshardedAsync(ct);
             HealOwnedUnfinished();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: caches synced; this silo takes job grains")]
-    private static partial void LogReady(ILogger logger, string identity);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: caches synced ({Shards} shards); this silo takes job grains")]
+    private static partial void LogReady(ILogger logger, string identity, int shards);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Active} active silo(s) (left: [{Left}], joined: [{Joined}]); healing every unfinished job this silo now owns")]
-    private static partial void LogMembershipChanged(ILogger logger, int active, string left, string joined);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Active} active silo(s); this silo now owns {Shards} shards (releasing {Lost}); healing every unfinished job it owns")]
+    private static partial void LogMembershipChanged(ILogger logger, int active, int shards, int lost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "labelling Trials and pods without a shard failed (retried at the next resync): {Error}")]
+    private static partial void LogLabelFailed(ILogger logger, string error);
 }

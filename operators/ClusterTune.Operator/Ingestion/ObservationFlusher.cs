@@ -23,6 +23,8 @@ namespace ClusterTune.Operator.Ingestion;
 public sealed partial class ObservationFlusher(ObservationAccumulator accumulator, OperatorCaches caches, ApiActions api,
     Func<string, Func<Trial, Trial>, CancellationToken, Task> writeTrial, TimeSpan interval, ILogger logger, ClusterTuneMetrics? metrics = null)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TrialKey, DateTimeOffset> _observedAsOf = new();
+
     /// <summary>How stale status.lastHeartbeat may get before a write refreshes it (well under any heartbeatTimeout).</summary>
     public static readonly TimeSpan HeartbeatRefresh = TimeSpan.FromSeconds(30);
 
@@ -83,11 +85,32 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     /// yet, and merging what the status already has changes nothing.
     /// </summary>
     /// <remarks>An ended trial is left as it is: its objective is its result's, and late points are the flush's (<see cref="CurveGaps"/>).</remarks>
-    public Trial Observed(Trial trial) =>
-        !TrialPhases.IsEnded(trial.Status?.Phase)
-        && accumulator.GetSnapshot(new TrialKey(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!)) is { } snapshot
-            ? With(trial, snapshot)
-            : trial;
+    public Trial Observed(Trial trial)
+    {
+        var key = KeyOf(trial);
+        if (TrialPhases.IsEnded(trial.Status?.Phase) || accumulator.GetSnapshot(key) is not { } snapshot)
+        {
+            return trial;
+        }
+
+        _observedAsOf[key] = snapshot.LastReceived;
+        return With(trial, snapshot);
+    }
+
+    /// <summary>
+    /// The trial's own reconcile wrote its status as <see cref="Observed"/> showed it: the stream up to then is written,
+    /// so no flush follows for it until a new point arrives (a write of a short trial and a flush just after it were two).
+    /// </summary>
+    public void Written(Trial trial)
+    {
+        var key = KeyOf(trial);
+        if (_observedAsOf.TryRemove(key, out var asOf))
+        {
+            accumulator.MarkWritten(key, asOf);
+        }
+    }
+
+    private static TrialKey KeyOf(Trial trial) => new(trial.Metadata.NamespaceProperty, trial.Spec.JobName, trial.Metadata.Name!);
 
     private Trial With(Trial trial, TrialObservationSnapshot snapshot)
     {

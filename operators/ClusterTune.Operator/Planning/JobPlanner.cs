@@ -187,10 +187,12 @@ public static class JobPlanner
             }
             else
             {
-                var running = history.Count(r => r.Status == S.TrialStatus.Running);
+                // Active, not only Running: a trial's Pending and Running are written late (they mirror its pod), and a
+                // reason that flipped with them would be a decisive change, an extra status write per trial.
+                var started = history.Count(r => r.Status is S.TrialStatus.Running or S.TrialStatus.Pending);
                 conditions = Set(conditions, ConditionTypes.Running, true,
-                    running > 0 ? ConditionReasons.TrialsRunning : ConditionReasons.WaitingForTrials,
-                    running > 0 ? $"{running} trial(s) running" : "waiting for trials to start", gen, now);
+                    started > 0 ? ConditionReasons.TrialsRunning : ConditionReasons.WaitingForTrials,
+                    started > 0 ? $"{started} trial(s) starting or running" : "waiting for trials to start", gen, now);
                 conditions = Set(conditions, ConditionTypes.BudgetExhausted, false, ConditionReasons.WithinBudget, "within budget", gen, now);
                 status.Phase = FineTuneJobPhase.Running;
             }
@@ -311,6 +313,7 @@ public static class JobPlanner
                     [LabelKeys.Job] = job.Metadata.Name!,
                     [LabelKeys.Trial] = name,
                     [LabelKeys.TrialIndex] = n.Index.ToString(CultureInfo.InvariantCulture),
+                    [LabelKeys.Shard] = JobShards.Label(job.Metadata.NamespaceProperty, job.Metadata.Name!),
                     [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
                 },
                 OwnerReferences = [Owner(job)],

@@ -196,6 +196,7 @@ public static class PodTemplate
         [LabelKeys.Trial] = trial.Metadata.Name!,
         [LabelKeys.TrialIndex] = trial.Spec.Index.ToString(CultureInfo.InvariantCulture),
         [LabelKeys.Attempt] = attempt.ToString(CultureInfo.InvariantCulture),
+        [LabelKeys.Shard] = JobShards.Label(trial.Metadata.NamespaceProperty, trial.Spec.JobName),
         [LabelKeys.ManagedBy] = LabelKeys.ManagedByValue,
     };
 

@@ -7,6 +7,9 @@ public static class LabelKeys
     public const string Trial = "clustertune.io/trial";
     public const string TrialIndex = "clustertune.io/trial-index";
     public const string Attempt = "clustertune.io/attempt";
+
+    /// <summary>The job's shard (<see cref="JobShards"/>) on its Trials and pods: operator silos watch only the shards they own.</summary>
+    public const string Shard = "clustertune.io/shard";
     public const string ManagedBy = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "clustertune";
 

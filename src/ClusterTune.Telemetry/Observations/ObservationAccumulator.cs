@@ -105,6 +105,21 @@ public sealed class ObservationAccumulator
         }
     }
 
+    /// <summary>
+    /// A status write carried the trial's stream as it was when its last point before <paramref name="asOf"/> arrived:
+    /// the trial is owed no write, unless a point arrived since.
+    /// </summary>
+    public void MarkWritten(TrialKey trial, DateTimeOffset asOf)
+    {
+        lock (_lock)
+        {
+            if (_streams.TryGetValue(trial, out var s) && s.LastReceived <= asOf)
+            {
+                _changed.Remove(trial);
+            }
+        }
+    }
+
     /// <summary>Owes a trial's status write again (its drained write failed), as of now.</summary>
     public void MarkChanged(TrialKey trial)
     {

@@ -1,9 +1,10 @@
 using System.Net;
+using ClusterTune.Api.Contract;
 using ClusterTune.Operator.Grains;
 
 namespace ClusterTune.Operator.Tests.Hosting;
 
-/// <summary>The rule that places job grains and splits event routing between silos (rendezvous hashing).</summary>
+/// <summary>The rule that places job grains, splits event routing and decides which shards a silo caches (shards dealt by weighted rendezvous with a capacity).</summary>
 public sealed class JobPartitionTests
 {
     private static readonly string[] Jobs = [.. Enumerable.Range(0, 3000).Select(i => $"default/scale-{i:0000}")];
@@ -32,27 +33,19 @@ public sealed class JobPartitionTests
     }
 
     [Fact]
-    public void When_a_silo_leaves_only_its_jobs_move_and_they_spread_over_the_survivors()
+    public void Every_silo_owns_its_share_of_shards_and_when_one_leaves_its_shards_move_and_few_others_do()
     {
         var all = new[] { Silo(11111), Silo(11112), Silo(11113) };
+        var before = JobPartition.Assign(all)!;
+        Assert.All(all, s => Assert.Equal(JobShards.Count / 3, before.Count(o => o == s)));
         var dead = all[1];
-        var survivors = all.Where(s => s != dead).ToArray();
-        var moved = new Dictionary<SiloAddress, int>();
-        foreach (var j in Jobs)
-        {
-            var before = JobPartition.Owner(j, all)!;
-            var after = JobPartition.Owner(j, survivors)!;
-            if (before != dead)
-            {
-                Assert.Equal(before, after);
-            }
-            else
-            {
-                moved[after] = moved.GetValueOrDefault(after) + 1;
-            }
-        }
-        Assert.Equal(2, moved.Count);
-        Assert.InRange(moved.Values.Min() / (double)moved.Values.Max(), 0.8, 1.0);
+        var after = JobPartition.Assign(all.Where(s => s != dead))!;
+        Assert.All(all.Where(s => s != dead), s => Assert.Equal(JobShards.Count / 2, after.Count(o => o == s)));
+
+        var kept = Enumerable.Range(0, JobShards.Count).Count(i => before[i] != dead && before[i] == after[i]);
+        Assert.InRange(kept, 0.9 * (JobShards.Count * 2 / 3), JobShards.Count * 2 / 3); // a survivor keeps ≥ 90 % of its shards
+        var seven = Enumerable.Range(0, 7).Select(i => Silo(11111 + i)).ToArray();
+        Assert.All(seven, s => Assert.InRange(JobPartition.Assign(seven)!.Count(o => o == s), JobShards.Count / 7, (JobShards.Count / 7) + 1));
     }
 
     [Fact]
