@@ -10,7 +10,7 @@ namespace ClusterTune.Operator.Controllers;
 internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches caches)
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, (object Informer, long Lists, long Watches)> _last = [];
+    private Dictionary<object, (long Lists, long Watches)> _last = [];
 
     /// <summary>Adds what happened since the last scrape.</summary>
     public void Collect()
@@ -20,22 +20,25 @@ internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches
             metrics.UndecodableObjects.WithLabels("finetunejobs").Set(caches.Jobs.UndecodableCount);
             metrics.UndecodableObjects.WithLabels("trials").Set(caches.Trials.UndecodableCount);
             metrics.UndecodableObjects.WithLabels("pods").Set(caches.Pods.UndecodableCount);
-            Add("finetunejobs", caches.Jobs, caches.Jobs.Lists, caches.Jobs.Watches);
-            var (trials, pods) = (caches.Trials, caches.Pods);
-            Add("trials", trials, trials.Lists, trials.Watches);
-            Add("pods", pods, pods.Lists, pods.Watches);
+            var seen = new Dictionary<object, (long Lists, long Watches)>();
+            Add(seen, "finetunejobs", caches.Jobs, caches.Jobs.Lists, caches.Jobs.Watches);
+            foreach (var i in caches.Trials.Informers)
+            {
+                Add(seen, "trials", i, i.Lists, i.Watches);
+            }
+
+            foreach (var i in caches.Pods.Informers)
+            {
+                Add(seen, "pods", i, i.Lists, i.Watches);
+            }
+            // A change of shards adds and stops Trial and pod informers: a new one's first list and watch are not restarts.
+            _last = seen;
         }
     }
 
-    // A change of shards replaces the Trial and pod informers: their first list and watch are not restarts either.
-    private void Add(string resource, object informer, long lists, long watches)
+    private void Add(Dictionary<object, (long Lists, long Watches)> seen, string resource, object informer, long lists, long watches)
     {
-        var (was, l0, w0) = _last.GetValueOrDefault(resource, (informer, 1, 1));
-        if (!ReferenceEquals(was, informer))
-        {
-            (l0, w0) = (1, 1);
-        }
-
+        var (l0, w0) = _last.GetValueOrDefault(informer, (1, 1));
         if (lists > l0)
         {
             metrics.WatchRestarts.WithLabels(resource, "relist").Inc(lists - l0);
@@ -46,6 +49,6 @@ internal sealed class InformerMetrics(ClusterTuneMetrics metrics, OperatorCaches
             metrics.WatchRestarts.WithLabels(resource, "reconnect").Inc(watches - w0);
         }
 
-        _last[resource] = (informer, Math.Max(l0, lists), Math.Max(w0, watches));
+        seen[informer] = (Math.Max(l0, lists), Math.Max(w0, watches));
     }
 }

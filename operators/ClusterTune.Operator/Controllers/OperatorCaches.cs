@@ -11,9 +11,11 @@ namespace ClusterTune.Operator.Controllers;
 
 /// <summary>
 /// The informer caches the controllers read from: every FineTuneJob, and the Trials and ClusterTune pods of the shards
-/// this silo owns (<see cref="JobShards"/>; all of them until <see cref="SetShardsAsync"/> says otherwise). A change of
-/// shards lists the new set with a label selector while the old caches keep serving, then swaps them in whole, so a
-/// reader sees one consistent set; handlers move with them.
+/// this silo owns (<see cref="JobShards"/>; all of them, without a selector, until <see cref="SetShardsAsync"/> says
+/// otherwise). They live in shard groups, one pair of informers each: a membership change lists only the shards a silo
+/// gains (a new group, while the others keep serving), stops a group once none of its shards is owned, and relists
+/// the owned set as one group when the groups watch many shards no longer owned — so a failover costs each survivor
+/// a list of its new share, not of everything it owns. Handlers move with the groups.
 /// </summary>
 public sealed class OperatorCaches
 {
@@ -25,9 +27,10 @@ public sealed class OperatorCaches
     private readonly List<InformerHandler<V1Pod>> _podHandlers = [];
     private readonly List<Task> _running = [];
     private readonly object _lock = new();
-    private ShardCaches _current;
-    private TaskCompletionSource _swapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private State _state;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _run;
+    private bool _started;
     private Action<UndecodableObject>? _onUndecodable;
 
     /// <summary>Creates the informers (not started: see <see cref="RunAsync"/>).</summary>
@@ -35,7 +38,9 @@ public sealed class OperatorCaches
     {
         (_client, _namespace, _time, _loggers) = (client, watchNamespace, time, loggers);
         Jobs = new Informer<FineTuneJob>(client, new InformerOptions { Namespace = watchNamespace, TimeProvider = time }, loggers.CreateLogger("informer.finetunejobs"));
-        _current = NewShardCaches(null);
+        _state = new State([NewGroup(null)], null);
+        Trials = new CacheView<Trial>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Trials)]);
+        Pods = new CacheView<V1Pod>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Pods)]);
         DeletedPods = new DeletedPods(time);
         AddPodHandler(new InformerHandler<V1Pod>(OnDelete: DeletedPods.Add));
     }
@@ -45,14 +50,14 @@ public sealed class OperatorCaches
 
     public Informer<FineTuneJob> Jobs { get; }
 
-    /// <summary>The Trials of the shards cached now.</summary>
-    public Informer<Trial> Trials => Volatile.Read(ref _current).Trials;
+    /// <summary>The Trials of the shards cached.</summary>
+    public CacheView<Trial> Trials { get; }
 
-    /// <summary>ClusterTune's pods of the shards cached now.</summary>
-    public Informer<V1Pod> Pods => Volatile.Read(ref _current).Pods;
+    /// <summary>ClusterTune's pods of the shards cached.</summary>
+    public CacheView<V1Pod> Pods { get; }
 
-    /// <summary>The shards cached now (null: all, without a selector).</summary>
-    public IReadOnlySet<int>? Shards => Volatile.Read(ref _current).Shards;
+    /// <summary>The shards owned now (null: all).</summary>
+    public IReadOnlySet<int>? Shards => Volatile.Read(ref _state).Owned;
 
     /// <summary>Told of every object that does not fit the API types, in any of the caches.</summary>
     public Action<UndecodableObject>? OnUndecodable
@@ -60,15 +65,25 @@ public sealed class OperatorCaches
         get => _onUndecodable;
         set
         {
-            _onUndecodable = value;
-            Jobs.OnUndecodable = value;
-            Trials.OnUndecodable = value;
-            Pods.OnUndecodable = value;
+            lock (_lock)
+            {
+                _onUndecodable = value;
+                Jobs.OnUndecodable = value;
+                foreach (var g in _state.Groups)
+                {
+                    g.Trials.OnUndecodable = value;
+                    g.Pods.OnUndecodable = value;
+                }
+            }
         }
     }
 
-    /// <summary>Whether the Trials and pods of <paramref name="shard"/> are cached here and listed.</summary>
-    public bool Covers(int shard) => Volatile.Read(ref _current) is var c && c.Synced && (c.Shards is null || c.Shards.Contains(shard));
+    /// <summary>Whether the Trials and pods of <paramref name="shard"/> are owned, cached here and listed.</summary>
+    public bool Covers(int shard)
+    {
+        var state = Volatile.Read(ref _state);
+        return (state.Owned is null || state.Owned.Contains(shard)) && state.Groups.Any(g => g.Synced && (g.Shards is null || g.Shards.Contains(shard)));
+    }
 
     /// <summary>Whether the Trials and pods of the job <paramref name="name"/> in <paramref name="namespace"/> are cached here.</summary>
     public bool Covers(string? @namespace, string name) => Covers(JobShards.Of(@namespace ?? "", name));
@@ -79,7 +94,10 @@ public sealed class OperatorCaches
         lock (_lock)
         {
             _trialHandlers.Add(handler);
-            _current.Trials.AddHandler(handler);
+            foreach (var g in _state.Groups)
+            {
+                g.Trials.AddHandler(handler);
+            }
         }
     }
 
@@ -89,7 +107,10 @@ public sealed class OperatorCaches
         lock (_lock)
         {
             _podHandlers.Add(handler);
-            _current.Pods.AddHandler(handler);
+            foreach (var g in _state.Groups)
+            {
+                g.Pods.AddHandler(handler);
+            }
         }
     }
 
@@ -101,34 +122,31 @@ public sealed class OperatorCaches
     public IReadOnlyList<V1Pod> PodsOf(FineTuneJob job) =>
         Pods.ListByLabel(LabelKeys.Job, job.Metadata.Name!).Where(p => p.Metadata.NamespaceProperty == job.Metadata.NamespaceProperty).ToList();
 
-    /// <summary>
-    /// Chooses the shards to cache before the caches start (null: all). Once running, use <see cref="SetShardsAsync"/>.
-    /// </summary>
+    /// <summary>Chooses the shards to cache before the caches start (null: all). Once running, use <see cref="SetShardsAsync"/>.</summary>
     public void StartWith(IReadOnlySet<int>? shards)
     {
         lock (_lock)
         {
-            if (_running.Count > 0)
+            if (_started)
             {
                 throw new InvalidOperationException("the caches are running: use SetShardsAsync");
             }
 
-            if (!SameShards(shards, _current.Shards))
-            {
-                _current = NewShardCaches(shards);
-            }
+            _state = new State([NewGroup(shards is null ? null : new HashSet<int>(shards))], shards is null ? null : new HashSet<int>(shards));
         }
     }
 
-    /// <summary>Runs the informers until cancelled (the shards' informers of later <see cref="SetShardsAsync"/> calls too).</summary>
+    /// <summary>Runs the informers until cancelled (those of later <see cref="SetShardsAsync"/> calls too).</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        ShardCaches first;
         lock (_lock)
         {
             _run = ct;
-            first = _current;
-            Start(first, ct);
+            _started = true;
+            foreach (var g in _state.Groups)
+            {
+                Start(g);
+            }
         }
 
         try
@@ -148,52 +166,78 @@ public sealed class OperatorCaches
     }
 
     /// <summary>Waits until the caches have listed once.</summary>
-    public Task WaitForSyncAsync(CancellationToken ct)
-    {
-        var c = Volatile.Read(ref _current);
-        return Task.WhenAll(Jobs.WaitForSyncAsync(ct), c.Trials.WaitForSyncAsync(ct), c.Pods.WaitForSyncAsync(ct));
-    }
+    public Task WaitForSyncAsync(CancellationToken ct) =>
+        Task.WhenAll([Jobs.WaitForSyncAsync(ct), .. Volatile.Read(ref _state).Groups.SelectMany(g => new[] { g.Trials.WaitForSyncAsync(ct), g.Pods.WaitForSyncAsync(ct) })]);
 
     /// <summary>
-    /// Caches the Trials and pods of <paramref name="shards"/> (null: all): lists them while the current caches keep
-    /// serving, then swaps. Returns once the new caches are in use (at once when the set is the same).
+    /// Owns and caches the Trials and pods of <paramref name="shards"/> (null: all). Shards already watched stay as they
+    /// are; the ones gained are listed as a new group while the others keep serving; a group none of whose shards is
+    /// owned stops. When the groups would watch more than a quarter as many unowned shards as owned ones (or for all
+    /// shards), the owned set is listed afresh as one group and swapped in. Returns once the caches cover the set.
     /// </summary>
     public async Task SetShardsAsync(IReadOnlySet<int>? shards, CancellationToken ct)
     {
-        ShardCaches next;
+        var owned = shards is null ? null : new HashSet<int>(shards);
+        State now;
         lock (_lock)
         {
-            if (SameShards(shards, _current.Shards))
+            now = _state;
+        }
+
+        var watched = now.Groups.Any(g => g.Shards is null) ? null : now.Groups.SelectMany(g => g.Shards!).ToHashSet();
+        ShardGroup[] keep;
+        HashSet<int>? gained;
+        if (owned is null)
+        {
+            (keep, gained) = watched is null ? (now.Groups.Where(g => g.Shards is null).Take(1).ToArray(), new HashSet<int>()) : ([], null);
+        }
+        else if (watched is null || watched.Count(s => !owned.Contains(s)) > owned.Count / 4)
+        {
+            (keep, gained) = ([], owned);
+        }
+        else
+        {
+            keep = [.. now.Groups.Where(g => g.Shards!.Overlaps(owned))];
+            gained = [.. owned.Where(s => !watched.Contains(s))];
+        }
+
+        var groups = keep.ToList();
+        if (gained is null || gained.Count > 0)
+        {
+            ShardGroup added;
+            lock (_lock)
             {
-                return;
+                added = NewGroup(gained);
+                Start(added);
             }
 
-            next = NewShardCaches(shards);
-            Start(next, _run);
+            try
+            {
+                await Task.WhenAll(added.Trials.WaitForSyncAsync(ct), added.Pods.WaitForSyncAsync(ct));
+            }
+            catch
+            {
+                await added.Stop.CancelAsync();
+                throw;
+            }
+
+            groups.Add(added);
         }
 
-        try
-        {
-            await Task.WhenAll(next.Trials.WaitForSyncAsync(ct), next.Pods.WaitForSyncAsync(ct));
-        }
-        catch
-        {
-            await next.Stop.CancelAsync();
-            throw;
-        }
-
-        ShardCaches old;
-        TaskCompletionSource swapped;
+        TaskCompletionSource changed;
         lock (_lock)
         {
-            old = _current;
-            Volatile.Write(ref _current, next);
-            swapped = _swapped;
-            _swapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _state = new State([.. groups], owned);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        await old.Stop.CancelAsync();
-        swapped.TrySetResult();
+        foreach (var gone in now.Groups.Except(groups))
+        {
+            await gone.Stop.CancelAsync();
+        }
+
+        changed.TrySetResult();
     }
 
     /// <summary>Waits until <paramref name="shard"/> is cached here; false when it is not within <paramref name="timeout"/>.</summary>
@@ -203,16 +247,21 @@ public sealed class OperatorCaches
         limit.CancelAfter(timeout);
         while (!Covers(shard))
         {
-            Task swapped;
+            Task changed;
+            State state;
             lock (_lock)
             {
-                swapped = _swapped.Task;
+                changed = _changed.Task;
+                state = _state;
             }
 
-            var initial = Volatile.Read(ref _current);
-            await Task.WhenAny(swapped, Task.WhenAll(initial.Trials.WaitForSyncAsync(limit.Token), initial.Pods.WaitForSyncAsync(limit.Token)));
-            ct.ThrowIfCancellationRequested();
-            if (limit.IsCancellationRequested)
+            // Either the shards change, or a group that watches the shard finishes its first list.
+            var listing = state.Groups.Where(g => !g.Synced).Select(g => Task.WhenAll(g.Trials.WaitForSyncAsync(CancellationToken.None), g.Pods.WaitForSyncAsync(CancellationToken.None)));
+            try
+            {
+                await Task.WhenAny([changed, .. listing]).WaitAsync(limit.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 return Covers(shard);
             }
@@ -224,7 +273,7 @@ public sealed class OperatorCaches
     public static string? ShardSelector(IReadOnlySet<int>? shards) =>
         shards is null ? null : $"{LabelKeys.Shard} in ({string.Join(",", shards.Order().Select(s => s.ToString(CultureInfo.InvariantCulture)))})";
 
-    private ShardCaches NewShardCaches(IReadOnlySet<int>? shards)
+    private ShardGroup NewGroup(IReadOnlySet<int>? shards)
     {
         var selector = ShardSelector(shards);
         var managed = $"{LabelKeys.ManagedBy}={LabelKeys.ManagedByValue}";
@@ -247,20 +296,20 @@ public sealed class OperatorCaches
         {
             pods.AddHandler(h);
         }
-        return new ShardCaches(shards, trials, pods, new CancellationTokenSource());
+        return new ShardGroup(shards, trials, pods, new CancellationTokenSource());
     }
 
-    private void Start(ShardCaches caches, CancellationToken run)
+    private void Start(ShardGroup group)
     {
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(run, caches.Stop.Token);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_run, group.Stop.Token);
         _running.RemoveAll(t => t.IsCompleted);
-        _running.Add(Task.WhenAll(caches.Trials.RunAsync(stop.Token), caches.Pods.RunAsync(stop.Token))
+        _running.Add(Task.WhenAll(group.Trials.RunAsync(stop.Token), group.Pods.RunAsync(stop.Token))
             .ContinueWith(_ => stop.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
     }
 
-    private static bool SameShards(IReadOnlySet<int>? a, IReadOnlySet<int>? b) => a is null ? b is null : b is not null && a.SetEquals(b);
+    private sealed record State(ShardGroup[] Groups, IReadOnlySet<int>? Owned);
 
-    private sealed record ShardCaches(IReadOnlySet<int>? Shards, Informer<Trial> Trials, Informer<V1Pod> Pods, CancellationTokenSource Stop)
+    private sealed record ShardGroup(IReadOnlySet<int>? Shards, Informer<Trial> Trials, Informer<V1Pod> Pods, CancellationTokenSource Stop)
     {
         public bool Synced => Trials.HasSynced && Pods.HasSynced;
     }

@@ -1,0 +1,115 @@
+using ClusterTune.Api.Contract;
+using ClusterTune.Api.Schema;
+using ClusterTune.Api.V1Alpha1;
+using ClusterTune.ControlPlane;
+using ClusterTune.Kubernetes;
+using ClusterTune.Kubernetes.Informers;
+using ClusterTune.Operator.Controllers;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using static ClusterTune.Operator.Tests.Planning.Fixtures;
+
+namespace ClusterTune.Operator.Tests.Hosting;
+
+/// <summary>A silo's caches hold the Trials of the shards it owns, listed by label selector from a real (embedded) API server.</summary>
+public sealed class ShardedCachesTests
+{
+    private static string JobInShard(Func<int, bool> fits, string prefix) =>
+        Enumerable.Range(0, 10_000).Select(i => $"{prefix}-{i}").First(n => fits(JobShards.Of(Ns, n)));
+
+    private static Trial TrialOf(string job, bool labelled = true)
+    {
+        var t = Trial(0);
+        t.Metadata.Name = ResourceNames.Trial(job, 0);
+        t.Metadata.Uid = null;
+        t.Metadata.Labels![LabelKeys.Job] = job;
+        t.Metadata.Labels[LabelKeys.Trial] = t.Metadata.Name;
+        if (labelled)
+        {
+            t.Metadata.Labels[LabelKeys.Shard] = JobShards.Label(Ns, job);
+        }
+
+        t.Spec.JobName = job;
+        return t;
+    }
+
+    [Fact]
+    public async Task Caches_list_only_their_shards_and_a_change_of_shards_lists_only_what_it_gains_and_moves_the_handlers()
+    {
+        await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
+            server.InstallCrds(yaml);
+        }
+
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        var a = JobInShard(_ => true, "a");
+        var b = JobInShard(s => s != JobShards.Of(Ns, a), "b");
+        var (shardA, shardB) = (JobShards.Of(Ns, a), JobShards.Of(Ns, b));
+        var legacy = JobInShard(s => s != shardA && s != shardB, "old");
+        foreach (var t in new[] { TrialOf(a), TrialOf(b), TrialOf(legacy, labelled: false) })
+        {
+            await client.CreateAsync(t);
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var caches = new OperatorCaches(client, Ns, TimeProvider.System, NullLoggerFactory.Instance);
+        var added = new List<string>();
+        caches.AddTrialHandler(new InformerHandler<Trial>(OnAdd: t => { lock (added) { added.Add(t.Spec.JobName); } }));
+        HashSet<int> AllBut(int shard) => [.. Enumerable.Range(0, JobShards.Count).Where(s => s != shard)];
+        caches.StartWith(AllBut(shardB));
+        var run = caches.RunAsync(stop.Token);
+        await caches.WaitForSyncAsync(stop.Token);
+
+        Assert.Equal([a], caches.Trials.List().Select(t => t.Spec.JobName));
+        Assert.Equal((true, false), (caches.Covers(Ns, a), caches.Covers(Ns, b)));
+        Assert.False(await caches.WaitForShardAsync(shardB, TimeSpan.FromMilliseconds(300), stop.Token));
+
+        // Gaining a shard lists only that shard, as a second group beside the first.
+        var waiting = caches.WaitForShardAsync(shardB, TimeSpan.FromSeconds(30), stop.Token);
+        await caches.SetShardsAsync(Enumerable.Range(0, JobShards.Count).ToHashSet(), stop.Token);
+        Assert.True(await waiting);
+        Assert.Equal([a, b], caches.Trials.List().Select(t => t.Spec.JobName).Order());
+        Assert.Equal(2, caches.Trials.Informers.Count);
+        lock (added)
+        {
+            Assert.Equal([a, b], added); // the handler is on the new group too, and nothing was listed twice
+        }
+
+        // Losing one shard of many: it is no longer owned (its grains were released), and nothing is relisted.
+        await caches.SetShardsAsync(AllBut(shardA), stop.Token);
+        Assert.Equal((false, true), (caches.Covers(Ns, a), caches.Covers(Ns, b)));
+        Assert.Equal(2, caches.Trials.Informers.Count);
+
+        // Keeping one shard of the many watched: the owned set is listed afresh as one group.
+        await caches.SetShardsAsync(new HashSet<int> { shardB }, stop.Token);
+        Assert.Equal([b], caches.Trials.List().Select(t => t.Spec.JobName));
+        Assert.Single(caches.Trials.Informers);
+
+        // A trial created now reaches the caches only if its shard is cached.
+        await client.CreateAsync(TrialOf(JobInShard(s => s == shardB, "b2")));
+        await client.CreateAsync(TrialOf(JobInShard(s => s == shardA, "a2")));
+        await Eventually(() => caches.Trials.Count == 2);
+        Assert.DoesNotContain(caches.Trials.List(), t => JobShards.Of(Ns, t.Spec.JobName) == shardA);
+
+        // All shards: no selector, so objects made before shards existed are listed too.
+        await caches.SetShardsAsync(null, stop.Token);
+        Assert.Equal(5, caches.Trials.Count);
+        Assert.Contains(caches.Trials.List(), t => t.Spec.JobName == legacy);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10)); // every group's informers stop with it
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+}
