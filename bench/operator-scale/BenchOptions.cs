@@ -7,7 +7,7 @@ internal sealed record BenchOptions
 {
     public int Jobs { get; init; } = 500;
     public int History { get; init; } = 100;
-    public int NewTrials { get; init; } = 24;
+    public int NewTrials { get; init; } = 40;
     public int Parallelism { get; init; } = 2;
     public int Epochs { get; init; } = 3;
     public double EpochSeconds { get; init; } = 3;

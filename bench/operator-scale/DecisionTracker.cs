@@ -17,7 +17,11 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
 {
     private readonly ConcurrentDictionary<string, long> _lastTerminal = new();
     private readonly ConcurrentDictionary<string, byte> _stopped = new(), _finished = new(), _promoted = new(), _ended = new(), _created = new();
+    private readonly ConcurrentDictionary<string, (string? Phase, string? Reason, string Status)> _status = new();
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Status changes of new trials seen on the watch, by what changed (phase → phase, or only the observations).</summary>
+    public ConcurrentDictionary<string, int> StatusChanges { get; } = new();
     private readonly List<Task> _watches = [];
 
     /// <summary>(kind, seen at, latency ms or NaN when no cause was measurable).</summary>
@@ -62,6 +66,7 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
         }
 
         var job = spec.GetProperty("jobName").GetString()!;
+        CountStatusChange(name, trial);
         if (type == "ADDED" && _created.TryAdd(name, 0))
         {
             Decisions.Enqueue(("create", now, _lastTerminal.TryGetValue(job, out var end) ? Ms(end, now) : double.NaN));
@@ -84,6 +89,34 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
         {
             Finished.Enqueue(now);
         }
+    }
+
+    // What each status write of a trial did, as the watch shows it: the writes per trial broken down by cause.
+    private void CountStatusChange(string name, JsonElement trial)
+    {
+        var status = trial.TryGetProperty("status", out var st) ? st.GetRawText() : "";
+        var now = (trial.Str("status", "phase"), trial.Str("status", "reason"), status);
+        if (!_status.TryGetValue(name, out var was))
+        {
+            _status[name] = now;
+            if (status.Length > 2)
+            {
+                StatusChanges.AddOrUpdate($"(created) → {now.Item1 ?? "-"}", 1, (_, n) => n + 1);
+            }
+            return;
+        }
+
+        if (was.Status == status)
+        {
+            return;
+        }
+
+        _status[name] = now;
+        var kind = was.Phase is "Succeeded" or "Failed" or "EarlyStopped" ? $"{was.Phase}: after its end"
+            : was.Phase != now.Item1 ? $"{was.Phase ?? "-"} → {now.Item1 ?? "-"}"
+            : was.Reason != now.Item2 ? $"{now.Item1 ?? "-"}: reason {was.Reason ?? "-"} → {now.Item2 ?? "-"}"
+            : $"{now.Item1 ?? "-"}: observations only";
+        StatusChanges.AddOrUpdate(kind, 1, (_, n) => n + 1);
     }
 
     private void OnJob(string type, JsonElement job)

@@ -69,7 +69,8 @@ internal static class SiloProbe
             else if (line.StartsWith("clustertune_operator_api_requests_total{", StringComparison.Ordinal) && WriteVerbs.Contains(Label(line, "verb")))
             {
                 writes += Value(line);
-                var kind = $"{Label(line, "verb")} {Label(line, "resource")}";
+                var code = Label(line, "code");
+                var kind = $"{Label(line, "verb")} {Label(line, "resource")}{(code.StartsWith('2') ? "" : $" ({code})")}";
                 by[kind] = by.GetValueOrDefault(kind) + Value(line);
                 if (Label(line, "resource") == "trials/status")
                 {

@@ -72,6 +72,17 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
         await client.MergePatchAsync<T>(obj.Metadata.Name!, patch, obj.Metadata.NamespaceProperty, ct);
     }
 
+    /// <summary>
+    /// Sets one label with a merge patch and no resourceVersion precondition: setting a label to a value is the same
+    /// whatever else changed meanwhile (a running pod's status changes often).
+    /// </summary>
+    public async Task LabelAsync<T>(T obj, string key, string value, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        Interlocked.Increment(ref _writes);
+        await client.MergePatchAsync<T>(obj.Metadata.Name!, new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [key] = value } } },
+            obj.Metadata.NamespaceProperty, ct);
+    }
+
     /// <summary>Removes a finalizer with a JSON patch that tests the list first (fails with 422 if it moved).</summary>
     public async Task RemoveFinalizerAsync<T>(T obj, string finalizer, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {

@@ -204,17 +204,13 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     {
         if (Owns(ObjectKey.Of(ns, job)))
         {
-            var patch = new System.Text.Json.Nodes.JsonObject
-            {
-                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["labels"] = new System.Text.Json.Nodes.JsonObject { [LabelKeys.Shard] = JobShards.Label(ns, job) } },
-            };
             try
             {
-                await runtime.Api.MergePatchAsync(obj, patch, ct);
+                await runtime.Api.LabelAsync(obj, LabelKeys.Shard, JobShards.Label(ns, job), ct);
             }
-            catch (k8s.Autorest.HttpOperationException e) when (e.IsConflict() || e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
-                // Changed or gone since the list: the next resync lists it again if it still needs the label.
+                // Gone since the list.
             }
         }
     }

@@ -112,4 +112,58 @@ public sealed class ShardedCachesTests
 
         Assert.True(condition());
     }
+
+    // A reconcile that runs before the informer shows the Trials the last one created plans on them as created:
+    // here the cache never shows them (their shard is not this silo's), the sharpest form of that lag.
+    [Fact]
+    public async Task A_job_reconcile_does_not_create_again_the_trials_its_cache_does_not_show_yet()
+    {
+        await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
+            server.InstallCrds(yaml);
+        }
+
+        var posts = new CountingHandler();
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress), extraHandlers: [posts]);
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        var job = Job();
+        job.Metadata.Uid = null;
+        job.Metadata.Finalizers = [Finalizers.Cleanup];
+        await client.CreateAsync(job);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var caches = new OperatorCaches(client, Ns, TimeProvider.System, NullLoggerFactory.Instance);
+        caches.StartWith(new HashSet<int> { (JobShards.Of(Ns, JobName) + 1) % JobShards.Count });
+        var run = caches.RunAsync(stop.Token);
+        await caches.WaitForSyncAsync(stop.Token);
+        var root = Directory.CreateTempSubdirectory("ct-expect-").FullName;
+        var reconciler = new FineTuneJobReconciler(caches, new ApiActions(client, new Kubernetes.Recording.EventRecorder(client, "test")),
+            new ClusterTune.Operator.Checkpoints.CheckpointManager(root, TimeProvider.System), () => new OperatorOptions { CheckpointRoot = root }, TimeProvider.System);
+
+        await reconciler.ReconcileAsync(ObjectKey.Of(Ns, JobName), stop.Token);
+        var first = posts.TrialCreates;
+        await reconciler.ReconcileAsync(ObjectKey.Of(Ns, JobName), stop.Token);
+
+        Assert.Equal(2, first); // parallelism 2
+        Assert.Equal(first, posts.TrialCreates);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        private int _trialCreates;
+
+        public int TrialCreates => Volatile.Read(ref _trialCreates);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/" + ClusterTune.Api.V1Alpha1.Trial.Plural, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _trialCreates);
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
