@@ -84,7 +84,11 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 
         foreach (var t in plan.TrialsToCreate)
         {
-            await api.CreateAsync(t, ct); // false (409): it exists, and the cache does not show it yet either
+            if (!await api.CreateAsync(t, ct))
+            {
+                continue; // 409: it exists, but it may not be this job's; the cache will say
+            }
+
             var own = _created.GetOrAdd(key, _ => []);
             lock (own)
             {
@@ -94,8 +98,9 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 
         foreach (var change in plan.TrialChanges)
         {
+            // A Trial created but not yet cached has no resourceVersion to fence a change with: the next reconcile makes it.
             var trial = trials.FirstOrDefault(t => t.Metadata.Name == change.Name);
-            if (trial is null)
+            if (trial?.Metadata.ResourceVersion is null)
             {
                 continue;
             }
@@ -185,6 +190,11 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             {
                 own.Remove(name);
             }
+
+            if (own.Count == 0)
+            {
+                _created.TryRemove(key, out _);
+            }
             return [.. own.Values.Select(v => v.Trial)];
         }
     }
@@ -208,6 +218,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
     {
         if (caches.Covers(source.Metadata.NamespaceProperty, source.Metadata.Name!))
         {
+            _otherShards.TryRemove(source.Metadata.Uid!, out _);
             return caches.TrialsOf(source);
         }
 

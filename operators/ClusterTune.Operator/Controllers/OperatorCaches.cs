@@ -17,7 +17,7 @@ namespace ClusterTune.Operator.Controllers;
 /// the owned set as one group when the groups watch many shards no longer owned — so a failover costs each survivor
 /// a list of its new share, not of everything it owns. Handlers move with the groups.
 /// </summary>
-public sealed class OperatorCaches
+public sealed class OperatorCaches : IDisposable
 {
     private readonly IKubernetes _client;
     private readonly string? _namespace;
@@ -27,6 +27,7 @@ public sealed class OperatorCaches
     private readonly List<InformerHandler<V1Pod>> _podHandlers = [];
     private readonly List<Task> _running = [];
     private readonly object _lock = new();
+    private readonly SemaphoreSlim _changing = new(1, 1);
     private State _state;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _run;
@@ -56,6 +57,9 @@ public sealed class OperatorCaches
     /// <summary>ClusterTune's pods of the shards cached.</summary>
     public CacheView<V1Pod> Pods { get; }
 
+    /// <summary>The namespace watched (null: all).</summary>
+    public string? Namespace => _namespace;
+
     /// <summary>The shards owned now (null: all).</summary>
     public IReadOnlySet<int>? Shards => Volatile.Read(ref _state).Owned;
 
@@ -79,10 +83,22 @@ public sealed class OperatorCaches
     }
 
     /// <summary>Whether the Trials and pods of <paramref name="shard"/> are owned, cached here and listed.</summary>
-    public bool Covers(int shard)
+    public bool Covers(int shard) => Covers(Volatile.Read(ref _state), shard);
+
+    private static bool Covers(State state, int shard) =>
+        (state.Owned is null || state.Owned.Contains(shard)) && state.Groups.Any(g => g.Synced && (g.Shards is null || g.Shards.Contains(shard)));
+
+    /// <summary>
+    /// Stops owning the shards not in <paramref name="shards"/> at once (their caches stay until
+    /// <see cref="SetShardsAsync"/>): the first step of a membership change, before the grains of those shards go.
+    /// </summary>
+    public void Narrow(IReadOnlySet<int>? shards)
     {
-        var state = Volatile.Read(ref _state);
-        return (state.Owned is null || state.Owned.Contains(shard)) && state.Groups.Any(g => g.Synced && (g.Shards is null || g.Shards.Contains(shard)));
+        lock (_lock)
+        {
+            var owned = shards is null ? _state.Owned : _state.Owned is null ? new HashSet<int>(shards) : _state.Owned.Where(shards.Contains).ToHashSet();
+            _state = _state with { Owned = owned };
+        }
     }
 
     /// <summary>Whether the Trials and pods of the job <paramref name="name"/> in <paramref name="namespace"/> are cached here.</summary>
@@ -177,7 +193,19 @@ public sealed class OperatorCaches
     /// </summary>
     public async Task SetShardsAsync(IReadOnlySet<int>? shards, CancellationToken ct)
     {
-        var owned = shards is null ? null : new HashSet<int>(shards);
+        await _changing.WaitAsync(ct); // the membership handling and the resync may both ask
+        try
+        {
+            await ChangeShardsAsync(shards is null ? null : new HashSet<int>(shards), ct);
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
+
+    private async Task ChangeShardsAsync(HashSet<int>? owned, CancellationToken ct)
+    {
         State now;
         lock (_lock)
         {
@@ -245,7 +273,7 @@ public sealed class OperatorCaches
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
-        while (!Covers(shard))
+        while (true)
         {
             Task changed;
             State state;
@@ -253,6 +281,11 @@ public sealed class OperatorCaches
             {
                 changed = _changed.Task;
                 state = _state;
+            }
+
+            if (Covers(state, shard))
+            {
+                return true;
             }
 
             // Either the shards change, or a group that watches the shard finishes its first list.
@@ -266,7 +299,6 @@ public sealed class OperatorCaches
                 return Covers(shard);
             }
         }
-        return true;
     }
 
     /// <summary>The label selector of a shard set ("clustertune.io/shard in (…)"), or null for all shards.</summary>
@@ -306,6 +338,9 @@ public sealed class OperatorCaches
         _running.Add(Task.WhenAll(group.Trials.RunAsync(stop.Token), group.Pods.RunAsync(stop.Token))
             .ContinueWith(_ => stop.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _changing.Dispose();
 
     private sealed record State(ShardGroup[] Groups, IReadOnlySet<int>? Owned);
 

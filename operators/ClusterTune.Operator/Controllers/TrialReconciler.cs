@@ -67,6 +67,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             }
         }
         else if (caches.DeletedPods.Get(ns, ResourceNames.Pod(trial.Spec.JobName, trial.Spec.Index, (trial.Status?.Attempts ?? 0) + 1)) is { } gone
+                 && gone.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == trial.Metadata.Uid) == true // not a re-created job's namesake
                  && pods.All(p => p.Metadata.Name != gone.Metadata.Name))
         {
             pods.Add(gone);

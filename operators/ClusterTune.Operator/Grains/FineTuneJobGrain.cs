@@ -58,8 +58,16 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
         _queue = new WorkQueue<string>(timeProvider: time);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(runtime.Stopping);
         var logger = runtime.Loggers.CreateLogger("clustertune.jobgrain");
-        var flusher = new ObservationFlusher(_observations, runtime.Caches, runtime.Api,
-            (trial, observed, ct) => runtime.Trials.ReconcileAsync(trial, ct, observed, writeProgress: true), runtime.Options.ProgressFlushInterval, logger, runtime.Metrics);
+        ObservationFlusher? flusher = null;
+        flusher = new ObservationFlusher(_observations, runtime.Caches, runtime.Api, async (trial, observed, ct) =>
+        {
+            // The flush is the trial's reconcile: what that plans to look at again is queued like any other look.
+            var result = await runtime.Trials.ReconcileAsync(trial, ct, observed, writeProgress: true, written: flusher!.Written);
+            if (result.RequeueAfter is { } after)
+            {
+                _queue.AddAfter(JobWorkItems.Trial(ObjectKey.Split(trial).Name), after);
+            }
+        }, runtime.Options.ProgressFlushInterval, logger, runtime.Metrics);
         var loop = new ControllerLoop("finetunejob", _queue, (item, ct) => ReconcileAsync(item, flusher, ct), logger, new Controllers.ControllerMetrics(runtime.Metrics),
             JobWorkItems.ControllerOf);
         _loop = loop.RunAsync(1, _stop.Token);
@@ -181,6 +189,14 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
 
     private async Task<ReconcileResult> ReconcileAsync(string item, ObservationFlusher flusher, CancellationToken ct)
     {
+        if (!runtime.Caches.Covers(JobShards.Of(Key)))
+        {
+            // This silo no longer owns the job's shard (a membership change): its caches may not hold the trials, and an
+            // empty cache must never read as "no trials". The owner's activation takes over.
+            DeactivateOnIdle();
+            return ReconcileResult.Done;
+        }
+
         if (item == JobWorkItems.Job)
         {
             return await runtime.Jobs.ReconcileAsync(Key, ct, flusher.Observed);

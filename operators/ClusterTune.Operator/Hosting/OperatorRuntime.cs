@@ -113,6 +113,7 @@ public sealed class OperatorRuntime : IDisposable
         _stopping.Cancel();
         _stopping.Dispose();
         _meters.Dispose();
+        Caches.Dispose();
         Client.Dispose();
     }
 }

@@ -47,10 +47,11 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
         try
         {
             await caches.WaitForSyncAsync(ct);
+            // Objects an operator from before shards made are labelled before any grain reads the sharded caches.
+            await LabelUnshardedAsync(ct);
             runtime.MarkReady();
             runtime.Metrics.SiloReady.WithLabels(runtime.Options.Identity).Set(1);
             LogReady(_logger, runtime.Options.Identity, caches.Shards?.Count ?? JobShards.Count);
-            await LabelUnshardedAsync(ct);
             await Task.WhenAll(WatchMembershipAsync(ct), ResyncAsync(ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -153,29 +154,84 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
             }
 
             var shards = OwnedShards(owners);
-            var lost = Enumerable.Range(0, JobShards.Count).Where(i => runtime.Caches.Covers(i) && shards?.Contains(i) == false).ToHashSet();
-            LogMembershipChanged(_logger, owners?.Distinct().Count() ?? 0, shards?.Count ?? JobShards.Count, lost.Count);
-            // The grains of lost shards go before their caches do: a grain never reads an empty cache as "no trials".
-            await ReleaseAsync(lost, ct);
-            await runtime.Caches.SetShardsAsync(shards, ct);
-            await LabelUnshardedAsync(ct);
-            HealOwnedUnfinished();
+            LogMembershipChanged(_logger, owners?.Distinct().Count() ?? 0, shards?.Count ?? JobShards.Count);
+            // An exception here must not end the silo's membership handling for good: log it, and the resync retries.
+            await Guarded("the membership change", async () =>
+            {
+                // Shards this silo loses stop counting as cached at once (a grain activating for one fails and is placed
+                // again), then their grains go, then their caches: a grain never reads an empty cache as "no trials".
+                runtime.Caches.Narrow(shards);
+                await ReleaseAsync(ct);
+                await runtime.Caches.SetShardsAsync(shards, ct);
+                await LabelUnshardedAsync(ct);
+                HealOwnedUnfinished();
+            }, ct);
         }
     }
 
-    private async Task ReleaseAsync(HashSet<int> shards, CancellationToken ct)
+    private async Task ResyncAsync(CancellationToken ct)
     {
-        bool Held(string job) => shards.Contains(JobShards.Of(job));
-        await Task.WhenAll(runtime.Grains.Keys.Where(Held).Select(job => grains.GetGrain<IFineTuneJobGrain>(job).Release()));
+        using var timer = new PeriodicTimer(runtime.Options.ResyncPeriod, runtime.Time);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            await Guarded("the resync", async () =>
+            {
+                await runtime.Caches.SetShardsAsync(OwnedShards(Volatile.Read(ref _owners)), ct);
+                await ReleaseAsync(ct);
+                await LabelUnshardedAsync(ct);
+                HealOwnedUnfinished();
+            }, ct);
+        }
+    }
+
+    private async Task Guarded(string what, Func<Task> work, CancellationToken ct)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogStepFailed(_logger, what, e);
+        }
+    }
+
+    // Lets the grains of jobs this silo no longer owns go, then heals each of them: the touch places it on its owner.
+    private async Task ReleaseAsync(CancellationToken ct)
+    {
+        var released = runtime.Grains.Keys.Where(job => !Owns(job)).ToList();
+        if (released.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var job in released)
+        {
+            try
+            {
+                await grains.GetGrain<IFineTuneJobGrain>(job).Release();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // It went already (or is going): either way it is not here any more.
+            }
+        }
+
         var deadline = runtime.Time.GetUtcNow() + ReleaseTimeout;
-        while (runtime.Grains.Keys.Any(Held) && runtime.Time.GetUtcNow() < deadline)
+        while (released.Any(runtime.Grains.ContainsKey) && runtime.Time.GetUtcNow() < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), runtime.Time, ct);
         }
+
+        foreach (var job in released)
+        {
+            Touch(job, [JobWorkItems.Heal]);
+        }
     }
 
-    // Trials and pods made before shards existed carry no shard label, so no sharded cache lists them: each silo labels
-    // those of the jobs it owns (a list that is empty once they all are, and a merge patch each).
+    // Trials and pods made before shards existed carry no shard label, so no sharded cache lists them: a silo labels
+    // every one it finds (the value is the same whichever silo writes it) before it is ready, and again at each resync
+    // and membership change (a list that is empty once they all are, and a merge patch each).
     private async Task LabelUnshardedAsync(CancellationToken ct)
     {
         var selector = $"!{LabelKeys.Shard}";
@@ -194,7 +250,7 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
                 }
             }
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             LogLabelFailed(_logger, e.Message);
         }
@@ -202,34 +258,24 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
 
     private async Task LabelAsync<T>(T obj, string ns, string job, CancellationToken ct) where T : class, k8s.IKubernetesObject<V1ObjectMeta>
     {
-        if (Owns(ObjectKey.Of(ns, job)))
+        try
         {
-            try
-            {
-                await runtime.Api.LabelAsync(obj, LabelKeys.Shard, JobShards.Label(ns, job), ct);
-            }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                // Gone since the list.
-            }
+            await runtime.Api.LabelAsync(obj, LabelKeys.Shard, JobShards.Label(ns, job), ct);
         }
-    }
-
-    private async Task ResyncAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(runtime.Options.ResyncPeriod, runtime.Time);
-        while (await timer.WaitForNextTickAsync(ct))
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            await LabelUnshardedAsync(ct);
-            HealOwnedUnfinished();
+            // Gone since the list.
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: caches synced ({Shards} shards); this silo takes job grains")]
     private static partial void LogReady(ILogger logger, string identity, int shards);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Active} active silo(s); this silo now owns {Shards} shards (releasing {Lost}); healing every unfinished job it owns")]
-    private static partial void LogMembershipChanged(ILogger logger, int active, int shards, int lost);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Active} active silo(s); this silo now owns {Shards} shards; releasing the grains of the others, listing what it gains, healing every unfinished job it owns")]
+    private static partial void LogMembershipChanged(ILogger logger, int active, int shards);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{What} failed; the next resync tries again")]
+    private static partial void LogStepFailed(ILogger logger, string what, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "labelling Trials and pods without a shard failed (retried at the next resync): {Error}")]
     private static partial void LogLabelFailed(ILogger logger, string error);

@@ -17,7 +17,8 @@ public sealed class ShardTokenValidator(OperatorRuntime runtime, IGrainFactory g
 
     /// <inheritdoc />
     public ValueTask<TrialAuthorization> AuthorizeAsync(TrialKey trial, string? podName, string? token, CancellationToken cancellationToken) =>
-        runtime.Caches.Covers(trial.Namespace, trial.Job)
-            ? _local.AuthorizeAsync(trial, podName, token, cancellationToken)
-            : new ValueTask<TrialAuthorization>(grains.GetGrain<IFineTuneJobGrain>(ObjectKey.Of(trial.Namespace, trial.Job)).Authorize(trial, podName, token).WaitAsync(cancellationToken));
+        runtime.Caches.Covers(trial.Namespace, trial.Job) ? _local.AuthorizeAsync(trial, podName, token, cancellationToken)
+        // No such job: answered here, so an export naming any job cannot make a silo activate a grain for it.
+        : runtime.Caches.Jobs.Get(trial.Namespace, trial.Job) is null ? ValueTask.FromResult(TrialAuthorization.UnknownTrial)
+        : new ValueTask<TrialAuthorization>(grains.GetGrain<IFineTuneJobGrain>(ObjectKey.Of(trial.Namespace, trial.Job)).Authorize(trial, podName, token).WaitAsync(cancellationToken));
 }

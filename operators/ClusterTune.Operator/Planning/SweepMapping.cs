@@ -72,6 +72,13 @@ public static class SweepMapping
         var status = trial.Status;
         var epoch = status?.Epoch ?? 0;
         var phase = status?.Phase ?? TrialPhase.Pending;
+        // Pending and Running are written late (they mirror the pod): a trial that reports points is running, so the
+        // stopping rules see it at once, not after its phase is written.
+        if (phase == TrialPhase.Pending && status?.Observations is { Count: > 0 })
+        {
+            phase = TrialPhase.Running;
+        }
+
         var searchStatus = phase switch
         {
             TrialPhase.Running => S.TrialStatus.Running,

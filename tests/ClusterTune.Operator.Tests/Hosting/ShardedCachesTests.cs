@@ -141,8 +141,10 @@ public sealed class ShardedCachesTests
         var reconciler = new FineTuneJobReconciler(caches, new ApiActions(client, new Kubernetes.Recording.EventRecorder(client, "test")),
             new ClusterTune.Operator.Checkpoints.CheckpointManager(root, TimeProvider.System), () => new OperatorOptions { CheckpointRoot = root }, TimeProvider.System);
 
+        var before = caches.Jobs.Get(Ns, JobName)!.Metadata.ResourceVersion;
         await reconciler.ReconcileAsync(ObjectKey.Of(Ns, JobName), stop.Token);
         var first = posts.TrialCreates;
+        await Eventually(() => caches.Jobs.Get(Ns, JobName)!.Metadata.ResourceVersion != before); // its status write is cached
         await reconciler.ReconcileAsync(ObjectKey.Of(Ns, JobName), stop.Token);
 
         Assert.Equal(2, first); // parallelism 2

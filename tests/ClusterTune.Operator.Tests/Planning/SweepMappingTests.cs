@@ -13,7 +13,7 @@ public sealed class SweepMappingTests
     /// <summary>Rows: trial phase (null = no status), spec.epochs, status.epoch, expected search status.</summary>
     [Theory]
     [InlineData(null, 3, 0, S.TrialStatus.Pending)]
-    [InlineData(TrialPhase.Pending, 3, 0, S.TrialStatus.Pending)]
+    [InlineData(TrialPhase.Pending, 3, 0, S.TrialStatus.Running)] // it reports points: running (Running is written late, it mirrors the pod)
     [InlineData(TrialPhase.Running, 3, 1, S.TrialStatus.Running)]
     [InlineData(TrialPhase.Paused, 1, 1, S.TrialStatus.Paused)]
     [InlineData(TrialPhase.Paused, 3, 1, S.TrialStatus.Pending)] // promoted, waiting for its next pod
