@@ -153,6 +153,50 @@ public sealed class ShardedCachesTests
         await run;
     }
 
+    // A re-created job's trial (status not yet written) must not adopt the final state of the deleted job's pod of the
+    // same name: pod names do not carry the owner, so the owner reference decides.
+    [Fact]
+    public async Task A_new_trial_does_not_adopt_a_deleted_namesake_pod_of_another_trial()
+    {
+        await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
+            server.InstallCrds(yaml);
+        }
+
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        var job = Job();
+        job.Metadata.Uid = null;
+        job.Metadata.Finalizers = [Finalizers.Cleanup];
+        job = await client.CreateAsync(job);
+        var trial = Trial(0);
+        trial.Metadata.Uid = null;
+        trial.Metadata.OwnerReferences = [ClusterTune.Operator.Planning.JobPlanner.Owner(job)];
+        trial.Metadata.Labels![LabelKeys.Shard] = JobShards.Label(Ns, JobName);
+        trial = await client.CreateAsync(trial);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var caches = new OperatorCaches(client, Ns, TimeProvider.System, NullLoggerFactory.Instance);
+        var run = caches.RunAsync(stop.Token);
+        await caches.WaitForSyncAsync(stop.Token);
+        // The old job's pod of the same name ended with a result, and was deleted with its job.
+        var old = Terminated(1, 0, message: Result(objective: 0.99), started: At(0), finished: At(1));
+        old.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "clustertune.io/v1alpha1", Kind = "Trial", Name = trial.Metadata.Name, Uid = "the-old-trial", Controller = true }];
+        caches.DeletedPods.Add(old);
+        var root = Directory.CreateTempSubdirectory("ct-namesake-").FullName;
+        var reconciler = new TrialReconciler(caches, new ApiActions(client, new Kubernetes.Recording.EventRecorder(client, "test")),
+            () => new OperatorOptions { CheckpointRoot = root }, TimeProvider.System, () => "token");
+
+        await reconciler.ReconcileAsync(ObjectKey.Of(Ns, trial.Metadata.Name!), stop.Token);
+
+        var stored = await client.GetAsync<Trial>(trial.Metadata.Name!, Ns);
+        Assert.NotEqual(TrialPhase.Succeeded, stored.Status?.Phase); // it did not finish with the old run's result
+        Assert.NotNull(await client.TryGetAsync<V1Pod>(ResourceNames.Pod(JobName, 0, 1), Ns)); // it started its own pod
+        await stop.CancelAsync();
+        await run;
+    }
+
     private sealed class CountingHandler : DelegatingHandler
     {
         private int _trialCreates;
