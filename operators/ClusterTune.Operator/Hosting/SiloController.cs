@@ -1,7 +1,7 @@
 using ClusterTune.Api.Contract;
-using ClusterTune.Kubernetes;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Informers;
 using ClusterTune.Kubernetes.Recording;
 using ClusterTune.Operator.Grains;

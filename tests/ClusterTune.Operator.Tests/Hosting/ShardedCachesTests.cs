@@ -14,6 +14,24 @@ namespace ClusterTune.Operator.Tests.Hosting;
 /// <summary>A silo's caches hold the Trials of the shards it owns, listed by label selector from a real (embedded) API server.</summary>
 public sealed class ShardedCachesTests
 {
+    // A real (embedded) API server with the CRDs, and a client of it with the test namespace made.
+    private static async Task<EmbeddedApiServer> ServerAsync()
+    {
+        var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
+        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
+        {
+            server.InstallCrds(yaml);
+        }
+        return server;
+    }
+
+    private static async Task<k8s.Kubernetes> ClientAsync(EmbeddedApiServer server, params DelegatingHandler[] handlers)
+    {
+        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress), extraHandlers: handlers);
+        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        return client;
+    }
+
     private static string JobInShard(Func<int, bool> fits, string prefix) =>
         Enumerable.Range(0, 10_000).Select(i => $"{prefix}-{i}").First(n => fits(JobShards.Of(Ns, n)));
 
@@ -36,14 +54,8 @@ public sealed class ShardedCachesTests
     [Fact]
     public async Task Caches_list_only_their_shards_and_a_change_of_shards_lists_only_what_it_gains_and_moves_the_handlers()
     {
-        await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
-        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
-        {
-            server.InstallCrds(yaml);
-        }
-
-        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
-        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        await using var server = await ServerAsync();
+        var client = await ClientAsync(server);
         var a = JobInShard(_ => true, "a");
         var b = JobInShard(s => s != JobShards.Of(Ns, a), "b");
         var (shardA, shardB) = (JobShards.Of(Ns, a), JobShards.Of(Ns, b));
@@ -118,15 +130,9 @@ public sealed class ShardedCachesTests
     [Fact]
     public async Task A_job_reconcile_does_not_create_again_the_trials_its_cache_does_not_show_yet()
     {
-        await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
-        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
-        {
-            server.InstallCrds(yaml);
-        }
-
         var posts = new CountingHandler();
-        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress), extraHandlers: [posts]);
-        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        await using var server = await ServerAsync();
+        var client = await ClientAsync(server, posts);
         var job = Job();
         job.Metadata.Uid = null;
         job.Metadata.Finalizers = [Finalizers.Cleanup];
@@ -158,14 +164,8 @@ public sealed class ShardedCachesTests
     [Fact]
     public async Task A_new_trial_does_not_adopt_a_deleted_namesake_pod_of_another_trial()
     {
-        await using var server = await EmbeddedApiServer.StartAsync(new EmbeddedApiServerOptions { Port = 0 });
-        foreach (var (_, yaml) in CrdGenerator.GenerateAllYaml())
-        {
-            server.InstallCrds(yaml);
-        }
-
-        var client = KubeConnection.Create(KubeConnection.ForServer(server.BaseAddress));
-        await client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        await using var server = await ServerAsync();
+        var client = await ClientAsync(server);
         var job = Job();
         job.Metadata.Uid = null;
         job.Metadata.Finalizers = [Finalizers.Cleanup];
