@@ -301,9 +301,12 @@ public sealed class OperatorCaches : IDisposable
         }
     }
 
-    /// <summary>The label selector of a shard set ("clustertune.io/shard in (…)"), or null for all shards.</summary>
-    public static string? ShardSelector(IReadOnlySet<int>? shards) =>
-        shards is null ? null : $"{LabelKeys.Shard} in ({string.Join(",", shards.Order().Select(s => s.ToString(CultureInfo.InvariantCulture)))})";
+    /// <summary>
+    /// The label selector of a shard set ("clustertune.io/shard in (…)"; with <paramref name="except"/>, "notin"), or
+    /// null for all shards.
+    /// </summary>
+    public static string? ShardSelector(IReadOnlySet<int>? shards, bool except = false) =>
+        shards is null ? null : $"{LabelKeys.Shard} {(except ? "notin" : "in")} ({string.Join(",", shards.Order().Select(s => s.ToString(CultureInfo.InvariantCulture)))})";
 
     private ShardGroup NewGroup(IReadOnlySet<int>? shards)
     {

@@ -1,4 +1,3 @@
-using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Informers;
@@ -53,8 +52,7 @@ public sealed class CacheSweepSource(OperatorCaches caches, IKubernetes client) 
                 return r.Trials;
             }
 
-            var selector = owned is null ? null : $"{LabelKeys.Shard} notin ({string.Join(",", owned.Order())})";
-            var trials = ListAsync(selector, ct);
+            var trials = ListAsync(OperatorCaches.ShardSelector(owned, except: true), ct);
             _remote = (Environment.TickCount64, owned, trials);
             return trials;
         }
