@@ -34,9 +34,16 @@ public sealed class RunSignalTests
         var marker = $"ct-run-sig-{Guid.NewGuid():N}";
         var file = Path.Combine(dir, "job.yaml");
         await File.WriteAllTextAsync(file, Job.Replace("MARKER", marker, StringComparison.Ordinal));
-        var start = new ProcessStartInfo("dotnet")
+        // A process started in the background by a shell without job control inherits SIGINT ignored (and so would
+        // this test's ctune through the test host); .NET keeps an ignored SIGINT ignored, as a background job should.
+        // Start ctune the way an interactive shell or a supervisor does: SIGINT at its default, whatever ran this test.
+        var start = new ProcessStartInfo("python3")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "ctune.dll"), "run", file, "--work-dir", Path.Combine(dir, "work"), "--timeout", "2m" },
+            ArgumentList =
+            {
+                "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                "dotnet", Path.Combine(AppContext.BaseDirectory, "ctune.dll"), "run", file, "--work-dir", Path.Combine(dir, "work"), "--timeout", "2m",
+            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
