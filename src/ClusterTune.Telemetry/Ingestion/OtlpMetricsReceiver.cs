@@ -47,6 +47,9 @@ public sealed partial class OtlpMetricsReceiver
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>What checks each export's trial and token.</summary>
+    public ITrialTokenValidator Validator => _validator;
+
     /// <summary>Handles one HTTP request end to end; never lets a decode error escape as a 500.</summary>
     public async Task HandleAsync(HttpContext context)
     {

@@ -17,38 +17,6 @@ namespace ClusterTune.Operator.Tests.Scenarios;
 /// </summary>
 public sealed class MetricForgeryScenarioTests
 {
-    private static string Otlp(V1Pod pod, Trial trial, params (string Metric, string? Attribute, string Value)[] points)
-    {
-        static JsonObject Attr(string key, string value) => new() { ["key"] = key, ["value"] = new JsonObject { ["stringValue"] = value } };
-        var metrics = new JsonArray();
-        foreach (var (metric, attribute, value) in points)
-        {
-            var point = new JsonObject { ["timeUnixNano"] = "1000", ["asDouble"] = value };
-            if (attribute is not null)
-            {
-                point["attributes"] = new JsonArray(Attr(MetricAttributes.Metric, attribute));
-            }
-
-            metrics.Add(new JsonObject { ["name"] = metric, ["gauge"] = new JsonObject { ["dataPoints"] = new JsonArray(point) } });
-        }
-        var resource = new JsonObject
-        {
-            ["attributes"] = new JsonArray(
-                Attr(ResourceAttributes.K8sNamespaceName, "default"), Attr(ResourceAttributes.JobName, trial.Spec.JobName),
-                Attr(ResourceAttributes.TrialName, trial.Metadata.Name!), Attr(ResourceAttributes.K8sPodName, pod.Metadata.Name!)),
-        };
-        return new JsonObject { ["resourceMetrics"] = new JsonArray(new JsonObject { ["resource"] = resource, ["scopeMetrics"] = new JsonArray(new JsonObject { ["metrics"] = metrics }) }) }.ToJsonString();
-    }
-
-    private static async Task<(HttpStatusCode Status, long Rejected, string Message)> PostAsync(HttpClient http, string body, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/metrics") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(TrialEnv.TokenHeader, token);
-        using var response = await http.SendAsync(request);
-        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())?["partialSuccess"];
-        return (response.StatusCode, long.Parse(json?["rejectedDataPoints"]?.ToString() ?? "0", System.Globalization.CultureInfo.InvariantCulture), json?["errorMessage"]?.ToString() ?? "");
-    }
-
     [Fact]
     public async Task A_pod_reader_cannot_forge_points_and_a_NaN_point_does_not_fail_the_trial()
     {
@@ -61,7 +29,7 @@ public sealed class MetricForgeryScenarioTests
 
         // Everything a reader of pods sees: the spec and its annotations, but not the token.
         var secret = await h.Client.GetAsync<V1Secret>(PodTemplate.TokenSecretName(pod!.Metadata.Name!), "default");
-        var token = Encoding.UTF8.GetString(secret.Data[TrialEnv.TokenSecretKey]);
+        var token = await h.TokenOfAsync(pod);
         Assert.DoesNotContain(token, KubernetesJson.Serialize(pod), StringComparison.Ordinal);
         Assert.Equal("clustertune", secret.Metadata.Labels![LabelKeys.ManagedBy]);
         Assert.Equal(trial.Metadata.Uid, secret.Metadata.OwnerReferences!.Single().Uid);
@@ -71,13 +39,13 @@ public sealed class MetricForgeryScenarioTests
         var epoch = (MetricNames.TrainEpoch, (string?)null, "1");
         foreach (var guess in new[] { pod.Metadata.Annotations![AnnotationKeys.TokenSha256], secret.Metadata.Uid!, "" })
         {
-            var forged = await PostAsync(http, Otlp(pod, trial, epoch, (MetricNames.EvalMetric, "accuracy", "0.99")), guess);
+            var forged = await SweepHarness.PostOtlpAsync(http, SweepHarness.OtlpJson(pod, trial, epoch, (MetricNames.EvalMetric, "accuracy", "0.99")), guess);
             Assert.Equal((HttpStatusCode.OK, 2L), (forged.Status, forged.Rejected));
             Assert.Contains(TrialEnv.TokenHeader, forged.Message);
         }
 
         // The holder of the token sends a finite objective and a NaN one: the NaN is rejected as a point.
-        var sent = await PostAsync(http, Otlp(pod, trial, epoch, accuracy, (MetricNames.TrainLoss, null, "NaN")), token);
+        var sent = await SweepHarness.PostOtlpAsync(http, SweepHarness.OtlpJson(pod, trial, epoch, accuracy, (MetricNames.TrainLoss, null, "NaN")), token);
         Assert.Equal((HttpStatusCode.OK, 1L), (sent.Status, sent.Rejected));
         Assert.Contains("not finite", sent.Message);
 

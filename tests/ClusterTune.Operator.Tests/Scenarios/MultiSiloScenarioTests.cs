@@ -1,8 +1,12 @@
+using System.Net;
+using ClusterTune.Api.Contract;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Grains;
 using ClusterTune.Operator.Hosting;
+using ClusterTune.Operator.Ingestion;
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
@@ -61,6 +65,53 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
 
             // Every sweep ends as an undisturbed one does: the oracle's best, the same promoted bytes, one pod per trial.
             await h.AssertGridSweepsEndedAlikeAsync(names);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    // An export that reaches a silo without the job's shard is checked by the job's grain on the shard's owner, and an
+    // acceptance is reused there: a forged token is refused, the real one asked about once, and the points reach the
+    // trial through the grain.
+    [Fact]
+    public async Task An_export_to_a_silo_without_the_jobs_shard_is_checked_by_the_jobs_grain_once()
+    {
+        await using var h = await SweepHarness.StartAsync();
+        var options = new OperatorOptions { CheckpointRoot = h.CheckpointRoot, OtlpEndpoint = "", TerminationGracePeriodSeconds = 5 };
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((silo, host) =>
+            host.AddClusterTuneOperator(KubeConnection.ForServer(h.Server.BaseAddress), options with { Identity = silo.SiloName }, "http://127.0.0.1:0", NullLoggerFactory.Instance));
+        builder.ConfigureSilo((_, silo) => silo.ConfigureMembership(options));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        try
+        {
+            await h.Client.CreateAsync(SweepHarness.GridJob("remote", [0.1], [0L], parallelism: 1, epochs: 3, epochSeconds: 20));
+            V1Pod? pod = null;
+            await h.WaitUntilAsync(async () => (pod = (await h.PodsAsync("remote")).FirstOrDefault(p => p.Status?.Phase == "Running")) is not null, "the trial pod to run");
+            var trial = (await h.TrialsAsync("remote")).Single();
+            var owner = (await cluster.Client.GetGrain<IFineTuneJobGrain>("default/remote").Where()).Silo;
+            var other = cluster.Silos.Single(s => s.SiloAddress.ToString() != owner).ServiceProvider.GetRequiredService<OperatorEndpoint>();
+            var accepted = Assert.IsType<ShardTokenValidator>(other.Receiver.Validator).Accepted;
+            using var http = new HttpClient { BaseAddress = other.Address };
+
+            var forged = await SweepHarness.PostOtlpAsync(http, SweepHarness.OtlpJson(pod!, trial, (MetricNames.EvalMetric, "accuracy", "0.99")), "forged");
+            Assert.Equal((HttpStatusCode.OK, 1L), (forged.Status, forged.Rejected));
+            Assert.Equal(0, accepted.Count);
+            var token = await h.TokenOfAsync(pod!);
+            foreach (var epoch in new[] { "1", "2" })
+            {
+                var sent = await SweepHarness.PostOtlpAsync(http, SweepHarness.OtlpJson(pod!, trial, (MetricNames.TrainEpoch, null, epoch), (MetricNames.EvalMetric, "accuracy", "0.5")), token);
+                Assert.Equal((HttpStatusCode.OK, 0L), (sent.Status, sent.Rejected));
+                Assert.Equal(1, accepted.Count);
+            }
+
+            Trial? seen = null;
+            await h.WaitUntilAsync(async () => (seen = await h.Client.GetAsync<Trial>(trial.Metadata.Name!, "default")).Status?.Objective is not null, "the objective to reach the trial's status");
+            Assert.Equal(0.5, seen!.Status!.Objective);
         }
         finally
         {

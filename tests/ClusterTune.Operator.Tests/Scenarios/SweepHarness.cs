@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using ClusterTune.Api.Contract;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.Schema;
@@ -254,4 +257,42 @@ internal sealed class SweepHarness : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>An OTLP/JSON export of gauge points as a trial's pod sends them (resource attributes of the trial contract).</summary>
+    public static string OtlpJson(V1Pod pod, Trial trial, params (string Metric, string? Attribute, string Value)[] points)
+    {
+        static JsonObject Attr(string key, string value) => new() { ["key"] = key, ["value"] = new JsonObject { ["stringValue"] = value } };
+        var metrics = new JsonArray();
+        foreach (var (metric, attribute, value) in points)
+        {
+            var point = new JsonObject { ["timeUnixNano"] = "1000", ["asDouble"] = value };
+            if (attribute is not null)
+            {
+                point["attributes"] = new JsonArray(Attr(MetricAttributes.Metric, attribute));
+            }
+
+            metrics.Add(new JsonObject { ["name"] = metric, ["gauge"] = new JsonObject { ["dataPoints"] = new JsonArray(point) } });
+        }
+        var resource = new JsonObject
+        {
+            ["attributes"] = new JsonArray(
+                Attr(ResourceAttributes.K8sNamespaceName, "default"), Attr(ResourceAttributes.JobName, trial.Spec.JobName),
+                Attr(ResourceAttributes.TrialName, trial.Metadata.Name!), Attr(ResourceAttributes.K8sPodName, pod.Metadata.Name!)),
+        };
+        return new JsonObject { ["resourceMetrics"] = new JsonArray(new JsonObject { ["resource"] = resource, ["scopeMetrics"] = new JsonArray(new JsonObject { ["metrics"] = metrics }) }) }.ToJsonString();
+    }
+
+    /// <summary>POSTs an OTLP/JSON export with a trial token; returns the status and the partial success.</summary>
+    public static async Task<(HttpStatusCode Status, long Rejected, string Message)> PostOtlpAsync(HttpClient http, string body, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/metrics") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(TrialEnv.TokenHeader, token);
+        using var response = await http.SendAsync(request);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())?["partialSuccess"];
+        return (response.StatusCode, long.Parse(json?["rejectedDataPoints"]?.ToString() ?? "0", System.Globalization.CultureInfo.InvariantCulture), json?["errorMessage"]?.ToString() ?? "");
+    }
+
+    /// <summary>The token a trial pod got (its Secret): what only the pod can read.</summary>
+    public async Task<string> TokenOfAsync(V1Pod pod) =>
+        Encoding.UTF8.GetString((await Client.GetAsync<V1Secret>(ClusterTune.Operator.Planning.PodTemplate.TokenSecretName(pod.Metadata.Name!), "default")).Data[TrialEnv.TokenSecretKey]);
 }
