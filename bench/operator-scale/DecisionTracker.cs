@@ -18,11 +18,15 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
     private readonly ConcurrentDictionary<string, long> _lastTerminal = new();
     private readonly ConcurrentDictionary<string, byte> _stopped = new(), _finished = new(), _promoted = new(), _ended = new(), _created = new();
     private readonly ConcurrentDictionary<string, (string? Phase, string? Reason, string Status)> _status = new();
+    private readonly ConcurrentDictionary<string, JsonElement> _jobStatus = new();
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Status changes of new trials seen on the watch, by what changed (phase → phase, or only the observations).</summary>
     public ConcurrentDictionary<string, int> StatusChanges { get; } = new();
     private readonly List<Task> _watches = [];
+
+    /// <summary>FineTuneJob status changes seen on the watch, by the status fields that changed.</summary>
+    public ConcurrentDictionary<string, int> JobStatusChanges { get; } = new();
 
     /// <summary>(kind, seen at, latency ms or NaN when no cause was measurable).</summary>
     public ConcurrentQueue<(string Kind, long Ticks, double LatencyMs)> Decisions { get; } = new();
@@ -123,6 +127,7 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
     {
         var now = Stopwatch.GetTimestamp();
         var name = job.Str("metadata", "name")!;
+        CountJobStatusChange(name, job);
         if (job.Str("status", "bestTrial", "promotedUri") is not null && _promoted.TryAdd(name, 0))
         {
             Decisions.Enqueue(("promote", now, _lastTerminal.TryGetValue(name, out var end) ? Ms(end, now) : double.NaN));
@@ -131,6 +136,49 @@ internal sealed class DecisionTracker(HttpClient api, int history, Func<string, 
         if (job.Str("status", "phase") is "Succeeded" or "Failed" && (job.Str("status", "bestTrial", "promotedUri") is not null || job.Str("status", "phase") == "Failed"))
         {
             _ended.TryAdd(name, 0);
+        }
+    }
+
+    // Which fields each status write of a job changed (a condition by its type and the fields of it that changed).
+    private void CountJobStatusChange(string name, JsonElement job)
+    {
+        if (!job.TryGetProperty("status", out var status))
+        {
+            return;
+        }
+
+        status = status.Clone();
+        if (!_jobStatus.TryGetValue(name, out var was))
+        {
+            _jobStatus[name] = status;
+            return;
+        }
+
+        _jobStatus[name] = status;
+        static Dictionary<string, string> Fields(JsonElement e) => e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
+        static Dictionary<string, Dictionary<string, string>> Conditions(JsonElement e) =>
+            e.TryGetProperty("conditions", out var c) ? c.EnumerateArray().ToDictionary(x => x.GetProperty("type").GetString()!, Fields) : [];
+        var (before, after) = (Fields(was), Fields(status));
+        var changed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var key in before.Keys.Union(after.Keys).Where(k => k != "conditions" && before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
+        {
+            changed.Add(key);
+        }
+
+        var (cb, ca) = (Conditions(was), Conditions(status));
+        foreach (var type in cb.Keys.Union(ca.Keys))
+        {
+            var (x, y) = (cb.GetValueOrDefault(type) ?? [], ca.GetValueOrDefault(type) ?? []);
+            var fields = x.Keys.Union(y.Keys).Where(k => k != "lastTransitionTime" && x.GetValueOrDefault(k) != y.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
+            if (fields.Count > 0)
+            {
+                changed.Add($"{type}.{string.Join('+', fields)}");
+            }
+        }
+
+        if (changed.Count > 0)
+        {
+            JobStatusChanges.AddOrUpdate(string.Join(' ', changed), 1, (_, n) => n + 1);
         }
     }
 

@@ -177,6 +177,8 @@ internal static class ScaleRun
             var finishedTrials = Math.Max(1, trials.Count(t => t.Spec.Index >= o.History && t.Status?.Phase is ClusterTune.Api.V1Alpha1.TrialPhase.Succeeded or ClusterTune.Api.V1Alpha1.TrialPhase.Failed or ClusterTune.Api.V1Alpha1.TrialPhase.EarlyStopped));
             log.WriteLine($"[{silos} silo(s)] new trials' status writes as the watch saw them, per finished trial: " +
                 string.Join(", ", decisions.StatusChanges.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / (double)finishedTrials:0.00}")));
+            log.WriteLine($"[{silos} silo(s)] FineTuneJob status writes as the watch saw them, per finished trial, by the fields they changed: " +
+                string.Join(", ", decisions.JobStatusChanges.OrderByDescending(kv => kv.Value).Take(12).Select(kv => $"[{kv.Key}] {kv.Value / (double)finishedTrials:0.000}")));
 
             Kill? kill = null;
             if (silos > 1)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClusterTune.Api.Meta;
+using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Kubernetes.Patching;
 using ClusterTune.Kubernetes.Recording;
@@ -13,9 +14,10 @@ namespace ClusterTune.Operator.Controllers;
 /// <summary>
 /// The one place the operator writes to the API: idempotent creates (409 AlreadyExists = done), status writes as
 /// merge patches carrying the resourceVersion read (409 = re-read and re-plan), deletes that treat 404 as done.
-/// Counts every write so the writes per trial can be measured.
+/// Counts every write so the writes per trial can be measured. With <paramref name="caches"/>, a Trial it patches is
+/// read back as written until the watch delivers it (<see cref="CacheView{T}.Wrote"/>).
 /// </summary>
-public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
+public sealed class ApiActions(IKubernetes client, EventRecorder recorder, OperatorCaches? caches = null)
 {
     private long _writes;
 
@@ -52,13 +54,12 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder)
 
         MergePatch.WithResourceVersion(patch, before.Metadata.ResourceVersion!);
         Interlocked.Increment(ref _writes);
-        if (status)
+        var written = status
+            ? await client.PatchStatusAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct)
+            : await client.MergePatchAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
+        if (caches is not null && before is Trial replaced && written is Trial trial)
         {
-            await client.PatchStatusAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
-        }
-        else
-        {
-            await client.MergePatchAsync<T>(before.Metadata.Name!, patch, before.Metadata.NamespaceProperty, ct);
+            caches.Trials.Wrote(replaced, trial);
         }
 
         return true;

@@ -40,7 +40,7 @@ public sealed class OperatorRuntime : IDisposable
         Client = KubeConnection.Create(config, time: time, extraHandlers: [new ApiRequestMetrics(Metrics), .. extraHandlers]);
         Caches = new OperatorCaches(Client, options.WatchNamespace, time, loggers);
         Recorder = new EventRecorder(Client, "clustertune-operator", options.Identity, time, loggers.CreateLogger("clustertune.events"));
-        Api = new ApiActions(Client, Recorder);
+        Api = new ApiActions(Client, Recorder, Caches);
         Jobs = new FineTuneJobReconciler(Caches, Api, new CheckpointManager(options.CheckpointRoot, time), () => Options, time, Metrics);
         Trials = new TrialReconciler(Caches, Api, () => Options, time, NewToken);
         Registry.AddCollectCallback(new InformerMetrics(Metrics, Caches).Collect);
