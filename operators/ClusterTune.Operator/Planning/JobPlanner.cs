@@ -188,8 +188,10 @@ public static class JobPlanner
             else
             {
                 // Active, not only Running: a trial's Pending and Running are written late (they mirror its pod), and a
-                // reason that flipped with them would be a decisive change, an extra status write per trial.
-                var started = history.Count(r => r.Status is S.TrialStatus.Running or S.TrialStatus.Pending);
+                // reason that flipped with them would be a decisive change, an extra status write per trial. The trials
+                // this plan creates are starting too: else the reason flips to WaitingForTrials and back each time the
+                // last running trials end together (two job status writes, 0.35 per trial in the scale bench).
+                var started = history.Count(r => r.Status is S.TrialStatus.Running or S.TrialStatus.Pending) + decision.NewTrials.Count;
                 conditions = Set(conditions, ConditionTypes.Running, true,
                     started > 0 ? ConditionReasons.TrialsRunning : ConditionReasons.WaitingForTrials,
                     started > 0 ? $"{started} trial(s) starting or running" : "waiting for trials to start", gen, now);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClusterTune.Api.Contract;
+using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Operator.Planning;
 using k8s.Models;
@@ -120,6 +121,24 @@ public sealed class JobPlannerTests
         var trials = phases.Select((p, i) => p == TrialPhase.Succeeded ? Done(i, 0.5) : InPhase(i, p)).ToList();
         var plan = PlanJob(job, trials);
         Assert.Equal(expected, plan.TrialsToCreate.Select(t => t.Spec.Index));
+    }
+
+    // The Running condition's reason counts the trials this plan creates as starting: it stays TrialsRunning when the
+    // last running trials end and the next ones are created in the same reconcile (a flip is a job status write).
+    [Theory]
+    [InlineData(new TrialPhase[0], 2, ConditionReasons.TrialsRunning, "2 trial(s) starting or running")]
+    [InlineData(new[] { TrialPhase.Succeeded, TrialPhase.Succeeded }, 2, ConditionReasons.TrialsRunning, "1 trial(s) starting or running")] // the grid's last
+    [InlineData(new[] { TrialPhase.Running, TrialPhase.Succeeded }, 2, ConditionReasons.TrialsRunning, "2 trial(s) starting or running")]
+    [InlineData(new[] { TrialPhase.Running, TrialPhase.Pending }, 2, ConditionReasons.TrialsRunning, "2 trial(s) starting or running")]
+    [InlineData(new[] { TrialPhase.Paused }, 1, ConditionReasons.TrialsRunning, "1 trial(s) starting or running")] // a paused trial with epochs to go resumes
+    public void The_running_reason_counts_the_trials_being_created(TrialPhase[] phases, int parallelism, string reason, string message)
+    {
+        var job = Job(s => s.Budget = new BudgetSpec { Parallelism = parallelism, MaxFailedTrials = 5 });
+        job.Status = PlanJob(Job()).Status;
+        var trials = phases.Select((p, i) => p == TrialPhase.Succeeded ? Done(i, 0.5) : InPhase(i, p)).ToList();
+
+        var running = Conditions.Find(PlanJob(job, trials).Status.Conditions, ConditionTypes.Running)!;
+        Assert.Equal((reason, message), (running.Reason, running.Message));
     }
 
     private static FineTuneJob Started(Action<FineTuneJobSpec>? change = null)
