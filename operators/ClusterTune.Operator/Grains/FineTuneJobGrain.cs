@@ -25,7 +25,7 @@ namespace ClusterTune.Operator.Grains;
 /// (activation-count placement put all of a burst on the silo that saw it first, before statistics arrived).
 /// </remarks>
 [JobPartitionPlacement]
-public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSiloDetails silo) : Grain, IFineTuneJobGrain
+public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSiloDetails silo, IClusterMembershipService membership) : Grain, IFineTuneJobGrain
 {
     private WorkQueue<string>? _queue;
     private CancellationTokenSource? _stop;
@@ -38,6 +38,9 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
 
     private string Key => this.GetPrimaryKeyString();
 
+    // The job's owner among the active silos as this silo sees them now (what placement computes, on the caller's view).
+    private SiloAddress? OwnerNow() => JobPartition.Owner(Key, SiloController.ActiveWith(membership.CurrentSnapshot, silo.SiloAddress));
+
     /// <summary>Items waiting or being worked on in this grain's queue.</summary>
     public int QueueDepth => _queue?.Len ?? 0;
 
@@ -46,11 +49,18 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
     {
         await runtime.Ready.WaitAsync(cancellationToken);
         // A grain reads its trials from this silo's caches: wait until they hold its shard (the silo lists a shard it gains
-        // right after the membership change that placed the grain here). Not within ShardWait: this silo's view of the
-        // membership differs from the caller's; fail, and the next call (or the resync) places the grain again.
-        if (!await runtime.Caches.WaitForShardAsync(JobShards.Of(Key), ShardWait, cancellationToken))
+        // right after the membership change that placed the grain here). Fail at once when this silo's newest view of
+        // the membership gives the job to another silo (the caller placed it on an older view), and after ShardWait
+        // when the shard is still not cached; the next call (or the resync) places the grain again.
+        var shard = JobShards.Of(Key);
+        if (!runtime.Caches.Covers(shard) && OwnerNow() is { } owner && owner != silo.SiloAddress)
         {
-            throw new OrleansException($"{Key}: shard {JobShards.Of(Key)} is not cached on this silo; the grain is placed again on its next call");
+            throw new OrleansException($"{Key}: shard {shard} belongs to {owner} in this silo's view of the membership; the grain is placed again on its next call");
+        }
+
+        if (!await runtime.Caches.WaitForShardAsync(shard, ShardWait, cancellationToken))
+        {
+            throw new OrleansException($"{Key}: shard {shard} is not cached on this silo; the grain is placed again on its next call");
         }
 
         var time = runtime.Time;

@@ -95,15 +95,18 @@ public sealed partial class SiloController(OperatorRuntime runtime, IGrainFactor
     public bool Owns(string job) => Volatile.Read(ref _owners) is not { } owners || owners[JobShards.Of(job)] == local.SiloAddress;
 
     // The owner of each shard among the active silos and this one (which may not be Active yet while it starts).
-    private SiloAddress[]? Owners(ClusterMembershipSnapshot snapshot)
+    private SiloAddress[]? Owners(ClusterMembershipSnapshot snapshot) => JobPartition.Assign(ActiveWith(snapshot, local.SiloAddress));
+
+    /// <summary>The active silos of <paramref name="snapshot"/>, and <paramref name="self"/> (which may not be Active yet while it starts).</summary>
+    public static List<SiloAddress> ActiveWith(ClusterMembershipSnapshot snapshot, SiloAddress self)
     {
         var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
-        if (active.Count > 0 && !active.Contains(local.SiloAddress))
+        if (active.Count > 0 && !active.Contains(self))
         {
-            active.Add(local.SiloAddress);
+            active.Add(self);
         }
 
-        return JobPartition.Assign(active);
+        return active;
     }
 
     // The shards this silo caches: all (no selector) while it is alone or the membership is unknown.
