@@ -14,13 +14,14 @@ internal sealed record BenchOptions
     public double PointsPerSecond { get; init; } = 50_000;
     public int PointsPerRequest { get; init; } = 25;
     public int[] Silos { get; init; } = [1, 3];
+    public double WindowFrom { get; init; } = 0.5;
     public double WindowFraction { get; init; } = 0.85;
     public double WarmupSeconds { get; init; } = 30;
     public double MaxSeconds { get; init; } = 240;
 
     public const string Usage = """
         usage: ClusterTune.Operator.Scale.Bench [--jobs N] [--history M] [--new-trials K] [--parallelism P] [--epochs E]
-               [--epoch-seconds S] [--rate POINTS_PER_S] [--points-per-request N] [--silos 1,3] [--window-fraction F] [--warmup-seconds S] [--max-seconds S]
+               [--epoch-seconds S] [--rate POINTS_PER_S] [--points-per-request N] [--silos 1,3] [--window-from F] [--window-fraction F] [--warmup-seconds S] [--max-seconds S]
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -53,6 +54,7 @@ internal sealed record BenchOptions
                 "--rate" => o with { PointsPerSecond = Num() },
                 "--points-per-request" => o with { PointsPerRequest = Math.Max(4, Int()) },
                 "--silos" => o with { Silos = v.Split(',').Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"--silos takes counts like 1,3, got '{v}'")).ToArray() },
+                "--window-from" => o with { WindowFrom = Math.Min(1, Num()) },
                 "--window-fraction" => o with { WindowFraction = Math.Min(1, Num()) },
                 "--max-seconds" => o with { MaxSeconds = Num() },
                 "--warmup-seconds" => o with { WarmupSeconds = Num() },

@@ -28,7 +28,7 @@ internal static class Report
             ("bench process CPU-s (API server, kubelet, load)", r => $"{r.BenchCpuSeconds:0.0}"),
             ("jobs per silo (grain Where())", r => string.Join("/", r.PerSilo.Select(s => s.Jobs)) + $" ({Dev(r.PerSilo.Select(s => (double)s.Jobs))})"),
             ("OTLP points per silo", r => string.Join("/", r.PerSilo.Select(s => $"{s.Delta.PointsAccepted / 1000:0}k")) + $" ({Dev(r.PerSilo.Select(s => s.Delta.PointsAccepted))})"),
-            ("new trials finished in window", r => $"{r.TrialsFinished}"),
+            ("new trials finished in window (finished at open)", r => $"{r.TrialsFinished} ({r.FinishedAtOpen})"),
             ("API writes (silos) / trial", r => $"{r.PerSilo.Sum(s => s.Delta.ApiWrites) / Math.Max(1, r.TrialsFinished):0.00} ({r.PerSilo.Sum(s => s.Delta.ApiWrites):0} writes, {r.PerSilo.Sum(s => s.Delta.ApiWritesTrialStatus):0} trials/status)"),
             ("RSS per silo, MiB", r => string.Join("/", r.PerSilo.Select(s => $"{s.End.RssBytes / (1 << 20)}"))),
             ("SIGKILL silo with most jobs: first/all served again", r => r.Kill is { } k ? $"{k.Silo} ({k.Jobs} jobs): {k.FirstServed.TotalSeconds:0.00} s / {k.AllServed.TotalSeconds:0.00} s" + (k.Unserved > 0 ? $", {k.Unserved} never" : "") : "-"),
@@ -55,7 +55,7 @@ internal static class Report
             w.WriteLine($"scaling efficiency = (CPU-s/decision, 1 silo) / (CPU-s/decision, {many.Silos} silos) = {eff:0.00} (target ≥ 0.85)");
         }
         w.WriteLine($"defaults used: --jobs {o.Jobs} --history {o.History} --new-trials {o.NewTrials} --parallelism {o.Parallelism} --epochs {o.Epochs} " +
-            $"--epoch-seconds {o.EpochSeconds} --rate {o.PointsPerSecond} --points-per-request {o.PointsPerRequest}; the window ends when {o.WindowFraction:P0} of the new trials finished " +
+            $"--epoch-seconds {o.EpochSeconds} --rate {o.PointsPerSecond} --points-per-request {o.PointsPerRequest} --window-from {o.WindowFrom}; the window runs from {o.WindowFrom:P0} to {o.WindowFraction:P0} of the new trials finished " +
             $"(or after {o.MaxSeconds} s). Latencies are measured by the bench's own watches (API server delivery included); the operator writes progress every 10 s and decides on points at once.");
     }
 

@@ -13,7 +13,7 @@ namespace ClusterTune.Operator.Scale.Bench;
 internal sealed record RunResult(
     int Silos, TimeSpan Seed, TimeSpan Ready, double WindowSeconds, long PointsOffered, long RequestsFailed, long RequestsSkipped,
     IReadOnlyList<(string Kind, double LatencyMs)> Decisions, int TrialsFinished, double BenchCpuSeconds,
-    IReadOnlyList<(string Name, SiloSample Delta, SiloSample End, int Jobs)> PerSilo, Kill? Kill, int JobsEnded, int Jobs);
+    IReadOnlyList<(string Name, SiloSample Delta, SiloSample End, int Jobs)> PerSilo, Kill? Kill, int JobsEnded, int Jobs, int FinishedAtOpen);
 
 internal sealed record Kill(string Silo, int Jobs, TimeSpan FirstServed, TimeSpan AllServed, int Unserved);
 
@@ -135,12 +135,23 @@ internal static class ScaleRun
                 }
             }
 
+            // A decision's cost grows with its job's history (TPE over every finished trial), so both runs are measured
+            // over the same stretch of the sweeps: from --window-from to --window-fraction of the new trials finished.
+            // Without it the run that warmed up longer (N silos compile N times) measured later, dearer decisions.
+            var expected = o.Jobs * o.NewTrials;
+            while (decisions.Finished.Count < o.WindowFrom * expected && warm.Elapsed.TotalSeconds < o.MaxSeconds + o.WarmupSeconds + 150)
+            {
+                await Task.Delay(100);
+            }
+
+            before = await SampleAllAsync(probe, urls, procs);
+            var finishedAtOpen = decisions.Finished.Count;
             log.WriteLine($"[{silos} silo(s)] warm-up: {kubelet.Started} first trial pods running after {firstRunning.TotalSeconds:0} s, then {(warm.Elapsed - firstRunning).TotalSeconds:0} s more " +
-                $"(silo CPU-s {before.Zip(jit0).Sum(x => x.First.Minus(x.Second).CpuSeconds):0.0}, of which JIT {before.Zip(jit0).Sum(x => x.First.Minus(x.Second).JitSeconds):0.0}); window opens");
+                $"(silo CPU-s {before.Zip(jit0).Sum(x => x.First.Minus(x.Second).CpuSeconds):0.0}, of which JIT {before.Zip(jit0).Sum(x => x.First.Minus(x.Second).JitSeconds):0.0}); " +
+                $"window opens at {finishedAtOpen}/{expected} new trials finished{(finishedAtOpen > (o.WindowFrom + 0.02) * expected ? $" (warm-up ran past --window-from {o.WindowFrom:P0}: this window starts later in the sweeps than intended)" : "")}");
             var benchCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var t0 = Stopwatch.GetTimestamp();
             var (points0, failed0, skipped0) = (load.PointsSent, load.RequestsFailed, load.RequestsSkipped);
-            var expected = o.Jobs * o.NewTrials;
             var window = Stopwatch.StartNew();
             var nextLog = TimeSpan.FromSeconds(15);
             while (decisions.Finished.Count < o.WindowFraction * expected && window.Elapsed.TotalSeconds < o.MaxSeconds)
@@ -193,7 +204,7 @@ internal static class ScaleRun
                 await Task.Delay(500);
             }
 
-            return new RunResult(silos, seed, ready, seconds, offered, failed, skipped, inWindow, finished, benchCpu, perSilo, kill, decisions.JobsEnded, o.Jobs);
+            return new RunResult(silos, seed, ready, seconds, offered, failed, skipped, inWindow, finished, benchCpu, perSilo, kill, decisions.JobsEnded, o.Jobs, finishedAtOpen);
         }
         catch
         {
