@@ -14,7 +14,7 @@ internal sealed record BenchOptions
     public double PointsPerSecond { get; init; } = 50_000;
     public int PointsPerRequest { get; init; } = 25;
     public int[] Silos { get; init; } = [1, 3];
-    public double WindowFrom { get; init; } = 0.5;
+    public double WindowFrom { get; init; } = 0.6;
     public double WindowFraction { get; init; } = 0.85;
     public double WarmupSeconds { get; init; } = 30;
     public double MaxSeconds { get; init; } = 240;
