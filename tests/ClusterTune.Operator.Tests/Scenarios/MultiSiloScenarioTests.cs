@@ -31,12 +31,7 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
             TerminationGracePeriodSeconds = 5,
             ProgressFlushInterval = TimeSpan.FromMilliseconds(200),
         };
-        var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSiloHost((silo, host) =>
-            host.AddClusterTuneOperator(KubeConnection.ForServer(h.Server.BaseAddress), options with { Identity = silo.SiloName }, "http://127.0.0.1:0", NullLoggerFactory.Instance));
-        builder.ConfigureSilo((_, silo) => silo.ConfigureMembership(options));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
+        var cluster = await StartSilosAsync(h, options, 3);
         try
         {
             const int jobs = 9;
@@ -81,12 +76,7 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
     {
         await using var h = await SweepHarness.StartAsync();
         var options = new OperatorOptions { CheckpointRoot = h.CheckpointRoot, OtlpEndpoint = "", TerminationGracePeriodSeconds = 5 };
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSiloHost((silo, host) =>
-            host.AddClusterTuneOperator(KubeConnection.ForServer(h.Server.BaseAddress), options with { Identity = silo.SiloName }, "http://127.0.0.1:0", NullLoggerFactory.Instance));
-        builder.ConfigureSilo((_, silo) => silo.ConfigureMembership(options));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
+        var cluster = await StartSilosAsync(h, options, 2);
         try
         {
             await h.Client.CreateAsync(SweepHarness.GridJob("remote", [0.1], [0L], parallelism: 1, epochs: 3, epochSeconds: 20));
@@ -118,6 +108,18 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }
+    }
+
+    // The operator as an in-process test cluster of `silos` silos against the harness's API server.
+    private static async Task<InProcessTestCluster> StartSilosAsync(SweepHarness h, OperatorOptions options, short silos)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSiloHost((silo, host) =>
+            host.AddClusterTuneOperator(KubeConnection.ForServer(h.Server.BaseAddress), options with { Identity = silo.SiloName }, "http://127.0.0.1:0", NullLoggerFactory.Instance));
+        builder.ConfigureSilo((_, silo) => silo.ConfigureMembership(options));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     private static async Task<Dictionary<string, GrainLocation>> LocateAsync(InProcessTestCluster cluster, IEnumerable<string> jobs)
