@@ -143,8 +143,12 @@ public sealed class RecoveryDrillTests
             }
 
             pod = await h.Client.TryGetAsync<V1Pod>(ResourceNames.Pod(job, oracle.Spec.Index, 1), "default");
-            return pod?.Status?.Phase == PodPhases.Running && File.Exists(Path.Combine(TrialDir(h, job, oracle), "last", "manifest.json"));
-        }, "the oracle trial running with a checkpoint");
+            // Both checkpoints: the trainer saves last/ and then best/, and a drill that corrupts last/ needs best/ to
+            // resume from (frozen in between, the retry had nothing verified to resume from: seen once in CI).
+            return pod?.Status?.Phase == PodPhases.Running
+                && File.Exists(Path.Combine(TrialDir(h, job, oracle), "last", "manifest.json"))
+                && File.Exists(Path.Combine(TrialDir(h, job, oracle), "best", "manifest.json"));
+        }, "the oracle trial running with both checkpoints");
         var id = pod!.Status!.ContainerStatuses![0].ContainerID!;
         var pid = int.Parse(id["process://".Length..], System.Globalization.CultureInfo.InvariantCulture);
         // Frozen (SIGSTOP) until the test kills it: with 0.5 s epochs the trainer would otherwise finish on its own
