@@ -14,8 +14,8 @@ namespace ClusterTune.Operator.Controllers;
 /// <summary>
 /// The one place the operator writes to the API: idempotent creates (409 AlreadyExists = done), status writes as
 /// merge patches carrying the resourceVersion read (409 = re-read and re-plan), deletes that treat 404 as done.
-/// Counts every write so the writes per trial can be measured. With <paramref name="caches"/>, a Trial it patches is
-/// read back as written until the watch delivers it (<see cref="CacheView{T}.Wrote"/>).
+/// Counts every write so the writes per trial can be measured. With <paramref name="caches"/>, a Trial it creates or
+/// patches is read back as written until the watch delivers it (<see cref="CacheView{T}.Created"/>, <see cref="CacheView{T}.Wrote"/>).
 /// </summary>
 public sealed class ApiActions(IKubernetes client, EventRecorder recorder, OperatorCaches? caches = null)
 {
@@ -33,7 +33,12 @@ public sealed class ApiActions(IKubernetes client, EventRecorder recorder, Opera
         Interlocked.Increment(ref _writes);
         try
         {
-            await client.CreateAsync(obj, ct);
+            var created = await client.CreateAsync(obj, ct);
+            if (caches is not null && created is Trial trial)
+            {
+                caches.Trials.Created(trial);
+            }
+
             return true;
         }
         catch (HttpOperationException e) when (e.IsAlreadyExists())

@@ -25,12 +25,6 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
     /// <summary>When this process last wrote each job's status (a restart forgets it: the next write is then at once).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _statusWritten = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Version, IReadOnlyList<Trial> Trials)> _otherShards = new(StringComparer.Ordinal);
-    // The Trials this silo created that its cache may not show yet, by job (client-go's "expectations"): planned on as
-    // created, so a reconcile that runs before the informer delivers them does not create them again (a 409 each).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, (Trial Trial, DateTimeOffset At)>> _created = new(StringComparer.Ordinal);
-
-    /// <summary>How long a Trial this silo created is planned on without the cache showing it.</summary>
-    public static readonly TimeSpan CreateExpectation = TimeSpan.FromMinutes(1);
 
     /// <summary>Reconciles the job named by <paramref name="key"/> ("namespace/name").</summary>
     /// <param name="key">The job.</param>
@@ -44,7 +38,6 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
             var (ns, name) = ObjectKey.Split(key);
             metrics?.RemoveJob(ns ?? "default", name);
             _statusWritten.TryRemove(key, out _);
-            _created.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
 
@@ -70,9 +63,8 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         }
 
         var now = time.GetUtcNow();
-        var cached = caches.TrialsOf(job);
-        var trials = observed is null ? cached : [.. cached.Select(observed)];
-        trials = [.. trials, .. NotYetCached(key, cached, now)];
+        // The Trials this silo just created are among them before the watch delivers them (CacheView.Created).
+        var trials = observed is null ? caches.TrialsOf(job) : [.. caches.TrialsOf(job).Select(observed)];
         var gpus = job.Spec.Trainer?.Resources?.GpuCount() ?? 0;
         var running = gpus == 0 ? 0 : caches.PodsOf(job).Sum(p => RunningSeconds(p, now)) * gpus;
         var plan = JobPlanner.Plan(new JobPlanInput(job, trials, now, running, options().CheckpointRoot, options(), await WarmStartSourcesAsync(job, ct)));
@@ -84,23 +76,13 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
 
         foreach (var t in plan.TrialsToCreate)
         {
-            if (!await api.CreateAsync(t, ct))
-            {
-                continue; // 409: it exists, but it may not be this job's; the cache will say
-            }
-
-            var own = _created.GetOrAdd(key, _ => []);
-            lock (own)
-            {
-                own[t.Metadata.Name!] = (t, now);
-            }
+            await api.CreateAsync(t, ct); // false (409): it exists, but it may not be this job's; the cache will say
         }
 
         foreach (var change in plan.TrialChanges)
         {
-            // A Trial created but not yet cached has no resourceVersion to fence a change with: the next reconcile makes it.
             var trial = trials.FirstOrDefault(t => t.Metadata.Name == change.Name);
-            if (trial?.Metadata.ResourceVersion is null)
+            if (trial is null)
             {
                 continue;
             }
@@ -175,28 +157,6 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         }
 
         return new ReconcileResult(Earliest(Earliest(plan.RequeueAfter, notified.RetryIn), deferred));
-    }
-
-    private List<Trial> NotYetCached(string key, IReadOnlyList<Trial> cached, DateTimeOffset now)
-    {
-        if (!_created.TryGetValue(key, out var own))
-        {
-            return [];
-        }
-
-        lock (own)
-        {
-            foreach (var name in own.Keys.Where(n => cached.Any(t => t.Metadata.Name == n) || now - own[n].At > CreateExpectation).ToList())
-            {
-                own.Remove(name);
-            }
-
-            if (own.Count == 0)
-            {
-                _created.TryRemove(key, out _);
-            }
-            return [.. own.Values.Select(v => v.Trial)];
-        }
     }
 
     private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;

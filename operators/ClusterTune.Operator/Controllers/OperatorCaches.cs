@@ -40,8 +40,8 @@ public sealed class OperatorCaches : IDisposable
         (_client, _namespace, _time, _loggers) = (client, watchNamespace, time, loggers);
         Jobs = new Informer<FineTuneJob>(client, new InformerOptions { Namespace = watchNamespace, TimeProvider = time }, loggers.CreateLogger("informer.finetunejobs"));
         _state = new State([NewGroup(null)], null);
-        Trials = new CacheView<Trial>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Trials)]);
-        Pods = new CacheView<V1Pod>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Pods)]);
+        Trials = new CacheView<Trial>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Trials)], time);
+        Pods = new CacheView<V1Pod>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Pods)], time);
         DeletedPods = new DeletedPods(time);
         AddPodHandler(new InformerHandler<V1Pod>(OnDelete: DeletedPods.Add));
     }

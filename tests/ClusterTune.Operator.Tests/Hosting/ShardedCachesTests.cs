@@ -145,7 +145,8 @@ public sealed class ShardedCachesTests
         var run = caches.RunAsync(stop.Token);
         await caches.WaitForSyncAsync(stop.Token);
         var root = Directory.CreateTempSubdirectory("ct-expect-").FullName;
-        var reconciler = new FineTuneJobReconciler(caches, new ApiActions(client, new Kubernetes.Recording.EventRecorder(client, "test")),
+        // The actions read back what they create through the caches (CacheView.Created), as OperatorRuntime wires them.
+        var reconciler = new FineTuneJobReconciler(caches, new ApiActions(client, new Kubernetes.Recording.EventRecorder(client, "test"), caches),
             new ClusterTune.Operator.Checkpoints.CheckpointManager(root, TimeProvider.System), () => new OperatorOptions { CheckpointRoot = root }, TimeProvider.System);
 
         var before = caches.Jobs.Get(Ns, JobName)!.Metadata.ResourceVersion;
