@@ -68,7 +68,9 @@ public sealed class SweepPageBrowserTests
             for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(500))
             {
                 trials = (await cluster.Client.ListAllAsync<Trial>("default", labelSelector: $"{LabelKeys.Job}=page-sweep")).ToList();
-                if (await page.Locator("#curves path.curve").CountAsync() == trials.Count(t => t.Status?.Observations is { Count: > 0 }))
+                // The phases too: a trial stopped just before the end may reach the page one poll after its curve.
+                if (await page.Locator("#curves path.curve").CountAsync() == trials.Count(t => t.Status?.Observations is { Count: > 0 })
+                    && await page.Locator("#curves path.curve.stopped").CountAsync() == trials.Count(t => t.Status?.Phase == TrialPhase.EarlyStopped))
                 {
                     break;
                 }
