@@ -85,13 +85,43 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
     }
 
     [Fact]
+    public async Task BeforeRemove_gets_a_deleted_objects_final_state_while_the_cache_still_holds_it()
+    {
+        var ns = await fx.NewNamespaceAsync("tomb");
+        using var c = fx.NewClient(ns);
+        await c.CreateAsync(NewPod(ns, "p", "j"));
+        var informer = new Informer<V1Pod>(c, Options(ns));
+        var removing = new ConcurrentQueue<(string? Message, bool StillCached)>();
+        var deleted = new ConcurrentQueue<bool>();
+        informer.BeforeRemove = p => removing.Enqueue((p.Status?.Message, informer.Get(ns, p.Metadata.Name!) is not null));
+        informer.AddHandler(new InformerHandler<V1Pod>(OnDelete: d => deleted.Enqueue(informer.Get(ns, d.Metadata.Name!) is null)));
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The kubelet's order: the final status, then the delete.
+        await c.PatchStatusAsync<V1Pod>("p", JsonNode.Parse("""{"status":{"phase":"Succeeded","message":"final"}}""")!, ns);
+        await c.DeleteAsync<V1Pod>("p", ns, new V1DeleteOptions { GracePeriodSeconds = 0 });
+        await Eventually.TrueAsync(() => !deleted.IsEmpty, "the delete handler to run");
+
+        // A reader that misses the pod in the cache finds it in a store filled here: it was filled first.
+        Assert.Equal([("final", true)], removing.ToArray());
+        Assert.Equal([true], deleted.ToArray());
+        Assert.Null(informer.Get(ns, "p"));
+
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Reconnects_after_a_dropped_watch_and_relists_after_410_catching_deletes_missed_while_away()
     {
         var ns = await fx.NewNamespaceAsync("relist");
         using var c = fx.NewClient(ns);
         await c.CreateAsync(NewPod(ns, "keep", "j"));
         await c.CreateAsync(NewPod(ns, "doomed", "j"));
-        var informer = new Informer<V1Pod>(c, Options(ns));
+        var removing = new ConcurrentQueue<string>();
+        var informer = new Informer<V1Pod>(c, Options(ns)) { BeforeRemove = p => removing.Enqueue(p.Metadata.Name!) };
         var deleted = new ConcurrentQueue<string>();
         informer.AddHandler(new InformerHandler<V1Pod>(OnDelete: d => deleted.Enqueue(d.Metadata.Name!)));
         using var cts = new CancellationTokenSource();
@@ -120,6 +150,7 @@ public sealed class InformerIntegrationTests(EmbeddedServerFixture fx) : IClassF
         fx.Server.Faults.ExpireNextWatch(r => r.Namespace == ns);
         // Handlers run just after the cache changes, so wait for the handler, not the cache.
         await Eventually.TrueAsync(() => deleted.Contains("doomed"), "the relist to report the missed delete");
+        Assert.Equal(["doomed"], removing.ToArray()); // its last cached state: a relist has no final one
         Assert.Null(informer.Get(ns, "doomed"));
         Assert.True(informer.Lists >= 2);
         Assert.NotNull(informer.Get(ns, "keep"));

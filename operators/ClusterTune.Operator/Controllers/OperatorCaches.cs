@@ -39,11 +39,10 @@ public sealed class OperatorCaches : IDisposable
     {
         (_client, _namespace, _time, _loggers) = (client, watchNamespace, time, loggers);
         Jobs = new Informer<FineTuneJob>(client, new InformerOptions { Namespace = watchNamespace, TimeProvider = time }, loggers.CreateLogger("informer.finetunejobs"));
+        DeletedPods = new DeletedPods(time);
         _state = new State([NewGroup(null)], null);
         Trials = new CacheView<Trial>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Trials)], time);
         Pods = new CacheView<V1Pod>(() => [.. Volatile.Read(ref _state).Groups.Select(g => g.Pods)], time);
-        DeletedPods = new DeletedPods(time);
-        AddPodHandler(new InformerHandler<V1Pod>(OnDelete: DeletedPods.Add));
     }
 
     /// <summary>The final states of recently deleted pods (results that would otherwise be lost with the pod).</summary>
@@ -322,6 +321,8 @@ public sealed class OperatorCaches : IDisposable
         }, _loggers.CreateLogger("informer.pods"));
         trials.OnUndecodable = _onUndecodable;
         pods.OnUndecodable = _onUndecodable;
+        // Filled before a pod leaves the cache: a trial reconcile in between never finds its ended pod in neither.
+        pods.BeforeRemove = DeletedPods.Add;
         foreach (var h in _trialHandlers)
         {
             trials.AddHandler(h);

@@ -59,6 +59,7 @@ public sealed partial class Informer<T>
 
             foreach (var key in _items.Keys.Where(k => !seen.Contains(k)).ToList())
             {
+                BeforeRemove?.Invoke(_items[key]);
                 deletes.Add(_items[key]);
                 Unindex(key, _items[key]);
                 _items.Remove(key);
@@ -128,6 +129,8 @@ public sealed partial class Informer<T>
     {
         var meta = MetadataOf(raw);
         var key = ObjectKey.Of(meta?.NamespaceProperty, meta?.Name ?? "");
+        // A deletion's event carries the object's final state (a pod's terminated status, say): what leaves the cache.
+        var final = deleted && BeforeRemove is not null ? Decode(raw, out _) : null;
         T? old;
         InformerHandler<T>[] handlers;
         lock (_gate)
@@ -137,8 +140,14 @@ public sealed partial class Informer<T>
                 _undecodable.Remove(key);
             }
 
-            if (_items.Remove(key, out old))
+            if (_items.TryGetValue(key, out old))
             {
+                if (deleted)
+                {
+                    BeforeRemove?.Invoke(final ?? old);
+                }
+
+                _items.Remove(key);
                 Unindex(key, old);
             }
 

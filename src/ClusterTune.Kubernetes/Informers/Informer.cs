@@ -77,6 +77,15 @@ public sealed partial class Informer<T>
     /// <summary>Called once per undecodable object version (on the informer's loop; keep it short).</summary>
     public Action<UndecodableObject>? OnUndecodable { get; set; }
 
+    /// <summary>
+    /// Called with a deleted object's final state (the DELETED event's object; for an object a relist no longer shows,
+    /// the last one cached) under the cache's lock, just before it leaves the cache. A tombstone store filled here is
+    /// never behind the cache: a reader that no longer finds the object in the cache finds it there. Handlers' OnDelete
+    /// run after the removal, so a store they fill leaves a window in which the object is in neither. Must be quick and
+    /// must not wait on anything. Set it before <see cref="RunAsync"/>.
+    /// </summary>
+    public Action<T>? BeforeRemove { get; set; }
+
     /// <summary>Objects currently left out of the cache because they could not be decoded.</summary>
     public int UndecodableCount
     {
