@@ -32,17 +32,22 @@ public sealed class DeletedPods(TimeProvider time, int capacity = 1024, TimeSpan
         _pods[Key(pod.Metadata.NamespaceProperty, name)] = (pod, now);
         if (_pods.Count > capacity)
         {
+            // Down to 90 % at once, so the sort runs once per capacity/10 adds (it runs under the pod cache's lock,
+            // see OperatorCaches), not on every add once full: a job's cleanup deletes all its pods together.
             foreach (var old in _pods.Where(p => now - p.Value.At > _maxAge).Select(p => p.Key).ToList())
             {
                 _pods.TryRemove(old, out _);
             }
 
-            foreach (var oldest in _pods.OrderBy(p => p.Value.At).Take(Math.Max(0, _pods.Count - capacity)).Select(p => p.Key).ToList())
+            foreach (var oldest in _pods.OrderBy(p => p.Value.At).Take(Math.Max(0, _pods.Count - capacity * 9 / 10)).Select(p => p.Key).ToList())
             {
                 _pods.TryRemove(oldest, out _);
             }
         }
     }
+
+    /// <summary>How many pods are remembered.</summary>
+    public int Count => _pods.Count;
 
     /// <summary>The final state of the pod if it was deleted within the retention age.</summary>
     public V1Pod? Get(string? ns, string name) =>
