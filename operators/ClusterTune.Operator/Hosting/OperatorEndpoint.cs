@@ -38,7 +38,7 @@ public sealed class OperatorEndpoint(OperatorRuntime runtime, IGrainFactory grai
         var app = builder.Build();
         app.MapOtlpMetrics(Receiver);
         app.MapPrometheusMetrics(runtime.Registry).RequireBearerTokenFile(runtime.Options.MetricsTokenFile);
-        app.MapSweepPages(new CacheSweepSource(runtime.Caches, runtime.Client), runtime.Options.MetricsTokenFile, runtime.Time);
+        app.MapSweepPages(new CacheSweepSource(runtime.Caches, runtime.Client, runtime.Time), runtime.Options.MetricsTokenFile, runtime.Time);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ready") : Results.Text("caches not synced yet", statusCode: 503));
         await app.StartAsync(cancellationToken);

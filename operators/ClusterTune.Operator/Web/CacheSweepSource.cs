@@ -11,13 +11,13 @@ namespace ClusterTune.Operator.Web;
 /// the jobs whose shard this silo caches. The trials of the other shards come from one list of them all
 /// (<c>clustertune.io/shard notin (…)</c>), reused for <see cref="RemoteFor"/> (the page polls every 5 s).
 /// </summary>
-public sealed class CacheSweepSource(OperatorCaches caches, IKubernetes client) : ISweepSource
+public sealed class CacheSweepSource(OperatorCaches caches, IKubernetes client, TimeProvider time) : ISweepSource
 {
     /// <summary>How long one list of the other shards' trials serves the page.</summary>
     public static readonly TimeSpan RemoteFor = TimeSpan.FromSeconds(5);
 
     private readonly object _lock = new();
-    private (long At, IReadOnlySet<int>? Owned, Task<ILookup<string, Trial>> Trials)? _remote;
+    private (DateTimeOffset At, IReadOnlySet<int>? Owned, Task<ILookup<string, Trial>> Trials)? _remote;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<FineTuneJob>> JobsAsync(CancellationToken ct) =>
@@ -47,13 +47,13 @@ public sealed class CacheSweepSource(OperatorCaches caches, IKubernetes client) 
         {
             var owned = caches.Shards;
             if (_remote is { } r && ReferenceEquals(r.Owned, owned) && !r.Trials.IsFaulted && !r.Trials.IsCanceled
-                && Environment.TickCount64 - r.At < RemoteFor.TotalMilliseconds)
+                && time.GetUtcNow() - r.At < RemoteFor)
             {
                 return r.Trials;
             }
 
             var trials = ListAsync(OperatorCaches.ShardSelector(owned, except: true), ct);
-            _remote = (Environment.TickCount64, owned, trials);
+            _remote = (time.GetUtcNow(), owned, trials);
             return trials;
         }
     }

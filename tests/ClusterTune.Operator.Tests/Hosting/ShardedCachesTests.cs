@@ -199,6 +199,59 @@ public sealed class ShardedCachesTests
         await run;
     }
 
+    // The sweep page lists the other shards' trials once per CacheSweepSource.RemoteFor on the injected clock.
+    [Fact]
+    public async Task The_sweep_page_reuses_one_list_of_the_other_shards_trials_for_five_seconds_of_its_clock()
+    {
+        await using var server = await ServerAsync();
+        var lists = new ListCounter();
+        var client = await ClientAsync(server, lists);
+        var remote = JobInShard(s => s != 0, "remote");
+        await client.CreateAsync(TrialOf(remote));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var caches = new OperatorCaches(client, Ns, TimeProvider.System, NullLoggerFactory.Instance);
+        caches.StartWith(new HashSet<int> { 0 });
+        var run = caches.RunAsync(stop.Token);
+        await caches.WaitForSyncAsync(stop.Token);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0);
+        var source = new ClusterTune.Operator.Web.CacheSweepSource(caches, client, time);
+        var job = new FineTuneJob { Metadata = new V1ObjectMeta { Name = remote, NamespaceProperty = Ns, Uid = "job-uid" } };
+
+        Assert.Single(await source.TrialsAsync(job, stop.Token));
+        var second = TrialOf(remote);
+        second.Metadata.Name = ResourceNames.Trial(remote, 1);
+        second.Metadata.Labels![LabelKeys.Trial] = second.Metadata.Name;
+        await client.CreateAsync(second);
+        time.Advance(CacheSweepSourceFor - TimeSpan.FromMilliseconds(1));
+        Assert.Single(await source.TrialsAsync(job, stop.Token)); // the same list
+        Assert.Equal(1, lists.OtherShards);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, (await source.TrialsAsync(job, stop.Token)).Count);
+        Assert.Equal(2, lists.OtherShards);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static readonly TimeSpan CacheSweepSourceFor = ClusterTune.Operator.Web.CacheSweepSource.RemoteFor;
+
+    private sealed class ListCounter : DelegatingHandler
+    {
+        private int _otherShards;
+
+        public int OtherShards => Volatile.Read(ref _otherShards);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get && Uri.UnescapeDataString(request.RequestUri!.Query).Contains("notin", StringComparison.Ordinal)
+                && !request.RequestUri.Query.Contains("watch=true", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _otherShards);
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private sealed class CountingHandler : DelegatingHandler
     {
         private int _trialCreates;
