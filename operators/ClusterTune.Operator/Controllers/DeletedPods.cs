@@ -8,7 +8,7 @@ namespace ClusterTune.Operator.Controllers;
 /// The last state of recently deleted trial pods, as their DELETED watch events carried it. A pod the operator
 /// SIGTERMs (a suspension, a stop) is removed by its node right after its terminated status is written, often before
 /// a trial reconcile reads it from the cache; its result (the termination message: epoch, checkpoint, curve) then
-/// survives here. The pod informers fill it just before a pod leaves their cache (<see cref="Kubernetes.Informers.InformerOptions.BeforeRemove"/>),
+/// survives here. The pod informers fill it just before a pod leaves their cache (<see cref="Kubernetes.Informers.Informer{T}.BeforeRemove"/>),
 /// so a reconcile that no longer finds a pod in the cache finds it here. Bounded by count and age.
 /// </summary>
 public sealed class DeletedPods(TimeProvider time, int capacity = 1024, TimeSpan? maxAge = null)

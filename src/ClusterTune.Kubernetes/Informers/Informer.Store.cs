@@ -59,9 +59,14 @@ public sealed partial class Informer<T>
 
             foreach (var key in _items.Keys.Where(k => !seen.Contains(k)).ToList())
             {
-                BeforeRemove?.Invoke(_items[key]);
-                deletes.Add(_items[key]);
-                Unindex(key, _items[key]);
+                var gone = _items[key];
+                if (BeforeRemove is { } before)
+                {
+                    Dispatch(() => before(gone));
+                }
+
+                deletes.Add(gone);
+                Unindex(key, gone);
                 _items.Remove(key);
             }
             if (!string.IsNullOrEmpty(listRv))
@@ -142,9 +147,10 @@ public sealed partial class Informer<T>
 
             if (_items.TryGetValue(key, out old))
             {
-                if (deleted)
+                if (deleted && BeforeRemove is { } before)
                 {
-                    BeforeRemove?.Invoke(final ?? old);
+                    var gone = final ?? old;
+                    Dispatch(() => before(gone));
                 }
 
                 _items.Remove(key);
