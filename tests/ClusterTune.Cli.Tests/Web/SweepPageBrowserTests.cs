@@ -68,9 +68,11 @@ public sealed class SweepPageBrowserTests
             for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(500))
             {
                 trials = (await cluster.Client.ListAllAsync<Trial>("default", labelSelector: $"{LabelKeys.Job}=page-sweep")).ToList();
-                // The phases too: a trial stopped just before the end may reach the page one poll after its curve.
+                // The phases too: a trial stopped just before the end may reach the page one poll after its curve; and a
+                // late flush can turn a trial's one-point curve into a line after the page's last poll.
                 if (await page.Locator("#curves path.curve").CountAsync() == trials.Count(t => t.Status?.Observations is { Count: > 0 })
-                    && await page.Locator("#curves path.curve.stopped").CountAsync() == trials.Count(t => t.Status?.Phase == TrialPhase.EarlyStopped))
+                    && await page.Locator("#curves path.curve.stopped").CountAsync() == trials.Count(t => t.Status?.Phase == TrialPhase.EarlyStopped)
+                    && await page.Locator("#curves path.curve[d*='L']").CountAsync() == trials.Count(t => t.Status?.Observations?.Select(o => o.Epoch).Distinct().Count() >= 2))
                 {
                     break;
                 }
