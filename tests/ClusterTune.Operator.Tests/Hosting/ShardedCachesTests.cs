@@ -131,7 +131,7 @@ public sealed class ShardedCachesTests
     [Fact]
     public async Task A_job_reconcile_does_not_create_again_the_trials_its_cache_does_not_show_yet()
     {
-        var posts = new CountingHandler();
+        var posts = new RequestCounter(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/" + ClusterTune.Api.V1Alpha1.Trial.Plural, StringComparison.Ordinal));
         await using var server = await ServerAsync();
         var client = await ClientAsync(server, posts);
         var job = Job();
@@ -151,12 +151,12 @@ public sealed class ShardedCachesTests
 
         var before = caches.Jobs.Get(Ns, JobName)!.Metadata.ResourceVersion;
         await reconciler.ReconcileAsync(ObjectKey.Of(Ns, JobName), stop.Token);
-        var first = posts.TrialCreates;
+        var first = posts.Count;
         await Eventually(() => caches.Jobs.Get(Ns, JobName)!.Metadata.ResourceVersion != before); // its status write is cached
         await reconciler.ReconcileAsync(ObjectKey.Of(Ns, JobName), stop.Token);
 
         Assert.Equal(2, first); // parallelism 2
-        Assert.Equal(first, posts.TrialCreates);
+        Assert.Equal(first, posts.Count);
         await stop.CancelAsync();
         await run;
     }
@@ -204,7 +204,9 @@ public sealed class ShardedCachesTests
     public async Task The_sweep_page_reuses_one_list_of_the_other_shards_trials_for_five_seconds_of_its_clock()
     {
         await using var server = await ServerAsync();
-        var lists = new ListCounter();
+        // Lists (not watches) of the other shards' trials.
+        var lists = new RequestCounter(r => r.Method == HttpMethod.Get && Uri.UnescapeDataString(r.RequestUri!.Query).Contains("notin", StringComparison.Ordinal)
+                                            && !r.RequestUri.Query.Contains("watch=true", StringComparison.Ordinal));
         var client = await ClientAsync(server, lists);
         var remote = JobInShard(s => s != 0, "remote");
         await client.CreateAsync(TrialOf(remote));
@@ -222,47 +224,29 @@ public sealed class ShardedCachesTests
         second.Metadata.Name = ResourceNames.Trial(remote, 1);
         second.Metadata.Labels![LabelKeys.Trial] = second.Metadata.Name;
         await client.CreateAsync(second);
-        time.Advance(CacheSweepSourceFor - TimeSpan.FromMilliseconds(1));
+        time.Advance(ClusterTune.Operator.Web.CacheSweepSource.RemoteFor - TimeSpan.FromMilliseconds(1));
         Assert.Single(await source.TrialsAsync(job, stop.Token)); // the same list
-        Assert.Equal(1, lists.OtherShards);
+        Assert.Equal(1, lists.Count);
 
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(2, (await source.TrialsAsync(job, stop.Token)).Count);
-        Assert.Equal(2, lists.OtherShards);
+        Assert.Equal(2, lists.Count);
         await stop.CancelAsync();
         await run;
     }
 
-    private static readonly TimeSpan CacheSweepSourceFor = ClusterTune.Operator.Web.CacheSweepSource.RemoteFor;
-
-    private sealed class ListCounter : DelegatingHandler
+    // Counts the requests that match (and passes every request on).
+    private sealed class RequestCounter(Func<HttpRequestMessage, bool> matches) : DelegatingHandler
     {
-        private int _otherShards;
+        private int _count;
 
-        public int OtherShards => Volatile.Read(ref _otherShards);
+        public int Count => Volatile.Read(ref _count);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.Method == HttpMethod.Get && Uri.UnescapeDataString(request.RequestUri!.Query).Contains("notin", StringComparison.Ordinal)
-                && !request.RequestUri.Query.Contains("watch=true", StringComparison.Ordinal))
+            if (matches(request))
             {
-                Interlocked.Increment(ref _otherShards);
-            }
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
-
-    private sealed class CountingHandler : DelegatingHandler
-    {
-        private int _trialCreates;
-
-        public int TrialCreates => Volatile.Read(ref _trialCreates);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/" + ClusterTune.Api.V1Alpha1.Trial.Plural, StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _trialCreates);
+                Interlocked.Increment(ref _count);
             }
             return base.SendAsync(request, cancellationToken);
         }
