@@ -26,13 +26,20 @@ public sealed record OperatorOptions
     public TimeSpan UnschedulableTimeout { get; init; } = Planning.PodScheduling.DefaultTimeout;
 
     /// <summary>
-    /// How often progress is written: accumulated OTLP observations to Trial status (one batched write per changed
-    /// trial, and none when the trial's own status write already carried them), and a job's trial counts and GPU time
-    /// to its status when nothing else in it changed (<see cref="Planning.StatusProgress"/>). Decisions do not wait for
-    /// it: the job grain reads pending observations from memory and plans on the Trials. Longer means fewer API writes
-    /// and `kubectl` views that lag more.
+    /// How often a trial's progress is written: accumulated OTLP observations to Trial status (one batched write per
+    /// changed trial, and none when the trial's own status write already carried them), and a phase that only mirrors
+    /// the pod. Decisions do not wait for it: the job grain reads pending observations from memory and plans on the
+    /// Trials. Longer means fewer API writes and `kubectl get trials` views that lag more.
     /// </summary>
     public TimeSpan ProgressFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a FineTuneJob's progress alone — trial counts, GPU time, the messages quoting them — is written to its
+    /// status (<see cref="Planning.StatusProgress"/>); anything else in it is written at once. This write is per job, so
+    /// its rate is jobs ÷ interval whatever the trials do (1,000 sweeps: 33 writes/s at 30 s, 100 at 10 s); the counts
+    /// are live in the operator's metrics and the sweep page, and `kubectl get finetunejobs` lags by at most this.
+    /// </summary>
+    public TimeSpan JobProgressInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>User and group id trial pods run as (restricted Pod Security: never root); 65532 is the trainer image's own user.</summary>
     public long TrialRunAsUser { get; init; } = 65532;

@@ -138,9 +138,9 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var notified = await _notifications.DeliverAsync(job, plan.Spec, status, ct);
         status.Notifications = notified.Records;
         events.AddRange(notified.Events);
-        // Progress alone (counts, GPU time) is written at most once per ProgressFlushInterval; the requeue writes it then.
+        // Progress alone (counts, GPU time) is written at most once per JobProgressInterval; the requeue writes it then.
         TimeSpan? deferred = null;
-        if (StatusProgress.DeferUntil(job.Status, status, _statusWritten.TryGetValue(key, out var last) ? last : null, now, options().ProgressFlushInterval) is { } due)
+        if (StatusProgress.DeferUntil(job.Status, status, _statusWritten.TryGetValue(key, out var last) ? last : null, now, options().JobProgressInterval) is { } due)
         {
             deferred = due - now;
         }

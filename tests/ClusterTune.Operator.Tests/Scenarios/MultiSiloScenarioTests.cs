@@ -30,6 +30,7 @@ public sealed class MultiSiloScenarioTests(ITestOutputHelper output)
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
             ProgressFlushInterval = TimeSpan.FromMilliseconds(200),
+            JobProgressInterval = TimeSpan.FromMilliseconds(200),
         };
         var cluster = await StartSilosAsync(h, options, 3);
         try

@@ -86,6 +86,7 @@ internal sealed class SweepHarness : IAsyncDisposable
             OtlpEndpoint = "",
             TerminationGracePeriodSeconds = 5,
             ProgressFlushInterval = TimeSpan.FromMilliseconds(200),
+            JobProgressInterval = TimeSpan.FromMilliseconds(200),
         }), Environment.GetEnvironmentVariable("CT_TEST_LOG") == "1" ? ConsoleLogging.Create(Microsoft.Extensions.Logging.LogLevel.Debug, standardError: true) : NullLoggerFactory.Instance, extraHandlers: handlers);
         await host.StartWebAsync("http://127.0.0.1:0");
         _operatorStop = new CancellationTokenSource();
