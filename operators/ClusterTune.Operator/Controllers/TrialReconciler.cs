@@ -27,8 +27,9 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
     /// (<see cref="TrialPlan.Progress"/>). The observation flush asks for it; otherwise progress waits to be carried.
     /// </param>
     /// <param name="written">Told of the trial as stored once this reconcile wrote its status (with the observations), or found it already so.</param>
+    /// <param name="lastPoint">When the trial's last metric point arrived (<see cref="TrialPlanInput.LastPoint"/>).</param>
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct, Func<Trial, Trial>? observed = null, bool writeProgress = false,
-        Action<Trial>? written = null)
+        Action<Trial>? written = null, Func<Trial, DateTimeOffset?>? lastPoint = null)
     {
         var cached = caches.Trials.Get(key);
         if (cached is null)
@@ -77,6 +78,7 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
             options().UnschedulableTimeout, () => CheckpointVerifier.NewestValid(CheckpointPaths.TrialDirectory(job, spec, options().CheckpointRoot, trial.Metadata.Name!)))
         {
             ProgressInterval = options().ProgressFlushInterval,
+            LastPoint = lastPoint?.Invoke(trial),
         });
         var after = (plan.Status ?? plan.Progress) is { } status ? ApiCopy.With(trial, t => t.Status = status) : trial;
         if (plan.CreatePodAttempt is { } attempt)

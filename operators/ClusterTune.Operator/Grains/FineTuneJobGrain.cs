@@ -72,7 +72,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
         flusher = new ObservationFlusher(_observations, runtime.Caches, runtime.Api, async (trial, observed, ct) =>
         {
             // The flush is the trial's reconcile: what that plans to look at again is queued like any other look.
-            var result = await runtime.Trials.ReconcileAsync(trial, ct, observed, writeProgress: true, written: flusher!.Written);
+            var result = await runtime.Trials.ReconcileAsync(trial, ct, observed, writeProgress: true, written: flusher!.Written, lastPoint: flusher!.LastPoint);
             if (result.RequeueAfter is { } after)
             {
                 _queue.AddAfter(JobWorkItems.Trial(ObjectKey.Split(trial).Name), after);
@@ -217,7 +217,7 @@ public sealed partial class FineTuneJobGrain(OperatorRuntime runtime, ILocalSilo
             return new ReconcileResult(await flusher.FlushAsync(ct));
         }
         var (ns, _) = ObjectKey.Split(Key);
-        return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct, flusher.Observed, written: flusher.Written);
+        return await runtime.Trials.ReconcileAsync(ObjectKey.Of(ns, JobWorkItems.TrialOf(item)!), ct, flusher.Observed, written: flusher.Written, lastPoint: flusher.LastPoint);
     }
 
     private Task KeepAliveAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using ClusterTune.Api;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Controllers;
@@ -25,8 +26,23 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TrialKey, DateTimeOffset> _observedAsOf = new();
 
-    /// <summary>How stale status.lastHeartbeat may get before a write refreshes it (well under any heartbeatTimeout).</summary>
-    public static readonly TimeSpan HeartbeatRefresh = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How stale status.lastHeartbeat may get before a write refreshes it: a quarter of the job's
+    /// retryPolicy.heartbeatTimeout, between 30 s and 5 min (5 min without a timeout). A trainer exporting every few
+    /// seconds for an hour so costs 24 heartbeat writes at the 10-min default, not 120 at a fixed 30 s. The stuck-trial
+    /// check reads the grain's last point (<see cref="LastPoint"/>), so the stale status only matters to a grain that
+    /// has just moved and has no point yet: it may count a silent trainer stuck up to this much early.
+    /// </summary>
+    public static TimeSpan HeartbeatRefresh(string? heartbeatTimeout) =>
+        GoDuration.TryParse(heartbeatTimeout, out var t) && t > TimeSpan.Zero
+            ? TimeSpan.FromTicks(Math.Clamp(t.Ticks / 4, MinHeartbeatRefresh.Ticks, MaxHeartbeatRefresh.Ticks))
+            : MaxHeartbeatRefresh;
+
+    private static readonly TimeSpan MinHeartbeatRefresh = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxHeartbeatRefresh = TimeSpan.FromMinutes(5);
+
+    /// <summary>When the trial's last metric point arrived (the stuck-trial check's clock), or null when this grain holds none.</summary>
+    public DateTimeOffset? LastPoint(Trial trial) => accumulator.LastReceived(KeyOf(trial));
 
     /// <summary>Writes the trials whose writes are due; returns when the next one falls due (null: none owed).</summary>
     public async Task<TimeSpan?> FlushAsync(CancellationToken ct)
@@ -115,7 +131,8 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     private Trial With(Trial trial, TrialObservationSnapshot snapshot)
     {
         var job = caches.Jobs.Get(trial.Metadata.NamespaceProperty, trial.Spec.JobName);
-        var maximize = job is null || FineTuneJobDefaults.Apply(job.Spec).Direction != ObjectiveDirection.Minimize;
+        var spec = job is null ? null : FineTuneJobDefaults.Apply(job.Spec);
+        var maximize = spec is null || spec.Direction != ObjectiveDirection.Minimize;
         var after = ApiCopy.Clone(trial);
         var s = after.Status ??= new TrialStatus();
         s.Observations = TrialObservations.Merge(s.Observations, snapshot.ToObservations());
@@ -125,7 +142,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         }
         // The heartbeat alone is refreshed at most every HeartbeatRefresh: a live trainer exporting every few seconds
         // must not cost a status write each time.
-        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh)
+        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh(spec?.RetryPolicy.HeartbeatTimeout))
         {
             s.LastHeartbeat = snapshot.LastReceived;
         }

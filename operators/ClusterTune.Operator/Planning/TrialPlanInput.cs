@@ -32,6 +32,13 @@ public sealed record TrialPlanInput(
     /// </summary>
     public TimeSpan ProgressInterval { get; init; }
 
+    /// <summary>
+    /// When the trial's last metric point arrived, as the job grain holds it: newer than status.lastHeartbeat, which is
+    /// written only every <see cref="Ingestion.ObservationFlusher.HeartbeatRefresh"/>. The stuck-trial check counts
+    /// silence from the later of the two (null: the status alone, e.g. right after the grain moved to another silo).
+    /// </summary>
+    public DateTimeOffset? LastPoint { get; init; }
+
     /// <summary>The input with the default unschedulable timeout (10 min).</summary>
     public TrialPlanInput(Trial trial, EffectiveSpec spec, bool jobEnded, bool jobSuspended, IReadOnlyList<V1Pod> pods, DateTimeOffset now, TimeSpan stuckTerminatingTimeout,
         Func<string?>? findCheckpoint = null)

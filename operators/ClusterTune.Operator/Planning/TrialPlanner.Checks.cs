@@ -38,7 +38,7 @@ public static partial class TrialPlanner
         }
         if (outcome.State == PodOutcomeState.Running && HeartbeatTimeout(input) is { } timeout)
         {
-            var last = Max(s.LastHeartbeat, outcome.StartedAt);
+            var last = Max(Max(s.LastHeartbeat, input.LastPoint), outcome.StartedAt);
             if (last is { } l && now - l > timeout)
             {
                 var m = $"no metrics for {(now - l).TotalSeconds:0} s (retryPolicy.heartbeatTimeout {input.Spec.RetryPolicy.HeartbeatTimeout})";
@@ -61,7 +61,7 @@ public static partial class TrialPlanner
             next = started + deadline - input.Now;
         }
 
-        if (HeartbeatTimeout(input) is { } timeout && Max(s.LastHeartbeat, started) is { } last)
+        if (HeartbeatTimeout(input) is { } timeout && Max(Max(s.LastHeartbeat, input.LastPoint), started) is { } last)
         {
             var h = last + timeout - input.Now;
             next = next is null || h < next ? h : next;

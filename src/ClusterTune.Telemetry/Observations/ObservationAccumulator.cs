@@ -67,6 +67,15 @@ public sealed class ObservationAccumulator
         return (taken, objective);
     }
 
+    /// <summary>When the last accepted point of one trial arrived, or null when it never sent a point (or was removed).</summary>
+    public DateTimeOffset? LastReceived(TrialKey trial)
+    {
+        lock (_lock)
+        {
+            return _streams.TryGetValue(trial, out var s) ? s.LastReceived : null;
+        }
+    }
+
     /// <summary>The current state of one trial, or null when it never sent a point (or was removed).</summary>
     public TrialObservationSnapshot? GetSnapshot(TrialKey trial)
     {

@@ -16,6 +16,15 @@ namespace ClusterTune.Operator.Tests.Ingestion;
 
 public sealed class ObservationFlusherTests
 {
+    [Theory]
+    [InlineData("10m", 150)] // the default: a quarter
+    [InlineData("1h", 300)]  // at most 5 min
+    [InlineData("1m", 30)]   // at least 30 s
+    [InlineData("0s", 300)]  // no timeout: only for people reading the status
+    [InlineData(null, 300)]
+    public void The_heartbeat_is_rewritten_every_quarter_of_the_timeout_between_30_s_and_5_min(string? timeout, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ObservationFlusher.HeartbeatRefresh(timeout));
+
     private static TrialMetricRecord Point(TrialKey trial, string metric, ulong time, double value, string? evalMetric = null) =>
         new(trial, metric, "1", MetricPointKind.Gauge, OtlpAggregationTemporality.Unspecified, false,
             evalMetric is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [MetricAttributes.Metric] = evalMetric },

@@ -312,6 +312,26 @@ public sealed class TrialPlannerTests
         Assert.Equal(TrialReasons.HeartbeatTimeout, second.Status.Reason);
     }
 
+    // status.lastHeartbeat is written only every heartbeatTimeout/4: the check counts silence from the grain's last point.
+    [Theory]
+    [InlineData(null, 12, true)]  // the status alone: 11 min of silence against 10
+    [InlineData(9.0, 12, false)]  // a point 3 min ago, not yet written
+    [InlineData(9.0, 18.9, false)]
+    [InlineData(9.0, 19.1, true)] // 10.1 min after the last point
+    [InlineData(0.5, 12, true)]   // an older point than the status holds changes nothing
+    public void Heartbeat_silence_counts_from_the_later_of_the_written_heartbeat_and_the_last_point(double? lastPoint, double now, bool stuck)
+    {
+        var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
+        trial.Status!.LastHeartbeat = At(1);
+        var plan = TrialPlanner.Plan(new TrialPlanInput(trial, Spec(), false, false, [Running(1, At(0))], At(now), TimeSpan.FromMinutes(5))
+        {
+            LastPoint = lastPoint is { } p ? At(p) : null,
+        });
+
+        Assert.Equal(stuck ? Pod1 : null, plan.DeletePod);
+        Assert.Equal(stuck ? TrialReasons.HeartbeatTimeout : null, plan.Status?.Reason);
+    }
+
     [Theory]
     [InlineData(5.0, false)]     // within timeout (5m) + grace (30s)
     [InlineData(5.4, false)]
