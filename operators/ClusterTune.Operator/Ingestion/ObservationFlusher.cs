@@ -1,4 +1,3 @@
-using ClusterTune.Api;
 using ClusterTune.Api.V1Alpha1;
 using ClusterTune.Kubernetes;
 using ClusterTune.Operator.Controllers;
@@ -33,10 +32,8 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
     /// check reads the grain's last point (<see cref="LastPoint"/>), so the stale status only matters to a grain that
     /// has just moved and has no point yet: it may count a silent trainer stuck up to this much early.
     /// </summary>
-    public static TimeSpan HeartbeatRefresh(string? heartbeatTimeout) =>
-        GoDuration.TryParse(heartbeatTimeout, out var t) && t > TimeSpan.Zero
-            ? TimeSpan.FromTicks(Math.Clamp(t.Ticks / 4, MinHeartbeatRefresh.Ticks, MaxHeartbeatRefresh.Ticks))
-            : MaxHeartbeatRefresh;
+    public static TimeSpan HeartbeatRefresh(TimeSpan? heartbeatTimeout) =>
+        heartbeatTimeout is { } t ? TimeSpan.FromTicks(Math.Clamp(t.Ticks / 4, MinHeartbeatRefresh.Ticks, MaxHeartbeatRefresh.Ticks)) : MaxHeartbeatRefresh;
 
     private static readonly TimeSpan MinHeartbeatRefresh = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxHeartbeatRefresh = TimeSpan.FromMinutes(5);
@@ -142,7 +139,7 @@ public sealed partial class ObservationFlusher(ObservationAccumulator accumulato
         }
         // The heartbeat alone is refreshed at most every HeartbeatRefresh: a live trainer exporting every few seconds
         // must not cost a status write each time.
-        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh(spec?.RetryPolicy.HeartbeatTimeout))
+        if (s.LastHeartbeat is not { } hb || snapshot.LastReceived - hb >= HeartbeatRefresh(spec?.HeartbeatTimeout))
         {
             s.LastHeartbeat = snapshot.LastReceived;
         }

@@ -36,7 +36,7 @@ public static partial class TrialPlanner
             var m = $"attempt ran longer than budget.trialDeadline {d}";
             return (TrialReasons.DeadlineExceeded, m, new PlannedEvent(EventTypes.Warning, EventReasons.DeadlineExceeded, m));
         }
-        if (outcome.State == PodOutcomeState.Running && HeartbeatTimeout(input) is { } timeout)
+        if (outcome.State == PodOutcomeState.Running && input.Spec.HeartbeatTimeout is { } timeout)
         {
             var last = Max(Max(s.LastHeartbeat, input.LastPoint), outcome.StartedAt);
             if (last is { } l && now - l > timeout)
@@ -61,16 +61,13 @@ public static partial class TrialPlanner
             next = started + deadline - input.Now;
         }
 
-        if (HeartbeatTimeout(input) is { } timeout && Max(Max(s.LastHeartbeat, input.LastPoint), started) is { } last)
+        if (input.Spec.HeartbeatTimeout is { } timeout && Max(Max(s.LastHeartbeat, input.LastPoint), started) is { } last)
         {
             var h = last + timeout - input.Now;
             next = next is null || h < next ? h : next;
         }
         return next is { } n ? (n < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : n + TimeSpan.FromMilliseconds(100)) : null;
     }
-
-    private static TimeSpan? HeartbeatTimeout(TrialPlanInput input) =>
-        input.Spec.RetryPolicy.HeartbeatTimeout is { } h && GoDuration.TryParse(h, out var t) && t > TimeSpan.Zero ? t : null;
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

@@ -65,6 +65,9 @@ public sealed class EffectiveSpec
     /// <summary>The full per-trial resource in epochs: earlyStopping.maxResource when set, else trainer.epochs.</summary>
     public int MaxResource => EarlyStopping.MaxResource ?? Epochs;
 
+    /// <summary>retryPolicy.heartbeatTimeout as a duration; null when it is 0 (no stuck-trial check) or invalid (validation reports it).</summary>
+    public TimeSpan? HeartbeatTimeout => GoDuration.TryParse(RetryPolicy.HeartbeatTimeout, out var t) && t > TimeSpan.Zero ? t : null;
+
     /// <summary>Attempts a trial may use: retryPolicy.maxAttempts plus one per ASHA promotion (rung).</summary>
     public int AllowedAttempts(TrialSpec trial) => (RetryPolicy.MaxAttempts ?? FineTuneJobDefaults.MaxAttempts) + (trial.Rung ?? 0);
 

@@ -194,7 +194,7 @@ internal static partial class Explainer
                     break;
                 }
 
-                if (HeartbeatTimeout(ctx.Spec.RetryPolicy) is { } timeout && (s.LastHeartbeat ?? s.StartTime) is { } last && ctx.Now - last > timeout)
+                if (FineTuneJobDefaults.Apply(ctx.Spec).HeartbeatTimeout is { } timeout && (s.LastHeartbeat ?? s.StartTime) is { } last && ctx.Now - last > timeout)
                 {
                     var since = s.LastHeartbeat is null ? "since it started" : "for";
                     lines.Add($"trial {name} is Running but has sent no metrics {since} {Text.Duration(ctx.Now - last)} (retryPolicy.heartbeatTimeout {GoDuration.Format(timeout)}): " +
@@ -446,8 +446,6 @@ internal static partial class Explainer
         _ => "early stopping",
     };
 
-    private static TimeSpan? HeartbeatTimeout(RetryPolicy? policy) =>
-        GoDuration.TryParse(policy?.HeartbeatTimeout ?? FineTuneJobDefaults.HeartbeatTimeout, out var t) && t > TimeSpan.Zero ? t : null;
 
     private static string Memory(FineTuneJobSpec spec) =>
         spec.Trainer.Resources?.Limits?.TryGetValue("memory", out var m) == true ? m.ToString()

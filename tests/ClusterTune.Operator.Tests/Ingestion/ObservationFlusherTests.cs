@@ -21,9 +21,9 @@ public sealed class ObservationFlusherTests
     [InlineData("1h", 300)]  // at most 5 min
     [InlineData("1m", 30)]   // at least 30 s
     [InlineData("0s", 300)]  // no timeout: only for people reading the status
-    [InlineData(null, 300)]
+    [InlineData(null, 150)]  // defaulted to 10m
     public void The_heartbeat_is_rewritten_every_quarter_of_the_timeout_between_30_s_and_5_min(string? timeout, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), ObservationFlusher.HeartbeatRefresh(timeout));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ObservationFlusher.HeartbeatRefresh(Spec(s => s.RetryPolicy = new RetryPolicy { HeartbeatTimeout = timeout }).HeartbeatTimeout));
 
     private static TrialMetricRecord Point(TrialKey trial, string metric, ulong time, double value, string? evalMetric = null) =>
         new(trial, metric, "1", MetricPointKind.Gauge, OtlpAggregationTemporality.Unspecified, false,
