@@ -231,7 +231,7 @@ public sealed class CrdSchemaTests
         var trial = new Trial
         {
             Metadata = new V1ObjectMeta { Name = "sweep-2", NamespaceProperty = "default" },
-            Spec = new TrialSpec { JobName = "sweep", Index = 2, Params = new() { ["lrFactor"] = 0.1 }, Epochs = 3, Rung = 1, Bracket = 0, ResumeFrom = "file:///c/2/last", Stop = false, RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m" } },
+            Spec = new TrialSpec { JobName = "sweep", Index = 2, Params = new() { ["lrFactor"] = 0.1 }, Epochs = 3, Rung = 1, Bracket = 0, ResumeFrom = "file:///c/2/last", Stop = false, RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m", Backoff = "10s" } },
             Status = new TrialStatus
             {
                 ObservedGeneration = 1,

@@ -89,7 +89,7 @@ internal static class TestJobs
             EarlyStopping = new EarlyStoppingSpec { Type = EarlyStoppingType.Asha, MinResource = 1, MaxResource = 9, ReductionFactor = 3, Mode = EarlyStoppingMode.Promote, Brackets = 1 },
             Budget = new BudgetSpec { MaxTrials = 20, Parallelism = 4, MaxFailedTrials = 2, MaxDuration = "2h", MaxGpuHours = 10, TrialDeadline = "30m", NotImprovingTrials = 8 },
             Checkpoints = new CheckpointSpec { StorageRoot = "file:///ckpt", KeepTop = 3, PromotePath = "file:///ckpt/best", DeletePolicy = CheckpointDeletePolicy.KeepPromoted },
-            RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m" },
+            RetryPolicy = new RetryPolicy { MaxAttempts = 3, RetryOnOom = false, HeartbeatTimeout = "10m", Backoff = "30s" },
             Suspend = false,
         },
     };

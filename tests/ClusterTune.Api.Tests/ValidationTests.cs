@@ -13,6 +13,18 @@ public sealed class ValidationTests
         Assert.Empty(FineTuneJobValidator.Validate(TestJobs.Full()));
     }
 
+    // A retry may wait nothing (0s) or anything longer; the wait is capped at 5m when planned, not refused here.
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("1m30s")]
+    [InlineData("1h")]
+    public void RetryPolicy_backoff_accepts_zero_and_longer(string backoff)
+    {
+        var job = TestJobs.Minimal();
+        job.Spec.RetryPolicy = new RetryPolicy { Backoff = backoff };
+        Assert.Empty(FineTuneJobValidator.Validate(job));
+    }
+
     private static ParameterSpec Float(double min, double max, ParameterScale? scale = null, double? step = null) =>
         new() { Type = ParameterType.Float, Min = min, Max = max, Scale = scale, Step = step };
 
@@ -100,6 +112,7 @@ public sealed class ValidationTests
         { "blank storage root", j => j.Spec.Checkpoints = new CheckpointSpec { StorageRoot = "" }, "spec.checkpoints.storageRoot" },
         { "maxAttempts 0", j => j.Spec.RetryPolicy = new RetryPolicy { MaxAttempts = 0 }, "spec.retryPolicy.maxAttempts" },
         { "bad heartbeat", j => j.Spec.RetryPolicy = new RetryPolicy { HeartbeatTimeout = "10" }, "spec.retryPolicy.heartbeatTimeout" },
+        { "backoff without a unit", j => j.Spec.RetryPolicy = new RetryPolicy { Backoff = "10" }, "spec.retryPolicy.backoff" },
     };
 
     [Theory]

@@ -310,7 +310,7 @@ public static partial class TrialPlanner
                 return Retry(input, s, attempts, TrialReasons.NodeLost, Why($"the node of pod {pod.Metadata.Name} was lost"), pod, events);
             case PodOutcome.OomKilled:
                 return input.Spec.RetryPolicy.RetryOnOom == true
-                    ? Retry(input, s, attempts, TrialReasons.OutOfMemory, Why("out of memory (retryOnOom)"), pod, events)
+                    ? Retry(input, s, attempts, TrialReasons.OutOfMemory, Why("out of memory (retryOnOom)"), pod, events, outcome.FinishedAt)
                     : Fail(TrialReasons.OutOfMemory, Why($"pod {pod.Metadata.Name} was OOM-killed; raise trainer.resources.limits.memory or lower trainer.batchSize (retryPolicy.retryOnOom retries it unchanged)"));
         }
 
@@ -322,12 +322,12 @@ public static partial class TrialPlanner
         // outside, an infrastructure fault like an eviction, so the attempt is retried from its last checkpoint.
         if (outcome.ExitCode == PodOutcome.KilledExitCode)
         {
-            return Retry(input, s, attempts, TrialReasons.Killed, Why($"pod {pod.Metadata.Name} was {outcome.DescribeExit()} that the operator did not send"), pod, events);
+            return Retry(input, s, attempts, TrialReasons.Killed, Why($"pod {pod.Metadata.Name} was {outcome.DescribeExit()} that the operator did not send"), pod, events, outcome.FinishedAt);
         }
 
         if (outcome.ExitCode == PodOutcome.StorageErrorExitCode)
         {
-            return Retry(input, s, attempts, TrialReasons.CheckpointWriteFailed, Why($"pod {pod.Metadata.Name} could not write its checkpoint (exit {PodOutcome.StorageErrorExitCode})"), pod, events);
+            return Retry(input, s, attempts, TrialReasons.CheckpointWriteFailed, Why($"pod {pod.Metadata.Name} could not write its checkpoint (exit {PodOutcome.StorageErrorExitCode})"), pod, events, outcome.FinishedAt);
         }
 
         if (outcome.ExitCode == 2)
@@ -420,7 +420,12 @@ public static partial class TrialPlanner
         return Changed(rest, stored ?? new TrialStatus()) is null;
     }
 
-    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, V1Pod? pod, List<PlannedEvent> events)
+    /// <param name="exitedAt">When the failed attempt's trainer exited, for a failure of its own (killed from outside, a
+    /// checkpoint it could not write, an OOM retried): the retry waits retryPolicy.backoff from then, doubled per attempt
+    /// used, so a full disk or a node under memory pressure does not use up every attempt in seconds. Null (a pod taken
+    /// away: evicted, node lost, preempted, deleted, stuck, silent) retries at once.</param>
+    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, V1Pod? pod, List<PlannedEvent> events,
+        DateTimeOffset? exitedAt = null)
     {
         var trial = input.Trial;
         // Each promotion adds one planned pod, so the failure allowance is per rung.
@@ -453,6 +458,22 @@ public static partial class TrialPlanner
             return Plan(held, trial.Status, null, null, false, events, SuspendedRetryCheck);
         }
 
+        var backoff = input.Spec.RetryBackoff(attempts);
+        var retryAt = exitedAt + backoff;
+        var waitingPrefix = $"{message}; retrying as attempt {attempts + 1} at ";
+        if (retryAt is { } at && input.Now < at)
+        {
+            // Like the suspended hold: the status read plus why, so the failed pod is finished again when the wait ends.
+            var waiting = $"{waitingPrefix}{at.UtcDateTime:HH:mm:ss} UTC ({(backoff < TimeSpan.FromSeconds(1) ? $"{backoff.TotalMilliseconds:0}ms" : GoDuration.Format(backoff))} after it ended, retryPolicy.backoff)";
+            var held = With(trial.Status ?? s, x => { x.Reason = reason; x.Message = waiting; });
+            if (trial.Status?.Message != waiting)
+            {
+                events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, waiting, trial.Metadata.Name));
+            }
+
+            return Plan(held, trial.Status, null, null, false, events, at - input.Now);
+        }
+
         // A trainer killed before it wrote its termination message leaves last/ on the shared volume unrecorded:
         // resume from the newest checkpoint there that its manifest verifies instead of from epoch 0.
         if (s.LastCheckpointUri is null && input.FindCheckpoint?.Invoke() is { } found)
@@ -461,7 +482,12 @@ public static partial class TrialPlanner
             message = $"{message}; resuming from {found} found on the checkpoint volume";
         }
 
-        events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, $"{message}; retrying as attempt {attempts + 1}", trial.Metadata.Name));
+        // After a wait its TrialRetried was recorded when the wait began; the new pod's PodCreated tells the rest.
+        if (trial.Status?.Message?.StartsWith(waitingPrefix, StringComparison.Ordinal) != true)
+        {
+            events.Add(new(EventTypes.Warning, EventReasons.TrialRetried, $"{message}; retrying as attempt {attempts + 1}", trial.Metadata.Name));
+        }
+
         var plan = StartAttempt(input, s, attempts, events, resumed: false);
         var status = With(plan.Status ?? s, x => { x.Reason = reason; x.Message = $"{message}; retrying as attempt {attempts + 1}"; });
         return plan with { Status = Changed(status, trial.Status) };

@@ -68,6 +68,17 @@ public sealed class EffectiveSpec
     /// <summary>retryPolicy.heartbeatTimeout as a duration; null when it is 0 (no stuck-trial check) or invalid (validation reports it).</summary>
     public TimeSpan? HeartbeatTimeout => GoDuration.TryParse(RetryPolicy.HeartbeatTimeout, out var t) && t > TimeSpan.Zero ? t : null;
 
+    /// <summary>
+    /// How long after attempt <paramref name="attempt"/> ended its retry waits: retryPolicy.backoff doubled for each
+    /// attempt before it, at most <see cref="FineTuneJobDefaults.MaxRetryBackoff"/>; zero when the backoff is 0s.
+    /// </summary>
+    public TimeSpan RetryBackoff(int attempt)
+    {
+        var first = GoDuration.TryParse(RetryPolicy.Backoff ?? FineTuneJobDefaults.RetryBackoff, out var b) && b > TimeSpan.Zero ? b : TimeSpan.Zero;
+        var max = FineTuneJobDefaults.MaxRetryBackoff;
+        return first >= max ? max : TimeSpan.FromTicks((long)Math.Min(max.Ticks, first.Ticks * Math.Pow(2, Math.Max(0, attempt - 1))));
+    }
+
     /// <summary>Attempts a trial may use: retryPolicy.maxAttempts plus one per ASHA promotion (rung).</summary>
     public int AllowedAttempts(TrialSpec trial) => (RetryPolicy.MaxAttempts ?? FineTuneJobDefaults.MaxAttempts) + (trial.Rung ?? 0);
 

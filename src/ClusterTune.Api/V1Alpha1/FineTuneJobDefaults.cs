@@ -24,6 +24,10 @@ public static class FineTuneJobDefaults
     public const int KeepTop = 3;
     public const int MaxAttempts = 3;
     public const string HeartbeatTimeout = "10m";
+    public const string RetryBackoff = "10s";
+
+    /// <summary>The longest wait before a retry, however many attempts were used (a Kubernetes Job's is 6 min).</summary>
+    public static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromMinutes(5);
     public const int MinResource = 1;
     public const int ReductionFactor = 3;
     public const int MedianGracePeriod = 1;
@@ -120,6 +124,7 @@ public static class FineTuneJobDefaults
         s.RetryPolicy.MaxAttempts ??= MaxAttempts;
         s.RetryPolicy.RetryOnOom ??= false;
         s.RetryPolicy.HeartbeatTimeout ??= HeartbeatTimeout;
+        s.RetryPolicy.Backoff ??= RetryBackoff;
 
         s.Suspend ??= false;
         return new EffectiveSpec(s);

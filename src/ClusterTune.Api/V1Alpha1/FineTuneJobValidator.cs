@@ -373,9 +373,10 @@ public static partial class FineTuneJobValidator
         }
 
         ValidateDuration("spec.retryPolicy.heartbeatTimeout", r.HeartbeatTimeout, "10m", e);
+        ValidateDuration("spec.retryPolicy.backoff", r.Backoff, "10s", e, zeroAllowed: true);
     }
 
-    private static void ValidateDuration(string path, string? text, string example, List<FieldError> e)
+    private static void ValidateDuration(string path, string? text, string example, List<FieldError> e, bool zeroAllowed = false)
     {
         if (text is null)
         {
@@ -386,9 +387,9 @@ public static partial class FineTuneJobValidator
         {
             e.Add(new(path, $"{Quote(text)} is not a Go duration", $"write e.g. {example}, 90s or 1h30m (units ns, us, ms, s, m, h)"));
         }
-        else if (d <= TimeSpan.Zero)
+        else if (d < TimeSpan.Zero || (d == TimeSpan.Zero && !zeroAllowed))
         {
-            e.Add(new(path, "must be longer than zero", $"set e.g. {example}, or remove it"));
+            e.Add(new(path, zeroAllowed ? "must not be negative" : "must be longer than zero", $"set e.g. {example}, or remove it"));
         }
     }
 

@@ -14,4 +14,7 @@ public sealed class RetryPolicy
 
     [MaxLength(FieldLimits.Duration), Pattern(BudgetSpec.GoDurationPattern), Description("A running trial that sends no metrics for this long is stuck and retried (default 10m).")]
     public string? HeartbeatTimeout { get; set; }
+
+    [MaxLength(FieldLimits.Duration), Pattern(BudgetSpec.GoDurationPattern), Description("Wait before retrying an attempt whose trainer exited on its own failure (killed from outside, checkpoint write failed, OOM with retryOnOom): this, doubled for each attempt used, at most 5m (default 10s; 0s retries at once). A pod taken away (eviction, node loss, preemption, deleted, stuck, no heartbeat) is retried at once.")]
+    public string? Backoff { get; set; }
 }

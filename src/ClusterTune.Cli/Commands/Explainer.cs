@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ClusterTune.Api;
 using ClusterTune.Api.Meta;
 using ClusterTune.Api.V1Alpha1;
+using ClusterTune.Kubernetes;
 using k8s;
 using k8s.Models;
 
@@ -26,7 +27,13 @@ internal static partial class Explainer
     private static readonly HashSet<string> RetriedReasons = new(StringComparer.Ordinal)
     {
         TrialReasons.Evicted, TrialReasons.NodeLost, TrialReasons.StuckTerminating, TrialReasons.PodDeleted, TrialReasons.HeartbeatTimeout,
-        TrialReasons.OutOfMemory,
+        TrialReasons.OutOfMemory, TrialReasons.Killed, TrialReasons.CheckpointWriteFailed,
+    };
+
+    /// <summary>Failures whose retry waits retryPolicy.backoff after the attempt ended.</summary>
+    private static readonly HashSet<string> BackoffReasons = new(StringComparer.Ordinal)
+    {
+        TrialReasons.Killed, TrialReasons.CheckpointWriteFailed, TrialReasons.OutOfMemory,
     };
 
     /// <summary>
@@ -183,6 +190,11 @@ internal static partial class Explainer
 
         switch (phase)
         {
+            // Its attempt ended and the retry waits retryPolicy.backoff: the status message says until when.
+            case TrialPhase.Pending or TrialPhase.Running when pod?.Status?.Phase == PodPhases.Failed && s.Reason is { } r && BackoffReasons.Contains(r):
+                lines.Add($"trial {name}: attempt {attempts} of {maxAttempts} ended ({r}) and the next waits (retryPolicy.backoff): {s.Message}");
+                break;
+
             case TrialPhase.Pending:
                 lines.AddRange(ExplainPending(trial, name, s, pod, ctx));
                 break;

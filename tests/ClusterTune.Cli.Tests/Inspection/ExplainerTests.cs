@@ -161,6 +161,13 @@ public sealed class ExplainerTests
             })], [Pod("demo-0-2", PodPhases.Pending, p => Waiting(p, "ContainerCreating", ""))], [],
             ["trial demo-0 is on attempt 2 of 3 (retryPolicy.maxAttempts): the previous attempt ended with Evicted (pod demo-0-1 was evicted"]),
 
+        ["retry waiting out its backoff"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Running, s =>
+            {
+                s.Attempts = 1; s.PodName = "demo-0-1"; s.Reason = TrialReasons.CheckpointWriteFailed;
+                s.Message = "pod demo-0-1 could not write its checkpoint (exit 74): no space left on device; retrying as attempt 2 at 06:00:10 UTC (10s after it ended, retryPolicy.backoff)";
+            })], [Pod("demo-0-1", PodPhases.Failed)], [],
+            ["trial demo-0: attempt 1 of 3 ended (CheckpointWriteFailed) and the next waits (retryPolicy.backoff): pod demo-0-1 could not write its checkpoint", "retrying as attempt 2 at 06:00:10 UTC"]),
+
         ["retry known only from events"] = () => new(Job(), [Trial("demo", 0, TrialPhase.Running, s => { s.Attempts = 2; s.PodName = "demo-0-2"; s.Reason = TrialReasons.PodRunning; s.LastHeartbeat = Now; })],
             [Pod("demo-0-2", PodPhases.Running)],
             [Event("Trial", "demo-0", EventReasons.TrialRetried, "the node of pod demo-0-1 was lost; retrying as attempt 2", Now.AddMinutes(-4), "Warning")],

@@ -155,6 +155,64 @@ public sealed class TrialPlannerTests
         }
     }
 
+    /// <summary>
+    /// Rows: case, the failed pod (ended at T0+10m), attempts used, retryPolicy.backoff, seconds after the end, expected
+    /// create (null: the retry waits), expected requeue in seconds when it waits.
+    /// </summary>
+    public static TheoryData<string, Func<int, V1Pod>, int, string?, double, int?, double?> Backoffs() => new()
+    {
+        { "exit 74 waits the default 10s", a => Terminated(a, 74), 1, null, 3, null, 7 },
+        { "exit 74 retries once 10s passed", a => Terminated(a, 74), 1, null, 10, 2, null },
+        { "the second failure waits twice as long", a => Terminated(a, 74), 2, null, 15, null, 5 },
+        { "the third four times", a => Terminated(a, 137), 3, "10s", 39, null, 1 },
+        { "doubling stops at 5m", a => Terminated(a, 137), 9, "10s", 299, null, 1 },
+        { "doubling stops at 5m (due)", a => Terminated(a, 137), 9, "10s", 300, 10, null },
+        { "a backoff above 5m is 5m", a => Terminated(a, 137), 1, "1h", 300, 2, null },
+        { "0s retries at once", a => Terminated(a, 74), 1, "0s", 0, 2, null },
+        { "OOM with retryOnOom waits too", a => Terminated(a, 137, containerReason: "OOMKilled"), 1, "30s", 29, null, 1 },
+        { "an eviction does not wait", a => PodFailed(a, "Evicted"), 1, "10s", 0, 2, null },
+        { "SIGTERM nobody asked for does not wait", a => Terminated(a, 143, message: Result(TrialResult.Stopped, objective: 0.5, epoch: 1)), 1, "10s", 0, 2, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Backoffs))]
+    public void A_trainer_that_failed_on_its_own_is_retried_after_retryPolicy_backoff(string name, Func<int, V1Pod> pod, int attempts, string? backoff,
+        double secondsAfter, int? create, double? requeue)
+    {
+        _ = name;
+        var trial = Trial(0, Status(TrialPhase.Running, attempts: attempts, reason: TrialReasons.PodRunning));
+        var spec = Spec(s => s.RetryPolicy = new RetryPolicy { MaxAttempts = 10, RetryOnOom = true, Backoff = backoff });
+        var plan = PlanTrial(trial, spec, [pod(attempts)], now: At(10).AddSeconds(secondsAfter));
+
+        Assert.Equal(create, plan.CreatePodAttempt);
+        if (create is null)
+        {
+            // Waiting: the attempt count is unchanged, the message says when, and its TrialRetried says it once.
+            Assert.Equal(TimeSpan.FromSeconds(requeue!.Value), plan.RequeueAfter);
+            Assert.Equal(attempts, plan.Status!.Attempts);
+            var at = At(10).AddSeconds(secondsAfter + requeue.Value);
+            Assert.Contains($"retrying as attempt {attempts + 1} at {at.UtcDateTime:HH:mm:ss} UTC", plan.Status.Message);
+            Assert.Contains("retryPolicy.backoff", plan.Status.Message);
+            Assert.Equal(plan.Status.Message, Assert.Single(plan.Events, e => e.Reason == EventReasons.TrialRetried).Message);
+
+            var again = PlanTrial(Trial(0, plan.Status), spec, [pod(attempts)], now: At(10).AddSeconds(secondsAfter + requeue.Value / 2));
+            Assert.Null(again.Status);
+            Assert.Empty(again.Events);
+            Assert.Null(again.CreatePodAttempt);
+
+            // Due: the next attempt starts; the TrialRetried was the wait's, so only PodCreated is new.
+            var due = PlanTrial(Trial(0, plan.Status), spec, [pod(attempts)], now: at);
+            Assert.Equal(attempts + 1, due.CreatePodAttempt);
+            Assert.DoesNotContain(due.Events, e => e.Reason == EventReasons.TrialRetried);
+            Assert.Contains(due.Events, e => e.Reason == EventReasons.PodCreated);
+        }
+        else
+        {
+            Assert.Equal(TrialPhase.Pending, plan.Status!.Phase);
+            Assert.Contains(plan.Events, e => e.Reason == EventReasons.TrialRetried);
+        }
+    }
+
     // Created, then not visible (the pod cache and even a live read can lag our own create, as under stale reads):
     // the same attempt's pod is created again, which is a no-op when it exists; no new attempt, no second pod.
     [Fact]

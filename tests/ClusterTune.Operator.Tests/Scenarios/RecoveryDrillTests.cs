@@ -107,7 +107,23 @@ public sealed class RecoveryDrillTests
             $"a TrialRetried event of {trialName} naming the full disk");
 
         await AssertRecoveredAsync(h, "full", expected);
-        Assert.Contains((await h.TrialsAsync("full")), t => t.Status!.Attempts > 1);
+        var trials = await h.TrialsAsync("full");
+        Assert.Contains(trials, t => t.Status!.Attempts > 1);
+
+        // Each retry of a failed write waited retryPolicy.backoff (1s) after its attempt ended (a creationTimestamp is whole seconds).
+        var pods = await h.PodsAsync("full");
+        var failedWrites = pods.Where(p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated?.ExitCode == 74).ToList();
+        Assert.NotEmpty(failedWrites);
+        foreach (var failed in failedWrites)
+        {
+            var trial = trials.Single(t => t.Metadata.Name == failed.Metadata.OwnerReferences!.Single(o => o.Kind == Trial.KindName).Name);
+            var attempt = Enumerable.Range(1, trial.Status!.Attempts!.Value).Single(a => ResourceNames.Pod("full", trial.Spec.Index, a) == failed.Metadata.Name);
+            var retry = pods.Single(p => p.Metadata.Name == ResourceNames.Pod("full", trial.Spec.Index, attempt + 1));
+            var ended = failed.Status!.ContainerStatuses![0].State.Terminated.FinishedAt!.Value;
+            var due = ended.AddSeconds(1);
+            Assert.True(retry.Metadata.CreationTimestamp >= due.AddTicks(-(due.Ticks % TimeSpan.TicksPerSecond)),
+                $"{retry.Metadata.Name} was created at {retry.Metadata.CreationTimestamp:O}, {failed.Metadata.Name} ended at {ended:O}");
+        }
     }
 
     [Fact]
@@ -132,7 +148,13 @@ public sealed class RecoveryDrillTests
         Assert.Equal(2, (await h.Client.GetAsync<Trial>(trial.Metadata.Name, "default")).Status!.Attempts);
     }
 
-    private static FineTuneJob Job(string name) => SweepHarness.GridJob(name, LrFactors, FreezeDepths, epochs: 3, epochSeconds: EpochSeconds);
+    // The drills' retries (a SIGKILL, a full disk) wait retryPolicy.backoff: 1s here instead of the default 10s.
+    private static FineTuneJob Job(string name)
+    {
+        var job = SweepHarness.GridJob(name, LrFactors, FreezeDepths, epochs: 3, epochSeconds: EpochSeconds);
+        job.Spec.RetryPolicy!.Backoff = "1s";
+        return job;
+    }
 
     private static string TrialDir(SweepHarness h, string job, Trial trial) => Path.Combine(h.CheckpointRoot, "default", job, "trials", trial.Metadata.Name);
 
