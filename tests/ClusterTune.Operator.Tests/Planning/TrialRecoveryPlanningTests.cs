@@ -39,7 +39,8 @@ public sealed class TrialRecoveryPlanningTests
     {
         var trial = Trial(0, Status(TrialPhase.Running, reason: TrialReasons.PodRunning));
         var asked = 0;
-        var plan = PlanTrial(trial, Spec(), [Terminated(1, 137)], findCheckpoint: () =>
+        // A minute after the pod ended (T0+10m): its retryPolicy.backoff (10s) has passed.
+        var plan = PlanTrial(trial, Spec(), [Terminated(1, 137)], now: At(11), findCheckpoint: () =>
         {
             asked++;
             return "/ckpt/ml/sweep/trials/sweep-0/last";
