@@ -310,7 +310,7 @@ public static partial class TrialPlanner
                 return Retry(input, s, attempts, TrialReasons.NodeLost, Why($"the node of pod {pod.Metadata.Name} was lost"), pod, events);
             case PodOutcome.OomKilled:
                 return input.Spec.RetryPolicy.RetryOnOom == true
-                    ? Retry(input, s, attempts, TrialReasons.OutOfMemory, Why("out of memory (retryOnOom)"), pod, events, outcome.FinishedAt)
+                    ? Retry(input, s, attempts, TrialReasons.OutOfMemory, Why("out of memory (retryOnOom)"), pod, events)
                     : Fail(TrialReasons.OutOfMemory, Why($"pod {pod.Metadata.Name} was OOM-killed; raise trainer.resources.limits.memory or lower trainer.batchSize (retryPolicy.retryOnOom retries it unchanged)"));
         }
 
@@ -322,12 +322,12 @@ public static partial class TrialPlanner
         // outside, an infrastructure fault like an eviction, so the attempt is retried from its last checkpoint.
         if (outcome.ExitCode == PodOutcome.KilledExitCode)
         {
-            return Retry(input, s, attempts, TrialReasons.Killed, Why($"pod {pod.Metadata.Name} was {outcome.DescribeExit()} that the operator did not send"), pod, events, outcome.FinishedAt);
+            return Retry(input, s, attempts, TrialReasons.Killed, Why($"pod {pod.Metadata.Name} was {outcome.DescribeExit()} that the operator did not send"), pod, events);
         }
 
         if (outcome.ExitCode == PodOutcome.StorageErrorExitCode)
         {
-            return Retry(input, s, attempts, TrialReasons.CheckpointWriteFailed, Why($"pod {pod.Metadata.Name} could not write its checkpoint (exit {PodOutcome.StorageErrorExitCode})"), pod, events, outcome.FinishedAt);
+            return Retry(input, s, attempts, TrialReasons.CheckpointWriteFailed, Why($"pod {pod.Metadata.Name} could not write its checkpoint (exit {PodOutcome.StorageErrorExitCode})"), pod, events);
         }
 
         if (outcome.ExitCode == 2)
@@ -420,12 +420,7 @@ public static partial class TrialPlanner
         return Changed(rest, stored ?? new TrialStatus()) is null;
     }
 
-    /// <param name="exitedAt">When the failed attempt's trainer exited, for a failure of its own (killed from outside, a
-    /// checkpoint it could not write, an OOM retried): the retry waits retryPolicy.backoff from then, doubled per attempt
-    /// used, so a full disk or a node under memory pressure does not use up every attempt in seconds. Null (a pod taken
-    /// away: evicted, node lost, preempted, deleted, stuck, silent) retries at once.</param>
-    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, V1Pod? pod, List<PlannedEvent> events,
-        DateTimeOffset? exitedAt = null)
+    private static TrialPlan Retry(TrialPlanInput input, TrialStatus s, int attempts, string reason, string message, V1Pod? pod, List<PlannedEvent> events)
     {
         var trial = input.Trial;
         // Each promotion adds one planned pod, so the failure allowance is per rung.
@@ -458,8 +453,12 @@ public static partial class TrialPlanner
             return Plan(held, trial.Status, null, null, false, events, SuspendedRetryCheck);
         }
 
+        // A failure of the trainer itself (killed from outside, a checkpoint it could not write, an OOM retried) waits
+        // retryPolicy.backoff from the pod's end, doubled per attempt used, so a full disk or a node under memory
+        // pressure does not use up every attempt in seconds; a pod taken away (evicted, node lost, preempted, deleted,
+        // stuck, silent) is retried at once.
         var backoff = input.Spec.RetryBackoff(attempts);
-        var retryAt = exitedAt + backoff;
+        var retryAt = TrialReasons.RetriedAfterBackoff.Contains(reason) && pod is not null ? PodOutcome.Of(pod).FinishedAt + backoff : null;
         var waitingPrefix = $"{message}; retrying as attempt {attempts + 1} at ";
         if (retryAt is { } at && input.Now < at)
         {

@@ -39,4 +39,10 @@ public static class TrialReasons
     public const string ConstraintViolated = "ConstraintViolated";
     /// <summary>The objective was NaN or missing from the result.</summary>
     public const string InvalidObjective = "InvalidObjective";
+
+    /// <summary>
+    /// Retried failures of the trainer itself (not a pod taken away): the retry waits retryPolicy.backoff after the
+    /// pod ended. The operator's planner and ctune explain both read this.
+    /// </summary>
+    public static readonly IReadOnlySet<string> RetriedAfterBackoff = new HashSet<string>(StringComparer.Ordinal) { Killed, CheckpointWriteFailed, OutOfMemory };
 }

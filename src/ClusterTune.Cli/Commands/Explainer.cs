@@ -30,12 +30,6 @@ internal static partial class Explainer
         TrialReasons.OutOfMemory, TrialReasons.Killed, TrialReasons.CheckpointWriteFailed,
     };
 
-    /// <summary>Failures whose retry waits retryPolicy.backoff after the attempt ended.</summary>
-    private static readonly HashSet<string> BackoffReasons = new(StringComparer.Ordinal)
-    {
-        TrialReasons.Killed, TrialReasons.CheckpointWriteFailed, TrialReasons.OutOfMemory,
-    };
-
     /// <summary>
     /// The explanation, one finding per line (indented lines detail the one above). Pass the job's trials (or just the
     /// one trial being explained), their pods, and the events of the job, trials and pods.
@@ -191,7 +185,7 @@ internal static partial class Explainer
         switch (phase)
         {
             // Its attempt ended and the retry waits retryPolicy.backoff: the status message says until when.
-            case TrialPhase.Pending or TrialPhase.Running when pod?.Status?.Phase == PodPhases.Failed && s.Reason is { } r && BackoffReasons.Contains(r):
+            case TrialPhase.Pending or TrialPhase.Running when pod?.Status?.Phase == PodPhases.Failed && s.Reason is { } r && TrialReasons.RetriedAfterBackoff.Contains(r):
                 lines.Add($"trial {name}: attempt {attempts} of {maxAttempts} ended ({r}) and the next waits (retryPolicy.backoff): {s.Message}");
                 break;
 

@@ -117,7 +117,7 @@ public sealed class RecoveryDrillTests
         foreach (var failed in failedWrites)
         {
             var trial = trials.Single(t => t.Metadata.Name == failed.Metadata.OwnerReferences!.Single(o => o.Kind == Trial.KindName).Name);
-            var attempt = Enumerable.Range(1, trial.Status!.Attempts!.Value).Single(a => ResourceNames.Pod("full", trial.Spec.Index, a) == failed.Metadata.Name);
+            var attempt = int.Parse(failed.Metadata.Labels[LabelKeys.Attempt], System.Globalization.CultureInfo.InvariantCulture);
             var retry = pods.Single(p => p.Metadata.Name == ResourceNames.Pod("full", trial.Spec.Index, attempt + 1));
             var ended = failed.Status!.ContainerStatuses![0].State.Terminated.FinishedAt!.Value;
             var due = ended.AddSeconds(1);
