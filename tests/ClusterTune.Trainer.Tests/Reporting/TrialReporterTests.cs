@@ -45,8 +45,10 @@ public sealed class TrialReporterTests
     public async Task OtlpExportReachesAListenerAsProtobufWithTheTrialToken()
     {
         var port = FreePort();
+        // Under a path of its own: a stray request from another test's client to this just-freed port is not "the first export".
+        var root = $"http://127.0.0.1:{port}/{Guid.NewGuid():N}";
         using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Prefixes.Add(root + "/");
         listener.Start();
         var first = new TaskCompletionSource<Request>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serving = ServeAll(listener, first);
@@ -59,18 +61,18 @@ public sealed class TrialReporterTests
                 Job = "j",
                 Trial = "j-1",
                 Token = "tok-123",
-                OtlpEndpoint = $"http://127.0.0.1:{port}",
+                OtlpEndpoint = root,
                 OtlpHeaders = "x-extra=1",
                 MetricExportIntervalMs = 60_000,
                 Parameters = TrialParameters.Parse("""{"loraRank":4}"""),
             };
             using var reporter = new TrialReporter(options, TimeProvider.System, TextWriter.Null);
-            Assert.Equal($"http://127.0.0.1:{port}/v1/metrics", reporter.Endpoint!.ToString());
+            Assert.Equal($"{root}/v1/metrics", reporter.Endpoint!.ToString());
             reporter.TrainStep(1, 0, 1.5, 1e-3, 0.02);
             reporter.Evaluation(1, 1, new Dictionary<string, double> { ["accuracy"] = 0.5 }); // forces a flush
             var request = await first.Task.WaitAsync(TimeSpan.FromSeconds(20));
             Assert.Equal("POST", request.Method);
-            Assert.Equal("/v1/metrics", request.Path);
+            Assert.Equal(new Uri(root).AbsolutePath + "/v1/metrics", request.Path);
             Assert.Equal("application/x-protobuf", request.ContentType);
             Assert.Equal("tok-123", request.Token);
             Assert.Equal("1", request.Extra);
