@@ -60,9 +60,13 @@ public sealed class TrialReconciler(OperatorCaches caches, ApiActions api, Func<
         // The cache may lag our own create: confirm a missing current pod with a live read before calling it lost; a
         // pod deleted since counts by its final state if that held its end (DeletedPods keeps only those). The next
         // attempt's pod may have ended and gone before the status recorded it (Pending is not written alone).
+        // A trial whose end is recorded skips the live read: its pod is gone (deleted on the stop, or by the user), and
+        // one that still exists reaches the cache and queues this trial again, which then deletes it if it runs. A silo
+        // taking over a shard of finished sweeps would otherwise GET (404) the pod of every finished trial.
         if (trial.Status?.PodName is { } current && pods.All(p => p.Metadata.Name != current))
         {
-            if ((await api.Client.TryGetAsync<V1Pod>(current, ns, ct) ?? caches.DeletedPods.Get(ns, current)) is { } live)
+            var read = TrialPhases.IsEnded(trial.Status.Phase) ? null : await api.Client.TryGetAsync<V1Pod>(current, ns, ct);
+            if ((read ?? caches.DeletedPods.Get(ns, current)) is { } live)
             {
                 pods.Add(live);
             }

@@ -199,6 +199,50 @@ public sealed class ShardedCachesTests
         await run;
     }
 
+    // A trial whose end is recorded and whose pod is gone is reconciled from the caches alone: a silo taking over a shard of
+    // finished sweeps used to GET (404) the pod of every finished trial. A running trial's missing pod is still read live
+    // (the cache may lag the create), and found gone it is retried.
+    [Fact]
+    public async Task An_ended_trial_whose_pod_is_gone_is_reconciled_without_a_live_read_of_the_pod()
+    {
+        var podGets = new RequestCounter(r => r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.Contains("/pods/", StringComparison.Ordinal));
+        await using var server = await ServerAsync();
+        var client = await ClientAsync(server, podGets);
+        var job = Job();
+        job.Metadata.Uid = null;
+        job.Metadata.Finalizers = [Finalizers.Cleanup];
+        job = await client.CreateAsync(job);
+        var trials = new List<Trial>();
+        foreach (var (index, status) in new[] { (0, Done(0, 0.9).Status!), (1, Status(TrialPhase.Running, epoch: 1)) })
+        {
+            var t = Trial(index);
+            t.Metadata.Uid = null;
+            t.Metadata.OwnerReferences = [JobPlanner.Owner(job)];
+            t.Metadata.Labels![LabelKeys.Shard] = JobShards.Label(Ns, JobName);
+            t = await client.CreateAsync(t);
+            status.PodName = ResourceNames.Pod(JobName, index, 1); // never created
+            trials.Add(await client.PatchStatusAsync<Trial>(t.Metadata.Name!, new { status }, Ns));
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var caches = new OperatorCaches(client, Ns, TimeProvider.System, NullLoggerFactory.Instance);
+        var run = caches.RunAsync(stop.Token);
+        await caches.WaitForSyncAsync(stop.Token);
+        var root = Directory.CreateTempSubdirectory("ct-ended-").FullName;
+        var reconciler = new TrialReconciler(caches, new ApiActions(client, new Kubernetes.Recording.EventRecorder(client, "test")),
+            () => new OperatorOptions { CheckpointRoot = root }, TimeProvider.System, () => "token");
+
+        await reconciler.ReconcileAsync(ObjectKey.Of(Ns, trials[0].Metadata.Name!), stop.Token);
+        Assert.Equal(0, podGets.Count);
+        Assert.Equal(TrialPhase.Succeeded, (await client.GetAsync<Trial>(trials[0].Metadata.Name!, Ns)).Status!.Phase);
+
+        await reconciler.ReconcileAsync(ObjectKey.Of(Ns, trials[1].Metadata.Name!), stop.Token);
+        Assert.Equal(1, podGets.Count);
+        Assert.Equal(2, (await client.GetAsync<Trial>(trials[1].Metadata.Name!, Ns)).Status!.Attempts); // its lost pod is retried
+        await stop.CancelAsync();
+        await run;
+    }
+
     // The sweep page lists the other shards' trials once per CacheSweepSource.RemoteFor on the injected clock.
     [Fact]
     public async Task The_sweep_page_reuses_one_list_of_the_other_shards_trials_for_five_seconds_of_its_clock()
