@@ -236,7 +236,7 @@ public sealed class FineTuneJobReconciler(OperatorCaches caches, ApiActions api,
         var name = job.Metadata.Name!;
         foreach (var t in trials)
         {
-            metrics.SetTrialInfo(new Telemetry.TrialKey(ns, name, t.Metadata.Name!), t.Spec.Params.ToDictionary(p => p.Key, p => p.Value.Kind == ParamValueKind.String ? p.Value.Text! : p.Value.ToString()));
+            metrics.SetTrialInfo(new Telemetry.TrialKey(ns, name, t.Metadata.Name!), t.Spec.Params);
         }
 
         var c = status.Trials ?? new TrialCounts();

@@ -161,6 +161,36 @@ public sealed class ClusterTuneMetricsTests
         Assert.Contains(parsed.Samples, s => s.Name == "clustertune_operator_reconcile_total");
     }
 
+    // SetTrialInfo from spec.params skips values equal to those it last set: a change, or a set after the trial's or
+    // job's series were removed, must still show.
+    [Fact]
+    public void Trial_info_from_params_follows_changes_and_removals()
+    {
+        var m = new ClusterTuneMetrics(new MetricRegistry());
+        string? Info(string param) => ExpositionParser.Parse(PrometheusTextRenderer.Render(m.Registry)).Samples
+            .Where(s => s.Name == "clustertune_trial_info" && s.Labels.GetValueOrDefault("trial") == T1.Trial).Select(s => s.Labels.GetValueOrDefault(param)).SingleOrDefault();
+        Dictionary<string, Api.V1Alpha1.ParamValue> Params(double lr) => new() { ["lrFactor"] = lr, ["freezeDepth"] = 2, ["optimizer"] = "adamw", ["ema"] = true };
+
+        m.SetTrialInfo(T1, Params(0.1));
+        Assert.Equal(("0.1", "2", "adamw", "true"), (Info("lr_factor"), Info("freeze_depth"), Info("optimizer"), Info("ema")));
+        m.SetTrialInfo(T1, Params(0.1)); // equal values, another dictionary
+        Assert.Equal("0.1", Info("lr_factor"));
+        m.SetTrialInfo(T1, Params(0.05)); // a PBT exploit changes a trial's params
+        Assert.Equal("0.05", Info("lr_factor"));
+        m.SetTrialInfo(T1, new Dictionary<string, string> { ["lrFactor"] = "x" });
+        m.SetTrialInfo(T1, Params(0.05)); // the string overload replaced it: set again
+        Assert.Equal("0.05", Info("lr_factor"));
+
+        m.RemoveTrial(T1);
+        Assert.Null(Info("lr_factor"));
+        m.SetTrialInfo(T1, Params(0.05));
+        Assert.Equal("0.05", Info("lr_factor"));
+        m.RemoveJob(T1.Namespace, T1.Job);
+        Assert.Null(Info("lr_factor"));
+        m.SetTrialInfo(T1, Params(0.05));
+        Assert.Equal("0.05", Info("lr_factor"));
+    }
+
     [Fact]
     public void Trial_phases_replace_the_previous_counts()
     {
