@@ -112,9 +112,11 @@ public sealed class SweepPolicy
         var next = trials.Count == 0 ? 0 : trials.Max(t => t.Index) + 1;
         var exhausted = false;
         var batch = new List<IReadOnlyDictionary<string, object>>();
-        var tried = new HashSet<string>(trials.Select(t => SearchSpace.Key(t.Record.Params)), StringComparer.Ordinal);
+        // The settings tried so far, keyed only when a trial is to be created: most decisions check a new point for a stop.
+        HashSet<string>? tried = null;
         while (created.Count < Math.Min(free, allowed))
         {
+            tried ??= new HashSet<string>(trials.Select(t => SearchSpace.Key(t.Record.Params)), StringComparer.Ordinal);
             var index = next + created.Count;
             var replica = ReplicaOf(index, trials, created);
             // A sampler's null is its own exhaustion (the grid's points); a repeated suggestion is replaced by an untried setting.

@@ -12,7 +12,7 @@ internal sealed class TrialView
         Index = r.Index;
         Status = r.Status;
         var sign = direction == ObjectiveDirection.Minimize ? 1.0 : -1.0;
-        var finite = new List<Observation>();
+        var finite = new List<Observation>(r.Observations?.Count ?? 0);
         foreach (var o in r.Observations ?? [])
         {
             if (!double.IsFinite(o.Step) || o.Step < 0)
@@ -29,10 +29,7 @@ internal sealed class TrialView
             finite.Add(o);
         }
 
-        Points = finite.GroupBy(o => o.Step)
-            .OrderBy(g => g.Key)
-            .Select(g => (Step: g.Key, Loss: sign * Median(g.Select(o => o.Value).Order().ToArray())))
-            .ToArray();
+        Points = Curve(finite, sign);
         if (r.Objective is { } obj)
         {
             if (double.IsFinite(obj))
@@ -58,6 +55,33 @@ internal sealed class TrialView
     }
 
     public TrialRecord Record { get; }
+
+    // One point per step (the median of the step's values), by step. A curve as trainers report it — one value per step,
+    // in order — is taken as it is; it is built for every trial on every decision, so without grouping and sorting.
+    private static (double Step, double Loss)[] Curve(List<Observation> finite, double sign)
+    {
+        var ordered = true;
+        for (var i = 1; i < finite.Count && ordered; i++)
+        {
+            ordered = finite[i].Step > finite[i - 1].Step;
+        }
+
+        if (!ordered)
+        {
+            return finite.GroupBy(o => o.Step)
+                .OrderBy(g => g.Key)
+                .Select(g => (Step: g.Key, Loss: sign * Median(g.Select(o => o.Value).Order().ToArray())))
+                .ToArray();
+        }
+
+        var points = new (double Step, double Loss)[finite.Count];
+        for (var i = 0; i < finite.Count; i++)
+        {
+            points[i] = (finite[i].Step, sign * finite[i].Value);
+        }
+
+        return points;
+    }
 
     private static double Median(double[] sorted) => sorted.Length % 2 == 1
         ? sorted[sorted.Length / 2]
