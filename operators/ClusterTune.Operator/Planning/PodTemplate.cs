@@ -226,7 +226,7 @@ public static class PodTemplate
         };
         foreach (var (k, v) in trial.Spec.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            pairs.Add($"{ResourceAttributes.ParamPrefix}{k}={Uri.EscapeDataString(v.Kind == ParamValueKind.String ? v.Text! : v.ToString())}");
+            pairs.Add($"{ResourceAttributes.ParamPrefix}{k}={Uri.EscapeDataString(v.ToText())}");
         }
 
         return string.Join(",", pairs);

@@ -70,6 +70,9 @@ public readonly record struct ParamValue
         _ => throw new ArgumentException($"A parameter value must be a number, string or bool, not {value?.GetType().Name ?? "null"}.", nameof(value)),
     };
 
+    /// <summary>The value as a label or attribute carries it: a string as it is, a number or boolean as JSON writes it.</summary>
+    public string ToText() => Kind == ParamValueKind.String ? Text! : ToString();
+
     /// <summary>The value as JSON text (numbers in shortest round-trip form, strings quoted).</summary>
     public override string ToString() => Kind switch
     {

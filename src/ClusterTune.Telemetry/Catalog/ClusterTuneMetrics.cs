@@ -3,7 +3,6 @@ using ClusterTune.Telemetry.Ingestion;
 using ClusterTune.Telemetry.Observations;
 using ClusterTune.Telemetry.Prometheus;
 using ApiParamValue = ClusterTune.Api.V1Alpha1.ParamValue;
-using ApiParamValueKind = ClusterTune.Api.V1Alpha1.ParamValueKind;
 
 namespace ClusterTune.Telemetry.Catalog;
 
@@ -129,7 +128,7 @@ public sealed class ClusterTuneMetrics : IOtlpReceiverObserver
             return;
         }
 
-        SetTrialInfo(trial, parameters.ToDictionary(p => p.Key, p => p.Value.Kind == ApiParamValueKind.String ? p.Value.Text! : p.Value.ToString()));
+        SetTrialInfo(trial, parameters.ToDictionary(p => p.Key, p => p.Value.ToText()));
         _trialInfoFrom[trial] = new Dictionary<string, ApiParamValue>(parameters, StringComparer.Ordinal);
     }
 
